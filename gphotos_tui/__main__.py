@@ -1,0 +1,3 @@
+from gphotos_tui.cli import main
+
+raise SystemExit(main())

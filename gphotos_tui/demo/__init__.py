@@ -1,0 +1,1 @@
+"""The demo library: a deterministic synthetic generator and the live demo job."""
