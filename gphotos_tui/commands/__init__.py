@@ -1,0 +1,12 @@
+"""Headless subcommands of ``gphotos-tui``, one module each.
+
+A command module exposes ``NAME``, ``HELP``, ``add_arguments(parser)`` and
+``run(args) -> int``; add it to ``COMMANDS`` to register it. None of them may
+import Textual.
+"""
+
+COMMANDS: tuple[str, ...] = (
+    "gphotos_tui.commands.export",
+    "gphotos_tui.commands.demo_catalog",
+    "gphotos_tui.commands.locate",
+)

@@ -1,0 +1,37 @@
+"""gphotos-tui demo-catalog: write a synthetic library into a catalog, headless."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from gphotos_tui.commands.common import db_path
+
+NAME = "demo-catalog"
+HELP = "write a synthetic library into a catalog (needs --db; never your own catalog)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--size", type=int, default=2000, metavar="N")
+    parser.add_argument("--seed", type=int, default=42)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.db:
+        print("gphotos-tui: demo-catalog needs --db PATH (it never writes into your own catalog)", file=sys.stderr)
+        return 2
+    return asyncio.run(_fill(args))
+
+
+async def _fill(args: argparse.Namespace) -> int:
+    from gphotos_tui.catalog import Catalog
+    from gphotos_tui.demo.job import fill_demo
+
+    catalog = await Catalog.open(db_path(args))
+    try:
+        report = await fill_demo(catalog, args.size, args.seed, page_size=1000)
+    finally:
+        await catalog.close()
+    print(f"{report.items:,} demo items in {args.db}")
+    return 0
