@@ -1,0 +1,162 @@
+"""Calling a discovery-built Google API from worker threads, with retries and quota counting.
+
+Each thread gets its own ``httplib2.Http`` and service object (neither is
+thread-safe). ``ApiCaller.call`` sends one method call and handles what
+Google's APIs do in practice: 429 and 5xx and dropped connections are
+retried with exponential backoff and full jitter (never sooner than
+``Retry-After``); a 401 refreshes the token once; the errors a caller must act
+on become typed exceptions (see ``errors``).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import threading
+import time
+from dataclasses import dataclass
+from importlib import resources
+
+import httplib2
+from googleapiclient.discovery import build_from_document
+from googleapiclient.errors import HttpError
+
+from gphotos_tui.google import errors
+from gphotos_tui.google.quota import UsageMeter
+
+LIBRARY_ROOT_ENV = "GPHOTOS_TUI_LIBRARY_API_ROOT"
+PICKER_ROOT_ENV = "GPHOTOS_TUI_PICKER_API_ROOT"
+DEFAULT_ROOTS = {"photoslibrary_v1": "https://photoslibrary.googleapis.com/",
+                 "photospicker_v1": "https://photospicker.googleapis.com/"}
+ROOT_ENVS = {"photoslibrary_v1": LIBRARY_ROOT_ENV, "photospicker_v1": PICKER_ROOT_ENV}
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+TRANSPORT_ERRORS = (OSError, http.client.HTTPException, httplib2.HttpLib2Error)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 8  # tries per call, the first included
+    base_s: float = 0.5
+    cap_s: float = 32.0
+    max_retry_after_s: float = 120.0  # a longer Retry-After means "come back tomorrow"
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        backoff = random.uniform(0, min(self.cap_s, self.base_s * 2 ** attempt))
+        return max(backoff, retry_after or 0.0)
+
+
+def discovery_document(name: str, root: str | None = None) -> dict:
+    """A shipped discovery document with its root URL set (env var, then Google's default)."""
+    doc = json.loads(resources.files("gphotos_tui.google").joinpath(f"discovery/{name}.json").read_text())
+    root = root or os.environ.get(ROOT_ENVS[name]) or DEFAULT_ROOTS[name]
+    root = root if root.endswith("/") else root + "/"
+    doc["rootUrl"] = doc["baseUrl"] = root
+    return doc
+
+
+class ApiCaller:
+    """One API (library or picker) for any number of threads."""
+
+    def __init__(self, name: str, tokens, *, api: str, root: str | None = None, usage: UsageMeter | None = None,
+                 policy: RetryPolicy | None = None, timeout_s: float = 60.0, sleep=time.sleep):
+        self.document = discovery_document(name, root)
+        self.root = self.document["rootUrl"]
+        self.tokens = tokens
+        self.api = api
+        self.usage = usage or UsageMeter()
+        self.policy = policy or RetryPolicy()
+        self.timeout_s = timeout_s
+        self.sleep = sleep
+        self.retries = 0  # for progress displays
+        self._local = threading.local()
+
+    def service(self):
+        local = self._local
+        if getattr(local, "service", None) is None:
+            local.http = httplib2.Http(timeout=self.timeout_s)
+            local.service = build_from_document(self.document, http=local.http)
+        return local.service
+
+    def call(self, method: str, build, *, has_page_token: bool = False) -> dict:
+        """Run ``build(service)`` (an HttpRequest) until it succeeds or fails for good."""
+        refreshed = False
+        failures = 0
+        while True:
+            token = self.tokens.token()
+            request = build(self.service())
+            request.headers["authorization"] = f"Bearer {token}"
+            self.usage.record(self.api)
+            try:
+                result = request.execute(http=self._local.http)
+            except HttpError as exc:
+                status, code, message = _error_fields(exc)
+                if status == 401 and not refreshed:  # a static token raises its own explanation here
+                    refreshed = True
+                    self.tokens.refresh(stale=token)
+                    continue
+                final = _final_error(status, code, message, method, has_page_token)
+                if final is not None:
+                    raise final from None
+                retry_after = _retry_after(exc)
+                failures += 1
+                if status == 429 and (failures >= self.policy.attempts or (retry_after or 0) > self.policy.max_retry_after_s):
+                    raise errors.QuotaExhausted(self.api, f"{method}: {message}") from None
+                if failures >= self.policy.attempts:
+                    raise errors.RetriesExhausted(f"{method}: HTTP {status} {code} after {failures} tries") from None
+                self._pause(failures, retry_after)
+                continue
+            except TRANSPORT_ERRORS as exc:
+                failures += 1
+                self._local.service = None  # start over with a fresh connection
+                if failures >= self.policy.attempts:
+                    raise errors.RetriesExhausted(f"{method}: connection failed {failures} times ({type(exc).__name__})") from None
+                self._pause(failures, None)
+                continue
+            if not isinstance(result, dict):  # googleapiclient hands back the raw text when it is not JSON
+                failures += 1
+                if failures >= self.policy.attempts:
+                    raise errors.MalformedResponse(f"{method}: the response was not JSON after {failures} tries") from None
+                self._pause(failures, None)
+                continue
+            return result
+
+    def _pause(self, failures: int, retry_after: float | None) -> None:
+        self.retries += 1
+        self.sleep(self.policy.delay(failures - 1, retry_after))
+
+
+def _final_error(status: int, code: str, message: str, method: str, has_page_token: bool) -> errors.GoogleError | None:
+    """The typed error for a response that retrying cannot fix, or None when it is retryable."""
+    lowered = message.lower()
+    if status == 401:
+        return errors.AuthError(f"{method}: Google rejected the credentials (401 {code}: {message})")
+    if status == 403 and "insufficient" in lowered and "scope" in lowered:
+        return errors.InsufficientScopes(status, code, message, method)
+    if status == 400 and has_page_token and "token" in lowered:
+        return errors.PageTokenExpired(status, code, message, method)
+    if code == "FAILED_PRECONDITION":
+        return errors.PickerNotReady(status, code, message, method)
+    if status not in RETRY_STATUSES:
+        return errors.ApiError(status, code, message, method)
+    return None
+
+
+def _error_fields(exc: HttpError) -> tuple[int, str, str]:
+    status = int(exc.resp.status)
+    try:
+        error = json.loads(exc.content).get("error", {})
+        if isinstance(error, dict):
+            return status, str(error.get("status", "")), str(error.get("message", ""))
+    except (ValueError, AttributeError):
+        pass
+    return status, "", exc.resp.reason or ""
+
+
+def _retry_after(exc: HttpError) -> float | None:
+    value = exc.resp.get("retry-after")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None  # an HTTP date: fall back to our own backoff
