@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import random
+import struct
 from datetime import datetime, timedelta, timezone
 
 from PIL import Image, ImageDraw, ImageEnhance
@@ -111,3 +112,62 @@ def _dms(value: float) -> tuple[float, float, float]:
     minutes = int((value - degrees) * 60)
     seconds = round(((value - degrees) * 60 - minutes) * 60, 4)
     return (float(degrees), float(minutes), seconds)
+
+
+# -- containers Pillow cannot write: a minimal HEIF and a QuickTime movie ----------
+
+
+def _box(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I4s", 8 + len(payload), kind) + payload
+
+
+def _full_box(kind: bytes, version: int, payload: bytes, flags: int = 0) -> bytes:
+    return _box(kind, bytes([version]) + flags.to_bytes(3, "big") + payload)
+
+
+def heic_bytes(item: SyntheticItem) -> bytes:
+    """A minimal valid HEIF container (ftyp, meta with an hvc1 image item and an Exif item).
+
+    The image item's data is a placeholder, not decodable HEVC: the catalog
+    only reads headers, and exiftool reads this file like a camera's HEIC.
+    """
+    r = item.record
+    exif = b"\0\0\0\x06Exif\0\0" + exif_block(item).tobytes()[6:]
+    image = b"\0\0\0\x10" + bytes(range(16))  # placeholder coded image
+    ftyp = _box(b"ftyp", b"heic" + b"\0\0\0\0" + b"mif1heic")
+    hdlr = _full_box(b"hdlr", 0, b"\0\0\0\0pict" + b"\0" * 12 + b"\0")
+    pitm = _full_box(b"pitm", 0, struct.pack(">H", 1))
+    infe1 = _full_box(b"infe", 2, struct.pack(">HH", 1, 0) + b"hvc1" + b"\0")
+    infe2 = _full_box(b"infe", 2, struct.pack(">HH", 2, 0) + b"Exif" + b"\0")
+    iinf = _full_box(b"iinf", 0, struct.pack(">H", 2) + infe1 + infe2)
+    ispe = _full_box(b"ispe", 0, struct.pack(">II", r.width or 4032, r.height or 3024))
+    ipco = _box(b"ipco", ispe)
+    ipma = _full_box(b"ipma", 0, struct.pack(">IHB", 1, 1, 1) + bytes([0x81]))
+    iprp = _box(b"iprp", ipco + ipma)
+
+    def iloc(base: int) -> bytes:
+        entries = struct.pack(">HHH", 1, 0, 1) + struct.pack(">II", base, len(image))
+        entries += struct.pack(">HHH", 2, 0, 1) + struct.pack(">II", base + len(image), len(exif))
+        return _full_box(b"iloc", 0, bytes([0x44, 0x00]) + struct.pack(">H", 2) + entries)
+
+    def meta(base: int) -> bytes:
+        return _full_box(b"meta", 0, hdlr + pitm + iloc(base) + iinf + iprp)
+
+    head_len = len(ftyp) + len(meta(0)) + 8  # offsets point into mdat's payload
+    return ftyp + meta(head_len) + _box(b"mdat", image + exif)
+
+
+def mov_bytes(item: SyntheticItem, *, brand: bytes = b"qt  ", moov_first: bool = True) -> bytes:
+    """A small QuickTime/MP4 file whose moov says the item's duration and frame size."""
+    r = item.record
+    timescale = 600
+    duration = int((r.duration_s or 3.0) * timescale)
+    ftyp = _box(b"ftyp", brand + b"\0\0\0\0" + brand + b"isom")
+    mvhd = _full_box(b"mvhd", 0, struct.pack(">IIII", 0, 0, timescale, duration) + b"\0" * 80)
+    matrix = struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
+    tkhd = _full_box(b"tkhd", 0, struct.pack(">IIIII", 0, 0, 1, 0, duration) + b"\0" * 8
+                     + struct.pack(">hhhH", 0, 0, 0, 0) + matrix
+                     + struct.pack(">II", (r.width or 1920) << 16, (r.height or 1080) << 16), flags=3)
+    moov = _box(b"moov", mvhd + _box(b"trak", tkhd))
+    mdat = _box(b"mdat", bytes(64))
+    return ftyp + (moov + mdat if moov_first else mdat + moov)

@@ -1,0 +1,309 @@
+"""Reading Takeout parts without extracting them: .zip, .tgz and extracted folders.
+
+Each part is walked once, front to back; for every file entry the visitor
+gets its name, declared size and a stream it reads as far as it needs (the
+JSON in full, a media file's header, or to the end to hash it). Nothing is
+written to disk, and no entry is held in memory whole, so memory does not
+grow with the archive's size. Entry-level damage (unsafe or undecodable
+names, absurd sizes, CRC errors, truncation) is reported through
+``on_error`` and the walk goes on with the next entry or part.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import re
+import stat
+import struct
+import tarfile
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+MAX_ENTRY_BYTES = 1 << 40  # 1 TiB: more than any camera file; larger sizes are corrupt headers
+MAX_RATIO = 1000  # a deflated photo never shrinks 1000x; zip bombs do
+FINGERPRINT_SPAN = 1 << 20
+
+_PART_NAME = re.compile(r"^(?P<set>.+?)-(?P<num>\d{3})\.(zip|tgz|tar\.gz)$", re.IGNORECASE)
+
+
+class ArchiveError(Exception):
+    """A part that cannot be read at all (the message names it and says why)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    path: Path
+    kind: str  # zip | tgz | dir
+    size: int
+
+    @property
+    def label(self) -> str:
+        return self.path.name
+
+
+Visitor = Callable[[str, int, BinaryIO], None]  # (name, declared size, stream)
+ErrorSink = Callable[[str, str], None]  # (where, message)
+
+
+def open_parts(paths: list[str | Path]) -> tuple[list[Part], list[str]]:
+    """The parts to read, sorted by name, and problems with the set (missing parts)."""
+    parts: list[Part] = []
+    problems: list[str] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            parts.append(Part(path, "dir", 0))
+        elif path.is_file():
+            name = path.name.lower()
+            if name.endswith(".zip"):
+                kind = "zip"
+            elif name.endswith((".tgz", ".tar.gz")):
+                kind = "tgz"
+            else:
+                problems.append(f"{path}: not a .zip, .tgz or folder; skipped")
+                continue
+            parts.append(Part(path, kind, path.stat().st_size))
+        else:
+            problems.append(f"{path}: no such file or folder")
+    parts.sort(key=lambda p: p.path.name)
+    problems += numbering_gaps([p.path.name for p in parts if p.kind != "dir"])
+    return parts, problems
+
+
+def numbering_gaps(names: list[str]) -> list[str]:
+    """'takeout-…-002.zip is missing' for every gap in each set's part numbers."""
+    sets: dict[str, set[int]] = {}
+    for name in names:
+        match = _PART_NAME.match(name)
+        if match:
+            sets.setdefault(match.group("set"), set()).add(int(match.group("num")))
+    problems = []
+    for prefix, numbers in sorted(sets.items()):
+        for missing in sorted(set(range(1, max(numbers) + 1)) - numbers):
+            problems.append(
+                f"part {missing:03d} of {prefix} is missing (have {', '.join(f'{n:03d}' for n in sorted(numbers))}); "
+                "items and sidecars in it will be unmatched or absent"
+            )
+    return problems
+
+
+def fingerprint(parts: list[Part]) -> str:
+    """Names, sizes and a hash of each part's first and last MiB: cheap, and stable per export."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(f"{part.kind}\0{part.path.name}\0{part.size}\0".encode("utf-8", "surrogateescape"))
+        if part.kind == "dir":
+            for root, dirs, files in os.walk(part.path):
+                dirs.sort()
+                for name in sorted(files):
+                    full = os.path.join(root, name)
+                    try:
+                        size = os.lstat(full).st_size
+                    except OSError:
+                        continue
+                    rel = os.path.relpath(full, part.path)
+                    digest.update(f"{rel}\0{size}\0".encode("utf-8", "surrogateescape"))
+            continue
+        with open(part.path, "rb") as fh:
+            digest.update(fh.read(FINGERPRINT_SPAN))
+            if part.size > 2 * FINGERPRINT_SPAN:
+                fh.seek(-FINGERPRINT_SPAN, os.SEEK_END)
+                digest.update(fh.read(FINGERPRINT_SPAN))
+    return digest.hexdigest()[:32]
+
+
+def safe_name(name: str) -> tuple[str | None, str | None]:
+    """(normalised posix name, None) or (None, reason) for names that escape the archive."""
+    if not (name.startswith(("/", ".")) or "\\" in name or "/." in name or "//" in name or name[1:2] == ":"):
+        return name, None  # the common case, without building a path object
+    name = name.replace("\\", "/")
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        return None, "absolute path in archive entry name"
+    parts = [p for p in PurePosixPath(name).parts if p not in ("", ".")]
+    if ".." in parts:
+        return None, "entry name climbs out of the archive with '..'"
+    if not parts:
+        return None, "empty entry name"
+    return "/".join(parts), None
+
+
+def _repair_utf8(name: str) -> tuple[str, str | None]:
+    """Names must be UTF-8; undecodable bytes are replaced (U+FFFD) and reported."""
+    try:
+        name.encode("utf-8")
+        return name, None
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "surrogateescape")
+        return raw.decode("utf-8", "replace"), "entry name is not valid UTF-8; undecodable bytes shown as \ufffd"
+
+
+def walk_part(part: Part, visit: Visitor, on_error: ErrorSink, entries: tuple[int, int] | None = None) -> None:
+    """Visit every file of ``part`` (of a zip: only entries[0]:entries[1] of its central directory)."""
+    if part.kind == "zip":
+        _walk_zip(part, visit, on_error, entries)
+    elif part.kind == "tgz":
+        _walk_tgz(part, visit, on_error)
+    else:
+        _walk_dir(part, visit, on_error)
+
+
+def _checked(part: Part, raw: str, size: int, on_error: ErrorSink) -> str | None:
+    name, problem = _repair_utf8(raw)
+    if problem:
+        on_error(f"{part.label}: {name}", problem)
+    safe, problem = safe_name(name)
+    if problem:
+        on_error(f"{part.label}: {name}", f"{problem}; skipped")
+        return None
+    if size < 0 or size > MAX_ENTRY_BYTES:
+        on_error(f"{part.label}: {safe}", f"declared size {size:,} bytes is impossible; skipped")
+        return None
+    return safe
+
+
+def zip_entry_count(part: Part) -> int | None:
+    """Entries in a zip's central directory, or None when it cannot be read (walk_part reports why)."""
+    try:
+        with zipfile.ZipFile(part.path) as archive:
+            return len(archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+
+
+def _walk_zip(part: Part, visit: Visitor, on_error: ErrorSink, entries: tuple[int, int] | None = None) -> None:
+    try:
+        archive = zipfile.ZipFile(part.path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        on_error(part.label, f"cannot read the zip's central directory (truncated or not a zip): {exc}; part skipped")
+        return
+    with archive, open(part.path, "rb", buffering=0) as raw_file:
+        infos = archive.infolist()
+        for info in infos[entries[0]:entries[1]] if entries else infos:
+            if info.is_dir():
+                continue
+            raw = info.filename
+            if not info.flag_bits & 0x800:  # not flagged UTF-8: zipfile decoded cp437; try the bytes as UTF-8
+                try:
+                    raw = info.filename.encode("cp437").decode("utf-8")
+                except UnicodeEncodeError:
+                    pass
+                except UnicodeDecodeError:
+                    raw = info.filename.encode("cp437").decode("utf-8", "surrogateescape")
+            name = _checked(part, raw, info.file_size, on_error)
+            if name is None:
+                continue
+            if info.compress_size > part.size or (
+                info.file_size > 100 * 1024 * 1024 and info.file_size > MAX_RATIO * max(1, info.compress_size)
+            ):
+                on_error(f"{part.label}: {name}", f"declared size {info.file_size:,} bytes does not fit the archive; skipped")
+                continue
+            try:
+                visit(name, info.file_size, _ZipEntry(raw_file, info))
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, struct.error) as exc:
+                on_error(f"{part.label}: {name}", f"damaged entry: {exc}")
+
+
+def _walk_tgz(part: Part, visit: Visitor, on_error: ErrorSink) -> None:
+    last = "the start"
+    try:
+        # gzip (not tarfile's own stream) raises EOFError on a cut file instead of ending quietly.
+        with gzip.open(part.path, "rb") as raw, tarfile.open(fileobj=raw, mode="r|") as archive:
+            for member in archive:
+                if not member.isfile():
+                    continue
+                name = _checked(part, member.name, member.size, on_error)
+                if name is None:
+                    continue
+                last = name
+                stream = archive.extractfile(member)
+                if stream is not None:
+                    visit(name, member.size, stream)
+    except (tarfile.TarError, zlib.error, EOFError, OSError) as exc:  # gzip.BadGzipFile is an OSError
+        on_error(part.label, f"archive is truncated or damaged after {last}: {exc}; the rest of this part is lost")
+
+
+def _walk_dir(part: Part, visit: Visitor, on_error: ErrorSink) -> None:
+    base = part.path.parent
+    for root, dirs, files in os.walk(part.path):
+        dirs.sort()
+        for filename in sorted(files):
+            full = os.path.join(root, filename)
+            rel = os.path.relpath(full, base).replace(os.sep, "/")
+            try:
+                info = os.lstat(full)
+                if not stat.S_ISREG(info.st_mode):
+                    continue  # symlinks and devices are not Takeout files
+                name = _checked(part, rel, info.st_size, on_error)
+                if name is None:
+                    continue
+                with open(full, "rb") as stream:
+                    visit(name, info.st_size, stream)
+            except OSError as exc:
+                on_error(f"{part.label}: {rel}", f"cannot read: {exc}")
+
+
+class _ZipEntry:
+    """One zip entry read straight from the part file (stored or deflated), CRC-checked at its end.
+
+    zipfile's own reader costs more per entry than the EXIF parse; Takeout
+    entries are plain stored or deflated files, so a direct reader is enough.
+    """
+
+    def __init__(self, fh, info: zipfile.ZipInfo):
+        if info.flag_bits & 1:
+            raise NotImplementedError("encrypted entry")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise NotImplementedError(f"compression method {info.compress_type} is not supported")
+        fh.seek(info.header_offset)
+        header = fh.read(30)
+        if len(header) < 30 or header[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile("bad local file header")
+        name_len, extra_len = struct.unpack_from("<HH", header, 26)
+        fh.seek(info.header_offset + 30 + name_len + extra_len)
+        self._fh = fh
+        self._left = info.compress_size
+        self._size = info.file_size
+        self._expected_crc = info.CRC
+        self._crc = 0
+        self._produced = 0
+        self._z = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+        self._done = False
+
+    def read(self, n: int = -1) -> bytes:
+        if n is None or n < 0:
+            n = 1 << 62
+        chunks = []
+        while n > 0 and not self._done:
+            if self._z is None:
+                data = self._fh.read(min(n, self._left, 1 << 22))
+                if not data and self._left:
+                    raise EOFError("zip entry is cut short")
+                self._left -= len(data)
+                exhausted = self._left == 0
+            else:
+                source = self._z.unconsumed_tail
+                if not source:
+                    source = self._fh.read(min(1 << 16, self._left))
+                    if not source and self._left:
+                        raise EOFError("zip entry is cut short")
+                    self._left -= len(source)
+                data = self._z.decompress(source, n)
+                exhausted = self._left == 0 and not self._z.unconsumed_tail
+                if exhausted:
+                    data += self._z.flush()
+            if data:
+                self._crc = zlib.crc32(data, self._crc)
+                self._produced += len(data)
+                n -= len(data)
+                chunks.append(data)
+            if exhausted:
+                self._done = True
+                if self._produced != self._size or self._crc != self._expected_crc:
+                    raise zipfile.BadZipFile("bad CRC-32 or size: the entry's bytes are damaged")
+        return b"".join(chunks)

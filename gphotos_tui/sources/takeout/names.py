@@ -1,0 +1,129 @@
+"""Takeout's folder and file naming: localized folders, (N) numbering, edit suffixes.
+
+Every list here is open-ended (takeout.md §3.1, §6.5); folders are matched
+case-insensitively and names compared in NFC, because archives extracted on
+macOS come back decomposed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ROOTS = {"google photos", "google foto", "google fotos", "fotky google", "google фото", "google снимки"}
+ALBUM_METADATA = {
+    "metadata.json", "métadonnées.json", "metadatos.json", "metadades.json", "metadati.json",
+    "metadáta.json", "metadaten.json", "метаданные.json", "метаданни.json",
+}
+TRASH = {"trash", "papelera", "lixeira", "cestino", "corbeille", "papierkorb", "prullenbak", "корзина", "kosz", "回收站", "ゴミ箱", "paperera"}
+ARCHIVE = {"archive", "archivo", "arquivo", "archivio", "archiver", "archiv", "archivieren", "archief", "archiveren", "архив", "archiwum", "档案", "アーカイブ", "arxiu"}
+LOCKED = {"locked folder", "carpeta privada"}
+FAILED = {"failed videos"}
+UNTITLED = re.compile(
+    r"^(untitled|unknown|sin título|desconocido|sem título|senza nome|sans titre|inconnu|unbenannt|ohne titel|"
+    r"naamloos|без названия|bez tytułu|无标题|無題|不明|sense títol)\s*(\(\d+\))?$",
+    re.IGNORECASE,
+)
+YEAR_FOLDER = re.compile(r"^(photos from|fotos del|fotos von|foto da|foto_s van|fotos de|photos de)\s+(\d{4})$", re.IGNORECASE)
+TRAILING_YEAR = re.compile(r"^\D*\s(\d{4})$")
+
+EDIT_SUFFIXES = (
+    "-edited", "-bearbeitet", "-modifié", "-modificato", "-editado", "-editada", "-ha editado", "-editat",
+    "-bewerkt", "-edytowane", "-編集済み", "-编辑", "-отредактировано", "-편집됨", "-muokattu",
+    "-відредаговано", "-redigeret", "-upravené",
+)
+SPECIAL_SUFFIXES = ("-effects", "-motion", "-animation", "-smile", "-collage", "-mix")
+
+MEDIA_EXTENSIONS = {
+    ".jpg", ".jpeg", ".jpe", ".heic", ".heif", ".hif", ".avif", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff",
+    ".dng", ".cr2", ".cr3", ".arw", ".nef", ".raf", ".orf", ".rw2", ".mp", ".mv", ".mp~2", ".cover",
+    ".mp4", ".mov", ".m4v", ".3gp", ".avi", ".mkv", ".webm", ".mts", ".m2ts", ".wmv", ".mpg",
+}
+VIDEO_EXTENSIONS = {".mp4", ".mov", ".m4v", ".3gp", ".avi", ".mkv", ".webm", ".mts", ".m2ts", ".wmv", ".mpg", ".mp", ".mv", ".mp~2"}
+
+_NUMBER = re.compile(r"^(.*)\((\d+)\)$")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def split_ext(name: str) -> tuple[str, str]:
+    """('IMG_1', '.JPG'); names without a dot have an empty extension."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem:
+        return name, ""
+    return stem, "." + ext
+
+
+def strip_number(stem: str) -> tuple[str, int | None]:
+    """('IMG', 1) for 'IMG(1)': the *last* (N) is the duplicate marker, earlier ones are the real name."""
+    match = _NUMBER.match(stem)
+    if not match:
+        return stem, None
+    return match.group(1), int(match.group(2))
+
+
+def strip_edit_suffix(stem: str) -> tuple[str, str | None]:
+    """('IMG_1', '-edited') for 'IMG_1-edited'; localized suffixes compare case-insensitively."""
+    low = stem.casefold()
+    for suffix in EDIT_SUFFIXES:
+        if low.endswith(suffix):
+            return stem[: -len(suffix)], suffix
+    return stem, None
+
+
+def strip_partial_edit_suffix(stem: str) -> tuple[str, str | None]:
+    """Edit suffixes clipped by truncation ('-ed', '-modifi'): at least 3 characters must remain."""
+    low = stem.casefold()
+    for suffix in EDIT_SUFFIXES:
+        for cut in range(len(suffix) - 1, 2, -1):
+            if low.endswith(suffix[:cut]):
+                return stem[:-cut], suffix[:cut]
+    return stem, None
+
+
+def special_suffix(stem: str) -> str | None:
+    low = stem.casefold()
+    return next((s for s in SPECIAL_SUFFIXES if low.endswith(s)), None)
+
+
+def is_media_name(name: str) -> bool:
+    low = name.casefold()
+    if low.startswith("._"):
+        return False
+    return split_ext(low)[1] in MEDIA_EXTENSIONS
+
+
+def is_video_name(name: str) -> bool:
+    return split_ext(name.casefold())[1] in VIDEO_EXTENSIONS
+
+
+def folder_kind(folder: str, has_album_json: bool) -> tuple[str, int | None]:
+    """('year', 2019) | ('trash'|'archive'|'locked'|'failed'|'untitled'|'album', None)."""
+    low = nfc(folder).casefold().strip()
+    match = YEAR_FOLDER.match(low)
+    if match:
+        return "year", int(match.group(2))
+    if low in TRASH:
+        return "trash", None
+    if low in ARCHIVE:
+        return "archive", None
+    if low in LOCKED:
+        return "locked", None
+    if low in FAILED:
+        return "failed", None
+    if UNTITLED.match(low):
+        return "untitled", None
+    match = TRAILING_YEAR.match(low)
+    if match and not has_album_json and 1900 <= int(match.group(1)) <= 2100:
+        return "year", int(match.group(1))  # an unknown language's "Photos from 2019"
+    return "album", None
+
+
+def photos_root(parts: list[str]) -> int | None:
+    """Index of the Google Photos root folder in a path's parts, if any."""
+    for i, part in enumerate(parts[:-1]):
+        if nfc(part).casefold() in ROOTS:
+            return i
+    return None
