@@ -30,6 +30,8 @@ class JobProgress:
     errors: int = 0
     started: float = field(default_factory=time.monotonic)
     message: str = ""
+    quota_used: int | None = None  # requests used today against the API's daily quota
+    quota_limit: int | None = None
 
     @property
     def elapsed(self) -> float:

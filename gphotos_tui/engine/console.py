@@ -1,0 +1,69 @@
+"""Progress lines for headless runs: one updating line on a terminal, plain lines otherwise.
+
+Paced (4 Hz on a terminal, every 5 s in a log) so cron mails and SSH links
+are not flooded, and every state change is printed.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+from gphotos_tui.engine.progress import JobProgress, format_eta
+
+
+def describe(p: JobProgress) -> str:
+    parts = [f"{p.source_label}: {p.state}", f"{p.items:,} items"]
+    if p.total:
+        parts[-1] += f" of {p.total:,}"
+    parts.append(f"{p.pages:,} pages")
+    parts.append(f"{p.rate:,.0f} items/s")
+    if p.eta is not None:
+        parts.append(f"ETA {format_eta(p.eta)}")
+    parts.append(f"{p.requests:,} requests")
+    if p.retries:
+        parts.append(f"{p.retries} retries")
+    if p.errors:
+        parts.append(f"{p.errors} errors")
+    line = ", ".join(parts)
+    return f"{line} — {p.message}" if p.message else line
+
+
+class ConsoleProgress:
+    def __init__(self, stream: TextIO = sys.stderr, *, interval: float | None = None):
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.interval = interval if interval is not None else (0.25 if self.tty else 5.0)
+        self._last = 0.0
+        self._last_state = None
+        self._last_message = None
+        self._open_line = False
+
+    def __call__(self, p: JobProgress) -> None:
+        now = time.monotonic()
+        changed = p.state != self._last_state or (p.message != self._last_message and not self.tty)
+        if not changed and now - self._last < self.interval:
+            return
+        self._last, self._last_state, self._last_message = now, p.state, p.message
+        text = describe(p)
+        if self.tty:
+            self.stream.write("\r\x1b[2K" + text[: 200])
+            self._open_line = True
+            if p.state not in ("running",):
+                self.stream.write("\n")
+                self._open_line = False
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self._open_line:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._open_line = False
+
+    def note(self, text: str) -> None:
+        self.close()
+        self.stream.write(text + "\n")
+        self.stream.flush()

@@ -1,0 +1,298 @@
+"""Library API jobs: media items in parallel date shards, and albums with their contents.
+
+Every page is written in one transaction with its checkpoint (shard, page
+token, newest capture time), so a run killed at any moment resumes where it
+stopped and ends with the same catalog as one clean run. The first run lists
+the whole library (one shard per capture year, worked by a pool of
+concurrent workers); later runs only ask for what is new (a date filter from
+the newest capture date seen, with an overlap). Items that disappear are only
+ever flagged, and only after a complete listing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from gphotos_tui.catalog import Catalog, Source
+from gphotos_tui.engine.progress import JobProgress, JobState, ProgressCallback
+from gphotos_tui.google import convert
+from gphotos_tui.google.errors import PageTokenExpired
+from gphotos_tui.google.library import AsyncLibrary, DateRange
+from gphotos_tui.google.quota import DAILY_QUOTA, UsageMeter
+from gphotos_tui.model import Checkpoint, Membership, SourceKind
+
+LIBRARY_LABEL = "Library API (items this app created)"
+META = "media:meta"
+
+
+class QuotaPause(Exception):
+    """The day's request budget is (nearly) spent: stop cleanly, resume another day."""
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    workers: int = 8  # concurrent listings; chosen by the sync benchmark (see README)
+    overlap_days: int = 2  # incremental runs re-list this much before the newest item seen
+    quota_reserve: int = 100  # stop this many requests before the daily quota
+    first_year: int = 2000  # capture years up to this one share a single shard
+
+
+@dataclass(frozen=True)
+class Shard:
+    name: str
+    start: date
+    end: date
+
+    def as_state(self) -> list:
+        return [self.name, self.start.isoformat(), self.end.isoformat()]
+
+    @classmethod
+    def from_state(cls, state: list) -> "Shard":
+        return cls(state[0], date.fromisoformat(state[1]), date.fromisoformat(state[2]))
+
+
+def full_plan(today: date, first_year: int) -> list[Shard]:
+    """Date shards for a complete listing, largest expected first.
+
+    Each shard costs about half a page more than a single listing would
+    (its last page is partial) and an empty one costs a request, so shards
+    are capture years, halved for the last three years where most photos
+    are, and everything older than ``first_year`` in one. Future-dated items
+    never match a date filter, so no shard looks past today.
+    """
+    shards = []
+    for year in range(today.year, first_year, -1):
+        if year > today.year - 3:
+            shards.append(Shard(f"media:{year}-H2", date(year, 7, 1), date(year, 12, 31)))
+            shards.append(Shard(f"media:{year}-H1", date(year, 1, 1), date(year, 6, 30)))
+        else:
+            shards.append(Shard(f"media:{year}", date(year, 1, 1), date(year, 12, 31)))
+    shards.append(Shard(f"media:<={first_year}", date(1, 1, 1), date(first_year, 12, 31)))
+    return shards
+
+
+def incremental_plan(newest: int, today: date, overlap_days: int) -> list[Shard]:
+    # Capture dates are the photographer's local dates: a day of margin covers any time zone.
+    start = datetime.fromtimestamp(newest, timezone.utc).date() - timedelta(days=overlap_days + 1)
+    return [Shard("media:new", start, today + timedelta(days=2))]
+
+
+class _Tracker:
+    """Shared progress of a job's workers, reported through one callback."""
+
+    def __init__(self, job: str, label: str, progress: ProgressCallback | None, usage: UsageMeter | None):
+        self.report = JobProgress(job, label)
+        self.progress = progress
+        self.usage = usage
+        self.inserted = self.updated = 0
+
+    def page(self, items: int, inserted: int, updated: int, requests: int = 1) -> None:
+        self.inserted += inserted
+        self.updated += updated
+        self.report = self.report.advanced(items=self.report.items + items, pages=self.report.pages + 1,
+                                           requests=self.report.requests + requests)
+        self.emit()
+
+    def emit(self, **changes) -> None:
+        if changes:
+            self.report = self.report.advanced(**changes)
+        if self.progress:
+            self.progress(self.report)
+
+
+async def _check_quota(usage: UsageMeter | None, reserve: int, tracker: "_Tracker | None" = None) -> None:
+    if usage is None:
+        return
+    used = await usage.used("library")
+    if tracker is not None:
+        tracker.report = tracker.report.advanced(quota_used=used, quota_limit=DAILY_QUOTA["library"])
+    if DAILY_QUOTA["library"] - used < reserve:
+        raise QuotaPause(
+            f"paused: {used:,} Library API requests used today, close to Google's 10,000 a day; "
+            "run sync again after midnight Pacific time and it resumes where it stopped"
+        )
+
+
+class LibraryMediaJob:
+    name = "library-media"
+
+    def __init__(self, library: AsyncLibrary, usage: UsageMeter | None = None,
+                 settings: SyncSettings = SyncSettings(), *, full: bool = False, today: date | None = None):
+        self.library = library
+        self.usage = usage
+        self.settings = settings
+        self.full = full
+        self.today = today or datetime.now(timezone.utc).date()
+
+    async def run(self, catalog: Catalog, progress: ProgressCallback | None = None) -> JobProgress:
+        source = await catalog.ensure_source(SourceKind.LIBRARY, "library", LIBRARY_LABEL)
+        tracker = _Tracker(self.name, LIBRARY_LABEL, progress, self.usage)
+        meta = await catalog.checkpoint(source, META)
+        state = dict(meta.state) if meta else {}
+        if not state.get("plan"):  # a new run; otherwise finish the interrupted one
+            complete = state.get("complete_at") and state.get("newest") is not None and not self.full
+            plan = (incremental_plan(state["newest"], self.today, self.settings.overlap_days) if complete
+                    else full_plan(self.today, self.settings.first_year))
+            state.update(plan=[s.as_state() for s in plan], mode="incremental" if complete else "full",
+                         run_started=int(time.time()))
+            await catalog.write_batch(source, checkpoint=Checkpoint(META, None, state.get("newest"), state=state))
+        plan = [Shard.from_state(s) for s in state["plan"]]
+        run_id = await catalog.start_run(source, self.name)
+        tracker.emit(message=f"{state['mode']} listing in {len(plan)} date shards")
+        newest = [state.get("newest") or 0]
+        lock = asyncio.Lock()  # pages of all workers go through the one writer, one at a time
+        queue: asyncio.Queue[Shard] = asyncio.Queue()
+        for shard in plan:
+            queue.put_nowait(shard)
+
+        async def worker() -> None:
+            while not queue.empty():
+                shard = queue.get_nowait()
+                await self._list_shard(catalog, source, shard, tracker, lock, newest)
+
+        try:
+            workers = [asyncio.create_task(worker()) for _ in range(max(1, self.settings.workers))]
+            try:
+                await asyncio.gather(*workers)
+            except BaseException:
+                for w in workers:
+                    w.cancel()
+                await asyncio.gather(*workers, return_exceptions=True)
+                raise
+        except QuotaPause as pause:
+            await catalog.finish_run(run_id, "paused", str(pause), items=tracker.report.items,
+                                     pages=tracker.report.pages, requests=tracker.report.requests)
+            tracker.emit(state=JobState.PAUSED, message=str(pause))
+            return tracker.report
+        except asyncio.CancelledError:
+            await catalog.finish_run(run_id, "cancelled", "stopped; the next run resumes here",
+                                     items=tracker.report.items, pages=tracker.report.pages)
+            raise
+        except Exception as exc:
+            await catalog.finish_run(run_id, "failed", str(exc), items=tracker.report.items,
+                                     pages=tracker.report.pages, requests=tracker.report.requests)
+            tracker.emit(state=JobState.FAILED, message=str(exc))
+            raise
+        # Every shard finished: the listing is complete.
+        if state["mode"] == "full":
+            missing = await catalog.mark_missing(source, seen_since=state["run_started"])
+        else:
+            missing = 0
+        done_state = {"complete_at": int(time.time()), "newest": newest[0] or state.get("newest")}
+        async with lock:
+            await catalog.clear_checkpoints(source)
+            await catalog.write_batch(source, checkpoint=Checkpoint(META, None, done_state["newest"], state=done_state))
+        message = f"{tracker.report.items:,} items listed ({tracker.inserted:,} new, {tracker.updated:,} updated)"
+        if missing:
+            message += f"; {missing:,} no longer listed (flagged, kept in the catalog)"
+        await catalog.finish_run(run_id, "done", message, items=tracker.report.items, pages=tracker.report.pages,
+                                 requests=tracker.report.requests)
+        tracker.emit(state=JobState.DONE, message=message)
+        return tracker.report
+
+    async def _list_shard(self, catalog, source, shard: Shard, tracker: _Tracker, lock: asyncio.Lock, newest: list) -> None:
+        checkpoint = await catalog.checkpoint(source, shard.name)
+        if checkpoint and checkpoint.done:
+            return
+        token = checkpoint.page_token if checkpoint else None
+        while True:
+            await _check_quota(self.usage, self.settings.quota_reserve, tracker)
+            try:
+                page = await self.library.search_page(ranges=[DateRange(shard.start, shard.end)], page_token=token)
+            except PageTokenExpired:
+                if token is None:
+                    raise
+                token = None  # Google forgot the cursor: list the shard again (upserts are idempotent)
+                tracker.emit(message=f"{shard.name}: page token expired, listing the shard again")
+                continue
+            records = [convert.library_item(item) for item in page.items]
+            page_newest = max((r.taken_at for r in records if r.taken_at is not None), default=None)
+            if page_newest:
+                newest[0] = max(newest[0], page_newest)
+            async with lock:
+                result = await catalog.write_batch(
+                    source, records,
+                    checkpoint=Checkpoint(shard.name, page.next_page_token, page_newest, done=not page.next_page_token),
+                )
+            tracker.page(len(records), result.inserted, result.updated)
+            if not page.next_page_token:
+                return
+            token = page.next_page_token
+
+
+class LibraryAlbumsJob:
+    """albums.list, then every album's contents (search by albumId), albums worked concurrently."""
+
+    name = "library-albums"
+
+    def __init__(self, library: AsyncLibrary, usage: UsageMeter | None = None, settings: SyncSettings = SyncSettings()):
+        self.library = library
+        self.usage = usage
+        self.settings = settings
+
+    async def run(self, catalog: Catalog, progress: ProgressCallback | None = None) -> JobProgress:
+        source = await catalog.ensure_source(SourceKind.LIBRARY, "library", LIBRARY_LABEL)
+        tracker = _Tracker(self.name, LIBRARY_LABEL + ": albums", progress, self.usage)
+        run_id = await catalog.start_run(source, self.name)
+        lock = asyncio.Lock()
+        try:
+            albums = []
+            token = None
+            while True:  # album lists are short (50 a page): re-listed cheaply on every run
+                await _check_quota(self.usage, self.settings.quota_reserve, tracker)
+                page = await self.library.list_albums_page(token)
+                albums += page.items
+                async with lock:
+                    await catalog.write_batch(source, albums=[convert.album(a) for a in page.items])
+                tracker.page(0, 0, 0)
+                token = page.next_page_token
+                if not token:
+                    break
+            tracker.emit(total=None, message=f"{len(albums)} albums; listing their contents")
+            queue: asyncio.Queue[dict] = asyncio.Queue()
+            for album in albums:
+                queue.put_nowait(album)
+
+            async def worker() -> None:
+                while not queue.empty():
+                    await self._album_contents(catalog, source, queue.get_nowait(), tracker, lock)
+
+            await asyncio.gather(*(worker() for _ in range(max(1, self.settings.workers))))
+        except QuotaPause as pause:
+            await catalog.finish_run(run_id, "paused", str(pause), items=tracker.report.items)
+            tracker.emit(state=JobState.PAUSED, message=str(pause))
+            return tracker.report
+        except Exception as exc:
+            await catalog.finish_run(run_id, "failed", str(exc), items=tracker.report.items)
+            tracker.emit(state=JobState.FAILED, message=str(exc))
+            raise
+        message = f"{len(albums)} albums, {tracker.report.items:,} memberships"
+        await catalog.finish_run(run_id, "done", message, items=tracker.report.items, pages=tracker.report.pages,
+                                 requests=tracker.report.requests)
+        tracker.emit(state=JobState.DONE, message=message)
+        return tracker.report
+
+    async def _album_contents(self, catalog, source, album: dict, tracker: _Tracker, lock: asyncio.Lock) -> None:
+        token = None
+        position = 0
+        while True:
+            await _check_quota(self.usage, self.settings.quota_reserve, tracker)
+            try:
+                page = await self.library.search_page(album_id=album["id"], page_token=token)
+            except PageTokenExpired:
+                if token is None:
+                    raise
+                token, position = None, 0
+                continue
+            records = [convert.library_item(item) for item in page.items]
+            members = [Membership(album["id"], r.external_id, position + i) for i, r in enumerate(records)]
+            position += len(records)
+            async with lock:
+                result = await catalog.write_batch(source, records, memberships=members)
+            tracker.page(len(records), result.inserted, result.updated)
+            token = page.next_page_token
+            if not token:
+                return
