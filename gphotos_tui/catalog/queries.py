@@ -111,3 +111,152 @@ async def exact_duplicate_groups(conn: aiosqlite.Connection, limit: int = 500) -
         (limit,),
     )
     return [tuple(r) for r in rows]
+
+
+# -- item lists (appended for the UI's lazy item list) ------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    id: int
+    filename: str
+    media_type: str
+    taken_at: int | None
+    camera_make: str | None
+    camera_model: str | None
+    size_bytes: int | None
+    favorite: bool
+
+    @property
+    def sort_key(self) -> tuple[int | None, int]:
+        return (self.taken_at, self.id)
+
+
+#: Pseudo-albums: item filters shown next to real albums (key -> title, SQL condition on items i).
+PSEUDO_ALBUMS: dict[str, tuple[str, str]] = {
+    "favorites": ("Favorites", "i.favorite = 1"),
+    "no-album": ("Not in any album", "NOT EXISTS (SELECT 1 FROM album_items x WHERE x.item_id = i.id)"),
+    "archived": ("Archived", "i.archived = 1"),
+    "trash": ("Trash", "i.trashed = 1"),
+}
+
+
+async def pseudo_albums(conn: aiosqlite.Connection) -> list[AlbumRow]:
+    """Favorites, Not in any album, Archived and Trash as album rows (their id is 0; kind is the key)."""
+    rows = []
+    for key, (title, condition) in PSEUDO_ALBUMS.items():
+        n, favs, first, last = (await conn.execute_fetchall(
+            f"SELECT count(*), coalesce(sum(i.favorite), 0), min(i.taken_at), max(i.taken_at) FROM items i WHERE {condition}"
+        ))[0]
+        rows.append(AlbumRow(0, title, key, n, favs, first, last))
+    return rows
+
+
+_ITEM_COLUMNS = "i.id, i.filename, i.media_type, i.taken_at, i.camera_make, i.camera_model, i.size_bytes, i.favorite"
+
+
+async def item_count(conn: aiosqlite.Connection, album_id: int | str | None = None) -> int:
+    """Items in an album (or a pseudo-album key), or in the whole catalog when ``album_id`` is None."""
+    if isinstance(album_id, str):
+        row = await (await conn.execute(f"SELECT count(*) FROM items i WHERE {PSEUDO_ALBUMS[album_id][1]}")).fetchone()
+    elif album_id is None:
+        row = await (await conn.execute("SELECT count(*) FROM items")).fetchone()
+    else:
+        row = await (await conn.execute("SELECT count(*) FROM album_items WHERE album_id = ?", (album_id,))).fetchone()
+    return row[0]
+
+
+async def item_window(
+    conn: aiosqlite.Connection,
+    album_id: int | str | None,
+    *,
+    offset: int = 0,
+    limit: int = 200,
+    after: tuple[int | None, int] | None = None,
+    total: int | None = None,
+    dense: bool = False,
+) -> list[ItemRow]:
+    """One window of items ordered by capture time then id (undated items first).
+
+    With ``after`` (the sort key of the row before the window) the window is
+    found by keyset on the ``items_taken_at`` index, so scrolling stays cheap
+    at a million items; ``offset`` is the fallback for a jump to any row, and
+    with ``total`` a jump into the second half counts back from the end, so
+    End is as quick as Home. Keyset needs a dated key (NULL compares as
+    unknown), so ``after`` is used only when its capture time is known.
+    ``dense`` (an album holding a good share of the catalog) walks the date
+    index and checks membership instead of sorting the whole album.
+    """
+    where, params = [], []
+    if isinstance(album_id, str):  # a pseudo-album: a filter on the date-ordered items
+        source = "items i"
+        where.append(PSEUDO_ALBUMS[album_id][1])
+    elif album_id is None:
+        source = "items i"
+    elif dense:
+        source = "items i CROSS JOIN album_items ai ON ai.album_id = ? AND ai.item_id = i.id"
+        params.append(album_id)
+    else:
+        source = "album_items ai JOIN items i ON i.id = ai.item_id"
+        where.append("ai.album_id = ?")
+        params.append(album_id)
+    descending = False
+    if after is not None and after[0] is not None:
+        where.append("(i.taken_at, i.id) > (?, ?)")
+        params.extend(after)
+        offset = 0
+    elif total is not None and offset > total // 2:
+        descending = True
+        limit = max(0, min(limit, total - offset))
+        offset = total - offset - limit
+    order = "i.taken_at DESC, i.id DESC" if descending else "i.taken_at, i.id"
+    sql = (
+        f"SELECT {_ITEM_COLUMNS} FROM {source} "
+        f"{'WHERE ' + ' AND '.join(where) if where else ''} "
+        f"ORDER BY {order} LIMIT ? OFFSET ?"
+    )
+    rows = await conn.execute_fetchall(sql, (*params, limit, offset))
+    if descending:
+        rows = rows[::-1]
+    return [ItemRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7])) for r in rows]
+
+
+async def last_runs(conn: aiosqlite.Connection) -> dict[int, tuple[str, int, int, int | None, int | None]]:
+    """Per source id: (state, items, pages, started_at, finished_at) of its latest run."""
+    rows = await conn.execute_fetchall(
+        "SELECT r.source_id, r.state, r.items, r.pages, r.started_at, r.finished_at FROM sync_runs r "
+        "WHERE r.id = (SELECT max(id) FROM sync_runs WHERE source_id = r.source_id)"
+    )
+    return {r[0]: (r[1], r[2], r[3], r[4], r[5]) for r in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class ItemDetail:
+    """Everything the catalog knows of one item: its fields, albums, sources and local copies."""
+
+    fields: dict
+    albums: list[str]
+    sources: list[tuple[str, str, int, int, int | None, str | None]]  # kind, external id, first, last, missing, detail
+    local_copies: list[tuple[str, int, str | None]]  # path, size, fidelity
+
+    @property
+    def public_id(self) -> str | None:
+        first = min(self.sources, key=lambda s: (s[2], s[0], s[1]), default=None)
+        return f"{first[0]}:{first[1]}" if first else None
+
+
+async def item_detail(conn: aiosqlite.Connection, item_id: int) -> ItemDetail | None:
+    cursor = await conn.execute("SELECT * FROM items WHERE id = ?", (item_id,))
+    row = await cursor.fetchone()
+    if row is None:
+        return None
+    fields = dict(zip((d[0] for d in cursor.description), row))
+    albums = [r[0] for r in await conn.execute_fetchall(
+        "SELECT a.title FROM album_items ai JOIN albums a ON a.id = ai.album_id WHERE ai.item_id = ? ORDER BY a.title",
+        (item_id,))]
+    sources = [tuple(r) for r in await conn.execute_fetchall(
+        "SELECT kind, external_id, first_seen, last_seen, missing_since, detail FROM item_sources "
+        "WHERE item_id = ? ORDER BY first_seen, kind", (item_id,))]
+    copies = [tuple(r) for r in await conn.execute_fetchall(
+        "SELECT path, size_bytes, fidelity FROM local_files WHERE item_id = ? ORDER BY path", (item_id,))]
+    return ItemDetail(fields, albums, sources, copies)

@@ -1,0 +1,39 @@
+"""Small formatters shared by the screens: always UTC, never relative to now."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def utc_datetime(seconds: int | None) -> str:
+    """'2021-06-04 17:22' in UTC, or '—' when unknown."""
+    if seconds is None:
+        return "—"
+    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
+
+
+def utc_date(seconds: int | None) -> str:
+    if seconds is None:
+        return "—"
+    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime("%Y-%m-%d")
+
+
+def date_span(first: int | None, last: int | None) -> str:
+    """'2019-03-01 → 2019-03-09', one date when both fall on the same day."""
+    start, end = utc_date(first), utc_date(last)
+    return start if start == end else f"{start} → {end}"
+
+
+def human_size(size: int | None) -> str:
+    if size is None:
+        return "—"
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if value < 1000 or unit == "TB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{size} B"  # unreachable, keeps type checkers calm
+
+
+def rate(items_per_second: float) -> str:
+    return f"{items_per_second:,.0f}/s" if items_per_second >= 10 else f"{items_per_second:.1f}/s"

@@ -1,0 +1,362 @@
+"""The Duplicates screen: a group list, the selected group side by side, decisions by keyboard."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from functools import partial
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Footer, Header, Static
+
+from gphotos_tui.analysis.duplicates import KINDS, Group, Settings, scan
+from gphotos_tui.analysis.duplicates.scan import is_writable
+from gphotos_tui.analysis.duplicates.actions import plan_csv, plan_json
+from gphotos_tui.analysis.duplicates.keeper import explain_keeper
+from gphotos_tui.analysis.duplicates.preview import halfblock_cells
+from gphotos_tui.analysis.duplicates.providers import loader_for
+from gphotos_tui.analysis.duplicates.store import save_decisions
+from gphotos_tui.google.qr import qr_text
+from gphotos_tui.paths import locations
+from gphotos_tui.ui.screens.base import CatalogScreen
+
+PREVIEW_COLS, PREVIEW_ROWS = 24, 8
+
+
+def preview_text(cells) -> Text:
+    text = Text()
+    for y, row in enumerate(cells):
+        for top, bottom in row:
+            text.append("\u2580", Style(color=f"rgb{top}", bgcolor=f"rgb{bottom}"))
+        if y < len(cells) - 1:
+            text.append("\n")
+    return text
+
+
+class ConfirmAccept(ModalScreen[bool]):
+    """"Accept all N suggestions of class X?" with the count shown."""
+
+    DEFAULT_CSS = """
+    ConfirmAccept { align: center middle; }
+    ConfirmAccept > Vertical { width: 60; height: auto; border: thick $accent; padding: 1 2; background: $surface; }
+    ConfirmAccept Horizontal { height: auto; margin-top: 1; }
+    """
+    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.message, id="confirm-message")
+            with Horizontal():
+                yield Button("Yes (y)", variant="primary", id="yes")
+                yield Button("No (n)", id="no")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
+class LinkModal(ModalScreen[None]):
+    """The selected item's Google Photos link as a clickable hyperlink and a QR code for a phone."""
+
+    DEFAULT_CSS = """
+    LinkModal { align: center middle; }
+    LinkModal > Vertical { width: auto; max-width: 100%; height: auto; border: thick $accent; padding: 0 1; background: $surface; }
+    """
+    BINDINGS = [Binding("escape,o,q", "dismiss", "Close")]
+
+    def __init__(self, filename: str, url: str) -> None:
+        super().__init__()
+        self.filename, self.url = filename, url
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text.assemble((self.filename + "\n", "bold"), (self.url, Style(link=self.url, underline=True))))
+            yield Static(qr_text(self.url, max_width=self.app.size.width - 6) or "(terminal too narrow for the QR code)",
+                         id="link-qr")
+
+
+class DuplicatesScreen(CatalogScreen):
+    """Duplicate groups of every class; decisions are stored in the catalog and survive rescans."""
+
+    BINDING_GROUP_TITLE = "Duplicates"
+    AUTO_FOCUS = "#dupes-groups"
+    DEFAULT_CSS = """
+    DuplicatesScreen #dupes-status { height: 1; padding: 0 1; color: $text-muted; }
+    DuplicatesScreen #dupes-groups { height: 1fr; min-height: 5; }
+    DuplicatesScreen #dupes-detail { height: 2fr; border-top: solid $accent; }
+    DuplicatesScreen #dupes-reason { height: auto; padding: 0 1; }
+    DuplicatesScreen #dupes-members { height: auto; overflow-x: auto; }
+    DuplicatesScreen .member { width: 1fr; min-width: 26; height: auto; padding: 0 1; border: round $panel; }
+    DuplicatesScreen .member.-selected { border: round $accent; }
+    DuplicatesScreen .member.-discard { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("n", "next_group", "Next", id="dupes.next", tooltip="Next group"),
+        Binding("p", "previous_group", "Prev", id="dupes.previous", tooltip="Previous group"),
+        Binding("left,h", "member(-1)", "\u2190 member", id="dupes.left", show=False),
+        Binding("right,l", "member(1)", "\u2192 member", id="dupes.right", show=False),
+        Binding("space", "toggle", "Toggle", key_display="\u2423", id="dupes.toggle", tooltip="Toggle keep/discard of the selected member"),
+        Binding("a", "accept", "Accept", id="dupes.accept", tooltip="Accept the suggestion for this group"),
+        Binding("x", "not_duplicates", "Not dup", id="dupes.not", tooltip="Mark this group as not duplicates (never shown again)"),
+        Binding("A", "accept_class", "All", id="dupes.accept_class", tooltip="Accept every suggestion of this group's class"),
+        Binding("o", "link", "Link", id="dupes.link", tooltip="Show the selected item's Google Photos link and QR code"),
+        Binding("e", "export", "Plan", id="dupes.export", tooltip="Write the discard plan as CSV and JSON"),
+        Binding("r", "rescan", "Scan", id="dupes.rescan", tooltip="Hash new items and regroup"),
+    ]
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or Settings()
+        self.groups: list[Group] = []
+        self.member_index = 0
+        self._scanned_items: int | None = None
+        self._previews: dict[int, Text] = {}
+        self._generation = 0
+        self._progress_text = "Looking for duplicates\u2026"
+
+    def _card_id(self, item_id: int) -> str:
+        return f"member-{self._generation}-{item_id}"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Looking for duplicates\u2026", id="dupes-status")
+        yield DataTable(id="dupes-groups", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="dupes-detail"):
+            yield Static(id="dupes-reason")
+            yield Horizontal(id="dupes-members")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#dupes-groups", DataTable)
+        table.add_column("Class", key="kind")
+        table.add_column("Items", key="items")
+        table.add_column("Decided", key="decided")
+        table.add_column("Why grouped", key="reason")
+
+    # -- scanning ---------------------------------------------------------------
+
+    @property
+    def group(self) -> Group | None:
+        row = self.query_one("#dupes-groups", DataTable).cursor_row
+        return self.groups[row] if 0 <= row < len(self.groups) else None
+
+    async def reload(self) -> None:
+        """Rescan when the catalog's item count changed since the last scan (hashing only what is new)."""
+        count = (await (await self.app.catalog.reader.execute("SELECT count(*) FROM items")).fetchone())[0]
+        if count != self._scanned_items:
+            self._scanned_items = count
+            self.action_rescan()
+
+    def action_rescan(self) -> None:
+        self.app.run_worker(self._scan, group="duplicates", exclusive=True, exit_on_error=False)
+
+    async def _scan(self) -> None:
+        status = self.query_one("#dupes-status", Static)
+
+        def progress(stage: str, done: int, total: int) -> None:
+            # Called from the hashing thread too: only store the text; a timer shows it.
+            self._progress_text = f"hashing {done:,} of {total:,}" if stage == "hashing" else "grouping\u2026"
+
+        timer = self.set_interval(0.25, lambda: status.update(self._progress_text))
+        try:
+            catalog = self.app.catalog
+            result = await scan(catalog, self.settings, compute_hashes=is_writable(catalog), progress=progress)
+        finally:
+            timer.stop()
+        self.groups = result.groups
+        self._fill_table()
+        status.update(self._summary(result))
+
+    def _summary(self, result) -> str:
+        counts = {k: 0 for k in KINDS}
+        for g in self.groups:
+            counts[g.kind] += 1
+        shown = ", ".join(f"{k} {n}" for k, n in counts.items() if n)
+        return (f"{len(self.groups):,} groups ({shown or 'none'}) \u00b7 {result.items:,} items \u00b7 "
+                f"{result.hashed:,} newly hashed \u00b7 {result.hidden:,} hidden as not duplicates")
+
+    def _fill_table(self) -> None:
+        table = self.query_one("#dupes-groups", DataTable)
+        row = table.cursor_row
+        table.clear()
+        table.add_rows([self._row(g) for g in self.groups])
+        if self.groups:
+            table.move_cursor(row=min(max(row, 0), len(self.groups) - 1))
+        self.member_index = 0
+        self._show_group()
+
+    def _row(self, g: Group) -> tuple:
+        return (g.kind, str(len(g.members)), "yes" if g.decisions else "", g.reason)
+
+    def _refresh_row(self) -> None:
+        table = self.query_one("#dupes-groups", DataTable)
+        g = self.group
+        if g is None:
+            return
+        for column, value in zip(("kind", "items", "decided", "reason"), self._row(g)):
+            table.update_cell_at((table.cursor_row, list(table.columns).index(column)), value)
+
+    # -- the selected group -------------------------------------------------------
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self.member_index = 0
+        self._show_group()
+
+    def _show_group(self) -> None:
+        g = self.group
+        reason = self.query_one("#dupes-reason", Static)
+        members = self.query_one("#dupes-members", Horizontal)
+        members.remove_children()  # completes later: new cards get fresh ids
+        self._generation += 1
+        if g is None:
+            reason.update("No duplicate groups." if self.groups == [] else "")
+            return
+        reason.update(Text.assemble((f"{g.kind}: ", "bold"), g.reason, "\n", ("suggestion: ", "bold"), explain_keeper(g)))
+        cards = []
+        for index, m in enumerate(g.members):
+            card = Static(self._card(g, m), classes="member", id=self._card_id(m.id))
+            card.set_class(index == self.member_index, "-selected")
+            card.set_class(g.decision(m.id) == "discard", "-discard")
+            cards.append(card)
+        members.mount_all(cards)
+        self.app.run_worker(partial(self._load_previews, g), group="dupes-preview", exclusive=True, exit_on_error=False)
+
+    def _card(self, g: Group, m) -> Text:
+        decided = g.decision(m.id)
+        mark = "KEEP" if decided == "keep" else "discard"
+        note = "" if m.id not in g.decisions else " (yours)"
+        taken = dt.datetime.fromtimestamp(m.taken_at, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S") if m.taken_at else "?"
+        size = f"{m.size_bytes / 1e6:.1f} MB" if m.size_bytes else "?"
+        fmt = m.filename.rpartition(".")[2].upper() or (m.mime_type or "?")
+        text = Text()
+        text.append(f"{mark}{note}\n", "bold green" if decided == "keep" else "bold red")
+        text.append_text(self._previews.get(m.id, Text("\n" * (PREVIEW_ROWS - 1))))
+        text.append(f"\n{m.filename}\n", "bold")
+        text.append(f"{m.width or '?'}\u00d7{m.height or '?'}  {size}  {fmt}\n")
+        text.append(f"{m.camera or 'no camera'}\n{taken} UTC\n")
+        favourite = "  \u2605 favourite" if m.favorite else ""
+        text.append(f"albums {m.albums}{favourite}\nsource: {m.public_id.split(':')[0]}")
+        if m.product_url:
+            text.append("\n")
+            text.append("open in Google Photos", Style(link=m.product_url, underline=True))
+        return text
+
+    async def _load_previews(self, g: Group) -> None:
+        conn = self.app.catalog.reader
+        for m in g.members:
+            if m.id in self._previews:
+                continue
+            job = await loader_for(conn, m.id)
+            if job is None:
+                self._previews[m.id] = Text("(no local bytes)\n" + "\n" * (PREVIEW_ROWS - 2))
+            else:
+                try:
+                    cells = await asyncio.to_thread(lambda: halfblock_cells(job.load(), PREVIEW_COLS, PREVIEW_ROWS))
+                    self._previews[m.id] = preview_text(cells)
+                except Exception as exc:  # a broken file shows its error instead of a picture
+                    self._previews[m.id] = Text(f"(no preview: {type(exc).__name__})\n" + "\n" * (PREVIEW_ROWS - 2))
+            if self.group is g:
+                for card in self.query(f"#{self._card_id(m.id)}"):
+                    card.update(self._card(g, m))
+
+    def _repaint(self) -> None:
+        g = self.group
+        if g is None:
+            return
+        for index, m in enumerate(g.members):
+            for card in self.query(f"#{self._card_id(m.id)}"):
+                card.update(self._card(g, m))
+                card.set_class(index == self.member_index, "-selected")
+                card.set_class(g.decision(m.id) == "discard", "-discard")
+        self._refresh_row()
+
+    # -- keys ---------------------------------------------------------------------
+
+    def action_next_group(self) -> None:
+        self.query_one("#dupes-groups", DataTable).action_cursor_down()
+
+    def action_previous_group(self) -> None:
+        self.query_one("#dupes-groups", DataTable).action_cursor_up()
+
+    def action_member(self, step: int) -> None:
+        g = self.group
+        if g:
+            self.member_index = (self.member_index + step) % len(g.members)
+            self._repaint()
+
+    async def action_toggle(self) -> None:
+        g = self.group
+        if g is None:
+            return
+        m = g.members[self.member_index]
+        decisions = {x.id: g.decision(x.id) for x in g.members}
+        decisions[m.id] = "discard" if decisions[m.id] == "keep" else "keep"
+        await self._decide(g, decisions)
+
+    async def action_accept(self) -> None:
+        g = self.group
+        if g:
+            await self._decide(g, {m.id: g.suggested(m.id) for m in g.members})
+
+    async def action_not_duplicates(self) -> None:
+        g = self.group
+        if g is None:
+            return
+        await save_decisions(self.app.catalog.writer, g.key, {m.id: "not_duplicate" for m in g.members})
+        row = self.query_one("#dupes-groups", DataTable).cursor_row
+        self.groups.pop(row)
+        self._fill_table()
+        self.notify(f"{g.kind} group marked as not duplicates; it will not come back")
+
+    def action_accept_class(self) -> None:
+        g = self.group
+        if g is None:
+            return
+        kind = g.kind
+        pending = [x for x in self.groups if x.kind == kind and not x.decisions]
+        discards = sum(1 for x in pending for m in x.members if x.suggested(m.id) == "discard")
+
+        async def answered(yes: bool | None) -> None:
+            if yes:
+                for x in pending:
+                    await self._decide(x, {m.id: x.suggested(m.id) for m in x.members}, repaint=False)
+                self._fill_table()
+                self.notify(f"accepted {len(pending)} {kind} groups ({discards} discards)")
+
+        self.app.push_screen(ConfirmAccept(
+            f"Accept the suggestion for all {len(pending):,} undecided {kind} groups?\n"
+            f"{discards:,} items would be marked discard (nothing is deleted)."), answered)
+
+    async def _decide(self, g: Group, decisions: dict[int, str], repaint: bool = True) -> None:
+        await save_decisions(self.app.catalog.writer, g.key, decisions)
+        g.decisions = decisions
+        if repaint:
+            self._repaint()
+
+    def action_link(self) -> None:
+        g = self.group
+        if g is None:
+            return
+        m = g.members[self.member_index]
+        if not m.product_url:
+            self.notify("this item has no Google Photos link", severity="warning")
+            return
+        self.app.push_screen(LinkModal(m.filename, m.product_url))
+
+    def action_export(self) -> None:
+        folder = locations().data_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "duplicates-plan.json").write_text(plan_json(self.groups), encoding="utf-8")
+        (folder / "duplicates-plan.csv").write_text(plan_csv(self.groups), encoding="utf-8")
+        self.notify(f"plan written to {folder}/duplicates-plan.{{json,csv}}")

@@ -1,0 +1,169 @@
+"""One item in full: every catalog field in readable units, albums, sources, local copies,
+a half-block preview, and its Google link (clickable, as a QR code, and copied over OSC 52)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from gphotos_tui import units
+from gphotos_tui.catalog import queries
+from gphotos_tui.catalog.export import format_offset, iso_local, iso_utc
+from gphotos_tui.google.qr import qr_text
+from gphotos_tui.ui.format import human_size, utc_datetime
+from gphotos_tui.ui.screens.base import CatalogScreen
+from gphotos_tui.ui.widgets.preview import Preview
+
+PREVIEW_COLS, PREVIEW_ROWS = 36, 14
+FIDELITY = {
+    "original": "original file",
+    "api_photo": "API download: recompressed, GPS removed",
+    "api_video": "API download: transcoded video",
+}
+
+
+def describe_fields(f: dict) -> list[tuple[str, str]]:
+    """(label, value) pairs in words and units a person reads."""
+    local = iso_local(f["taken_at"], f["utc_offset_min"])
+    camera = queries.camera_label(f["camera_make"], f["camera_model"]) if f["camera_model"] else "—"
+    flags = ", ".join(n for n in ("favorite", "archived", "trashed") if f[n]) or "—"
+    rows = [
+        ("File", f["filename"]),
+        ("Type", f"{f['media_type']} ({f['mime_type'] or 'unknown format'})"),
+        ("Taken (UTC)", (iso_utc(f["taken_at"]) or "unknown").replace("T", " ").rstrip("Z")),
+        ("Taken (local)", f"{local.replace('T', ' ')} ({format_offset(f['utc_offset_min'])})" if local else "offset unknown"),
+        ("Time from", f["time_source"] or "—"),
+        ("Pixels", f"{f['width']} × {f['height']} ({units.megapixels(f['width'], f['height'])})" if f["width"] else "—"),
+        ("Size", human_size(f["size_bytes"])),
+        ("Camera", camera),
+        ("Lens", f["lens_model"] or "—"),
+        ("Focal length", units.focal_length(f["focal_length_mm"], f["focal_length_35mm"]) or "—"),
+        ("Aperture", units.aperture(f["aperture_f"]) or "—"),
+        ("Exposure", units.exposure(f["exposure_s"]) or "—"),
+        ("ISO", units.iso(f["iso"]) or "—"),
+        ("Duration", units.duration(f["duration_s"]) or "—"),
+        ("Location", units.coordinates(f["latitude"], f["longitude"]) or "—"),
+        ("Flags", flags),
+        ("Description", f["description"] or "—"),
+    ]
+    return rows
+
+
+class ItemDetailScreen(CatalogScreen):
+    BINDING_GROUP_TITLE = "Item"
+    DEFAULT_CSS = """
+    ItemDetailScreen #detail-body { height: 1fr; }
+    ItemDetailScreen #fields { width: 1fr; padding: 0 1; }
+    ItemDetailScreen #side { width: auto; max-width: 40; padding: 0 1; }
+    ItemDetailScreen #qr { margin-top: 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="item.back"),
+        Binding("c", "copy_link", "Copy link", id="item.copy", tooltip="Copy the Google link (OSC 52, works over SSH)"),
+        Binding("o", "toggle_qr", "QR code", id="item.qr", tooltip="Show the Google link as a QR code"),
+    ]
+
+    def __init__(self, item_id: int) -> None:
+        super().__init__()
+        self.item_id = item_id
+        self.detail: queries.ItemDetail | None = None
+        self.qr_shown = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="detail-body"):
+            with VerticalScroll(id="fields"):
+                yield Static(id="field-text")
+            with VerticalScroll(id="side"):
+                yield Preview("loading preview…", id="preview")
+                yield Static(id="qr")
+        yield Footer()
+
+    async def reload(self) -> None:
+        self.detail = await queries.item_detail(self.app.catalog.reader, self.item_id)
+        if self.detail is None:
+            self.query_one("#field-text", Static).update("This item is no longer in the catalog.")
+            return
+        d = self.detail
+        self.title = f"{self.app.title} · {d.fields['filename']}"
+        lines = [f"[b]{escape(label)}[/b]  {escape(str(value))}" for label, value in describe_fields(d.fields)]
+        url = d.fields["product_url"]
+        lines.append("[b]Google link[/b]  " + (f"[link=\"{url}\"]{escape(url)}[/link]  (c copies, o shows a QR code)"
+                                                if url else "— (this source gives none)"))
+        lines.append(f"[b]Id[/b]  {escape(d.public_id or '—')}")
+        lines.append("")
+        lines.append("[b]Albums[/b]  " + (escape(", ".join(d.albums)) if d.albums else "not in any album"))
+        lines.append("[b]Seen by[/b]")
+        for kind, external, first, last, missing, _detail in d.sources:
+            gone = f", missing since {utc_datetime(missing)}" if missing else ""
+            lines.append(f"  {escape(kind)}: first {utc_datetime(first)}, last {utc_datetime(last)}{gone}")
+        lines.append("[b]Local copies[/b]" + ("" if d.local_copies else "  none (not backed up on this machine)"))
+        for path, size, fidelity in d.local_copies:
+            lines.append(f"  {escape(path)}  {human_size(size)}  {escape(FIDELITY.get(fidelity or '', fidelity or ''))}")
+        self.query_one("#field-text", Static).update("\n".join(lines))
+        self.app.run_worker(self._load_preview(), group="preview", exclusive=True, exit_on_error=False)
+
+    async def _load_preview(self) -> None:
+        """Local copy first, then the demo renderer, then a fresh base-URL thumbnail from Google."""
+        from gphotos_tui.analysis.duplicates.preview import halfblock_cells
+        from gphotos_tui.analysis.duplicates.providers import loader_for
+
+        preview = self.query_one("#preview", Preview)
+        try:
+            job = await loader_for(self.app.catalog.reader, self.item_id)
+            data = await asyncio.to_thread(job.load) if job else await self._thumbnail()
+            if data is None:
+                preview.update("no preview: no local copy, and no Google source that serves pictures")
+                return
+            cells = await asyncio.to_thread(halfblock_cells, data, PREVIEW_COLS, PREVIEW_ROWS)
+        except Exception as exc:  # a broken file or a network error: say so, keep the screen
+            preview.update(f"no preview: {escape(str(exc))[:120]}")
+            return
+        preview.show_cells(cells)
+
+    async def _thumbnail(self) -> bytes | None:
+        """A small picture through a fresh base URL (batchGet: base URLs expire after an hour)."""
+        library_ids = [ext for kind, ext, *_ in self.detail.sources if kind == "library"]
+        if not library_ids:
+            return None
+        import httpx
+
+        library, _picker, usage = self.app.google.clients(self.app.catalog)
+        try:
+            items = await library.batch_get(library_ids[:1])
+        finally:
+            await usage.flush()
+        base = items[0].get("baseUrl") if items else None
+        if not base:
+            return None
+        token = library.client.caller.tokens.token()
+        async with httpx.AsyncClient(timeout=30) as client:
+            response = await client.get(f"{base}=w{PREVIEW_COLS * 8}-h{PREVIEW_ROWS * 16}",
+                                        headers={"Authorization": f"Bearer {token}"})
+            response.raise_for_status()
+            return response.content
+
+    def action_copy_link(self) -> None:
+        url = self.detail.fields["product_url"] if self.detail else None
+        if url:
+            self.app.copy_to_clipboard(url)  # OSC 52 reaches the local terminal over SSH
+            self.notify("Google link copied to your clipboard")
+        else:
+            self.notify("This item has no Google link", severity="warning")
+
+    def action_toggle_qr(self) -> None:
+        qr = self.query_one("#qr", Static)
+        url = self.detail.fields["product_url"] if self.detail else None
+        if not url:
+            self.notify("This item has no Google link", severity="warning")
+            return
+        self.qr_shown = not self.qr_shown
+        qr.update(qr_text(url) if self.qr_shown else "")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,78 @@
+"""Pick photos: the Picker link as a clickable URL and a QR code, with a countdown.
+
+Shown while a Picker job waits for the user to pick in Google Photos (on a
+phone, scan the code; over SSH, copy the link with OSC 52). Closing it leaves
+the job running; it closes itself once the picked items are being read.
+"""
+
+from __future__ import annotations
+
+import time
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from gphotos_tui.engine.progress import JobProgress, JobState
+from gphotos_tui.google.qr import qr_text
+
+
+def countdown(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class PickerScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    PickerScreen { align: center middle; }
+    PickerScreen > Vertical { width: 100%; max-width: 100; height: 100%; background: $surface; }
+    PickerScreen #title { width: 100%; background: $accent; color: $text; padding: 0 1; }
+    PickerScreen #link { color: $text-accent; margin-bottom: 1; }
+    PickerScreen #qr { width: auto; margin-bottom: 1; }
+    PickerScreen #status { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close (keeps waiting)"),
+        Binding("ctrl+y", "copy_link", "Copy link"),
+        Binding("x", "app.stop_job", "Cancel pick"),
+    ]
+
+    def __init__(self, uri: str, expires_in: float | None, clock=time.monotonic) -> None:
+        super().__init__()
+        self.uri = uri
+        self.clock = clock
+        self.deadline = clock() + expires_in if expires_in else None
+        self.status = "Waiting for you to pick photos…"
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Pick photos in Google Photos", id="title")
+            with VerticalScroll():
+                yield Static(
+                    "Open this link in a browser signed in to the same Google account, pick photos, then press Done.\n"
+                    "On a phone, scan the code.", id="intro")
+                yield Static(f"[link=\"{self.uri}\"]{escape(self.uri)}[/link]", id="link")
+                yield Static(qr_text(self.uri), id="qr")
+                yield Static(id="status")
+            yield Footer()
+
+    def on_mount(self) -> None:
+        self._tick()
+        self.set_interval(1.0, self._tick, name="picker-countdown")
+
+    def _tick(self) -> None:
+        left = f"  Session expires in {countdown(self.deadline - self.clock())}." if self.deadline else ""
+        self.query_one("#status", Static).update(escape(self.status) + left)
+
+    def progressed(self, progress: JobProgress) -> None:
+        self.status = progress.message or str(progress.state)
+        self._tick()
+        if progress.items or progress.state is not JobState.RUNNING:
+            self.dismiss()
+
+    def action_copy_link(self) -> None:
+        self.app.copy_to_clipboard(self.uri)  # OSC 52: reaches the local terminal over SSH
+        self.notify("Link copied to your clipboard")

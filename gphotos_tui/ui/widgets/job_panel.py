@@ -1,0 +1,86 @@
+"""The live progress of any job (demo fill, sync, import) from its JobProgress."""
+
+from __future__ import annotations
+
+import time
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import ProgressBar, Static
+
+from gphotos_tui.engine.progress import JobProgress, JobState, format_eta
+from gphotos_tui.ui.format import rate
+
+
+def describe(progress: JobProgress, items_per_second: float | None = None) -> str:
+    """Three short lines in plain words; fits 76 columns."""
+    total = f" of {progress.total:,}" if progress.total is not None else ""
+    head = f"[b]{escape(progress.source_label)}[/b]: {progress.state.value}"
+    lines = [head + (f" — {escape(progress.message)}" if progress.message else "")]
+    line = f"Items {progress.items:,}{total}   Pages {progress.pages:,}"
+    if progress.state is JobState.RUNNING:
+        if items_per_second:
+            left = (progress.total - progress.items) / items_per_second if progress.total is not None else None
+            line += f"   {rate(items_per_second)}   ETA {format_eta(left)}"
+        else:
+            line += "   measuring speed…"
+    lines.append(line)
+    line = f"Requests {progress.requests:,}   Retries {progress.retries:,}   Errors {progress.errors:,}"
+    if progress.quota_limit:
+        line += f"   Quota today {progress.quota_used or 0:,}/{progress.quota_limit:,}"
+    lines.append(line)
+    return "\n".join(lines)
+
+
+class JobPanel(Vertical):
+    """Shows one job's progress; a bar appears when the total is known."""
+
+    DEFAULT_CSS = """
+    JobPanel { height: auto; border: round $primary; border-title-color: $text-accent; padding: 0 1; }
+    JobPanel > #job-text { height: auto; }
+    JobPanel > ProgressBar { display: none; }
+    JobPanel.-has-total > ProgressBar { display: block; }
+    JobPanel Bar { width: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = "Progress"
+        self.progress: JobProgress | None = None
+        self._run: tuple[str, float] | None = None
+        self._first_seen: tuple[float, int] = (0.0, 0)
+
+    def compose(self) -> ComposeResult:
+        yield Static("No job running.", id="job-text")
+        yield ProgressBar(show_eta=False, id="job-bar")
+
+    def show(self, progress: JobProgress | None, idle: str = "No job running.") -> None:
+        self.progress = progress
+        text = self.query_one("#job-text", Static)
+        bar = self.query_one("#job-bar", ProgressBar)
+        if progress is None:
+            text.update(idle)
+            self.remove_class("-has-total")
+            return
+        text.update(describe(progress, self._observed_rate(progress)))
+        has_total = bool(progress.total)
+        self.set_class(has_total, "-has-total")
+        if has_total:
+            bar.update(total=progress.total, progress=min(progress.items, progress.total))
+
+    def _observed_rate(self, progress: JobProgress) -> float | None:
+        """Items/s measured since this panel first saw the run.
+
+        A resumed job counts the items of earlier runs in ``progress.items``,
+        so its own average would overstate the speed; the panel measures.
+        """
+        now = time.monotonic()
+        run = (progress.job, progress.started)
+        if run != self._run:
+            self._run, self._first_seen = run, (now, progress.items)
+            return None
+        since, items = self._first_seen
+        if now - since < 0.2 or progress.items <= items:
+            return None
+        return (progress.items - items) / (now - since)

@@ -1,0 +1,84 @@
+"""Regenerate screenshots/*.svg from a demo library: ``python -m tests.screenshots``.
+
+Deterministic: a 2,000-item demo library (seed 42) written with a fixed
+clock, drawn at 120x36 with no live job, no cursor blink and no animation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+from unittest import mock
+
+SIZE = (120, 36)
+LIBRARY_SIZE = 2000
+FIXED_NOW = 1_750_000_000  # 2025-06-15 15:06:40 UTC
+OUT = Path(__file__).resolve().parent.parent / "screenshots"
+
+#: screenshot name -> keys pressed from the Sync screen
+SHOTS: dict[str, tuple[str, ...]] = {
+    "sync": (),
+    "albums": ("2",),
+    "album-items": ("2", "down", "down", "down", "enter", "down", "down"),
+    "stats": ("3",),
+    "duplicates": ("4",),
+    "help": ("2", "question_mark"),
+}
+
+
+async def build_library(path: Path) -> None:
+    from gphotos_tui.catalog import Catalog, store
+    from gphotos_tui.demo.job import fill_demo
+
+    with mock.patch.object(store, "_now", lambda: FIXED_NOW):
+        catalog = await Catalog.open(path)
+        try:
+            await fill_demo(catalog, LIBRARY_SIZE, 42, page_size=500)
+        finally:
+            await catalog.close()
+
+
+async def settle(pilot) -> None:
+    from textual.worker import WorkerError
+
+    for _ in range(50):
+        await pilot.pause()
+        busy = [w for w in pilot.app.workers if not w.is_finished]
+        if not busy:
+            break
+        try:
+            await pilot.app.workers.wait_for_complete(busy)
+        except WorkerError:
+            pass
+    await pilot.pause()
+
+
+async def shoot(db: Path, name: str, keys: tuple[str, ...]) -> Path:
+    from gphotos_tui.ui.app import make_app
+
+    app = make_app(db, label="demo")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        return Path(app.save_screenshot(f"{name}.svg", str(OUT)))
+
+
+async def main() -> int:
+    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    OUT.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["GPHOTOS_TUI_HOME"] = tmp  # never the user's own directories
+        db = Path(tmp) / "screenshots.sqlite"
+        await build_library(db)
+        for name, keys in SHOTS.items():
+            print(await shoot(db, name, keys))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

@@ -1,0 +1,92 @@
+"""Albums with pseudo-albums and sorting, and the item detail screen, by keyboard."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Static
+
+from gphotos_tui.ui.app import make_app
+from gphotos_tui.ui.screens.album_items import AlbumItemsScreen
+from gphotos_tui.ui.screens.item_detail import ItemDetailScreen
+from gphotos_tui.ui.widgets.item_list import ItemList
+from gphotos_tui.ui.widgets.preview import Preview
+
+from .conftest import settle
+
+
+def titles(table: DataTable) -> list[str]:
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+def text_of(widget: Static) -> str:
+    return str(widget.render())
+
+
+async def count(app, sql: str) -> int:
+    return (await app.catalog.reader.execute_fetchall(sql))[0][0]
+
+
+async def test_pseudo_albums_open_the_right_items(catalog_file):
+    app = make_app(catalog_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        table = app.screen.query_one("#albums", DataTable)
+        assert titles(table)[:5] == ["All items", "Favorites", "Not in any album", "Archived", "Trash"]
+        await pilot.press("down")  # Favorites
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AlbumItemsScreen)
+        favorites = await count(app, "SELECT count(*) FROM items WHERE favorite = 1")
+        assert app.screen.query_one(ItemList).row_count == favorites > 0
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # Not in any album
+        await settle(pilot)
+        loose = await count(app, "SELECT count(*) FROM items i WHERE NOT EXISTS "
+                                 "(SELECT 1 FROM album_items a WHERE a.item_id = i.id)")
+        assert app.screen.query_one(ItemList).row_count == loose > 0
+
+
+async def test_sort_albums_by_title_and_size(catalog_file):
+    app = make_app(catalog_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        table = app.screen.query_one("#albums", DataTable)
+        await pilot.press("o")  # by title
+        real = titles(table)[5:]
+        assert real == sorted(real, key=str.casefold)
+        await pilot.press("o")  # by size
+        sizes = [int(str(table.get_row_at(i)[1]).replace(",", "")) for i in range(5, table.row_count)]
+        assert sizes == sorted(sizes, reverse=True)
+        assert "sorted by size" in text_of(app.screen.query_one("#album-summary", Static))
+
+
+async def test_item_detail_shows_fields_sources_preview_and_link(catalog_file):
+    app = make_app(catalog_file)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "enter")  # All items
+        await settle(pilot)
+        items = app.screen.query_one(ItemList)
+        row = items.row_at(0)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ItemDetailScreen)
+        for _ in range(100):  # the preview is decoded in a worker
+            await pilot.pause(0.05)
+            if "▀" in text_of(app.screen.query_one(Preview)):
+                break
+        fields = text_of(app.screen.query_one("#field-text", Static))
+        assert row.filename in fields
+        assert "Seen by" in fields and "demo:" in fields
+        assert "photos.google.com" in fields
+        assert "▀" in text_of(app.screen.query_one(Preview))
+        await pilot.press("o")
+        assert "█" in text_of(app.screen.query_one("#qr", Static))
+        await pilot.press("c")  # OSC 52 copy: no error
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, AlbumItemsScreen)
