@@ -21,7 +21,8 @@ CREATE TABLE sources (
 -- (see item_sources); that keeps ingest to one index fewer.
 CREATE TABLE items (
     id                INTEGER PRIMARY KEY,
-    match_key         TEXT,                  -- casefolded filename|capture second, joins sources
+    match_key         TEXT,                  -- casefolded filename|capture second, joins sources;
+                                             -- found through items_taken_at, so it needs no index
     filename          TEXT NOT NULL,
     mime_type         TEXT,
     media_type        TEXT NOT NULL DEFAULT 'photo',
@@ -52,7 +53,6 @@ CREATE TABLE items (
     created_at        INTEGER NOT NULL,
     updated_at        INTEGER NOT NULL
 );
-CREATE INDEX items_match_key ON items (match_key);
 CREATE INDEX items_taken_at ON items (taken_at);
 
 -- Provenance: which source saw which item, and when.

@@ -5,7 +5,7 @@ and is applied in one transaction together with the checkpoint that says
 where the source stopped, so an interrupted run resumes without losing or
 duplicating anything. Identities are resolved for a whole batch in two
 indexed queries; new items are then inserted and known ones merged with one
-executemany per record shape.
+executemany each, all in a single call on the writer thread.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import compress
 from pathlib import Path
 
 import aiosqlite
@@ -29,6 +28,7 @@ from gphotos_tui.model import (
     MediaRecord,
     Membership,
     SourceKind,
+    match_key,
 )
 
 
@@ -67,31 +67,30 @@ PRAGMAS = (
 # Item columns a source may fill in; a None never erases what another source knew.
 _MERGED: tuple[str, ...] = tuple(f for f in MEDIA_FIELDS if f not in ("external_id", "detail"))
 _values = operator.attrgetter(*_MERGED)
-_NONES = (None,) * len(_MERGED)
-_NAN = float("nan")  # binds as NULL, and far faster than None in CPython's sqlite3
+_NAN = float("nan")
+# CPython's sqlite3 binds None and bool through its slow adapter lookup (~1 us
+# each); NaN binds as NULL and ints as themselves at a fraction of that.
+# Used as ``map(_BINDABLE.get, values, values)``; 1.0 -> 1 is harmless, the
+# column affinity stores the same value.
+_BINDABLE: dict = {None: _NAN, True: 1, False: 0}
+_bindable = _BINDABLE.get
+
+_INSERT_ITEM_COLUMNS = ", ".join(_MERGED)
+# NOT NULL columns with a default: an unknown (NULL) value takes the default.
+_DEFAULTS = {"media_type": "'photo'", "favorite": "0", "archived": "0", "trashed": "0"}
+_INSERT_ITEM_VALUES = ", ".join(f"coalesce(?, {_DEFAULTS[c]})" if c in _DEFAULTS else "?" for c in _MERGED)
+_UPDATE_ITEM = (
+    # ?1 = id, ?2 = match key, ?3 = now, ?4... = values (NULL: keep what is known).
+    "UPDATE items SET "
+    + ", ".join(f"{c} = coalesce(?{n}, {c})" for n, c in enumerate(_MERGED, 4))
+    + ", match_key = coalesce(match_key, ?2), updated_at = ?3 WHERE id = ?1 AND ("
+    + " OR ".join(f"coalesce(?{n}, {c}) IS NOT {c}" for n, c in enumerate(_MERGED, 4))
+    + " OR (match_key IS NULL AND ?2 IS NOT NULL))"
+)
 
 
-def _split_by_shape(records: Sequence[MediaRecord]) -> dict[tuple[bool, ...], list[tuple]]:
-    """Group records by which fields they have, keeping only the known values.
-
-    CPython's sqlite3 binds ``None`` through its slow adapter path; writing
-    only the columns a record has keeps ingest above 100k items/s.
-    """
-    groups: dict[tuple[bool, ...], list[tuple]] = {}
-    for index, record in enumerate(records):
-        vals = _values(record)
-        mask = tuple(map(operator.is_not, vals, _NONES))
-        row = (index, *compress(vals, mask))
-        group = groups.get(mask)
-        if group is None:
-            groups[mask] = [row]
-        else:
-            group.append(row)
-    return groups
-
-
-def _columns(mask: tuple[bool, ...]) -> list[str]:
-    return list(compress(_MERGED, mask))
+def _match_key(record: MediaRecord) -> str | None:
+    return match_key(record.filename, record.taken_at)
 
 
 def _now() -> int:
@@ -203,139 +202,12 @@ class Catalog:
         seen_at: int | None = None,
     ) -> BatchResult:
         """Upsert one page of records, its albums and memberships, and its checkpoint, atomically."""
-        w = self.writer
-        now = seen_at or _now()
-        params = {"kind": source.kind.value, "sid": source.id, "now": now}
-        await w.execute("BEGIN IMMEDIATE")
-        try:
-            result = BatchResult()
-            if items:
-                result = await self._upsert_items(w, items, params)
-            if albums:
-                await w.executemany(
-                    "INSERT INTO albums (kind, key, source_id, title, description, product_url, created_at, seen_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET "
-                    "source_id = excluded.source_id, title = excluded.title, "
-                    "description = coalesce(excluded.description, description), "
-                    "product_url = coalesce(excluded.product_url, product_url), "
-                    "created_at = coalesce(excluded.created_at, created_at), seen_at = excluded.seen_at",
-                    [
-                        (source.kind.value, a.key, source.id, a.title, a.description, a.product_url, a.created_at, now)
-                        for a in albums
-                    ],
-                )
-            if memberships:
-                await w.executemany(
-                    "INSERT INTO album_items (album_id, item_id, position) "
-                    "SELECT a.id, s.item_id, ? FROM albums a, item_sources s "
-                    "WHERE a.kind = ? AND a.key = ? AND s.kind = ? AND s.external_id = ? "
-                    "ON CONFLICT (album_id, item_id) DO UPDATE SET position = coalesce(excluded.position, position)",
-                    [
-                        (m.position, source.kind.value, m.album_key, source.kind.value, m.item_external_id)
-                        for m in memberships
-                    ],
-                )
-            if checkpoint is not None:
-                await w.execute(
-                    "INSERT OR REPLACE INTO sync_checkpoints "
-                    "(source_id, shard, page_token, newest_seen, done, state, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        source.id,
-                        checkpoint.shard,
-                        checkpoint.page_token,
-                        checkpoint.newest_seen,
-                        int(checkpoint.done),
-                        json.dumps(checkpoint.state) if checkpoint.state else None,
-                        now,
-                    ),
-                )
-            await w.execute("UPDATE sources SET last_run_at = ? WHERE id = ?", (now, source.id))
-            await w.execute("COMMIT")
-        except BaseException:
-            await w.execute("ROLLBACK")
-            raise
-        return result
-
-    async def _upsert_items(self, w: aiosqlite.Connection, items: Sequence[MediaRecord], p: dict) -> BatchResult:
-        kind, now = p["kind"], p["now"]
-        # The same id twice in one page: the later record wins.
-        by_id = {r.external_id: r for r in items}
-        records = list(by_id.values())
-        # 1. Items this source kind has seen before.
-        known = dict(
-            await w.execute_fetchall(
-                "SELECT external_id, item_id FROM item_sources WHERE kind = ? AND external_id IN "
-                "(SELECT value FROM json_each(?))",
-                (kind, json.dumps(list(by_id))),
-            )
-        )
-        # 2. The same photo seen by another source: join on filename + capture second,
-        #    never onto an item this kind already claims (that would be a different photo).
-        match_keys = {r.external_id: r.match_key for r in records}
-        keys = {k for e, k in match_keys.items() if k is not None and e not in known}
-        by_key: dict[str, list[int]] = {}
-        if keys:
-            rows = await w.execute_fetchall(
-                "SELECT match_key, id FROM items WHERE match_key IN (SELECT value FROM json_each(?)) "
-                "AND NOT EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = items.id AND s.kind = ?) "
-                "ORDER BY id DESC",
-                (json.dumps(list(keys)), kind),
-            )
-            for key, item_id in rows:
-                by_key.setdefault(key, []).append(item_id)
-        next_id = (await w.execute_fetchall("SELECT coalesce(max(id), 0) + 1 FROM items"))[0][0]
-        id_of: dict[str, int] = {}
-        new: list[MediaRecord] = []
-        old: list[MediaRecord] = []
-        for r in records:
-            item_id = known.get(r.external_id)
-            if item_id is None and by_key:
-                candidates = by_key.get(match_keys[r.external_id])
-                if candidates:
-                    item_id = candidates.pop()  # each candidate item is claimed once, oldest first
-            if item_id is None:
-                item_id = next_id
-                next_id += 1
-                new.append(r)
-            else:
-                old.append(r)
-            id_of[r.external_id] = item_id
-        for mask, rows in _split_by_shape(new).items():
-            cols = _columns(mask)
-            await w.executemany(
-                f"INSERT INTO items (id, match_key, created_at, updated_at, {', '.join(cols)}) "
-                f"VALUES ({', '.join('?' * (4 + len(cols)))})",
-                [
-                    (id_of[e := new[i].external_id], match_keys[e] or _NAN, now, now, *vals)
-                    for i, *vals in rows
-                ],
-            )
-        updated = 0
-        for mask, rows in _split_by_shape(old).items():
-            cols = _columns(mask)
-            # Only rows whose values really change are touched, so a repeated import changes nothing.
-            cur = await w.executemany(
-                f"UPDATE items SET {', '.join(f'{c} = ?' for c in cols)}, "
-                "match_key = coalesce(match_key, ?), updated_at = ? "
-                f"WHERE id = ? AND ({' OR '.join(f'{c} IS NOT ?' for c in cols)} "
-                "OR (match_key IS NULL AND ? IS NOT NULL))",
-                [
-                    (*vals, match_keys[e := old[i].external_id] or _NAN, now, id_of[e], *vals, match_keys[e] or _NAN)
-                    for i, *vals in rows
-                ],
-            )
-            updated += max(cur.rowcount, 0)
-        await w.executemany(
-            "INSERT INTO item_sources (kind, external_id, source_id, item_id, first_seen, last_seen, detail) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, external_id, source_id) DO UPDATE SET "
-            "last_seen = excluded.last_seen, missing_since = NULL, item_id = excluded.item_id, "
-            "detail = coalesce(excluded.detail, detail)",
-            [
-                (kind, r.external_id, p["sid"], id_of[r.external_id], now, now, _NAN if r.detail is None else r.detail)
-                for r in records
-            ],
-        )
-        return BatchResult(inserted=len(new), updated=updated, unchanged=len(old) - updated)
+        page = _Page(source, items, albums, memberships, checkpoint, seen_at or _now())
+        # The whole page runs as one call on the writer's own thread: one queue
+        # round trip instead of one per statement, and the row building stays
+        # off the event loop (the UI thread). aiosqlite has no public API for
+        # this; _execute/_conn have been stable since 0.17 (tests cover it).
+        return await self.writer._execute(_write_page, self.writer._conn, page)
 
     # -- checkpoints and runs -------------------------------------------------
 
@@ -381,6 +253,146 @@ class Catalog:
             (_now(), source.id, seen_since),
         )
         return cur.rowcount
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    source: Source
+    items: Sequence[MediaRecord]
+    albums: Sequence[AlbumRecord]
+    memberships: Sequence[Membership]
+    checkpoint: Checkpoint | None
+    now: int
+
+
+def _write_page(conn: sqlite3.Connection, page: _Page) -> BatchResult:
+    """The batch writer proper; runs on the writer thread, in one transaction.
+
+    Foreign-key enforcement is switched off for the page (it cannot change
+    inside a transaction) because every row written here points at a parent
+    this transaction just checked or created; checking them again per row
+    doubled the cost of the provenance insert. It is back on before anything
+    else runs on this connection.
+    """
+    source, now = page.source, page.now
+    conn.execute("PRAGMA foreign_keys=OFF")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if conn.execute("UPDATE sources SET last_run_at = ? WHERE id = ?", (now, source.id)).rowcount != 1:
+            raise CatalogError(f"source {source.kind.value}:{source.ref} (id {source.id}) is not in this catalog")
+        result = _upsert_items(conn, source, page.items, now) if page.items else BatchResult()
+        if page.albums:
+            conn.executemany(
+                "INSERT INTO albums (kind, key, source_id, title, description, product_url, created_at, seen_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET "
+                "source_id = excluded.source_id, title = excluded.title, "
+                "description = coalesce(excluded.description, description), "
+                "product_url = coalesce(excluded.product_url, product_url), "
+                "created_at = coalesce(excluded.created_at, created_at), seen_at = excluded.seen_at",
+                [
+                    (source.kind.value, a.key, source.id, a.title, a.description, a.product_url, a.created_at, now)
+                    for a in page.albums
+                ],
+            )
+        if page.memberships:
+            conn.executemany(
+                "INSERT INTO album_items (album_id, item_id, position) "
+                "SELECT a.id, s.item_id, ? FROM albums a, item_sources s "
+                "WHERE a.kind = ? AND a.key = ? AND s.kind = ? AND s.external_id = ? "
+                "ON CONFLICT (album_id, item_id) DO UPDATE SET position = coalesce(excluded.position, position)",
+                [
+                    (m.position, source.kind.value, m.album_key, source.kind.value, m.item_external_id)
+                    for m in page.memberships
+                ],
+            )
+        if (cp := page.checkpoint) is not None:
+            conn.execute(
+                "INSERT OR REPLACE INTO sync_checkpoints "
+                "(source_id, shard, page_token, newest_seen, done, state, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (source.id, cp.shard, cp.page_token, cp.newest_seen, int(cp.done),
+                 json.dumps(cp.state) if cp.state else None, now),
+            )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.execute("PRAGMA foreign_keys=ON")
+    return result
+
+
+def _upsert_items(conn: sqlite3.Connection, source: Source, items: Sequence[MediaRecord], now: int) -> BatchResult:
+    kind = source.kind.value
+    # The same id twice in one page: the later record wins.
+    by_id = {r.external_id: r for r in items}
+    records = list(by_id.values())
+    # 1. Items this source kind has seen before: probe the key in index order.
+    known = dict(
+        conn.execute(
+            "SELECT s.external_id, s.item_id FROM json_each(?) j CROSS JOIN item_sources s "
+            "ON s.kind = ? AND s.external_id = j.value",
+            (json.dumps(sorted(by_id)), kind),
+        )
+    )
+    # 2. The same photo seen by another source: join on filename + capture second,
+    #    never onto an item this kind already claims (that would be a different photo).
+    #    The capture-time index finds the candidates; no index on the key itself.
+    keys = list(map(_match_key, records))
+    if known:
+        wanted = {k for r, k in zip(records, keys) if k is not None and r.external_id not in known}
+    else:
+        wanted = set(keys)
+        wanted.discard(None)
+    by_key: dict[str, list[int]] = {}
+    if wanted:
+        taken = {r.taken_at for r in records}  # a superset is fine: the key test decides
+        taken.discard(None)
+        for key, item_id in conn.execute(
+            "SELECT i.match_key, i.id FROM json_each(?) j CROSS JOIN items i ON i.taken_at = j.value "
+            "WHERE i.match_key IN (SELECT value FROM json_each(?)) "
+            "AND NOT EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = i.id AND s.kind = ?) "
+            "ORDER BY i.id DESC",
+            (json.dumps(list(taken)), json.dumps(list(wanted)), kind),
+        ):
+            by_key.setdefault(key, []).append(item_id)
+    next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM items").fetchone()[0]
+    new_rows: list[tuple] = []
+    old_rows: list[tuple] = []
+    links: list[tuple] = []
+    for r, key in zip(records, keys):
+        item_id = known.get(r.external_id)
+        if item_id is None and by_key:
+            candidates = by_key.get(key)
+            if candidates:
+                item_id = candidates.pop()  # each candidate item is claimed once, oldest first
+        values = _values(r)
+        if item_id is None:
+            item_id = next_id
+            next_id += 1
+            new_rows.append((item_id, key or _NAN, *map(_bindable, values, values)))
+        else:
+            old_rows.append((item_id, key or _NAN, now, *map(_bindable, values, values)))
+        links.append((r.external_id, item_id, _NAN if r.detail is None else r.detail))
+    # Constants go into the SQL text (kind is an enum value, the rest are ints): fewer binds.
+    if new_rows:
+        conn.executemany(
+            f"INSERT INTO items (id, match_key, created_at, updated_at, {_INSERT_ITEM_COLUMNS}) "
+            f"VALUES (?, ?, {now:d}, {now:d}, {_INSERT_ITEM_VALUES})",
+            new_rows,
+        )
+    updated = 0
+    if old_rows:
+        # Only rows whose values really change are touched, so a repeated import changes nothing.
+        updated = max(conn.executemany(_UPDATE_ITEM, old_rows).rowcount, 0)
+    conn.executemany(
+        "INSERT INTO item_sources (kind, external_id, source_id, item_id, first_seen, last_seen, detail) "
+        f"VALUES ('{kind}', ?, {source.id:d}, ?, {now:d}, {now:d}, ?) "
+        "ON CONFLICT (kind, external_id, source_id) DO UPDATE SET "
+        "last_seen = excluded.last_seen, missing_since = NULL, item_id = excluded.item_id, "
+        "detail = coalesce(excluded.detail, detail)",
+        links,
+    )
+    return BatchResult(inserted=len(new_rows), updated=updated, unchanged=len(old_rows) - updated)
 
 
 def _migrate_file(path: Path) -> None:
