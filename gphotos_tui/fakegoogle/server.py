@@ -12,6 +12,7 @@ httplib2 and httpx are exercised end to end. Use it as a context manager::
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import sys
@@ -20,7 +21,7 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import unquote_plus, parse_qs, urlsplit
 
 from gphotos_tui.demo.generator import SyntheticLibrary
 from gphotos_tui.fakegoogle import media, shapes
@@ -296,6 +297,14 @@ class _Handler(BaseHTTPRequestHandler):
         if method != "POST":
             raise OAuthError(405, "invalid_request", "POST required")
         form = {k: v[0] for k, v in parse_qs(raw.decode(), keep_blank_values=True).items()} | flat
+        basic = self.headers.get("Authorization", "")
+        if basic.startswith("Basic "):  # client_secret_basic, as requests-oauthlib sends it; Google takes both
+            try:
+                user, _, secret = base64.b64decode(basic[6:]).decode().partition(":")
+                form.setdefault("client_id", unquote_plus(user))
+                form.setdefault("client_secret", unquote_plus(secret))
+            except ValueError:
+                pass
         if path == "/token":
             self._send_json(200, self.fake.oauth.token(form))
         else:

@@ -8,20 +8,18 @@ One ``SignIn`` offers three ways to finish, all with ``state`` and PKCE (S256):
    from the browser's address bar (``submit_pasted_url``) while the listener
    keeps waiting in parallel; whichever arrives first wins.
 
-Why not google-auth-oauthlib's ``Flow``: oauthlib refuses every ``http://``
-endpoint unless ``OAUTHLIB_INSECURE_TRANSPORT`` is set for the whole process,
-which would also relax checks for real endpoints, and it would rule out the
-loopback OAuth stand-in the tests use. The authorization-code + PKCE exchange
-is two small POSTs, so it is done here directly with httpx; the token and
-authorization endpoints come from the client secret JSON (``auth_uri``,
-``token_uri``), as Cloud Console writes them.
+google-auth-oauthlib's ``Flow`` builds the authorization URL (our random
+state, a fresh PKCE verifier) and exchanges the code; it sends codes only over
+https, so the tests (loopback OAuth stand-in) set OAUTHLIB_INSECURE_TRANSPORT
+for themselves and the app never does. Token refresh stays in ``tokens.py``.
+The endpoints come from the client secret JSON (``auth_uri``, ``token_uri``),
+as Cloud Console writes them.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
+import logging
 import json
 import secrets
 import threading
@@ -29,9 +27,12 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import requests
+from google_auth_oauthlib.flow import Flow
+from oauthlib.oauth2.rfc6749.errors import InsecureTransportError, OAuth2Error
 
 from gphotos_tui.google.errors import AuthError
 from gphotos_tui.google.tokens import StoredTokens
@@ -45,6 +46,12 @@ DEFAULT_SCOPES = (PICKER_SCOPE, LIBRARY_READ_SCOPE)
 REVIEW_ALBUM_SCOPES = (SCOPE + "photoslibrary.appendonly", SCOPE + "photoslibrary.edit.appcreateddata")
 GOOGLE_REVOKE_URI = "https://oauth2.googleapis.com/revoke"
 SSH_PORT = 53682  # a conventional fixed port for ssh -L (rclone's)
+
+
+# requests-oauthlib logs the token response ("Obtained token {...}") at DEBUG: tokens are never
+# logged, whatever level the user turns on.
+for _name in ("requests_oauthlib", "oauthlib"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 
 class SignInError(AuthError):
@@ -83,12 +90,6 @@ def load_client_secret(path: Path) -> ClientConfig:
                         c.get("revoke_uri") or GOOGLE_REVOKE_URI)
 
 
-def pkce_pair() -> tuple[str, str]:
-    verifier = secrets.token_urlsafe(64)[:96]  # 43-128 unreserved characters
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    return verifier, challenge
-
-
 class SignIn:
     """One sign-in attempt: a loopback listener plus paste-back, then the code exchange."""
 
@@ -96,7 +97,6 @@ class SignIn:
         self.client = client
         self.scopes = tuple(scopes)
         self.state = secrets.token_urlsafe(24)
-        self._verifier, challenge = pkce_pair()
         self._timeout_s = timeout_s
         self._done = threading.Event()
         self._code: str | None = None
@@ -108,11 +108,13 @@ class SignIn:
             raise SignInError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); choose another --port") from None
         self.port = self._server.server_address[1]
         self.redirect_uri = f"http://127.0.0.1:{self.port}/"
-        self.authorization_url = client.auth_uri + "?" + urlencode({
-            "client_id": client.client_id, "redirect_uri": self.redirect_uri, "response_type": "code",
-            "scope": " ".join(self.scopes), "state": self.state, "code_challenge": challenge,
-            "code_challenge_method": "S256", "access_type": "offline", "prompt": "consent",
-        })
+        # google-auth-oauthlib builds the request: PKCE (S256, a fresh verifier) and our random state.
+        self._flow = Flow.from_client_config(
+            {"installed": {"client_id": client.client_id, "client_secret": client.client_secret,
+                           "auth_uri": client.auth_uri, "token_uri": client.token_uri}},
+            scopes=list(self.scopes), redirect_uri=self.redirect_uri, autogenerate_code_verifier=True)
+        self.authorization_url, _ = self._flow.authorization_url(
+            state=self.state, access_type="offline", prompt="consent")
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="oauth-loopback", daemon=True)
         self._thread.start()
 
@@ -185,27 +187,23 @@ class SignIn:
             server.server_close()
 
     def _exchange(self, code: str) -> StoredTokens:
+        """Code + PKCE verifier for tokens, through google-auth-oauthlib (it insists on https)."""
         try:
-            resp = httpx.post(self.client.token_uri, timeout=self._timeout_s, data={
-                "grant_type": "authorization_code", "code": code, "code_verifier": self._verifier,
-                "redirect_uri": self.redirect_uri, "client_id": self.client.client_id,
-                "client_secret": self.client.client_secret})
-        except httpx.HTTPError as exc:
-            raise SignInError(f"could not reach the token endpoint {self.client.token_uri}: {type(exc).__name__}") from None
-        try:
-            body = resp.json()
-        except ValueError:
-            body = {}
-        if resp.status_code != 200 or "access_token" not in body:
-            raise SignInError(f"the token endpoint refused the code: HTTP {resp.status_code} "
-                              f"{body.get('error', '')} {body.get('error_description', '')}".strip())
-        granted = body.get("scope", "").split() or list(self.scopes)
-        refresh_left = body.get("refresh_token_expires_in")
+            self._flow.fetch_token(code=code)
+        except InsecureTransportError:
+            raise SignInError(f"the token endpoint {self.client.token_uri} is not https; refusing to send the code") from None
+        except (OAuth2Error, requests.RequestException) as exc:
+            detail = getattr(exc, "error", None) or type(exc).__name__
+            raise SignInError(f"the token endpoint refused the code or could not be reached ({detail})") from None
+        creds = self._flow.credentials
+        token = self._flow.oauth2session.token
+        granted = list(getattr(creds, "granted_scopes", None) or token.get("scope") or self.scopes)
+        refresh_left = token.get("refresh_token_expires_in")
+        expiry = token.get("expires_at") or time.time() + float(token.get("expires_in", 3600))
         return StoredTokens(
-            access_token=body["access_token"], refresh_token=body.get("refresh_token"),
-            expiry=time.time() + float(body.get("expires_in", 3600)), token_uri=self.client.token_uri,
-            client_id=self.client.client_id, client_secret=self.client.client_secret, scopes=granted,
-            revoke_uri=self.client.revoke_uri,
+            access_token=creds.token, refresh_token=creds.refresh_token, expiry=float(expiry),
+            token_uri=self.client.token_uri, client_id=self.client.client_id,
+            client_secret=self.client.client_secret, scopes=granted, revoke_uri=self.client.revoke_uri,
             refresh_expiry=time.time() + float(refresh_left) if refresh_left else None)
 
 

@@ -116,7 +116,7 @@ def test_state_mismatch_and_declined(fake, secret):
 
 def test_pkce_verifier_is_what_the_token_endpoint_checks(fake, secret):
     attempt = SignIn(load_client_secret(secret))
-    attempt._verifier = "tampered-" * 6
+    attempt._flow.code_verifier = "tampered-" * 6
     follow(attempt.authorization_url)
     with pytest.raises(SignInError, match="invalid_grant"):
         attempt.wait(5)
