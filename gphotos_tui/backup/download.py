@@ -1,0 +1,164 @@
+"""Originals of Picker/Library items through base URLs, resumable and size-checked.
+
+Base URLs are not stored (they expire after 60 minutes): each slice of at
+most 50 items gets fresh ones from ``mediaItems.batchGet`` just before its
+downloads start, and a 403 (expired URL) refreshes that item once. A
+``.part`` left by an interrupted run is continued with a Range request when
+the server honours it, else started again; the file is renamed into place
+only when its length matches Content-Length.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from gphotos_tui.backup.copier import ensure_folder, finish, part_path, write_error
+from gphotos_tui.google import errors
+from gphotos_tui.google.library import BATCH_LIMIT
+from gphotos_tui.google.media import download_url
+from gphotos_tui.google.quota import UsageMeter
+from gphotos_tui.google.transport import RETRY_STATUSES, RetryPolicy
+
+CHUNK = 1 << 16
+
+
+@dataclass(slots=True)
+class Wanted:
+    media_id: str  # the Google media item id (batchGet key)
+    dest: Path
+    video: bool
+    mtime: int | None
+
+
+@dataclass(slots=True)
+class Got:
+    wanted: Wanted
+    size: int
+    sha256: str
+    resumed: bool
+
+
+class ExpiredUrl(Exception):
+    pass
+
+
+async def fresh_base_urls(library, ids: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(id -> base URL, id -> why not) from batchGet, ≤50 ids per call."""
+    urls: dict[str, str] = {}
+    missing: dict[str, str] = {}
+    for start in range(0, len(ids), BATCH_LIMIT):
+        chunk = ids[start:start + BATCH_LIMIT]
+        results = await library.batch_get(chunk)
+        for media_id, result in zip(chunk, results):
+            item = result.get("mediaItem") or {}
+            if item.get("baseUrl"):
+                urls[media_id] = item["baseUrl"]
+            else:
+                missing[media_id] = (result.get("status") or {}).get("message") or "no base URL returned"
+    return urls, missing
+
+
+class Fetcher:
+    """One httpx client, a concurrency limit, and the media quota meter."""
+
+    def __init__(self, tokens, usage: UsageMeter, *, concurrency: int = 4, policy: RetryPolicy | None = None,
+                 timeout_s: float = 60.0):
+        self.tokens = tokens
+        self.usage = usage
+        self.policy = policy or RetryPolicy()
+        self.limit = asyncio.Semaphore(concurrency)
+        self.client = httpx.AsyncClient(timeout=timeout_s, follow_redirects=True)
+        self.retries = 0
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    async def fetch(self, wanted: Wanted, base_url: str) -> Got:
+        async with self.limit:
+            return await self._fetch(wanted, download_url(base_url, wanted.video))
+
+    async def _fetch(self, wanted: Wanted, url: str) -> Got:
+        part = part_path(wanted.dest)
+        ensure_folder(wanted.dest.parent)
+        failures = 0
+        refreshed = False
+        while True:
+            have = part.stat().st_size if part.exists() else 0
+            headers = {"Authorization": f"Bearer {await asyncio.to_thread(self.tokens.token)}"}
+            if have:
+                headers["Range"] = f"bytes={have}-"
+            self.usage.record("media")
+            try:
+                async with self.client.stream("GET", url, headers=headers) as resp:
+                    if resp.status_code in (200, 206):
+                        return await self._save(resp, wanted, part, have if resp.status_code == 206 else 0)
+                    status = resp.status_code
+                    await resp.aread()
+            except (httpx.TransportError, _ShortBody) as exc:
+                failures += 1
+                if failures >= self.policy.attempts:
+                    raise errors.RetriesExhausted(f"download failed {failures} times ({type(exc).__name__})") from None
+                await self._pause(failures)
+                continue
+            if status == 401 and not refreshed and getattr(self.tokens, "can_refresh", False):
+                refreshed = True
+                await asyncio.to_thread(self.tokens.refresh, stale=headers["Authorization"][7:])
+                continue
+            if status == 416:
+                part.unlink(missing_ok=True)  # the partial file is longer than the original: start again
+                continue
+            if status in RETRY_STATUSES:
+                failures += 1
+                if failures >= self.policy.attempts:
+                    if status == 429:
+                        raise errors.QuotaExhausted("media", f"HTTP 429 on {failures} tries")
+                    raise errors.RetriesExhausted(f"download failed: HTTP {status} after {failures} tries")
+                await self._pause(failures)
+                continue
+            if status == 403:
+                raise ExpiredUrl()
+            raise errors.ApiError(status, "", "download failed")
+
+    async def _save(self, resp: httpx.Response, wanted: Wanted, part: Path, offset: int) -> Got:
+        expected = resp.headers.get("content-length")
+        total = offset + int(expected) if expected and expected.isdigit() else None
+        digest = hashlib.sha256()
+        if offset:
+            await asyncio.to_thread(_hash_file, part, digest)
+        try:
+            out = open(part, "ab" if offset else "wb")
+        except OSError as exc:
+            raise write_error(exc, part) from exc
+        size = offset
+        with out:
+            async for block in resp.aiter_bytes(CHUNK):
+                digest.update(block)
+                size += len(block)
+                try:
+                    out.write(block)
+                except OSError as exc:
+                    raise write_error(exc, wanted.dest) from exc
+        if total is not None and size != total:
+            raise _ShortBody()  # kept as .part: the next try resumes from here
+        finish(part, wanted.dest, wanted.mtime)
+        return Got(wanted, size, digest.hexdigest(), bool(offset))
+
+    async def _pause(self, failures: int) -> None:
+        self.retries += 1
+        await asyncio.sleep(self.policy.delay(failures - 1, None))
+
+
+class _ShortBody(Exception):
+    """The connection ended before Content-Length bytes arrived."""
+
+
+def _hash_file(path: Path, digest) -> None:
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+

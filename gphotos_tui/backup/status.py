@@ -1,0 +1,80 @@
+"""Backup status: which Google items have a local copy, and which local files Google lacks.
+
+"Google items" are items any Takeout, Picker or Library source has seen;
+a local copy is any ``local_files`` row (a scanned folder or a backup).
+Used by ``gphotos-tui scan-folder`` and the Albums screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gphotos_tui.catalog import Catalog
+
+_GOOGLE = "EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = i.id AND s.kind IN ('takeout', 'picker', 'library'))"
+_LOCAL = "EXISTS (SELECT 1 FROM local_files f WHERE f.item_id = i.id)"
+
+
+@dataclass(frozen=True, slots=True)
+class BackupStatus:
+    google_items: int
+    google_local: int  # Google items with at least one local copy
+    google_original: int  # ... of which at least one copy is an original (not an API re-encode)
+    local_files: int
+    local_only: int  # local files that are no Google item
+
+    @property
+    def google_missing(self) -> int:
+        return self.google_items - self.google_local
+
+    def one_line(self) -> str:
+        return (f"{self.google_local:,} of {self.google_items:,} Google items are on this machine "
+                f"({self.google_original:,} as originals), {self.google_missing:,} are not; "
+                f"{self.local_only:,} of {self.local_files:,} local files are not in Google")
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRow:
+    item_id: int | None
+    filename: str
+    taken_at: int | None
+    path: str | None  # a local copy, when there is one
+    fidelity: str | None
+
+
+async def backup_status(catalog: Catalog) -> BackupStatus:
+    google, local, original = await (await catalog.reader.execute(
+        f"SELECT count(*), coalesce(sum({_LOCAL}), 0), coalesce(sum(EXISTS (SELECT 1 FROM local_files f "
+        f"WHERE f.item_id = i.id AND f.fidelity = 'original')), 0) FROM items i WHERE {_GOOGLE}")).fetchone()
+    files, only = await (await catalog.reader.execute(
+        "SELECT count(*), coalesce(sum(f.item_id IS NULL OR NOT EXISTS (SELECT 1 FROM item_sources s "
+        "WHERE s.item_id = f.item_id AND s.kind IN ('takeout', 'picker', 'library'))), 0) FROM local_files f"
+    )).fetchone()
+    return BackupStatus(google, local, original, files, only)
+
+
+async def status_lists(catalog: Catalog, limit: int | None = None, offset: int = 0) -> dict[str, list[StatusRow]]:
+    """Three lists, oldest first: ``google_local``, ``google_missing`` and ``local_only``.
+
+    ``limit``/``offset`` apply to each list so a screen can fetch windows.
+    """
+    window = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+    out: dict[str, list[StatusRow]] = {}
+    out["google_local"] = await _rows(catalog, (
+        "SELECT i.id, i.filename, i.taken_at, (SELECT f.path FROM local_files f WHERE f.item_id = i.id "
+        "ORDER BY f.fidelity != 'original', f.path LIMIT 1), (SELECT f.fidelity FROM local_files f "
+        "WHERE f.item_id = i.id ORDER BY f.fidelity != 'original', f.path LIMIT 1) "
+        f"FROM items i WHERE {_GOOGLE} AND {_LOCAL} ORDER BY i.taken_at, i.id" + window))
+    out["google_missing"] = await _rows(catalog, (
+        f"SELECT i.id, i.filename, i.taken_at, NULL, NULL FROM items i WHERE {_GOOGLE} AND NOT {_LOCAL} "
+        "ORDER BY i.taken_at, i.id" + window))
+    out["local_only"] = await _rows(catalog, (
+        "SELECT f.item_id, coalesce(i.filename, f.path), i.taken_at, f.path, f.fidelity FROM local_files f "
+        "LEFT JOIN items i ON i.id = f.item_id WHERE i.id IS NULL OR NOT EXISTS (SELECT 1 FROM item_sources s "
+        "WHERE s.item_id = i.id AND s.kind IN ('takeout', 'picker', 'library')) ORDER BY i.taken_at, f.path" + window))
+    return out
+
+
+async def _rows(catalog: Catalog, sql: str) -> list[StatusRow]:
+    cur = await catalog.reader.execute(sql)
+    return [StatusRow(*row) for row in await cur.fetchall()]

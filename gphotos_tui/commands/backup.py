@@ -1,0 +1,77 @@
+"""gphotos-tui backup: originals into DEST/YYYY/MM/ with album folders of links."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from gphotos_tui.commands.common import db_path
+
+NAME = "backup"
+HELP = "copy originals from Takeout archives (and download Picker/Library items) into DEST/YYYY/MM/"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dest", metavar="DEST", help="backup folder (created if missing)")
+    parser.add_argument("--from-takeout", nargs="+", default=[], metavar="PATH",
+                        help="Takeout parts (.zip, .tgz) or extracted folders to copy originals from")
+    parser.add_argument("--dry-run", action="store_true", help="plan and count only; write nothing")
+    parser.add_argument("--no-download", action="store_true", help="do not download Picker/Library items")
+    parser.add_argument("--concurrency", type=int, default=4, metavar="N", help="parallel downloads (default 4)")
+
+
+def run(args: argparse.Namespace) -> int:
+    return asyncio.run(_backup(args))
+
+
+async def _backup(args: argparse.Namespace) -> int:
+    from gphotos_tui.backup.run import run_backup
+    from gphotos_tui.catalog import Catalog
+    from gphotos_tui.engine.console import ConsoleProgress
+    from gphotos_tui.google.errors import AuthError
+    from gphotos_tui.sources.takeout import ArchiveError
+
+    catalog = await Catalog.open(db_path(args))
+    console = ConsoleProgress(sys.stderr)  # the current stderr, not the one bound at import
+    library = tokens = usage = None
+    try:
+        if not args.no_download and not args.dry_run:
+            library, tokens, usage = _google(catalog)
+        try:
+            report = await run_backup(catalog, args.dest, takeout=args.from_takeout, library=library, tokens=tokens,
+                                      usage=usage, concurrency=max(1, args.concurrency), dry_run=args.dry_run,
+                                      progress=console)
+        except (ArchiveError, AuthError) as exc:
+            console.close()
+            print(f"gphotos-tui: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            console.close()
+    finally:
+        await catalog.close()
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for error in report.errors[:20]:
+        print(f"error: {error}", file=sys.stderr)
+    if len(report.errors) > 20:
+        print(f"... and {len(report.errors) - 20:,} more errors", file=sys.stderr)
+    print(report.one_line())
+    if report.stopped:
+        print(f"gphotos-tui: backup stopped: {report.stopped}. Files finished so far are kept; "
+              "run the same command again to continue.", file=sys.stderr)
+        return 2
+    return 1 if report.errors else 0
+
+
+def _google(catalog):
+    """Library client, token source and meter when signed in (or a token is set); else Nones."""
+    from gphotos_tui.engine.clients import google_clients
+    from gphotos_tui.google.errors import AuthError
+
+    try:
+        library, _picker, usage = google_clients(catalog)
+        tokens = library.client.caller.tokens
+    except AuthError:
+        return None, None, None
+    return library, tokens, usage

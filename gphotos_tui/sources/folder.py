@@ -1,0 +1,225 @@
+"""Local folder scanner: index photos and videos on this machine into the catalog.
+
+Each media file becomes a ``folder`` MediaRecord (external id: its absolute
+path) that joins a Google item on filename + capture second, and a
+``local_files`` row (size, mtime, SHA-256, fidelity ``original``). A rescan
+re-reads only files whose size or mtime changed. Hidden files and folders,
+AppleDouble ``._*`` files and symlinks are skipped, so nothing outside the
+tree is read and a backup's album links are not counted twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import stat
+import threading
+import time
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from gphotos_tui.backup import records
+from gphotos_tui.backup.records import LocalFile
+from gphotos_tui.catalog import Catalog
+from gphotos_tui.engine.progress import JobProgress, JobState, ProgressCallback
+from gphotos_tui.exif import HEAD_BYTES, MetadataError, read_metadata
+from gphotos_tui.model import MediaRecord, SourceKind
+from gphotos_tui.sources.takeout import names
+
+JOB = "scan-folder"
+BATCH = 500
+CHUNK = 1 << 20
+
+
+class FolderScanError(Exception):
+    """The folder cannot be scanned at all (missing, not a folder)."""
+
+
+class ScanCancelled(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class ScanReport:
+    root: str
+    files: int = 0  # media files seen
+    hashed: int = 0  # read because new or changed
+    unchanged: int = 0  # size and mtime as recorded: not read again
+    linked: int = 0  # items a Google source also has
+    removed: int = 0  # recorded before, gone now
+    errors: list[str] = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        self.errors = self.errors or []
+
+    def one_line(self) -> str:
+        return (f"{self.files:,} media files in {self.root}: {self.hashed:,} read, {self.unchanged:,} unchanged, "
+                f"{self.removed:,} gone, {self.linked:,} are Google items, {len(self.errors):,} errors")
+
+
+def media_files(root: Path) -> Iterator[tuple[str, os.stat_result]]:
+    """(absolute path, lstat) of every regular media file below ``root``, in a stable order."""
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith(".") or not names.is_media_name(name):
+                continue
+            path = os.path.join(folder, name)
+            try:
+                st = os.lstat(path)
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode):  # symlinks are not followed: they may point out of the tree
+                yield path, st
+
+
+def read_file(path: str, size: int, mtime: int) -> tuple[MediaRecord, str]:
+    """The record and SHA-256 of one file, streamed (only the header is kept)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        head = fh.read(HEAD_BYTES)
+        digest.update(head)
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    name = unicodedata.normalize("NFC", os.path.basename(path))
+    record = MediaRecord(external_id=unicodedata.normalize("NFC", path), filename=name, size_bytes=size,
+                         content_hash=digest.hexdigest(),
+                         media_type="video" if names.is_video_name(name) else "photo")
+    try:
+        meta = read_metadata(head)
+    except MetadataError:
+        meta = None
+    if meta is not None:
+        record.mime_type = meta.mime_type
+        if meta.format in ("mp4", "mov"):
+            record.media_type = "video"
+        record.width, record.height, record.orientation = meta.width, meta.height, meta.orientation
+        record.camera_make, record.camera_model, record.lens_model = meta.make, meta.model, meta.lens
+        record.focal_length_mm, record.focal_length_35mm = meta.focal_length_mm, meta.focal_length_35mm
+        record.aperture_f, record.iso, record.exposure_s = meta.aperture_f, meta.iso, meta.exposure_s
+        record.latitude, record.longitude, record.duration_s = meta.latitude, meta.longitude, meta.duration_s
+        record.utc_offset_min = meta.utc_offset_min
+        record.taken_at = meta.taken_at if meta.taken_at is not None else meta.local_epoch
+        record.time_source = "exif" if record.taken_at is not None else None
+    if record.taken_at is None:
+        # A backup sets mtime to the capture time, so this still joins Google items for header-less videos.
+        record.taken_at, record.time_source = mtime, "mtime"
+    return record, record.content_hash
+
+
+async def scan_folder(catalog: Catalog, root: str | Path, *, progress: ProgressCallback | None = None) -> ScanReport:
+    """Index ``root`` into the catalog; a job for the Sync screen and ``gphotos-tui scan-folder``."""
+    root_path = Path(os.path.abspath(Path(root).expanduser()))
+    if not root_path.is_dir():
+        raise FolderScanError(f"{root}: no such folder")
+    report = ScanReport(str(root_path))
+    notify = progress or (lambda _p: None)
+    source = await catalog.ensure_source(SourceKind.FOLDER, str(root_path), f"Folder {root_path.name or root_path}")
+    known = await records.known_files(catalog, str(root_path) + os.sep)
+    seen: set[str] = set()
+    state = JobProgress(JOB, source.label, message="scanning")
+    notify(state)
+    run_id = await catalog.start_run(source, JOB)
+    loop = asyncio.get_running_loop()
+    stop = threading.Event()
+    queue: asyncio.Queue = asyncio.Queue(maxsize=4)
+
+    def walk() -> None:
+        batch: list[tuple] = []
+        for path, st in media_files(root_path):
+            if stop.is_set():
+                raise ScanCancelled()
+            mtime = int(st.st_mtime)
+            old = known.get(path)
+            if old is not None and old[0] == st.st_size and old[1] == mtime and old[2]:
+                batch.append((path, st.st_size, mtime, None, old[2]))
+            else:
+                try:
+                    record, digest = read_file(path, st.st_size, mtime)
+                except OSError as exc:
+                    report.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
+                    continue
+                batch.append((path, st.st_size, mtime, record, digest))
+            if len(batch) >= BATCH:
+                asyncio.run_coroutine_threadsafe(queue.put(batch), loop).result()
+                batch = []
+        asyncio.run_coroutine_threadsafe(queue.put(batch), loop).result()
+        asyncio.run_coroutine_threadsafe(queue.put(None), loop).result()
+
+    reader = asyncio.create_task(asyncio.to_thread(walk))
+    try:
+        while (batch := await queue.get()) is not None:
+            seen.update(entry[0] for entry in batch)
+            await _write(catalog, source, batch, report)
+            state = state.advanced(items=report.files, pages=state.pages + 1, errors=len(report.errors),
+                                   message=f"{report.files:,} files, {report.hashed:,} read")
+            notify(state)
+            if reader.done() and reader.exception():
+                break
+        await reader
+    except BaseException as exc:
+        stop.set()
+        while not reader.done():  # let the thread see the stop flag; drain what it still sends
+            try:
+                await asyncio.wait_for(queue.get(), 0.05)
+            except asyncio.TimeoutError:
+                pass
+        cancelled = isinstance(exc, (asyncio.CancelledError, ScanCancelled))
+        await catalog.finish_run(run_id, "cancelled" if cancelled else "failed", None if cancelled else str(exc),
+                                 items=report.files)
+        raise
+    report.removed = await _forget_missing(catalog, source, [p for p in known if p not in seen])
+    report.linked = await _linked(catalog, source)
+    await catalog.finish_run(run_id, "done", report.one_line(), items=report.files, errors=len(report.errors))
+    notify(state.advanced(state=JobState.DONE, message=report.one_line()))
+    return report
+
+
+async def _write(catalog: Catalog, source, batch: list[tuple], report: ScanReport) -> None:
+    fresh = [entry[3] for entry in batch if entry[3] is not None]
+    unchanged = [unicodedata.normalize("NFC", entry[0]) for entry in batch if entry[3] is None]
+    report.files += len(batch)
+    report.hashed += len(fresh)
+    report.unchanged += len(unchanged)
+    ids: dict[str, int] = {}
+    if fresh:
+        await catalog.write_batch(source, fresh)
+        ids = await records.item_ids_by_external(catalog, SourceKind.FOLDER.value, [r.external_id for r in fresh])
+    if unchanged:  # not re-read, but still there: keep their provenance current
+        await catalog.writer.execute(
+            "UPDATE item_sources SET last_seen = ?, missing_since = NULL WHERE kind = 'folder' AND source_id = ? "
+            "AND external_id IN (SELECT value FROM json_each(?))", (int(time.time()), source.id, json.dumps(unchanged)))
+    # A file not re-read keeps its recorded source and fidelity (a backup's API download stays 'api_photo').
+    rows = [LocalFile(path, size, mtime, digest, ids.get(unicodedata.normalize("NFC", path)),
+                      source.id if record else None, "original" if record else None)
+            for path, size, mtime, record, digest in batch]
+    await records.record_files(catalog, rows)
+
+
+async def _linked(catalog: Catalog, source) -> int:
+    """Items of this folder that a Google source (Takeout, Picker, Library) also has."""
+    row = await (await catalog.reader.execute(
+        "SELECT count(DISTINCT f.item_id) FROM item_sources f JOIN item_sources g ON g.item_id = f.item_id "
+        "AND g.kind IN ('takeout', 'picker', 'library') WHERE f.kind = 'folder' AND f.source_id = ? "
+        "AND f.missing_since IS NULL", (source.id,))).fetchone()
+    return row[0]
+
+
+async def _forget_missing(catalog: Catalog, source, gone: list[str]) -> int:
+    """After a complete scan: drop local_files rows of files no longer there, flag their provenance."""
+    if not gone:
+        return 0
+    await catalog.writer.execute(
+        "UPDATE item_sources SET missing_since = ? WHERE kind = 'folder' AND source_id = ? "
+        "AND external_id IN (SELECT value FROM json_each(?))",
+        (int(time.time()), source.id, json.dumps([unicodedata.normalize("NFC", p) for p in gone])))
+    cur = await catalog.writer.execute("DELETE FROM local_files WHERE path IN (SELECT value FROM json_each(?))",
+                                       (json.dumps(gone),))
+    return cur.rowcount
+
+
+__all__ = ["FolderScanError", "ScanReport", "media_files", "scan_folder"]
