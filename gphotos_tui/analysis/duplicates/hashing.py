@@ -1,0 +1,127 @@
+"""64-bit perceptual hashes (pHash: DCT of a 32x32 grey thumbnail) from image bytes.
+
+JPEGs are decoded in draft mode, which lets libjpeg scale by 1/2..1/8 while
+decoding, so a 12-megapixel photo costs a fraction of a full decode. Work
+is spread over processes; each job carries a picklable loader that returns
+the bytes, so files are read inside the worker, not shipped to it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+
+import numpy as np
+from PIL import Image, ImageOps
+
+_SIDE = 32
+
+
+def _dct_matrix(n: int) -> np.ndarray:
+    k = np.arange(n)[:, None]
+    x = np.arange(n)[None, :]
+    return np.cos(np.pi * (2 * x + 1) * k / (2 * n))
+
+
+_DCT = _dct_matrix(_SIDE)
+
+
+def to_signed(value: int) -> int:
+    """SQLite stores signed 64-bit integers."""
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def grey_thumbnail(data: bytes, side: int = _SIDE) -> Image.Image:
+    """Decode at reduced size (JPEG draft mode), upright, grey, ``side`` x ``side``."""
+    img = Image.open(io.BytesIO(data))
+    img.draft("L", (side * 2, side * 2))  # libjpeg DCT scaling: never below twice the target
+    img = ImageOps.exif_transpose(img.convert("L") if img.mode not in ("L", "RGB") else img)
+    return img.convert("L").resize((side, side), Image.Resampling.BOX)
+
+
+def phash_image(img: Image.Image) -> int:
+    """pHash of an already reduced grey image: signs of the 8x8 lowest DCT terms against their median."""
+    pixels = np.asarray(img, dtype=np.float64)
+    low = (_DCT @ pixels @ _DCT.T)[:8, :8].ravel()
+    bits = np.packbits(low > np.median(low))
+    return to_signed(int.from_bytes(bits.tobytes(), "big"))
+
+
+def phash_bytes(data: bytes) -> int:
+    return phash_image(grey_thumbnail(data))
+
+
+@dataclass(frozen=True, slots=True)
+class HashJob:
+    item_id: int
+    load: Callable[[], bytes]  # picklable: runs inside the worker process
+
+
+@dataclass(frozen=True, slots=True)
+class HashResult:
+    item_id: int
+    hash: int | None
+    error: str | None = None
+
+
+def run_job(job: HashJob) -> HashResult:
+    try:
+        return HashResult(job.item_id, phash_bytes(job.load()))
+    except Exception as exc:  # one unreadable file must not stop the others
+        return HashResult(job.item_id, None, f"{type(exc).__name__}: {exc}")
+
+
+def hash_jobs(jobs: Iterable[HashJob], workers: int | None = None, inline_below: int = 32,
+              on_result: Callable[[HashResult], None] | None = None,
+              stop: threading.Event | None = None) -> list[HashResult]:
+    """``hash_jobs_iter`` collected, calling ``on_result`` (e.g. progress) after each job.
+
+    Setting ``stop`` ends the work early (the app is quitting): queued jobs are dropped.
+    """
+    out = []
+    results = hash_jobs_iter(jobs, workers, inline_below)
+    try:
+        for result in results:
+            out.append(result)
+            if on_result is not None:
+                on_result(result)
+            if stop is not None and stop.is_set():
+                break
+    finally:
+        results.close()
+    return out
+
+
+def hash_jobs_iter(jobs: Iterable[HashJob], workers: int | None = None, inline_below: int = 32) -> Iterator[HashResult]:
+    """Hash every job, in order, over ``workers`` processes (all cores by default).
+
+    Few jobs are hashed in this process: starting workers would cost more.
+    Workers are spawned, not forked, so a threaded caller (the TUI) is safe.
+    """
+    jobs = list(jobs)
+    workers = workers or os.cpu_count() or 1
+    if len(jobs) < inline_below or workers == 1:
+        yield from map(run_job, jobs)
+        return
+    chunksize = max(1, min(64, len(jobs) // (workers * 8)))
+    pool = None
+    try:
+        # Creating the pool can already fail: it starts multiprocessing's resource tracker.
+        pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+        results = pool.map(run_job, jobs, chunksize=chunksize)
+    except (OSError, ValueError):
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        # No worker processes where standard streams are not real files (inside a Textual app):
+        # threads still overlap, as Pillow and numpy release the GIL while decoding and resizing.
+        pool = ThreadPoolExecutor(workers)
+        results = pool.map(run_job, jobs)
+    try:
+        yield from results
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # stopped early: only running jobs finish

@@ -1,0 +1,55 @@
+"""What file names say: formats, edit suffixes in Google's languages, UUID names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+RAW_EXTENSIONS = frozenset(
+    "arw cr2 cr3 crw nef nrw orf raf rw2 pef srw dng 3fr iiq erf kdc mef mos mrw raw rwl sr2 srf x3f".split()
+)
+HEIC_EXTENSIONS = frozenset(("heic", "heif", "hif"))
+JPEG_EXTENSIONS = frozenset(("jpg", "jpeg", "jpe"))
+
+# Google Takeout's localized "-edited" suffixes (reference/takeout.md 6.5), longest first.
+EDIT_SUFFIXES: tuple[str, ...] = tuple(sorted((
+    "-edited", "-bearbeitet", "-modifié", "-modificato", "-editado", "-editada", "-ha editado",
+    "-editat", "-bewerkt", "-edytowane", "-編集済み", "-编辑", "-отредактировано", "-편집됨",
+    "-muokattu", "-відредаговано", "-redigeret", "-upravené",
+    "-effects", "-motion", "-animation", "-smile", "-collage", "-mix",
+), key=len, reverse=True))
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+# "name-editat(1)": the index comes after the suffix; longest suffix first in the alternation.
+_EDITED = re.compile("(" + "|".join(map(re.escape, EDIT_SUFFIXES)) + r")(?:\(\d+\))?$")
+
+
+def split_name(filename: str) -> tuple[str, str]:
+    """('IMG_0001', 'jpg'): NFC, casefolded stem and lower-case extension."""
+    name = unicodedata.normalize("NFC", filename).casefold()
+    stem, dot, ext = name.rpartition(".")
+    return (stem, ext) if dot else (name, "")
+
+
+def file_format(filename: str, mime_type: str | None = None) -> str:
+    """raw | heic | jpeg | other."""
+    ext = split_name(filename)[1]
+    if ext in RAW_EXTENSIONS:
+        return "raw"
+    if ext in HEIC_EXTENSIONS or mime_type in ("image/heif", "image/heic"):
+        return "heic"
+    if ext in JPEG_EXTENSIONS or mime_type == "image/jpeg":
+        return "jpeg"
+    return "other"
+
+
+def edit_base(stem: str) -> tuple[str, str] | None:
+    """For an edited copy's stem, the original's stem and the suffix found; else None."""
+    match = _EDITED.search(stem)
+    if match is None or match.start() == 0:
+        return None
+    return stem[: match.start()], match.group(1)
+
+
+def is_uuid_name(filename: str) -> bool:
+    return bool(_UUID.match(split_name(filename)[0]))

@@ -1,0 +1,25 @@
+"""Half-block previews: one terminal cell shows two pixels (upper half fg, lower half bg).
+
+Works in any terminal with true colour, over SSH too. The UI turns the cells
+into styled '▀' characters; this module only decodes and resizes.
+"""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image, ImageOps
+
+RGB = tuple[int, int, int]
+
+
+def halfblock_cells(data: bytes, cols: int, rows: int) -> list[list[tuple[RGB, RGB]]]:
+    """rows x cols cells of (top pixel, bottom pixel), the picture fitted inside and centred."""
+    img = Image.open(io.BytesIO(data))
+    img.draft("RGB", (cols * 2, rows * 4))
+    img = ImageOps.exif_transpose(img).convert("RGB")
+    img.thumbnail((cols, rows * 2), Image.Resampling.BOX)
+    canvas = Image.new("RGB", (cols, rows * 2))
+    canvas.paste(img, ((cols - img.width) // 2, (rows * 2 - img.height) // 2))
+    px = canvas.load()
+    return [[(px[x, 2 * y], px[x, 2 * y + 1]) for x in range(cols)] for y in range(rows)]

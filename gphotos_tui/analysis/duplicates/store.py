@@ -1,0 +1,98 @@
+"""Catalog reads and writes of the duplicates analysis (items, hashes, decisions)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+
+import aiosqlite
+
+from gphotos_tui.analysis.duplicates.model import PHASH, DupItem
+from gphotos_tui.catalog.queries import camera_label
+
+DECISIONS = ("keep", "discard", "not_duplicate")
+
+# Public id = "<kind>:<external id>" of the first source that saw the item (as in export).
+_ITEMS_SQL = f"""
+SELECT i.id,
+       (SELECT s.kind || ':' || s.external_id FROM item_sources s WHERE s.item_id = i.id
+        ORDER BY s.first_seen, s.source_id LIMIT 1),
+       i.filename, i.mime_type, i.taken_at, i.width, i.height, i.size_bytes, i.camera_make, i.camera_model,
+       i.content_hash, i.favorite, (SELECT count(*) FROM album_items a WHERE a.item_id = i.id), i.product_url,
+       (SELECT p.hash FROM perceptual_hashes p WHERE p.item_id = i.id AND p.algo = '{PHASH}'), i.media_type
+FROM items i WHERE i.trashed = 0
+"""
+
+
+def item_from_row(row: Sequence) -> DupItem:
+    (item_id, public_id, filename, mime, taken, width, height, size, make, model, chash, fav, albums, url, phash,
+     media_type) = row
+    camera = camera_label(make, model) if (make or model) else None
+    return DupItem(item_id, public_id or f"item:{item_id}", filename, mime, taken, width, height, size, camera,
+                   chash, bool(fav), albums, url, phash, media_type == "video")
+
+
+async def load_items(conn: aiosqlite.Connection) -> list[DupItem]:
+    """Every item not in the trash, with its stored perceptual hash (photos only have one)."""
+    rows = await conn.execute_fetchall(_ITEMS_SQL)
+    return [item_from_row(r) for r in rows]
+
+
+async def items_without_hash(conn: aiosqlite.Connection) -> list[tuple[int, str, str]]:
+    """(item id, source kind, external id) of photos not hashed yet: what a rescan still has to do."""
+    rows = await conn.execute_fetchall(
+        "SELECT i.id, s.kind, s.external_id FROM items i JOIN item_sources s ON s.item_id = i.id "
+        "WHERE i.media_type = 'photo' AND NOT EXISTS "
+        f"(SELECT 1 FROM perceptual_hashes p WHERE p.item_id = i.id AND p.algo = '{PHASH}') ORDER BY i.id"
+    )
+    return [tuple(r) for r in rows]
+
+
+async def local_paths(conn: aiosqlite.Connection, item_ids: Iterable[int]) -> dict[int, str]:
+    import json
+
+    rows = await conn.execute_fetchall(
+        "SELECT item_id, path FROM local_files WHERE item_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(item_ids)),),
+    )
+    return {item_id: path for item_id, path in rows}
+
+
+async def save_hashes(conn: aiosqlite.Connection, rows: Sequence[tuple[int, int]], origin: str) -> None:
+    now = int(time.time())
+    await conn.executemany(
+        "INSERT OR REPLACE INTO perceptual_hashes (item_id, algo, hash, origin, computed_at) VALUES (?, ?, ?, ?, ?)",
+        [(item_id, PHASH, value, origin, now) for item_id, value in rows],
+    )
+
+
+async def load_decisions(conn: aiosqlite.Connection) -> dict[str, dict[int, str]]:
+    rows = await conn.execute_fetchall("SELECT group_key, item_id, decision FROM duplicate_decisions")
+    out: dict[str, dict[int, str]] = {}
+    for key, item_id, decision in rows:
+        out.setdefault(key, {})[item_id] = decision
+    return out
+
+
+async def save_decisions(conn: aiosqlite.Connection, group_key: str, decisions: dict[int, str]) -> None:
+    """Replace the stored decisions of one group (one transaction)."""
+    bad = set(decisions.values()) - set(DECISIONS)
+    if bad:
+        raise ValueError(f"unknown decision {sorted(bad)}; expected one of {', '.join(DECISIONS)}")
+    now = int(time.time())
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        await conn.execute("DELETE FROM duplicate_decisions WHERE group_key = ?", (group_key,))
+        await conn.executemany(
+            "INSERT INTO duplicate_decisions (group_key, item_id, decision, decided_at) VALUES (?, ?, ?, ?)",
+            [(group_key, item_id, decision, now) for item_id, decision in decisions.items()],
+        )
+        await conn.execute("COMMIT")
+    except BaseException:
+        await conn.execute("ROLLBACK")
+        raise
+
+
+async def save_many_decisions(conn: aiosqlite.Connection, batch: dict[str, dict[int, str]]) -> None:
+    for key, decisions in batch.items():
+        await save_decisions(conn, key, decisions)

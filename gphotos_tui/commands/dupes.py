@@ -1,0 +1,117 @@
+"""gphotos-tui dupes: duplicate groups as JSON or CSV, a discard plan, local trash and undo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+from gphotos_tui.commands.common import db_path
+
+NAME = "dupes"
+HELP = "find duplicate groups (exact, resized, thumbnail, raw_jpeg, heic_jpeg, edited, burst, near)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="groups as JSON (the default)")
+    out.add_argument("--csv", action="store_true", help="one row per group member")
+    out.add_argument("--plan", choices=("json", "csv"), help="the discard plan: every discard with its Google link")
+    parser.add_argument("--no-hash", action="store_true", help="do not compute missing perceptual hashes")
+    parser.add_argument("--near-threshold", type=int, metavar="BITS", help="max pHash distance for near duplicates")
+    parser.add_argument("--trash", metavar="DIR", type=Path, help="move local copies of discards here (dry run unless --yes)")
+    parser.add_argument("--root", metavar="DIR", type=Path, action="append", default=[],
+                        help="only move files inside this folder (repeatable; required with --trash)")
+    parser.add_argument("--yes", action="store_true", help="really move the files listed by the dry run")
+    parser.add_argument("--undo", metavar="LOG", type=Path, help="move the files of an undo log back")
+
+
+def run(args: argparse.Namespace) -> int:
+    from gphotos_tui.analysis.duplicates.actions import undo
+
+    if args.undo:
+        if not args.undo.is_file():
+            print(f"no undo log at {args.undo}", file=sys.stderr)
+            return 2
+        restored, problems = undo(args.undo)
+        for p in problems:
+            print(p, file=sys.stderr)
+        print(f"restored {restored} file(s)", file=sys.stderr)
+        return 1 if problems else 0
+    if args.trash and not args.root:
+        print("--trash needs at least one --root: the folders files may be moved from", file=sys.stderr)
+        return 2
+    if args.near_threshold is not None and not 0 <= args.near_threshold <= 32:
+        print("--near-threshold must be between 0 and 32 bits", file=sys.stderr)
+        return 2
+    return asyncio.run(_run(args))
+
+
+async def _run(args: argparse.Namespace) -> int:
+    from gphotos_tui.analysis.duplicates import Settings, scan
+    from gphotos_tui.analysis.duplicates.actions import plan_csv, plan_json
+    from gphotos_tui.catalog import Catalog
+
+    settings = Settings() if args.near_threshold is None else Settings(near_threshold=args.near_threshold)
+    catalog = await Catalog.open(db_path(args), readonly=args.no_hash)
+    try:
+        result = await scan(catalog, settings, compute_hashes=not args.no_hash)
+        if args.trash:
+            return await _trash(catalog, result.groups, args)
+    finally:
+        await catalog.close()
+    print(f"{len(result.groups):,} groups over {result.items:,} items ({result.hashed:,} newly hashed, "
+          f"{result.hidden:,} marked not duplicates) in {result.seconds:.1f} s", file=sys.stderr)
+    for error in result.hash_errors[:5]:
+        print(f"could not hash {error}", file=sys.stderr)
+    if args.plan:
+        sys.stdout.write(plan_json(result.groups) + "\n" if args.plan == "json" else plan_csv(result.groups))
+    elif args.csv:
+        sys.stdout.write(groups_csv(result.groups))
+    else:
+        print(json.dumps(groups_json(result.groups), ensure_ascii=False, indent=1))
+    return 0
+
+
+def groups_json(groups) -> dict:
+    return {"groups": [
+        {"key": g.key, "kind": g.kind, "reason": g.reason,
+         "items": [{"id": m.public_id, "filename": m.filename, "suggested": g.suggested(m.id)} for m in g.members]}
+        for g in groups
+    ]}
+
+
+def groups_csv(groups) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(("group", "kind", "reason", "id", "filename", "suggested"))
+    for g in groups:
+        for m in g.members:
+            writer.writerow((g.key, g.kind, g.reason, m.public_id, m.filename, g.suggested(m.id)))
+    return out.getvalue()
+
+
+async def _trash(catalog, groups, args) -> int:
+    from gphotos_tui.analysis.duplicates.actions import dry_run, execute, plan_trash
+
+    rows = await catalog.reader.execute_fetchall("SELECT item_id, path FROM local_files WHERE item_id IS NOT NULL")
+    paths: dict[int, list[str]] = {}
+    for item_id, path in rows:
+        paths.setdefault(item_id, []).append(path)
+    moves, skipped = plan_trash(groups, paths, args.root, args.trash)
+    for line in dry_run(moves):
+        print(line)
+    for reason in skipped:
+        print(f"skip {reason}", file=sys.stderr)
+    if not args.yes:
+        print(f"dry run: {len(moves)} file(s) would move; add --yes to move them", file=sys.stderr)
+        return 0
+    args.trash.mkdir(parents=True, exist_ok=True)
+    log = args.trash / "undo-log.jsonl"
+    moved = execute(moves, args.trash, log)
+    print(f"moved {moved} file(s); undo with: gphotos-tui dupes --undo {log}", file=sys.stderr)
+    return 0
