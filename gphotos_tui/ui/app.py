@@ -24,7 +24,7 @@ from gphotos_tui.catalog import Catalog, CatalogError
 from gphotos_tui.demo.job import DEMO_LABEL, fill_demo
 from gphotos_tui.engine.progress import JobProgress, JobState, ProgressCallback
 from gphotos_tui.ui import lifecycle
-from gphotos_tui.ui.demo import reset_demo_catalog
+from gphotos_tui.ui.demo import mark_as_demo, reset_demo_catalog
 from gphotos_tui.ui.google_jobs import GoogleAccess, pick_photos, sync_library
 from gphotos_tui.ui.jobs import ProgressRelay
 from gphotos_tui.ui.messages import JobProgressed, LogEntry
@@ -113,6 +113,8 @@ class GPhotosApp(App[None]):
             if self.demo:
                 reset_demo_catalog(self.db_path)
             self.catalog = await Catalog.open(self.db_path)
+            if self.demo:
+                await mark_as_demo(self.catalog)
         except (CatalogError, OSError) as exc:
             self.exit(return_code=1, message=f"gphotos-tui: {exc}")
             return

@@ -124,3 +124,17 @@ async def test_backup_and_folder_scan_from_the_sync_screen(tmp_path):
             if "Google items are on this machine" in text:
                 break
         assert "Google items are on this machine" in text
+
+
+async def test_demo_catalog_with_google_sources_is_still_replaced_next_time(tmp_path):
+    path = tmp_path / "demo.sqlite"
+    app = make_app(path, demo_size=60, start_demo=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("g")
+        await wait_for_jobs(pilot)
+    again = make_app(path, demo_size=60, start_demo=False)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert again.catalog is not None  # reset, not refused
+        assert await count(again, "SELECT count(*) FROM items") == 0
