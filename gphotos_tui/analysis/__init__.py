@@ -1,0 +1,1 @@
+"""Analyses over the catalog, Textual-free: shooting statistics (stats*) and duplicates."""
