@@ -9,4 +9,12 @@ COMMANDS: tuple[str, ...] = (
     "gphotos_tui.commands.export",
     "gphotos_tui.commands.demo_catalog",
     "gphotos_tui.commands.locate",
+    "gphotos_tui.commands.dupes",
+    "gphotos_tui.commands.import_takeout",
+    "gphotos_tui.commands.sync",
+    "gphotos_tui.commands.pick",
+    "gphotos_tui.commands.auth",
+    "gphotos_tui.commands.stats",
+    "gphotos_tui.commands.scan_folder",
+    "gphotos_tui.commands.backup",
 )

@@ -186,7 +186,7 @@ async def test_demo_fill_live_stop_and_resume(tmp_path):
     db.parent.mkdir()
     db.write_bytes(b"")  # an old, empty demo cache file is replaced
     size = 1000  # ten pages: room to stop in the middle even on a slow machine
-    app = make_app(db, demo_size=size, demo_page_delay=0.3)
+    app = make_app(db, demo_size=size, demo_page_delay=1.0)
     async with app.run_test(size=(100, 30)) as pilot:
         await _wait_for(pilot, lambda: app.current_job is not None and app.current_job.items >= 100)
         await pilot.press("x")  # stop
@@ -209,7 +209,7 @@ async def test_demo_fill_live_stop_and_resume(tmp_path):
 
 
 async def test_demo_restart_key_resumes_and_start_is_disabled_while_running(tmp_path):
-    app = make_app(tmp_path / "demo.sqlite", demo_size=UI_CATALOG_SIZE, demo_page_delay=0.3)
+    app = make_app(tmp_path / "demo.sqlite", demo_size=UI_CATALOG_SIZE, demo_page_delay=2.0)
     async with app.run_test(size=(100, 30)) as pilot:
         await _wait_for(pilot, lambda: app.current_job is not None and app.current_job.items >= 100)
         assert app.check_action("start_demo", ()) is None  # greyed out while running

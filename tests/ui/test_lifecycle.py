@@ -63,7 +63,7 @@ def test_terminal_alive_only_for_a_working_terminal():
 
 async def test_exit_during_a_live_fill_leaves_a_consistent_resumable_catalog(tmp_path):
     db = tmp_path / "demo.sqlite"
-    app = make_app(db, demo_size=1000, demo_page_delay=0.2)
+    app = make_app(db, demo_size=1000, demo_page_delay=1.0)
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(1200):
             await pilot.pause(0.05)
