@@ -33,7 +33,7 @@ def describe(p: JobProgress) -> str:
 class ConsoleProgress:
     def __init__(self, stream: TextIO | None = None, *, interval: float | None = None):
         self.stream = stream or sys.stderr  # looked up now: tests and redirections replace sys.stderr
-        self.tty = stream.isatty()
+        self.tty = self.stream.isatty()
         self.interval = interval if interval is not None else (0.25 if self.tty else 5.0)
         self._last = 0.0
         self._last_state = None

@@ -136,10 +136,14 @@ class LibraryMediaJob:
             complete = state.get("complete_at") and state.get("newest") is not None and not self.full
             plan = (incremental_plan(state["newest"], self.today, self.settings.overlap_days) if complete
                     else full_plan(self.today, self.settings.first_year))
+            # Strictly after anything seen before, so "not seen in this run" never depends on the clock's second.
+            last = (await catalog.writer.execute_fetchall(
+                "SELECT max(last_seen) FROM item_sources WHERE source_id = ?", (source.id,)))[0][0] or 0
             state.update(plan=[s.as_state() for s in plan], mode="incremental" if complete else "full",
-                         run_started=int(time.time()))
+                         run_started=max(int(time.time()), last + 1))
             await catalog.write_batch(source, checkpoint=Checkpoint(META, None, state.get("newest"), state=state))
         plan = [Shard.from_state(s) for s in state["plan"]]
+        self.run_started = state["run_started"]
         run_id = await catalog.start_run(source, self.name)
         tracker.emit(message=f"{state['mode']} listing in {len(plan)} date shards")
         newest = [state.get("newest") or 0]
@@ -216,6 +220,7 @@ class LibraryMediaJob:
                 result = await catalog.write_batch(
                     source, records,
                     checkpoint=Checkpoint(shard.name, page.next_page_token, page_newest, done=not page.next_page_token),
+                    seen_at=max(int(time.time()), self.run_started),
                 )
             tracker.page(len(records), result.inserted, result.updated)
             if not page.next_page_token:

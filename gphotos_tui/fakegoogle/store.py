@@ -74,6 +74,7 @@ class FakeStore:
         self.picked_count = picked_count
         self.sessions: dict[str, Session] = {}
         self._media_json: dict[str, dict] = {}
+        self._filtered: dict[str, tuple[list, int, list]] = {}
         self.page_token_generation = 0  # bumping it expires every page token handed out
 
     # -- page tokens -------------------------------------------------------------
@@ -129,8 +130,15 @@ class FakeStore:
         else:
             items = self.items
             if date_filter:
-                match = _date_matcher(date_filter)
-                items = [i for i in items if match(shapes.local_date(i))]
+                # Cached per filter (the store is read-only while serving), so paging a large
+                # library costs the fake a dictionary lookup, not a scan of every item per page.
+                key = json.dumps(date_filter, sort_keys=True)
+                cached = self._filtered.get(key)
+                if cached is None or cached[0] is not self.items or cached[1] != len(self.items):
+                    match = _date_matcher(date_filter)
+                    cached = self._filtered[key] = (self.items, len(self.items),
+                                                    [i for i in items if match(shapes.local_date(i))])
+                items = cached[2]
             if order == "MediaMetadata.creation_time":
                 items = items[::-1]
             elif order not in (None, "", "MediaMetadata.creation_time desc"):

@@ -60,14 +60,14 @@ def test_countdown_format():
 
 
 async def test_takeout_import_from_the_sync_screen(tmp_path):
-    from gphotos_tui.ui.screens.takeout import TakeoutPathsScreen, TakeoutReportScreen
+    from gphotos_tui.ui.screens.takeout import PathsScreen, TakeoutReportScreen
 
     app = make_app(tmp_path / "demo.sqlite", demo_size=250, start_demo=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("i")
         await pilot.pause()
-        assert isinstance(app.screen, TakeoutPathsScreen)
+        assert isinstance(app.screen, PathsScreen)
         await pilot.press("enter")  # the demo suggests a Takeout it writes on this machine
         await wait_for_jobs(pilot)
         assert app.takeout_report is not None and app.takeout_report.items > 200

@@ -18,9 +18,9 @@ class PathsScreen(ModalScreen[list[str] | None]):
     """Ask for one or more paths (quoted like a shell, ~ and globs expanded); Enter submits."""
 
     DEFAULT_CSS = """
-    TakeoutPathsScreen { align: center middle; }
-    TakeoutPathsScreen > Vertical { width: 90%; max-width: 100; height: auto; background: $surface; padding: 1 2; }
-    TakeoutPathsScreen #error { color: $text-error; }
+    PathsScreen { align: center middle; }
+    PathsScreen > Vertical { width: 90%; max-width: 100; height: auto; background: $surface; padding: 1 2; }
+    PathsScreen #error { color: $text-error; }
     """
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
 
