@@ -175,10 +175,10 @@ def iter_pages(fetch: Callable[[str | None], Page], start_token: str | None = No
         token = page.next_page_token
 
 
-class AsyncLibrary:
-    """The same calls for an event loop: each runs in a worker thread, then usage is flushed."""
+class ThreadedCalls:
+    """A blocking client's calls for an event loop: each runs in a worker thread, then usage is flushed."""
 
-    def __init__(self, client: LibraryClient):
+    def __init__(self, client):
         self.client = client
 
     async def _run(self, fn, *args, **kwargs):
@@ -186,6 +186,18 @@ class AsyncLibrary:
             return await asyncio.to_thread(fn, *args, **kwargs)
         finally:
             await self.client.caller.usage.flush()
+
+    async def _pages(self, iterator: Iterator[Page]) -> AsyncIterator[Page]:
+        """Each page of a blocking page iterator, fetched in a thread."""
+        while True:
+            page = await self._run(next, iterator, None)
+            if page is None:
+                return
+            yield page
+
+
+class AsyncLibrary(ThreadedCalls):
+    client: LibraryClient
 
     async def list_media_page(self, page_token=None, page_size=MEDIA_PAGE_SIZE) -> Page:
         return await self._run(self.client.list_media_page, page_token, page_size)
@@ -213,9 +225,5 @@ class AsyncLibrary:
 
     async def pages(self, **search) -> AsyncIterator[Page]:
         """Async version of ``iter_media``: each page is fetched in a thread."""
-        iterator = self.client.iter_media(**search)
-        while True:
-            page = await self._run(next, iterator, None)
-            if page is None:
-                return
+        async for page in self._pages(self.client.iter_media(**search)):
             yield page

@@ -13,7 +13,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator
 
 from gphotos_tui.google.errors import PickerTimeout
-from gphotos_tui.google.library import Page, iter_pages
+from gphotos_tui.google.library import Page, ThreadedCalls, iter_pages
 from gphotos_tui.google.quota import UsageMeter
 from gphotos_tui.google.transport import ApiCaller, RetryPolicy
 
@@ -76,15 +76,8 @@ class PickerClient:
         return iter_pages(lambda token: self.list_picked_page(session_id, token))
 
 
-class AsyncPicker:
-    def __init__(self, client: PickerClient):
-        self.client = client
-
-    async def _run(self, fn, *args, **kwargs):
-        try:
-            return await asyncio.to_thread(fn, *args, **kwargs)
-        finally:
-            await self.client.caller.usage.flush()
+class AsyncPicker(ThreadedCalls):
+    client: PickerClient
 
     async def create_session(self, max_items: int | None = None) -> dict:
         return await self._run(self.client.create_session, max_items)
@@ -106,9 +99,5 @@ class AsyncPicker:
         return session
 
     async def pages(self, session_id: str) -> AsyncIterator[Page]:
-        iterator = self.client.iter_picked(session_id)
-        while True:
-            page = await self._run(next, iterator, None)
-            if page is None:
-                return
+        async for page in self._pages(self.client.iter_picked(session_id)):
             yield page
