@@ -32,6 +32,27 @@ from gphotos_tui.model import (
 )
 
 
+async def _connect(path: Path) -> aiosqlite.Connection:
+    """An aiosqlite connection whose thread cannot keep the process alive.
+
+    aiosqlite's worker thread is not a daemon: a connection that some failure
+    left unclosed would hang interpreter exit forever. SQLite's journal makes
+    dying mid-transaction safe (the kill -9 tests prove it), so a daemon
+    thread is the right trade.
+    """
+    conn = aiosqlite.connect(path, isolation_level=None)
+    thread = getattr(conn, "_thread", None)
+    if thread is not None:
+        thread.daemon = True
+    await conn
+    try:
+        await _configure(conn)
+    except BaseException:
+        await conn.close()
+        raise
+    return conn
+
+
 class CatalogError(Exception):
     """A catalog that cannot be opened or written, explained for people."""
 
@@ -138,10 +159,8 @@ class Catalog:
                 _migrate_file(path)
             writer = None
             if not readonly:
-                writer = await aiosqlite.connect(path, isolation_level=None)
-                await _configure(writer)
-            reader = await aiosqlite.connect(path, isolation_level=None)
-            await _configure(reader)
+                writer = await _connect(path)
+            reader = await _connect(path)
             if readonly:
                 version = (await (await reader.execute("PRAGMA user_version")).fetchone())[0]
                 if version != SCHEMA_VERSION:

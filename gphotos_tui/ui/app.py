@@ -129,11 +129,13 @@ class GPhotosApp(App[None]):
 
     async def on_unmount(self) -> None:
         """Stop jobs first (each finishes its page or rolls it back), then close the catalog."""
-        await self._cancel_jobs()
-        self.google.close()
-        if self.catalog is not None:
-            await self.catalog.close()
-            self.catalog = None
+        try:
+            await self._cancel_jobs()
+        finally:  # a failure while stopping jobs must not leave the catalog's thread running
+            self.google.close()
+            if self.catalog is not None:
+                await self.catalog.close()
+                self.catalog = None
 
     # -- modes and help -------------------------------------------------------------
 
@@ -381,7 +383,8 @@ class GPhotosApp(App[None]):
             self.log_line(f"{label}: stopped at {last.items:,} items (resumable)")
         relay.finish(final)
         self._catalog_changed = True
-        self.refresh_bindings()
+        if self.screen_stack:  # empty while shutting down
+            self.refresh_bindings()
 
     def on_job_progressed(self, message: JobProgressed) -> None:
         previous = self.current_job
@@ -392,6 +395,8 @@ class GPhotosApp(App[None]):
         ):
             return  # a late report of a run that already ended
         self.current_job = progress
+        if not self.screen_stack:  # shutting down
+            return
         if previous is None or progress.pages != previous.pages or progress.state is not previous.state:
             self._catalog_changed = True
         screen = self.screen
@@ -406,10 +411,13 @@ class GPhotosApp(App[None]):
         stamp = time.strftime("%H:%M:%S", time.gmtime(self.clock()))
         self._log_seq += 1
         self.job_log.append(LogEntry(self._log_seq, stamp, text, error))
-        if isinstance(self.screen, SyncScreen):
+        # During shutdown the screen stack is already empty.
+        if self.screen_stack and isinstance(self.screen, SyncScreen):
             self.screen.show_new_log_entries()
 
     def _reload_if_changed(self) -> None:
+        if not self.screen_stack:
+            return
         screen = self.screen
         if not self._catalog_changed or not isinstance(screen, CatalogScreen):
             return

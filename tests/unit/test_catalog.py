@@ -148,3 +148,21 @@ async def test_corrupt_file_is_a_clear_error(tmp_path):
     path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(CatalogError, match="cannot open"):
         await Catalog.open(path)
+
+
+def test_a_catalog_left_open_does_not_keep_the_process_alive(tmp_path):
+    """A failure that skips close() (say, mid-shutdown) must not hang interpreter exit."""
+    import subprocess
+    import sys
+
+    script = (
+        "import asyncio, sys\n"
+        "from gphotos_tui.catalog import Catalog\n"
+        "leaked = []\n"
+        "async def main():\n"
+        "    leaked.append(await Catalog.open(sys.argv[1]))\n"
+        "    await asyncio.sleep(0.1)\n"
+        "asyncio.run(main())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "c.sqlite")], timeout=60)
+    assert done.returncode == 0
