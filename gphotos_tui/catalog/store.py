@@ -228,6 +228,18 @@ class Catalog:
         # this; _execute/_conn have been stable since 0.17 (tests cover it).
         return await self.writer._execute(_write_page, self.writer._conn, page)
 
+    async def write_rows(self, sql: str, rows: Sequence[tuple]) -> None:
+        """One executemany on the writer's thread, its cursor closed there too.
+
+        A cursor dropped on the event loop's thread is reset from that thread,
+        which raced the writer thread reusing the same cached statement
+        (seen as a rare "bad parameter or other API misuse" under load).
+        """
+        def run(conn: sqlite3.Connection) -> None:
+            conn.executemany(sql, rows).close()
+
+        await self.writer._execute(run, self.writer._conn)
+
     # -- checkpoints and runs -------------------------------------------------
 
     async def checkpoint(self, source: Source, shard: str) -> Checkpoint | None:
@@ -241,6 +253,13 @@ class Catalog:
         if row is None:
             return None
         return Checkpoint(row[0], row[1], row[2], bool(row[3]), json.loads(row[4]) if row[4] else {})
+
+    async def checkpoints(self, source: Source) -> list[Checkpoint]:
+        rows = await self.writer.execute_fetchall(
+            "SELECT shard, page_token, newest_seen, done, state FROM sync_checkpoints WHERE source_id = ? ORDER BY shard",
+            (source.id,),
+        )
+        return [Checkpoint(r[0], r[1], r[2], bool(r[3]), json.loads(r[4]) if r[4] else {}) for r in rows]
 
     async def clear_checkpoints(self, source: Source) -> None:
         await self.writer.execute("DELETE FROM sync_checkpoints WHERE source_id = ?", (source.id,))

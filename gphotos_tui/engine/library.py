@@ -3,8 +3,8 @@
 Every page is written in one transaction with its checkpoint (shard, page
 token, newest capture time), so a run killed at any moment resumes where it
 stopped and ends with the same catalog as one clean run. The first run lists
-the whole library (one shard per capture year, worked by a pool of
-concurrent workers); later runs only ask for what is new (a date filter from
+the whole library in date shards worked by a pool of concurrent workers,
+which split a busy shard when they run out of work (see shards.py); later runs only ask for what is new (a date filter from
 the newest capture date seen, with an overlap). Items that disappear are only
 ever flagged, and only after a complete listing.
 """
@@ -18,9 +18,10 @@ from datetime import date, datetime, timedelta, timezone
 
 from gphotos_tui.catalog import Catalog, Source
 from gphotos_tui.engine.progress import JobProgress, JobState, ProgressCallback
+from gphotos_tui.engine.shards import Listing, Shard, full_plan, incremental_plan, pick_split
 from gphotos_tui.google import convert
 from gphotos_tui.google.errors import PageTokenExpired
-from gphotos_tui.google.library import AsyncLibrary, DateRange
+from gphotos_tui.google.library import NEWEST_FIRST, AsyncLibrary, DateRange
 from gphotos_tui.google.quota import DAILY_QUOTA, UsageMeter
 from gphotos_tui.model import Checkpoint, Membership, SourceKind
 
@@ -38,46 +39,7 @@ class SyncSettings:
     overlap_days: int = 2  # incremental runs re-list this much before the newest item seen
     quota_reserve: int = 100  # stop this many requests before the daily quota
     first_year: int = 2000  # capture years up to this one share a single shard
-
-
-@dataclass(frozen=True)
-class Shard:
-    name: str
-    start: date
-    end: date
-
-    def as_state(self) -> list:
-        return [self.name, self.start.isoformat(), self.end.isoformat()]
-
-    @classmethod
-    def from_state(cls, state: list) -> "Shard":
-        return cls(state[0], date.fromisoformat(state[1]), date.fromisoformat(state[2]))
-
-
-def full_plan(today: date, first_year: int) -> list[Shard]:
-    """Date shards for a complete listing, largest expected first.
-
-    Each shard costs about half a page more than a single listing would
-    (its last page is partial) and an empty one costs a request, so shards
-    are capture years, halved for the last three years where most photos
-    are, and everything older than ``first_year`` in one. Future-dated items
-    never match a date filter, so no shard looks past today.
-    """
-    shards = []
-    for year in range(today.year, first_year, -1):
-        if year > today.year - 3:
-            shards.append(Shard(f"media:{year}-H2", date(year, 7, 1), date(year, 12, 31)))
-            shards.append(Shard(f"media:{year}-H1", date(year, 1, 1), date(year, 6, 30)))
-        else:
-            shards.append(Shard(f"media:{year}", date(year, 1, 1), date(year, 12, 31)))
-    shards.append(Shard(f"media:<={first_year}", date(1, 1, 1), date(first_year, 12, 31)))
-    return shards
-
-
-def incremental_plan(newest: int, today: date, overlap_days: int) -> list[Shard]:
-    # Capture dates are the photographer's local dates: a day of margin covers any time zone.
-    start = datetime.fromtimestamp(newest, timezone.utc).date() - timedelta(days=overlap_days + 1)
-    return [Shard("media:new", start, today + timedelta(days=2))]
+    split_min_pages: float = 4  # an idle worker splits a running shard with at least this much left
 
 
 class _Tracker:
@@ -142,20 +104,42 @@ class LibraryMediaJob:
             state.update(plan=[s.as_state() for s in plan], mode="incremental" if complete else "full",
                          run_started=max(int(time.time()), last + 1))
             await catalog.write_batch(source, checkpoint=Checkpoint(META, None, state.get("newest"), state=state))
-        plan = [Shard.from_state(s) for s in state["plan"]]
+        pending, lows = await self._pending_shards(catalog, source, state)
         self.run_started = state["run_started"]
         run_id = await catalog.start_run(source, self.name)
-        tracker.emit(message=f"{state['mode']} listing in {len(plan)} date shards")
+        tracker.emit(message=f"{state['mode']} listing in {len(pending)} date shards")
         newest = [state.get("newest") or 0]
         lock = asyncio.Lock()  # pages of all workers go through the one writer, one at a time
-        queue: asyncio.Queue[Shard] = asyncio.Queue()
-        for shard in plan:
-            queue.put_nowait(shard)
+        running: list[Listing] = []
+        changed = asyncio.Condition()
+
+        async def next_listing() -> Listing | None:
+            """A pending shard, or the older half of a running one; None when all is done."""
+            async with changed:
+                while True:
+                    if pending:
+                        shard = pending.pop(0)
+                        return Listing(shard, lows.get(shard.name, shard.start))
+                    parent = pick_split(running, self.today, self.settings.split_min_pages)
+                    if parent is not None:
+                        child = parent.split()
+                        async with lock:  # durable before any page of it is written
+                            await catalog.write_batch(source, checkpoint=Checkpoint(
+                                child.name, None, None, state={"range": child.as_state()}))
+                        return Listing(child, child.start)
+                    if not running:
+                        return None
+                    await changed.wait()
 
         async def worker() -> None:
-            while not queue.empty():
-                shard = queue.get_nowait()
-                await self._list_shard(catalog, source, shard, tracker, lock, newest)
+            while (listing := await next_listing()) is not None:
+                running.append(listing)
+                try:
+                    await self._list_shard(catalog, source, listing, tracker, lock, newest, changed)
+                finally:
+                    running.remove(listing)
+                    async with changed:
+                        changed.notify_all()
 
         try:
             workers = [asyncio.create_task(worker()) for _ in range(max(1, self.settings.workers))]
@@ -197,7 +181,18 @@ class LibraryMediaJob:
         tracker.emit(state=JobState.DONE, message=message)
         return tracker.report
 
-    async def _list_shard(self, catalog, source, shard: Shard, tracker: _Tracker, lock: asyncio.Lock, newest: list) -> None:
+    async def _pending_shards(self, catalog, source, state: dict) -> tuple[list[Shard], dict[str, date]]:
+        """The plan's shards plus any split off in an interrupted run, minus those already done."""
+        plan = [Shard.from_state(s) for s in state["plan"]]
+        known = {c.shard: c for c in await catalog.checkpoints(source) if c.shard != META}
+        plan += [Shard.from_state(c.state["range"]) for c in known.values()
+                 if "range" in c.state and c.shard not in {s.name for s in plan}]
+        lows = {name: date.fromisoformat(c.state["low"]) for name, c in known.items() if "low" in c.state}
+        return [s for s in plan if not (s.name in known and known[s.name].done)], lows
+
+    async def _list_shard(self, catalog, source, listing: Listing, tracker: _Tracker, lock: asyncio.Lock,
+                          newest: list, changed: asyncio.Condition) -> None:
+        shard = listing.shard
         checkpoint = await catalog.checkpoint(source, shard.name)
         if checkpoint and checkpoint.done:
             return
@@ -205,7 +200,8 @@ class LibraryMediaJob:
         while True:
             await _check_quota(self.usage, self.settings.quota_reserve, tracker)
             try:
-                page = await self.library.search_page(ranges=[DateRange(shard.start, shard.end)], page_token=token)
+                page = await self.library.search_page(ranges=[DateRange(shard.start, shard.end)],
+                                                      order_by=NEWEST_FIRST, page_token=token)
             except PageTokenExpired:
                 if token is None:
                     raise
@@ -213,17 +209,23 @@ class LibraryMediaJob:
                 tracker.emit(message=f"{shard.name}: page token expired, listing the shard again")
                 continue
             records = [convert.library_item(item) for item in page.items]
-            page_newest = max((r.taken_at for r in records if r.taken_at is not None), default=None)
+            taken = [r.taken_at for r in records if r.taken_at is not None]
+            listing.listed(taken, len(records))
+            page_newest = max(taken, default=None)
             if page_newest:
                 newest[0] = max(newest[0], page_newest)
+            done = not page.next_page_token or listing.finished
+            state = {"range": shard.as_state(), "low": listing.low.isoformat()} if listing.low > shard.start else {}
             async with lock:
                 result = await catalog.write_batch(
                     source, records,
-                    checkpoint=Checkpoint(shard.name, page.next_page_token, page_newest, done=not page.next_page_token),
+                    checkpoint=Checkpoint(shard.name, page.next_page_token, page_newest, done=done, state=state),
                     seen_at=max(int(time.time()), self.run_started),
                 )
             tracker.page(len(records), result.inserted, result.updated)
-            if not page.next_page_token:
+            async with changed:  # idle workers look again for a shard worth splitting
+                changed.notify_all()
+            if done:
                 return
             token = page.next_page_token
 

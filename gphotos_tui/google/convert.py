@@ -14,6 +14,11 @@ def parse_time(text: str | None) -> int | None:
     """RFC 3339 with 0 to 9 fraction digits and Z or an offset -> Unix seconds (fraction dropped)."""
     if not text:
         return None
+    if len(text) == 20 and text[-1] == "Z":  # "2024-05-01T12:34:56Z", by far the most common form
+        try:
+            return int(datetime.fromisoformat(text).timestamp())
+        except ValueError:
+            pass
     m = _RFC3339.match(text.strip())
     if not m:
         return None

@@ -48,7 +48,7 @@ class UsageMeter:
             pending, self._pending = self._pending, Counter()
         if not pending:
             return
-        await self.catalog.writer.executemany(
+        await self.catalog.write_rows(
             "INSERT INTO api_usage (day, api, requests) VALUES (?, ?, ?) "
             "ON CONFLICT (day, api) DO UPDATE SET requests = requests + excluded.requests",
             [(day, api, n) for (day, api), n in pending.items()],

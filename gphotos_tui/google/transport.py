@@ -76,7 +76,7 @@ class ApiCaller:
         local = self._local
         if getattr(local, "service", None) is None:
             local.http = httplib2.Http(timeout=self.timeout_s)
-            local.service = build_from_document(self.document, http=local.http)
+            local.service = _Resources(build_from_document(self.document, http=local.http))
         return local.service
 
     def call(self, method: str, build, *, has_page_token: bool = False) -> dict:
@@ -160,3 +160,26 @@ def _retry_after(exc: HttpError) -> float | None:
         return float(value) if value is not None else None
     except ValueError:
         return None  # an HTTP date: fall back to our own backoff
+
+
+class _Resources:
+    """A discovery service whose collections (``s.mediaItems()``) are built once per thread.
+
+    googleapiclient builds every method of a collection on each call, which
+    cost about a millisecond per request: a tenth of a page's client time.
+    """
+
+    def __init__(self, service):
+        self._service = service
+        self._built: dict[str, object] = {}
+
+    def __getattr__(self, name: str):
+        service, built = self._service, self._built
+
+        def collection():
+            resource = built.get(name)
+            if resource is None:
+                resource = built[name] = getattr(service, name)()
+            return resource
+
+        return collection

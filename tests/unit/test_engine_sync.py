@@ -160,3 +160,61 @@ async def test_disappeared_items_are_flagged_never_deleted(fake, catalog):
     rows = await catalog.reader.execute_fetchall("SELECT external_id FROM item_sources WHERE missing_since IS NOT NULL")
     assert rows == [(gone.record.external_id,)]
     assert (await catalog.reader.execute_fetchall("SELECT count(*) FROM items"))[0][0] == SIZE
+
+
+async def test_idle_workers_split_busy_shards_and_lose_nothing(fake, catalog, reference):
+    """With splitting made eager, shards are split many times; the catalog is still exactly the reference."""
+    settings = SyncSettings(workers=4, split_min_pages=0.5)
+    fake.faults.latency_s = 0.005
+    media, _ = await sync(fake, catalog, settings)
+    searches = [r.body for r in fake.requests if r.path == "/v1/mediaItems:search" and "filters" in r.body]
+    ranges = {str(b["filters"]["dateFilter"]) for b in searches}
+    assert len(ranges) > len(full_plan_for_today())  # some shards were split while running
+    assert await snapshot(catalog) == reference
+    pages_needed = -(-SIZE // 100)
+    assert media.requests <= pages_needed + 2 * len(ranges)  # a split costs about one request
+
+
+async def test_cancel_after_splits_then_resume(fake, catalog, reference):
+    fake.faults.latency_s = 0.01
+    library, usage = library_for(fake, catalog)
+    eager = SyncSettings(workers=4, split_min_pages=0.5)
+    task = asyncio.create_task(LibraryMediaJob(library, usage, eager).run(catalog))
+    while not await catalog.reader.execute_fetchall(
+            "SELECT 1 FROM sync_checkpoints WHERE shard LIKE '%<%' AND done = 0"):
+        assert not task.done()
+        await asyncio.sleep(0.005)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    fake.faults.latency_s = 0
+    await sync(fake, catalog, eager)
+    assert await snapshot(catalog) == reference
+
+
+def full_plan_for_today():
+    from datetime import datetime, timezone
+
+    return full_plan(datetime.now(timezone.utc).date(), SyncSettings().first_year)
+
+
+def test_a_split_leaves_no_gap_for_any_time_zone():
+    from datetime import date, datetime, timedelta, timezone
+
+    from gphotos_tui.engine.shards import Listing, Shard
+
+    listing = Listing(Shard("s", date(2024, 1, 1), date(2024, 12, 31)), date(2024, 1, 1))
+    oldest = int(datetime(2024, 9, 10, 12, tzinfo=timezone.utc).timestamp())
+    listing.listed([oldest], 200)
+    child = listing.split()
+    assert child.start == date(2024, 1, 1) and child.end + timedelta(days=1) == listing.low
+    # The running half may stop only after items older than midnight UTC of the child's last day:
+    # every later item then has a local date (UTC-12 ... UTC+14) the child covers.
+    edge = int(datetime(child.end.year, child.end.month, child.end.day, tzinfo=timezone.utc).timestamp())
+    listing.listed([edge], 100)
+    assert not listing.finished
+    listing.listed([edge - 1], 100)
+    assert listing.finished
+    unsplit = Listing(Shard("u", date(2024, 1, 1), date(2024, 12, 31)), date(2024, 1, 1))
+    unsplit.listed([int(datetime(2023, 12, 31, 20, tzinfo=timezone.utc).timestamp())], 1)  # local date Jan 1
+    assert not unsplit.finished  # only a split ends a shard early
