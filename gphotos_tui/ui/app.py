@@ -42,6 +42,9 @@ SYNC_GROUP = "sync"
 DEMO_SEED = 42
 DEMO_PAGE_SIZE = 100
 RELOAD_EVERY = 1.0  # seconds between catalog-changed reloads of the screen in view
+# A reload that took t seconds waits at least this many t before the next, so scanning a
+# million-item catalog never takes more than a small share of the CPU a running job needs.
+RELOAD_COST_FACTOR = 5.0
 MODE_TITLES = {"sync": "Sync", "albums": "Albums", "stats": "Stats", "duplicates": "Duplicates"}
 
 JobRunner = Callable[[ProgressCallback], Awaitable[JobProgress]]
@@ -97,6 +100,7 @@ class GPhotosApp(App[None]):
         self.job_log: deque[LogEntry] = deque(maxlen=200)
         self._log_seq = 0
         self._catalog_changed = False
+        self._next_reload = 0.0
         self._runs: dict[Worker, ProgressRelay] = {}  # running jobs and their progress relays
         self.google = GoogleAccess(demo_size)
         self.takeout_report = None  # the last Takeout import's diagnostics
@@ -421,8 +425,18 @@ class GPhotosApp(App[None]):
         screen = self.screen
         if not self._catalog_changed or not isinstance(screen, CatalogScreen):
             return
+        if time.monotonic() < self._next_reload:
+            return  # still changed: a later tick reloads
         self._catalog_changed = False
-        self.run_worker(screen.reload(), group="reload", exclusive=True, exit_on_error=False)
+        self.run_worker(self._timed_reload(screen), group="reload", exclusive=True, exit_on_error=False)
+
+    async def _timed_reload(self, screen: CatalogScreen) -> None:
+        started = time.monotonic()
+        try:
+            await screen.reload()
+        finally:
+            ended = time.monotonic()
+            self._next_reload = ended + RELOAD_COST_FACTOR * (ended - started)
 
 
 def make_app(db_path: str | Path, demo_size: int | None = None, **options) -> GPhotosApp:
