@@ -222,7 +222,10 @@ class LibraryMediaJob:
                     checkpoint=Checkpoint(shard.name, page.next_page_token, page_newest, done=done, state=state),
                     seen_at=max(int(time.time()), self.run_started),
                 )
-            tracker.page(len(records), result.inserted, result.updated)
+            own = len(records)
+            if listing.finished:  # the overlap with the split-off shard is that shard's to count
+                own = sum(1 for r in records if r.taken_at is None or r.taken_at >= listing.stop_before)
+            tracker.page(own, result.inserted, result.updated)
             async with changed:  # idle workers look again for a shard worth splitting
                 changed.notify_all()
             if done:

@@ -82,10 +82,14 @@ class Listing:
             self.oldest = low if self.oldest is None else min(self.oldest, low)
 
     @property
+    def stop_before(self) -> int:
+        """Items older than this (UTC seconds) belong to the split-off shards below ``low``."""
+        return _midnight(self.low - timedelta(days=1))
+
+    @property
     def finished(self) -> bool:
-        """Everything from here on is older than ``low`` and so belongs to a split-off shard."""
-        return self.low > self.shard.start and self.oldest is not None and self.oldest < _midnight(
-            self.low - timedelta(days=1))
+        """The listing has reached items that belong to a split-off shard: nothing more is its own."""
+        return self.low > self.shard.start and self.oldest is not None and self.oldest < self.stop_before
 
     def remaining_days(self) -> int:
         if self.oldest is None:
