@@ -17,7 +17,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="Takeout parts (.zip, .tgz) or extracted folders")
     parser.add_argument("--report", metavar="FILE", help="write the full JSON report (unmatched files, errors) here")
     parser.add_argument("--force", action="store_true", help="read the parts again even if this exact set was imported")
-    parser.add_argument("--workers", type=int, default=1, metavar="N", help="read large zip sets in N processes (default 1)")
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="read large zip sets in N processes (default 1: a second one did not pay on a shared 2-core VM)")
     parser.add_argument("--no-hash", action="store_true", help="read only file headers; skip the SHA-256 of each file")
 
 
@@ -53,7 +54,7 @@ async def _import(args: argparse.Namespace) -> int:
     try:
         report = await import_takeout(catalog, args.paths, progress=_StderrProgress(),
                                       hash_content=not args.no_hash, force=args.force,
-                                      workers=max(1, args.workers))
+                                      workers=None if args.workers is None else max(1, args.workers))
     except ArchiveError as exc:
         print(f"gphotos-tui: {exc}", file=sys.stderr)
         return 1

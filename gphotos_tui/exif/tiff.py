@@ -50,26 +50,47 @@ def parse_tiff(data: bytes) -> dict[str, object]:
 
 
 _ENTRIES = {"<": struct.Struct("<HHI4s"), ">": struct.Struct(">HHI4s")}
+_U16 = {"<": struct.Struct("<H"), ">": struct.Struct(">H")}
+_U32 = {"<": struct.Struct("<I"), ">": struct.Struct(">I")}
+_URATIONAL = {"<": struct.Struct("<II"), ">": struct.Struct(">II")}
+_CODES = {1: "B", 3: "H", 4: "I", 6: "b", 8: "h", 9: "i", 11: "f", 12: "d"}
 
 
 def _read_ifd(data: bytes, e: str, offset: int, wanted: dict[int, str], out: dict[str, object]) -> dict[int, int]:
-    """Decode ``wanted`` tags of the IFD at ``offset`` into ``out``; returns sub-IFD pointers."""
+    """Decode ``wanted`` tags of the IFD at ``offset`` into ``out``; returns sub-IFD pointers.
+
+    The common single SHORT, LONG and RATIONAL values are decoded inline: a
+    header is read for every photo of a library, so this loop is hot.
+    """
     pointers: dict[int, int] = {}
     if offset < 8 or offset + 2 > len(data):
         return pointers
-    count = struct.unpack_from(e + "H", data, offset)[0]
+    count = _U16[e].unpack_from(data, offset)[0]
     if count > MAX_ENTRIES:
         return pointers
     count = min(count, (len(data) - offset - 2) // 12)
     block = data[offset + 2:offset + 2 + 12 * count]
+    u32 = _U32[e]
     for tag, typ, n, inline in _ENTRIES[e].iter_unpack(block):
-        if tag == EXIF_IFD or tag == GPS_IFD:
-            if typ in (4, 13) and n == 1:
-                pointers[tag] = struct.unpack(e + "I", inline)[0]
-            continue
         name = wanted.get(tag)
         if name is None:
+            if (tag == EXIF_IFD or tag == GPS_IFD) and typ in (4, 13) and n == 1:
+                pointers[tag] = u32.unpack(inline)[0]
             continue
+        if n == 1:
+            if typ == 3:
+                out[name] = _U16[e].unpack_from(inline)[0]
+                continue
+            if typ == 4:
+                out[name] = u32.unpack(inline)[0]
+                continue
+            if typ == 5:
+                start = u32.unpack(inline)[0]
+                if start + 8 <= len(data):
+                    num, den = _URATIONAL[e].unpack_from(data, start)
+                    if den:
+                        out[name] = num / den
+                continue
         size = _TYPE_SIZES.get(typ)
         if size is None or n == 0 or n > 4096:
             continue
@@ -77,7 +98,7 @@ def _read_ifd(data: bytes, e: str, offset: int, wanted: dict[int, str], out: dic
         if length <= 4:
             raw = inline[:length]
         else:
-            start = struct.unpack(e + "I", inline)[0]
+            start = u32.unpack(inline)[0]
             if start + length > len(data):
                 continue
             raw = data[start:start + length]
@@ -92,10 +113,9 @@ def _value(raw: bytes, e: str, typ: int, n: int) -> object:
         text = raw.split(b"\0", 1)[0].decode("utf-8", "replace").strip()
         return text or None
     if typ in (5, 10):  # (signed) rationals, as floats: Fraction is 10x slower and no value needs it
-        fmt = e + ("I" if typ == 5 else "i") * (2 * n)
-        parts = struct.unpack(fmt, raw)
-        values = [parts[k] / parts[k + 1] if parts[k + 1] else None for k in range(0, 2 * n, 2)]
-        return values[0] if n == 1 else tuple(values)
-    code = {1: "B", 3: "H", 4: "I", 6: "b", 8: "h", 9: "i", 11: "f", 12: "d"}[typ]
-    values = struct.unpack(e + code * n, raw)
+        parts = struct.unpack(e + ("I" if typ == 5 else "i") * (2 * n), raw)
+        if n == 1:
+            return parts[0] / parts[1] if parts[1] else None
+        return tuple(parts[k] / parts[k + 1] if parts[k + 1] else None for k in range(0, 2 * n, 2))
+    values = struct.unpack(e + _CODES[typ] * n, raw)
     return values[0] if n == 1 else values

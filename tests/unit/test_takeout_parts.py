@@ -1,13 +1,14 @@
 """Names, sidecar parsing, part sets and fingerprints, and the multi-process reader."""
 
 import json
+import zipfile
 
 import pytest
 
 from gphotos_tui.demo.generator import SyntheticLibrary
 from gphotos_tui.demo.takeout import album_json, sidecar_name, write_takeout
 from gphotos_tui.sources.takeout import names
-from gphotos_tui.sources.takeout.archive import fingerprint, numbering_gaps, open_parts, safe_name
+from gphotos_tui.sources.takeout.archive import fingerprint, numbering_gaps, open_parts, safe_name, walk_part, zip_directory
 from gphotos_tui.sources.takeout.catalogue import scan
 from gphotos_tui.sources.takeout.sidecar import SidecarError, album_metadata, media_sidecar, parse_json
 
@@ -95,3 +96,22 @@ def test_parallel_reader_gives_the_same_catalogue(tmp_path):
                 for k, f in cat.folders.items()}
 
     assert shape(two) == shape(one) and two.entries == one.entries
+
+
+def test_own_zip_directory_reader_agrees_with_zipfile_including_zip64(tmp_path, monkeypatch):
+    path = tmp_path / "takeout-20240101T000000Z-001.zip"
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 64)  # entries past 64 bytes get zip64 sizes and offsets
+    with zipfile.ZipFile(path, "w") as archive:
+        for n in range(5):
+            archive.writestr(f"Takeout/Google Photos/Photos from 2020/é{n}.jpg", bytes([n]) * (100 * n + 10),
+                             compress_type=zipfile.ZIP_DEFLATED if n % 2 else zipfile.ZIP_STORED)
+    monkeypatch.undo()
+    part = open_parts([path])[0][0]
+
+    def fields(m):
+        return m.filename, m.flag_bits, m.CRC, m.compress_size, m.file_size, m.header_offset
+
+    assert [fields(m) for m in zip_directory(part)] == [fields(i) for i in zipfile.ZipFile(path).infolist()]
+    read = {}
+    walk_part(part, lambda name, size, stream: read.setdefault(name, stream.read()), pytest.fail)
+    assert [len(v) for v in read.values()] == [100 * n + 10 for n in range(5)]

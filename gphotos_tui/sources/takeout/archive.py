@@ -21,13 +21,15 @@ import tarfile
 import zipfile
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 MAX_ENTRY_BYTES = 1 << 40  # 1 TiB: more than any camera file; larger sizes are corrupt headers
 MAX_RATIO = 1000  # a deflated photo never shrinks 1000x; zip bombs do
 FINGERPRINT_SPAN = 1 << 20
+_PREFETCH = 1 << 18  # zip entries up to this size are read together with their local header
+_HEADER_SLACK = 1024  # the local header with room for its name and extra field (longer ones cost one more read)
 
 _PART_NAME = re.compile(r"^(?P<set>.+?)-(?P<num>\d{3})\.(zip|tgz|tar\.gz)$", re.IGNORECASE)
 
@@ -41,10 +43,10 @@ class Part:
     path: Path
     kind: str  # zip | tgz | dir
     size: int
+    label: str = field(init=False, compare=False)  # the file name, shown in reports (computed once: used per entry)
 
-    @property
-    def label(self) -> str:
-        return self.path.name
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "label", self.path.name)
 
 
 Visitor = Callable[[str, int, BinaryIO], None]  # (name, declared size, stream)
@@ -143,10 +145,12 @@ def _repair_utf8(name: str) -> tuple[str, str | None]:
         return raw.decode("utf-8", "replace"), "entry name is not valid UTF-8; undecodable bytes shown as \ufffd"
 
 
-def walk_part(part: Part, visit: Visitor, on_error: ErrorSink, entries: tuple[int, int] | None = None) -> None:
-    """Visit every file of ``part`` (of a zip: only entries[0]:entries[1] of its central directory)."""
+def walk_part(part: Part, visit: Visitor, on_error: ErrorSink, entries: tuple[int, int] | None = None,
+              directory: list[ZipMember] | None = None) -> None:
+    """Visit every file of ``part``; of a zip only entries[0]:entries[1] of its central directory,
+    which callers reading one part in slices pass in (``zip_directory``) so it is parsed once."""
     if part.kind == "zip":
-        _walk_zip(part, visit, on_error, entries)
+        _walk_zip(part, visit, on_error, entries, directory)
     elif part.kind == "tgz":
         _walk_tgz(part, visit, on_error)
     else:
@@ -168,45 +172,127 @@ def _checked(part: Part, raw: str, size: int, on_error: ErrorSink) -> str | None
 
 
 def zip_entry_count(part: Part) -> int | None:
-    """Entries in a zip's central directory, or None when it cannot be read (walk_part reports why)."""
+    """Entries in a zip's central directory, from its end record alone (None when unreadable: walk_part says why)."""
     try:
-        with zipfile.ZipFile(part.path) as archive:
-            return len(archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+        with open(part.path, "rb") as fh:
+            end = zipfile._EndRecData(fh)  # handles zip64; the same reader ZipFile itself uses
+    except OSError:
         return None
+    return end[zipfile._ECD_ENTRIES_TOTAL] if end else None
 
 
-def _walk_zip(part: Part, visit: Visitor, on_error: ErrorSink, entries: tuple[int, int] | None = None) -> None:
+@dataclass(slots=True)
+class ZipMember:
+    """What reading one zip entry needs from its central directory record."""
+
+    filename: str
+    flag_bits: int
+    compress_type: int
+    CRC: int  # noqa: N815 - zipfile's spelling
+    compress_size: int
+    file_size: int
+    header_offset: int
+
+    def is_dir(self) -> bool:
+        return self.filename.endswith("/")
+
+
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # zipfile's structCentralDir (46 bytes)
+
+
+def zip_directory(part: Part) -> list[ZipMember]:
+    """A zip part's central directory (raises zipfile.BadZipFile or OSError).
+
+    zipfile's own parser builds a full ZipInfo per entry (a third of the cost
+    of merely listing a Takeout); this keeps what ``_ZipEntry`` needs, with
+    the same end-record handling (zip64, data before the archive).
+    """
+    with open(part.path, "rb") as fh:
+        end = zipfile._EndRecData(fh)
+        if not end:
+            raise zipfile.BadZipFile("File is not a zip file")
+        size, offset = end[zipfile._ECD_SIZE], end[zipfile._ECD_OFFSET]
+        concat = end[zipfile._ECD_LOCATION] - size - offset
+        if end[zipfile._ECD_SIGNATURE] == zipfile.stringEndArchive64:
+            concat -= zipfile.sizeEndCentDir64 + zipfile.sizeEndCentDir64Locator
+        if offset + concat < 0:
+            raise zipfile.BadZipFile("Bad offset for central directory")
+        fh.seek(offset + concat)
+        data = fh.read(size)
+    if len(data) != size:
+        raise zipfile.BadZipFile("Truncated central directory")
+    members = []
+    pos = 0
+    unpack = _CENTRAL.unpack_from
+    while pos < size:
+        if pos + 46 > size:
+            raise zipfile.BadZipFile("Truncated central directory")
+        record = unpack(data, pos)
+        if record[0] != b"PK\x01\x02":
+            raise zipfile.BadZipFile("Bad magic number for central directory")
+        flags, method, crc, csize, usize, name_len, extra_len, comment_len = record[5:7] + record[9:15]
+        local = record[18]
+        start = pos + 46
+        raw = data[start:start + name_len]
+        # Flagged UTF-8 or not, Takeout names are UTF-8 bytes; bad bytes are kept as surrogates (_checked reports them).
+        name = raw.decode("utf-8", "surrogateescape")
+        if "\0" in name:
+            name = name[:name.index("\0")]  # as zipfile does
+        if csize == 0xFFFFFFFF or usize == 0xFFFFFFFF or local == 0xFFFFFFFF:
+            usize, csize, local = _zip64_extra(data[start + name_len:start + name_len + extra_len], usize, csize, local)
+        members.append(ZipMember(name, flags, method, crc, csize, usize, local + concat))
+        pos = start + name_len + extra_len + comment_len
+    return members
+
+
+def _zip64_extra(extra: bytes, usize: int, csize: int, local: int) -> tuple[int, int, int]:
+    """The real sizes and offset of a zip64 entry (only the fields saturated in the record are present)."""
+    while len(extra) >= 4:
+        kind, length = struct.unpack_from("<HH", extra)
+        if length + 4 > len(extra):
+            raise zipfile.BadZipFile(f"Corrupt extra field {kind:04x} (size={length})")
+        if kind == 0x0001:
+            values = extra[4:4 + length]
+            try:
+                if usize == 0xFFFFFFFF:
+                    usize, values = struct.unpack_from("<Q", values)[0], values[8:]
+                if csize == 0xFFFFFFFF:
+                    csize, values = struct.unpack_from("<Q", values)[0], values[8:]
+                if local == 0xFFFFFFFF:
+                    local = struct.unpack_from("<Q", values)[0]
+            except struct.error:
+                raise zipfile.BadZipFile("Corrupt zip64 extra field") from None
+        extra = extra[length + 4:]
+    return usize, csize, local
+
+
+def _walk_zip(part: Part, visit: Visitor, on_error: ErrorSink, entries: tuple[int, int] | None = None,
+              infos: list[ZipMember] | None = None) -> None:
+    label = part.label
     try:
-        archive = zipfile.ZipFile(part.path)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        on_error(part.label, f"cannot read the zip's central directory (truncated or not a zip): {exc}; part skipped")
+        if infos is None:
+            infos = zip_directory(part)
+        raw_file = open(part.path, "rb", buffering=0)
+    except (zipfile.BadZipFile, OSError, ValueError, UnicodeDecodeError) as exc:
+        on_error(label, f"cannot read the zip's central directory (truncated or not a zip): {exc}; part skipped")
         return
-    with archive, open(part.path, "rb", buffering=0) as raw_file:
-        infos = archive.infolist()
+    with raw_file:
+        fd = raw_file.fileno()
         for info in infos[entries[0]:entries[1]] if entries else infos:
             if info.is_dir():
                 continue
-            raw = info.filename
-            if not info.flag_bits & 0x800:  # not flagged UTF-8: zipfile decoded cp437; try the bytes as UTF-8
-                try:
-                    raw = info.filename.encode("cp437").decode("utf-8")
-                except UnicodeEncodeError:
-                    pass
-                except UnicodeDecodeError:
-                    raw = info.filename.encode("cp437").decode("utf-8", "surrogateescape")
-            name = _checked(part, raw, info.file_size, on_error)
+            name = _checked(part, info.filename, info.file_size, on_error)
             if name is None:
                 continue
             if info.compress_size > part.size or (
                 info.file_size > 100 * 1024 * 1024 and info.file_size > MAX_RATIO * max(1, info.compress_size)
             ):
-                on_error(f"{part.label}: {name}", f"declared size {info.file_size:,} bytes does not fit the archive; skipped")
+                on_error(f"{label}: {name}", f"declared size {info.file_size:,} bytes does not fit the archive; skipped")
                 continue
             try:
-                visit(name, info.file_size, _ZipEntry(raw_file, info))
+                visit(name, info.file_size, _ZipEntry(fd, info))
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, struct.error) as exc:
-                on_error(f"{part.label}: {name}", f"damaged entry: {exc}")
+                on_error(f"{label}: {name}", f"damaged entry: {exc}")
 
 
 def _walk_tgz(part: Part, visit: Visitor, on_error: ErrorSink) -> None:
@@ -253,21 +339,25 @@ class _ZipEntry:
 
     zipfile's own reader costs more per entry than the EXIF parse; Takeout
     entries are plain stored or deflated files, so a direct reader is enough.
+    A small entry comes with its local header in one ``pread`` (most entries
+    of a Takeout are small sidecars), a big one is streamed in chunks.
     """
 
-    def __init__(self, fh, info: zipfile.ZipInfo):
+    def __init__(self, fd: int, info: ZipMember):
         if info.flag_bits & 1:
             raise NotImplementedError("encrypted entry")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise NotImplementedError(f"compression method {info.compress_type} is not supported")
-        fh.seek(info.header_offset)
-        header = fh.read(30)
-        if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        size = info.compress_size
+        block = os.pread(fd, _HEADER_SLACK + (size if size <= _PREFETCH else 0), info.header_offset)
+        if len(block) < 30 or block[:4] != b"PK\x03\x04":
             raise zipfile.BadZipFile("bad local file header")
-        name_len, extra_len = struct.unpack_from("<HH", header, 26)
-        fh.seek(info.header_offset + 30 + name_len + extra_len)
-        self._fh = fh
-        self._left = info.compress_size
+        name_len, extra_len = struct.unpack_from("<HH", block, 26)
+        start = 30 + name_len + extra_len
+        self._pending = block[start:start + size]  # compressed bytes already read
+        self._fd = fd
+        self._pos = info.header_offset + start + len(self._pending)  # next unread byte in the file
+        self._left = size - len(self._pending)  # compressed bytes still in the file
         self._size = info.file_size
         self._expected_crc = info.CRC
         self._crc = 0
@@ -275,26 +365,33 @@ class _ZipEntry:
         self._z = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
         self._done = False
 
+    def _raw(self, limit: int) -> bytes:
+        """Up to ``limit`` more compressed bytes: the prefetched ones first, then from the file."""
+        if self._pending:
+            data = self._pending[:limit]
+            self._pending = self._pending[len(data):]
+            return data
+        if not self._left:
+            return b""
+        data = os.pread(self._fd, min(limit, self._left), self._pos)
+        if not data:
+            raise EOFError("zip entry is cut short")
+        self._pos += len(data)
+        self._left -= len(data)
+        return data
+
     def read(self, n: int = -1) -> bytes:
         if n is None or n < 0:
             n = 1 << 62
         chunks = []
         while n > 0 and not self._done:
             if self._z is None:
-                data = self._fh.read(min(n, self._left, 1 << 22))
-                if not data and self._left:
-                    raise EOFError("zip entry is cut short")
-                self._left -= len(data)
-                exhausted = self._left == 0
+                data = self._raw(min(n, 1 << 22))
+                exhausted = not self._left and not self._pending
             else:
-                source = self._z.unconsumed_tail
-                if not source:
-                    source = self._fh.read(min(1 << 16, self._left))
-                    if not source and self._left:
-                        raise EOFError("zip entry is cut short")
-                    self._left -= len(source)
+                source = self._z.unconsumed_tail or self._raw(1 << 16)
                 data = self._z.decompress(source, n)
-                exhausted = self._left == 0 and not self._z.unconsumed_tail
+                exhausted = not self._left and not self._pending and not self._z.unconsumed_tail
                 if exhausted:
                     data += self._z.flush()
             if data:
@@ -306,4 +403,4 @@ class _ZipEntry:
                 self._done = True
                 if self._produced != self._size or self._crc != self._expected_crc:
                     raise zipfile.BadZipFile("bad CRC-32 or size: the entry's bytes are damaged")
-        return b"".join(chunks)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)

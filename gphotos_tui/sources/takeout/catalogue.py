@@ -12,6 +12,7 @@ import functools
 import hashlib
 import multiprocessing
 import sys
+import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from typing import BinaryIO
 
 from gphotos_tui.exif import HEAD_BYTES, Metadata, MetadataError, read_metadata
 from gphotos_tui.sources.takeout import names
-from gphotos_tui.sources.takeout.archive import Part, walk_part, zip_entry_count
+from gphotos_tui.sources.takeout.archive import Part, walk_part, zip_directory, zip_entry_count
 from gphotos_tui.sources.takeout.sidecar import (
     AlbumMeta,
     Sidecar,
@@ -35,25 +36,43 @@ MAX_JSON_BYTES = 16 * 1024 * 1024
 CHUNK = 1024 * 1024
 
 
+# Entries are held for every file of the set until matching is done, so they
+# keep their archive path as a shared directory string plus the file name.
+
+
 @dataclass(slots=True)
 class MediaEntry:
     part: str
-    path: str
+    directory: str  # the entry's directory inside the part (one string shared by its files)
     folder: str  # folder key below the Google Photos root, e.g. "Photos from 2019"
     name: str  # NFC file name
     size: int
     meta: Metadata | None
     sha256: str | None
     error: str | None = None
+    raw_name: str | None = None  # the name as stored, when NFC changed it
+
+    @property
+    def path(self) -> str:
+        return _join(self.directory, self.raw_name or self.name)
 
 
 @dataclass(slots=True)
 class JsonEntry:
     part: str
-    path: str
+    directory: str
     folder: str
     name: str
     sidecar: Sidecar
+    raw_name: str | None = None
+
+    @property
+    def path(self) -> str:
+        return _join(self.directory, self.raw_name or self.name)
+
+
+def _join(directory: str, name: str) -> str:
+    return f"{directory}/{name}" if directory else name
 
 
 @dataclass(slots=True)
@@ -72,7 +91,7 @@ class Catalogue:
     entries: int = 0
     bytes_read: int = 0
     ignored: int = 0  # AppleDouble files, other Takeout products, unknown file types
-    headers: dict[tuple[int, bytes], Metadata] = field(default_factory=dict, repr=False)  # parsed once per distinct header
+    headers: dict[str | tuple[int, bytes], Metadata] = field(default_factory=dict, repr=False)  # parsed once per distinct header
 
     def folder(self, key: str) -> Folder:
         found = self.folders.get(key)
@@ -92,14 +111,30 @@ def _folder_of(directory: str) -> str:
     return names.nfc("/".join(folder))
 
 
+def _where(path: str, name: str) -> tuple[str, str | None]:
+    """(shared directory string, the stored name if NFC changed it) for an entry's ``path``."""
+    directory, _, raw = path.rpartition("/")
+    return sys.intern(directory), (raw if raw != name else None)
+
+
 def folder_key(path: str) -> tuple[str, str]:
     """(folder key, file name): the folder path below the Google Photos root, else the parent path."""
     directory, _, name = path.rpartition("/")
     return _folder_of(directory), names.nfc(name)
 
 
-PARALLEL_MIN_ENTRIES = 6000  # below this, starting worker processes costs more than it saves
-TASK_ENTRIES = 3000
+PARALLEL_MIN_ENTRIES = 20_000  # below this, starting worker processes costs more than it saves
+TASK_ENTRIES = 10_000  # one slice of a zip's central directory per task: big enough to amortise, small for progress
+
+
+def default_workers() -> int:
+    """Processes to read with (this one included) when the caller does not say.
+
+    One: on this project's shared 2-core VM, two readers used ~1.3x the CPU
+    of one and imported slower (0.6-0.7x; benchmark ``takeout``, case
+    ``small``). ``--workers 2`` is there for machines with cores to spare.
+    """
+    return 1
 
 
 def scan(
@@ -112,13 +147,14 @@ def scan(
 ) -> Catalogue:
     """Walk every part once and return what it holds, per folder.
 
-    Large zip sets are read by one process per core, each taking a slice of
-    a part's central directory (tgz parts one whole part each); results are
-    merged in archive order, so matching sees the same thing either way.
+    With ``workers`` > 1, sets of at least ``parallel_min`` zip entries are
+    read by that many processes, each taking slices of a part's central
+    directory (tgz parts one whole part each); results are merged in archive
+    order, so matching sees the same thing either way. ``None``: ``default_workers()``.
     """
-    tasks = _tasks(parts)
+    workers = default_workers() if workers is None else workers
+    tasks = _tasks(parts) if workers > 1 else []
     size = sum(stop - start for _, (start, stop) in tasks if stop is not None)
-    workers = workers if workers is not None else 1  # measured: no gain on a shared 2-core machine
     if workers > 1 and len(tasks) > 1 and size >= parallel_min:
         try:
             return _scan_parallel(tasks, hash_content, on_entry, workers)
@@ -148,32 +184,58 @@ def _tasks(parts: list[Part]) -> list[tuple[Part, tuple[int, int | None]]]:
     return tasks
 
 
-def _scan_task(part: Part, entries: tuple[int, int | None], hash_content: bool) -> Catalogue:
+_directory: list = [None, None]  # the part whose central directory is parsed, and that directory
+
+
+def _scan_task(part: Part, entries: tuple[int, int | None], hash_content: bool,
+               on_entry: Callable[[], None] | None = None) -> Catalogue:
     cat = Catalogue()
 
     def visit(path: str, size: int, stream: BinaryIO) -> None:
         cat.entries += 1
         _visit(cat, part, path, size, stream, hash_content)
+        if on_entry is not None:
+            on_entry()
 
-    walk_part(part, visit, cat.error, entries if entries[1] is not None else None)
+    directory = None
+    if part.kind == "zip" and entries[1] is not None:
+        if _directory[0] != part.path:  # slices come in part order: each process parses a directory once
+            _directory[:] = [None, None]
+            try:
+                _directory[:] = [part.path, zip_directory(part)]
+            except (zipfile.BadZipFile, OSError, ValueError):
+                pass  # walk_part reports it
+        directory = _directory[1]
+    walk_part(part, visit, cat.error, entries if entries[1] is not None else None, directory)
     cat.headers.clear()  # not worth sending back to the parent
     return cat
 
 
 def _scan_parallel(tasks, hash_content: bool, on_entry, workers: int) -> Catalogue:
+    """This process reads every ``workers``-th slice itself and ``workers - 1`` processes the others.
+
+    Reading here too (rather than only merging) keeps one process per core;
+    results are merged in task order, which is archive order.
+    """
     cat = Catalogue()
+    mine = range(0, len(tasks), workers)
+    check = (lambda: on_entry(cat, None)) if on_entry is not None else None  # lets a cancel stop us mid-slice
     # spawn, not fork: the parent runs an event loop and SQLite threads that must not be copied.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(_scan_task, part, entries, hash_content) for part, entries in tasks]
+    with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {i: pool.submit(_scan_task, part, entries, hash_content)
+                   for i, (part, entries) in enumerate(tasks) if i not in mine}
         try:
-            for (part, _), future in zip(tasks, futures):
-                _merge(cat, future.result())
+            for i, (part, entries) in enumerate(tasks):
+                result = _scan_task(part, entries, hash_content, check) if i in mine else futures[i].result()
+                _merge(cat, result)
                 if on_entry is not None:
                     on_entry(cat, part)
         except BaseException:
-            for future in futures:
+            for future in futures.values():
                 future.cancel()
             raise
+        finally:
+            _directory[:] = [None, None]
     return cat
 
 
@@ -192,48 +254,15 @@ def _merge(cat: Catalogue, other: Catalogue) -> None:
 
 def _visit(cat: Catalogue, part: Part, path: str, size: int, stream: BinaryIO, hash_content: bool) -> None:
     folder, name = folder_key(path)
-    where = f"{part.label}: {path}"
     low = name.casefold()
     if low.endswith(".json"):
-        if size > MAX_JSON_BYTES:
-            cat.error(where, f"JSON of {size:,} bytes is too large for a sidecar; skipped")
-            return
-        data = stream.read(MAX_JSON_BYTES + 1)
-        cat.bytes_read += len(data)
-        try:
-            doc = parse_json(data)
-        except SidecarError as exc:
-            cat.error(where, str(exc))
-            return
-        if is_media_sidecar(doc):
-            sidecar = media_sidecar(doc)
-            for note in sidecar.notes:
-                cat.error(where, note)
-            cat.folder(folder).sidecars.append(JsonEntry(part.label, path, folder, name, sidecar))
-        elif low in names.ALBUM_METADATA or "title" in doc or "albumData" in doc:
-            entry = cat.folder(folder)
-            entry.album, entry.album_json = album_metadata(doc), name
-        else:
-            cat.ignored += 1  # e.g. print-subscriptions.json, shared_album_comments.json
+        _visit_json(cat, part, path, folder, name, low, size, stream)
         return
     if not names.is_media_name(name):
         cat.ignored += 1
         return
     head = stream.read(HEAD_BYTES)
     error = None
-    # Album copies are byte-identical to the year-folder file: parse each distinct header once.
-    head_key = (size, hashlib.sha1(head).digest())
-    meta = cat.headers.get(head_key)
-    if meta is None:
-        try:
-            meta = read_metadata(head)
-            for attr in ("make", "model", "lens"):
-                value = getattr(meta, attr)
-                if value:
-                    setattr(meta, attr, sys.intern(value))  # thousands of photos share a camera
-            cat.headers[head_key] = meta
-        except MetadataError as exc:
-            error = f"unreadable media header: {exc}"
     digest = None
     read = len(head)
     if hash_content:
@@ -245,6 +274,45 @@ def _visit(cat: Catalogue, part: Part, path: str, size: int, stream: BinaryIO, h
         if read != size:
             error = f"entry holds {read:,} bytes but declares {size:,}"
     cat.bytes_read += read
+    # Album copies are byte-identical to the year-folder file: parse each distinct file's header once.
+    head_key = digest or (size, hashlib.sha1(head).digest())
+    meta = cat.headers.get(head_key)
+    if meta is None:
+        try:
+            meta = read_metadata(head)
+            for attr in ("make", "model", "lens"):
+                value = getattr(meta, attr)
+                if value:
+                    setattr(meta, attr, sys.intern(value))  # thousands of photos share a camera
+            cat.headers[head_key] = meta
+        except MetadataError as exc:
+            error = error or f"unreadable media header: {exc}"
     if error:
-        cat.error(where, error)
-    cat.folder(folder).media.append(MediaEntry(part.label, path, folder, name, size, meta, digest, error))
+        cat.error(f"{part.label}: {path}", error)
+    directory, raw_name = _where(path, name)
+    cat.folder(folder).media.append(MediaEntry(part.label, directory, folder, name, size, meta, digest, error, raw_name))
+
+
+def _visit_json(cat: Catalogue, part: Part, path: str, folder: str, name: str, low: str, size: int,
+                stream: BinaryIO) -> None:
+    if size > MAX_JSON_BYTES:
+        cat.error(f"{part.label}: {path}", f"JSON of {size:,} bytes is too large for a sidecar; skipped")
+        return
+    data = stream.read(MAX_JSON_BYTES + 1)
+    cat.bytes_read += len(data)
+    try:
+        doc = parse_json(data)
+    except SidecarError as exc:
+        cat.error(f"{part.label}: {path}", str(exc))
+        return
+    if is_media_sidecar(doc):
+        sidecar = media_sidecar(doc)
+        for note in sidecar.notes:
+            cat.error(f"{part.label}: {path}", note)
+        directory, raw_name = _where(path, name)
+        cat.folder(folder).sidecars.append(JsonEntry(part.label, directory, folder, name, sidecar, raw_name))
+    elif low in names.ALBUM_METADATA or "title" in doc or "albumData" in doc:
+        entry = cat.folder(folder)
+        entry.album, entry.album_json = album_metadata(doc), name
+    else:
+        cat.ignored += 1  # e.g. print-subscriptions.json, shared_album_comments.json

@@ -21,7 +21,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from gphotos_tui.model import AlbumRecord, MediaRecord, Membership
+from gphotos_tui.model import AlbumRecord, MediaRecord
 from gphotos_tui.sources.takeout import names
 from gphotos_tui.sources.takeout.catalogue import Catalogue, MediaEntry
 from gphotos_tui.sources.takeout.matching import Match
@@ -36,11 +36,36 @@ _MIME_BY_EXT = {
 
 @dataclass(slots=True)
 class Built:
-    record: MediaRecord
-    albums: set[str] = field(default_factory=set)
+    """One item: the copy that defines it, plus what its other copies add.
+
+    The MediaRecord is made on demand (``record``), so an import holds one
+    batch of records at a time rather than all of them.
+    """
+
+    key: str
+    match: Match
+    albums: frozenset[str] = frozenset()  # album keys (most items have none: no set each)
     paths: list[str] = field(default_factory=list)
     companions: list[str] = field(default_factory=list)
     rule: str = "none"
+    content_hash: str | None = None  # the first copy that has one
+    in_trash: bool = False  # some copy sits in a Trash / Archive folder
+    in_archive: bool = False
+
+    @property
+    def record(self) -> MediaRecord:
+        record = _record(self.key, self.match)
+        record.content_hash = record.content_hash or self.content_hash
+        if self.in_trash:
+            record.trashed = True
+        if self.in_archive:
+            record.archived = True
+        return record
+
+    @property
+    def time_source(self) -> str:
+        match = self.match
+        return _capture_time(match.media, match.sidecar.sidecar if match.sidecar else None)[1]
 
 
 def album_records(cat: Catalogue) -> dict[str, AlbumRecord]:
@@ -93,18 +118,18 @@ def _add(built: dict[str, Built], key: str, match: Match, albums: dict[str, Albu
     entry = match.media
     item = built.get(key)
     if item is None:
-        item = built[key] = Built(_record(key, match), rule=match.rule)
-    elif item.record.content_hash is None and entry.sha256:
-        item.record.content_hash = entry.sha256
+        item = built[key] = Built(key, match, rule=match.rule)
+    if item.content_hash is None and entry.sha256:
+        item.content_hash = entry.sha256
     item.paths.append(f"{entry.folder}/{entry.name}")
     top = entry.folder.split("/", 1)[0]
-    if top in albums:
-        item.albums.add(top)
+    if top in albums and top not in item.albums:
+        item.albums |= {top}
     kind, _ = names.folder_kind(top, top in albums)
     if kind == "trash":
-        item.record.trashed = True
+        item.in_trash = True
     elif kind == "archive":
-        item.record.archived = True
+        item.in_archive = True
     if item.rule == "none" and match.rule != "none":
         item.rule = match.rule
 
@@ -177,7 +202,3 @@ def _capture_time(entry: MediaEntry, sidecar) -> tuple[int | None, str]:
     if kind == "year" and year:
         return calendar.timegm((year, 1, 1, 0, 0, 0, 0, 0, 0)), "folder"
     return None, "none"
-
-
-def memberships(built: dict[str, Built]) -> list[Membership]:
-    return [Membership(album, key) for key, item in built.items() for album in sorted(item.albums)]

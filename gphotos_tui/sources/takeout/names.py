@@ -7,6 +7,7 @@ macOS come back decomposed.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -45,7 +46,7 @@ _NUMBER = re.compile(r"^(.*)\((\d+)\)$")
 
 
 def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    return text if text.isascii() else unicodedata.normalize("NFC", text)  # ASCII is already NFC
 
 
 def split_ext(name: str) -> tuple[str, str]:
@@ -92,13 +93,15 @@ def is_media_name(name: str) -> bool:
     low = name.casefold()
     if low.startswith("._"):
         return False
-    return split_ext(low)[1] in MEDIA_EXTENSIONS
+    stem, dot, ext = low.rpartition(".")
+    return bool(dot and stem) and "." + ext in MEDIA_EXTENSIONS
 
 
 def is_video_name(name: str) -> bool:
     return split_ext(name.casefold())[1] in VIDEO_EXTENSIONS
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every item; a library has a few hundred folders
 def folder_kind(folder: str, has_album_json: bool) -> tuple[str, int | None]:
     """('year', 2019) | ('trash'|'archive'|'locked'|'failed'|'untitled'|'album', None)."""
     low = nfc(folder).casefold().strip()

@@ -82,7 +82,7 @@ def diagnostics(cat, matches, orphans, built, albums, parts, fp, problems) -> Im
     report.matched_files = sum(1 for m in matches if m.sidecar is not None)
     report.companions = sum(1 for m in matches if m.role == "companion")
     report.by_rule = dict(Counter(m.rule for m in matches).most_common())
-    report.time_sources = dict(Counter(b.record.time_source for b in built.values()).most_common())
+    report.time_sources = dict(Counter(b.time_source for b in built.values()).most_common())
     report.errors = list(cat.errors)
     items_by_path = {p: b for b in built.values() for p in b.paths}
     for m in matches:
@@ -92,7 +92,7 @@ def diagnostics(cat, matches, orphans, built, albums, parts, fp, problems) -> Im
         item = items_by_path.get(f"{m.media.folder}/{m.media.name}")
         report.unmatched_media.append({
             "path": f"{m.media.part}: {m.media.path}",
-            "time_source": item.record.time_source if item else None,
+            "time_source": item.time_source if item else None,
             "nearest_sidecars": nearest(m.media.name, [j.name for j in folder.sidecars]),
         })
     for j in orphans:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class SidecarError(ValueError):
@@ -24,7 +24,7 @@ class Sidecar:
     trashed: bool = False
     origin: str | None = None  # mobileUpload:ANDROID_PHONE, fromPartnerSharing, webUpload ...
     url: str | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()  # what was wrong with it (most have nothing)
 
     @property
     def photo_id(self) -> str | None:
@@ -118,7 +118,7 @@ def media_sidecar(doc: dict) -> Sidecar:
         trashed=doc.get("trashed") is True,
         origin=_origin(doc.get("googlePhotosOrigin")),
         url=doc["url"] if isinstance(doc.get("url"), str) else None,
-        notes=notes,
+        notes=tuple(notes),
     )
 
 
