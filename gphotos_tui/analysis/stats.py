@@ -1,11 +1,13 @@
-"""Shooting statistics over the catalog, computed in SQL.
+"""Shooting statistics over the catalog: what they are, and their reference computation in SQL.
 
-``compute_stats(conn, filters)`` runs four GROUP BY passes, each collapsing a
-million rows into at most a few hundred thousand groups (day x hour x camera,
-distinct file kinds and exposure settings, GPS cells, sources); Python then
-folds those groups into every chart's series.
+The app computes them from a columnar snapshot (stats_snapshot.py, stats_arrays.py:
+one scan, then numpy); ``compute_stats(conn, filters)`` here is the plain SQL
+definition the tests hold that path to. It runs four GROUP BY passes, each
+collapsing the rows into groups (day x hour x camera, distinct file kinds and
+exposure settings, GPS cells, sources); Python then folds those groups into
+every chart's series, with the same fold functions the numpy path uses.
 The result is plain data: the Stats screen draws it and ``stats --json``
-prints it, so the two always agree.
+prints it, so the two always agree. Drill-down lists stay SQL (one indexed query).
 """
 
 from __future__ import annotations

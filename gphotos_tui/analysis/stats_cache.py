@@ -1,31 +1,42 @@
-"""A small on-disk cache of computed statistics, keyed by a catalog fingerprint.
+"""On-disk caches for the statistics, keyed by a catalog fingerprint.
 
-Aggregating a million items takes seconds however it is done in SQL (every
-pass reads every row), but the catalog changes only through the batch writer,
-which stamps ``sources.last_run_at`` in the same transaction as the rows it
-writes. So (newest item id, every source's last write) identifies the data;
-when it matches, the Stats screen and ``stats --json`` reuse the last result
-for the same filters instead of scanning again.
+The catalog changes only through the batch writer, which stamps
+``sources.last_run_at`` in the same transaction as the rows it writes. So
+(newest item id, every source's last write) identifies the data. Two caches
+use it: the columnar Snapshot (one scan of the catalog; any filter
+combination is then milliseconds of numpy) and the finished result per
+filter combination (a JSON file, so an unchanged catalog does not even load
+the arrays). Both live in the cache dir and are rebuilt when the fingerprint moves.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import os
+import shutil
 import threading
 import time
-from collections.abc import Sequence
 from pathlib import Path
+
+from typing import TYPE_CHECKING
 
 import aiosqlite
 
 from gphotos_tui.analysis.stats import CatalogStats, compute_stats
-from gphotos_tui.analysis.stats_filters import Filters
+from gphotos_tui.analysis.stats_filters import Filters, _like
 from gphotos_tui.paths import locations
+
+if TYPE_CHECKING:  # numpy and the snapshot load only when a result is not cached
+    import numpy as np
+
+    from gphotos_tui.analysis.stats_snapshot import Snapshot
 
 #: Bump when an aggregate changes meaning, so old cached results are ignored.
 STATS_VERSION = 1
+#: Bump when the snapshot's arrays change layout or meaning.
+SNAPSHOT_VERSION = 1
 MAX_ENTRIES = 16
 #: SQLite virtual-machine steps between checks of a stop request (well under a millisecond).
 STOP_CHECK_EVERY = 50_000
@@ -44,9 +55,16 @@ async def fingerprint(conn: aiosqlite.Connection) -> tuple[str, int | None]:
     return f"v{STATS_VERSION}/s{version}/{row[0]}/{row[1] or ''}", row[2]
 
 
+def _catalog_key(catalog_path: Path) -> str:
+    return hashlib.sha256(str(Path(catalog_path).resolve()).encode()).hexdigest()[:24]
+
+
 def cache_file(catalog_path: Path) -> Path:
-    key = hashlib.sha256(str(Path(catalog_path).resolve()).encode()).hexdigest()[:24]
-    return locations().cache_dir / "stats" / f"{key}.json"
+    return locations().cache_dir / "stats" / f"{_catalog_key(catalog_path)}.json"
+
+
+def snapshot_dir(catalog_path: Path) -> Path:
+    return locations().cache_dir / "stats" / f"{_catalog_key(catalog_path)}-columns"
 
 
 def _filters_key(filters: Filters) -> str:
@@ -76,12 +94,15 @@ async def cached_stats(
     filters: Filters | None = None,
     *,
     fresh: bool = False,
-    more: Sequence[aiosqlite.Connection] = (),
+    stop: threading.Event | None = None,
 ) -> tuple[CatalogStats, bool]:
-    """(statistics for ``filters``, whether they came from the cache); ``more`` connections share the work."""
+    """(statistics for ``filters``, whether they came from the result cache).
+
+    ``fresh`` ignores both caches and scans the catalog again."""
     filters = filters or Filters()
     path = cache_file(catalog_path)
     print_, newest = await fingerprint(conn)
+    settled = newest is None or newest <= time.time() - SETTLE_SECONDS
     key = _filters_key(filters)
     data = _load(path)
     if data.get("fingerprint") != print_:
@@ -92,8 +113,18 @@ async def cached_stats(
             return CatalogStats(**entry), True
         except TypeError:
             pass  # written by another layout: recompute
-    stats = await compute_stats(conn, filters, more=more)
-    if newest is None or newest <= time.time() - SETTLE_SECONDS:
+    from gphotos_tui.analysis.stats_arrays import compute_from_snapshot
+
+    started = time.perf_counter()
+    try:
+        snapshot = await asyncio.to_thread(snapshot_for, catalog_path, print_, fresh=fresh, keep=settled, stop=stop)
+    except (TypeError, ValueError):  # values the snapshot cannot hold (e.g. a separator inside a camera name)
+        stats = await compute_stats(conn, filters)  # the SQL definition: slower, takes anything
+    else:
+        album_ids = await _album_item_ids(conn, filters.album) if filters.album is not None else None
+        stats = await asyncio.to_thread(compute_from_snapshot, snapshot, filters, album_ids)
+    stats.seconds = round(time.perf_counter() - started, 4)
+    if settled:
         entries = data["entries"]
         entries.pop(key, None)
         entries[key] = stats.as_json()
@@ -103,25 +134,107 @@ async def cached_stats(
     return stats, False
 
 
+async def _album_item_ids(conn: aiosqlite.Connection, title: str) -> "np.ndarray":
+    import numpy as np
+
+    rows = await conn.execute_fetchall(
+        "SELECT DISTINCT ai.item_id FROM album_items ai JOIN albums a ON a.id = ai.album_id "
+        "WHERE a.title LIKE ? ESCAPE '\\'",
+        [_like(title)],
+    )
+    return np.fromiter((r[0] for r in rows), np.int64, len(rows))
+
+
+# -- the snapshot ----------------------------------------------------------------------
+
+#: The last snapshot this process used: (catalog, fingerprint, snapshot). Filter changes on the screen reuse it.
+_recent: "tuple[Path, str, Snapshot] | None" = None
+_recent_lock = threading.Lock()
+
+
+def snapshot_for(
+    catalog_path: Path, print_: str, *, fresh: bool = False, keep: bool = True, stop: threading.Event | None = None
+) -> "Snapshot":
+    """The catalog's snapshot for fingerprint ``print_``: from memory, from the cache dir, or scanned (and saved
+    when ``keep``). Blocking: run it in a thread."""
+    global _recent
+    catalog_path = Path(catalog_path).resolve()
+    folder = snapshot_dir(catalog_path)
+    with _recent_lock:
+        recent = _recent
+    if not fresh and recent is not None and recent[:2] == (catalog_path, print_):
+        return recent[2]
+    snapshot = None if fresh else load_snapshot(folder, print_)
+    if snapshot is None:
+        from gphotos_tui.analysis.stats_snapshot import scan
+
+        snapshot = scan(catalog_path, stop)
+        if keep:
+            save_snapshot(snapshot, folder, print_)
+    with _recent_lock:
+        _recent = (catalog_path, print_, snapshot)
+    return snapshot
+
+
+_LISTS = ("media_values", "mime_values", "camera_values", "lens_values", "source_values")
+
+
+def save_snapshot(snapshot: "Snapshot", folder: Path, print_: str) -> None:
+    """One .npy file per array plus meta.json, swapped in whole (readers never see half a snapshot)."""
+    import numpy as np
+
+    partial = folder.with_name(f".{folder.name}.{os.getpid()}.{threading.get_ident()}.partial")
+    try:
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        arrays = {name: value for name, value in vars(snapshot).items() if isinstance(value, np.ndarray)}
+        arrays.update({f"bucket_{name}": value for name, value in snapshot.buckets.items()})
+        for name, array in arrays.items():
+            np.save(partial / f"{name}.npy", np.ascontiguousarray(array))
+        meta = {"version": SNAPSHOT_VERSION, "fingerprint": print_, **{k: getattr(snapshot, k) for k in _LISTS}}
+        (partial / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        old = folder.with_name(f".{folder.name}.{os.getpid()}.old")
+        if folder.exists():
+            os.replace(folder, old)
+        os.replace(partial, folder)
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        shutil.rmtree(partial, ignore_errors=True)  # a cache that cannot be written only costs speed
+
+
+def load_snapshot(folder: Path, print_: str) -> "Snapshot | None":
+    """The saved snapshot if it is for ``print_`` (arrays memory-mapped: pages load as they are read)."""
+    import numpy as np
+
+    from gphotos_tui.analysis.stats_snapshot import Snapshot
+
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("version") != SNAPSHOT_VERSION or meta.get("fingerprint") != print_:
+            return None
+        arrays = {p.stem: np.load(p, mmap_mode="r") for p in folder.glob("*.npy")}
+        buckets = {name[len("bucket_"):]: arrays.pop(name) for name in list(arrays) if name.startswith("bucket_")}
+        lists = {k: meta[k] for k in _LISTS}
+        lists["camera_values"] = [tuple(pair) for pair in lists["camera_values"]]
+        return Snapshot(**arrays, buckets=buckets, **lists)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # missing, damaged or from another layout: scan again
+
+
 async def stats_for_catalog(
     catalog_path: Path, filters: Filters | None = None, *, fresh: bool = False, stop: threading.Event | None = None
 ) -> tuple[CatalogStats, bool]:
-    """Open the catalog read-only on two connections (the passes run in parallel) and get its statistics.
+    """Open the catalog read-only and get its statistics (the scan itself reads on connections of its own).
 
-    Setting ``stop`` aborts a running scan within milliseconds (sqlite3.OperationalError
+    Setting ``stop`` abandons a running scan at its next batch (sqlite3.OperationalError
     "interrupted"), so leaving the screen or the app never waits for a million-row pass.
     """
     from gphotos_tui.catalog import Catalog
 
-    first = await Catalog.open(catalog_path, readonly=True)
+    catalog = await Catalog.open(catalog_path, readonly=True)
     try:
-        second = await Catalog.open(catalog_path, readonly=True)
-        try:
-            if stop is not None:
-                for conn in (first.reader, second.reader):
-                    await conn.set_progress_handler(lambda: 1 if stop.is_set() else 0, STOP_CHECK_EVERY)
-            return await cached_stats(first.reader, catalog_path, filters, fresh=fresh, more=[second.reader])
-        finally:
-            await second.close()
+        if stop is not None:
+            await catalog.reader.set_progress_handler(lambda: 1 if stop.is_set() else 0, STOP_CHECK_EVERY)
+        return await cached_stats(catalog.reader, catalog_path, filters, fresh=fresh, stop=stop)
     finally:
-        await first.close()
+        await catalog.close()

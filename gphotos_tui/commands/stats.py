@@ -29,7 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--album", metavar="TEXT", help="in an album whose title contains TEXT (any case)")
     parser.add_argument("--type", dest="media_type", choices=("photo", "video"), help="only photos or only videos")
     parser.add_argument("--source", metavar="KIND", help="seen by this source kind: takeout, picker, library, folder, demo")
-    parser.add_argument("--fresh", action="store_true", help="recompute even if a cached result matches the catalog")
+    parser.add_argument("--fresh", action="store_true",
+                        help="read the catalog again, ignoring the cached snapshot and results")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,22 +1,32 @@
 """Stats figures on one demo catalog (1,000,000 items; quick: 20,000), side by side in one run.
 
-* ``stats --json`` end to end, in a fresh process: cold (``--fresh``: the
-  GROUP BY passes of analysis/stats.py over every item) and warm (the catalog
-  is unchanged, so the cached result is reused).
+* ``stats --json`` end to end, each in a fresh process:
+  - cold (``--fresh``): one scan of the catalog into the columnar snapshot,
+    then numpy aggregates (what the first run after any catalog change costs);
+  - new filters: the snapshot is on disk, this filter combination was never
+    computed (memory-mapped arrays + masks);
+  - warm: the finished result for these filters is cached.
 * The pandas approach of the original analysis, also end to end in a fresh
   process: load the item table from Parquet (exported once, untimed) and
-  compute the same aggregates.
+  compute the same aggregates. Cold runs and pandas runs alternate, so both
+  see the same machine load.
 * The Stats screen fully drawn after the catalog is open: from pressing "3"
-  to the first chart drawn with all aggregates, cold and warm.
+  to the chart drawn with all aggregates; cold (nothing cached), warm (leave
+  and come back) and with new filters (snapshot in memory).
+* Footprint: bytes of the snapshot arrays, peak RSS of a cold ``stats --json``.
+* Once: the pandas approach's own export (SQLite to Parquet), which its timed
+  runs leave out; the snapshot is this project's equivalent and is inside
+  every cold figure.
 
 Best of N for every figure; the machine is shared and noisy, so compare the
-ratios within one run.
+ratios within one run. ``load_avg`` is the 1-minute load before and after.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -27,6 +37,9 @@ from pathlib import Path
 from tests.benchmarks.catalog import cache_dir, demo_catalog
 
 REPO = Path(__file__).resolve().parents[2]
+#: A different never-computed filter combination for each run of the "new filters" figure.
+NEW_FILTERS = (["--type", "video"], ["--camera", "sony"], ["--from", "2020-01-01", "--type", "photo"],
+               ["--to", "2018-12-31"], ["--source", "demo", "--camera", "iphone"])
 
 
 def run(quick: bool) -> dict:
@@ -37,34 +50,56 @@ def run(quick: bool) -> dict:
 
 
 def measure(db: Path, runs: int) -> dict:
+    load_before = round(os.getloadavg()[0], 2)
     items = sqlite3.connect(db).execute("SELECT count(*) FROM items").fetchone()[0]
     parquet = export_parquet(db)
+    cli = [sys.executable, "-m", "gphotos_tui", "stats", "--db", str(db), "--json"]
+    cold, pandas, new_filters, warm = [], [], [], []
     with tempfile.TemporaryDirectory(prefix="stats-bench-") as home:
         env = {**os.environ, "GPHOTOS_TUI_HOME": home}
-        cold = [_timed([sys.executable, "-m", "gphotos_tui", "stats", "--db", str(db), "--json", "--fresh"], env)
-                for _ in range(runs)]
-        warm = [_timed([sys.executable, "-m", "gphotos_tui", "stats", "--db", str(db), "--json"], env)
-                for _ in range(runs)]
-        pandas = [_timed([sys.executable, "-c", _PANDAS, str(parquet)], env) for _ in range(runs)]
+        for i in range(runs):
+            cold.append(_timed([*cli, "--fresh"], env))
+            if i == 0:  # only one child has finished yet: its peak is the cold run's
+                cold_rss_mb = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+            pandas.append(_timed([sys.executable, "-c", _PANDAS, str(parquet)], env))
+        for i in range(runs):
+            new_filters.append(_timed([*cli, *NEW_FILTERS[i % len(NEW_FILTERS)]], env))
+            warm.append(_timed(cli, env))
+        footprint = _timed([sys.executable, "-c", _FOOTPRINT, str(db)], env, parse=True)
+        # Once: what the pandas approach's export costs (the timed pandas runs start from its Parquet file).
+        export_s = _timed([sys.executable, "-c", "import sys; from pathlib import Path; "
+                           "from tests.benchmarks.stats import write_parquet; write_parquet(Path(sys.argv[1]), Path(sys.argv[2]))",
+                           str(db), str(Path(home) / "export.parquet")], env)
         screen = []
-        for _ in range(runs):  # each in its own home: the first visit has no cached result
+        for _ in range(runs):  # each in its own home: the first visit has nothing cached
             with tempfile.TemporaryDirectory(prefix="stats-screen-") as own:
                 screen.append(_timed([sys.executable, "-c", _SCREEN, str(db)], {**env, "GPHOTOS_TUI_HOME": own}, parse=True))
-    best_cold, best_warm, best_pandas = min(cold), min(warm), min(pandas)
+    best_cold, best_new, best_warm, best_pandas = min(cold), min(new_filters), min(warm), min(pandas)
     return {
         "items": items,
         "stats_json_cold_s": round(best_cold, 3),
+        "stats_json_new_filters_s": round(best_new, 3),
         "stats_json_warm_cached_s": round(best_warm, 3),
         "pandas_parquet_s": round(best_pandas, 3),
         "pandas_over_stats_cold": round(best_pandas / best_cold, 2),
+        "pandas_over_stats_new_filters": round(best_pandas / best_new, 2),
         "pandas_over_stats_warm": round(best_pandas / best_warm, 2),
+        "pandas_export_once_s": round(export_s, 3),
+        "pandas_with_export_over_stats_cold": round((best_pandas + export_s) / best_cold, 2),
         "screen_drawn_cold_s": min(s["cold_s"] for s in screen),
         "screen_drawn_warm_s": min(s["warm_s"] for s in screen),
+        "screen_drawn_new_filters_s": min(s["new_filters_s"] for s in screen),
         "screen_worker_cold_s": min(s["worker_cold_s"] for s in screen),
         "screen_worker_warm_s": min(s["worker_warm_s"] for s in screen),
         "screen_target_s": 0.5,
+        "snapshot_arrays_mb": footprint["arrays_mb"],
+        "snapshot_load_and_aggregate_s": footprint["load_and_aggregate_s"],
+        "aggregate_slowest_filters_s": footprint["aggregate_slowest_s"],
+        "stats_json_cold_peak_rss_mb": cold_rss_mb,
+        "load_avg": [load_before, round(os.getloadavg()[0], 2)],
         "runs": runs,
-        "all_s": {"cold": _r(cold), "warm": _r(warm), "pandas": _r(pandas), "screen": screen},
+        "all_s": {"cold": _r(cold), "new_filters": _r(new_filters), "warm": _r(warm), "pandas": _r(pandas),
+                  "screen": screen},
     }
 
 
@@ -89,22 +124,27 @@ def export_parquet(db: Path) -> Path:
     stamp = int(db.stat().st_mtime)
     target = cache_dir() / f"{db.stem}-{stamp}.parquet"
     if not target.exists():
-        import pandas as pd
-
-        conn = sqlite3.connect(db)
-        frame = pd.read_sql_query(
-            "SELECT i.id, i.filename, i.mime_type, i.media_type, i.taken_at, i.utc_offset_min, i.width, i.height, "
-            "i.orientation, i.size_bytes, i.camera_make, i.camera_model, i.lens_model, i.focal_length_mm, "
-            "i.focal_length_35mm, i.aperture_f, i.iso, i.exposure_s, i.latitude, i.longitude, i.favorite, "
-            "(SELECT group_concat(DISTINCT s.kind) FROM item_sources s WHERE s.item_id = i.id) AS sources "
-            "FROM items i",
-            conn,
-        )
-        conn.close()
-        partial = target.with_suffix(".partial")
-        frame.to_parquet(partial, index=False)
-        partial.rename(target)
+        write_parquet(db, target)
     return target
+
+
+def write_parquet(db: Path, target: Path) -> None:
+    """The item table (with each item's source kinds) as Parquet: the original analysis' export."""
+    import pandas as pd
+
+    conn = sqlite3.connect(db)
+    frame = pd.read_sql_query(
+        "SELECT i.id, i.filename, i.mime_type, i.media_type, i.taken_at, i.utc_offset_min, i.width, i.height, "
+        "i.orientation, i.size_bytes, i.camera_make, i.camera_model, i.lens_model, i.focal_length_mm, "
+        "i.focal_length_35mm, i.aperture_f, i.iso, i.exposure_s, i.latitude, i.longitude, i.favorite, "
+        "(SELECT group_concat(DISTINCT s.kind) FROM item_sources s WHERE s.item_id = i.id) AS sources "
+        "FROM items i",
+        conn,
+    )
+    conn.close()
+    partial = target.with_suffix(".partial")
+    frame.to_parquet(partial, index=False)
+    partial.rename(target)
 
 
 # Runs in a fresh process, as the original analysis did: load, then aggregate with pandas.
@@ -164,6 +204,8 @@ print(json.dumps(plain(out)))
 # then leave and come back (the catalog is unchanged, so the cached result is drawn).
 _SCREEN = r"""
 import asyncio, json, sys, time
+from datetime import date
+from gphotos_tui.analysis.stats_filters import Filters
 from gphotos_tui.ui.app import make_app
 from gphotos_tui.ui.screens import stats as stats_screen
 from gphotos_tui.ui.screens.stats import StatsScreen
@@ -195,7 +237,45 @@ async def main(db):
         await pilot.press("1")
         await pilot.pause()
         warm = await show_stats(pilot, app, stats.drawn)
-    print(json.dumps({"cold_s": cold, "warm_s": warm, "worker_cold_s": loads[0], "worker_warm_s": loads[-1]}))
+        worker_warm = loads[-1]
+        started, before = time.perf_counter(), stats.drawn
+        stats.filters = Filters(media_type="video", date_from=date(2019, 1, 1))  # as the filter dialog applies them
+        stats.compute()
+        while stats.drawn == before:
+            await asyncio.sleep(0.005)
+        await pilot.pause()
+        new_filters = round(time.perf_counter() - started, 3)
+    print(json.dumps({"cold_s": cold, "warm_s": warm, "new_filters_s": new_filters, "worker_cold_s": loads[0],
+                      "worker_warm_s": worker_warm}))
 
 asyncio.run(main(sys.argv[1]))
+"""
+
+# Runs after the CLI runs, in their home: the snapshot they saved, loaded and aggregated in a fresh process.
+_FOOTPRINT = r"""
+import asyncio, json, resource, sys, time
+from datetime import date
+from gphotos_tui.analysis import stats_cache
+from gphotos_tui.analysis.stats_filters import Filters
+from gphotos_tui.catalog import Catalog
+
+async def fingerprint(db):
+    catalog = await Catalog.open(db, readonly=True)
+    try:
+        return (await stats_cache.fingerprint(catalog.reader))[0]
+    finally:
+        await catalog.close()
+
+db = sys.argv[1]
+print_ = asyncio.run(fingerprint(db))
+started = time.perf_counter()
+from gphotos_tui.analysis.stats_arrays import compute_from_snapshot
+snapshot = stats_cache.load_snapshot(stats_cache.snapshot_dir(db), print_)
+assert snapshot is not None, "the CLI runs saved no snapshot"
+compute_from_snapshot(snapshot)
+load_and_aggregate = time.perf_counter() - started
+slowest = max(compute_from_snapshot(snapshot, f).seconds for f in (
+    Filters(), Filters(camera="sony"), Filters(media_type="photo", date_from=date(2019, 1, 1)), Filters(source="demo")))
+print(json.dumps({"arrays_mb": round(snapshot.size_in_memory / 1e6, 1), "load_and_aggregate_s": round(load_and_aggregate, 3),
+                  "aggregate_slowest_s": round(slowest, 3), "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
 """

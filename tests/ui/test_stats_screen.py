@@ -183,3 +183,19 @@ async def test_empty_catalog_every_chart_survives_keys(tmp_path):
             await settle(pilot)
             assert app.screen is screen, chart.id  # nothing to list: no drill-down opens
         assert "No items" in str(screen.query_one("#stats-status", Static).render())
+
+
+async def test_coming_back_to_an_unchanged_catalog_keeps_the_drawn_charts(catalog_file):
+    app = make_app(catalog_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_stats(pilot)
+        built, drawn = screen.built, screen.drawn
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        assert screen.drawn == drawn + 1 and screen.built is built  # same figures: nothing redrawn
+        screen.filters = Filters(media_type="video")
+        screen.compute()
+        await settle(pilot)
+        assert screen.built is not built and screen.stats.photos == 0 and screen.stats.videos > 0

@@ -1,0 +1,131 @@
+"""The numpy path (one scan into a Snapshot, then masks and bincounts) gives exactly what the SQL
+GROUP BY path gives, for every filter, with either reader, and after a save/load round trip."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+import numpy as np
+import pytest
+
+from gphotos_tui.analysis import stats_cache, stats_snapshot
+from gphotos_tui.analysis.stats import compute_stats
+from gphotos_tui.analysis.stats_arrays import compute_from_snapshot
+from gphotos_tui.analysis.stats_filters import Filters
+from gphotos_tui.analysis.stats_snapshot import scan
+from gphotos_tui.catalog import Catalog
+from gphotos_tui.model import MediaRecord, SourceKind
+from tests.unit.test_stats import FILTERS, _build
+
+MORE_FILTERS = [
+    *FILTERS,
+    Filters(camera="e-m1", album="scans"),  # no item is both
+    Filters(camera="no such camera"),
+    Filters(source="takeout"),  # a kind the catalog has never seen
+    Filters(date_from=date(1960, 1, 1), date_to=date(1960, 1, 1)),
+    Filters(camera="%"),  # LIKE wildcards in the text are literal
+]
+
+
+def _read(path, fast: bool):
+    """A snapshot through one reader only (scan() would quietly fall back to the other)."""
+    if fast:
+        pytest.importorskip("adbc_driver_sqlite")
+    return stats_snapshot._scan(path, None, fast)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    path = tmp_path_factory.mktemp("arrays") / "catalog.sqlite"
+    asyncio.run(_build(path))
+    return path
+
+
+async def _both(path, snapshot, filters):
+    catalog = await Catalog.open(path, readonly=True)
+    try:
+        want = (await compute_stats(catalog.reader, filters)).as_json()
+        album_ids = await stats_cache._album_item_ids(catalog.reader, filters.album) if filters.album else None
+    finally:
+        await catalog.close()
+    got = compute_from_snapshot(snapshot, filters, album_ids).as_json()
+    want.pop("seconds"), got.pop("seconds")
+    return want, got
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["arrow-reader", "sqlite3-reader"])
+async def test_numpy_path_equals_sql_path_for_every_filter(demo, fast):
+    snapshot = _read(demo, fast)
+    for filters in MORE_FILTERS:
+        want, got = await _both(demo, snapshot, filters)
+        assert got == want, filters.describe()
+        assert list(got["mime_types"].items()) == sorted(want["mime_types"].items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+async def test_saved_snapshot_loads_the_same_and_only_for_its_fingerprint(demo, tmp_path):
+    snapshot = scan(demo)
+    folder = tmp_path / "columns"
+    stats_cache.save_snapshot(snapshot, folder, "print-1")
+    assert stats_cache.load_snapshot(folder, "print-2") is None
+    loaded = stats_cache.load_snapshot(folder, "print-1")
+    assert loaded is not None and len(loaded) == len(snapshot)
+    for name, value in vars(snapshot).items():
+        if isinstance(value, np.ndarray):
+            assert np.array_equal(getattr(loaded, name), value, equal_nan=value.dtype.kind == "f"), name
+    assert loaded.camera_values == snapshot.camera_values
+    filters = Filters(camera="sony", date_from=date(2018, 1, 1))
+    assert compute_from_snapshot(loaded, filters).as_json() | {"seconds": 0} == \
+        compute_from_snapshot(snapshot, filters).as_json() | {"seconds": 0}
+    (folder / "day.npy").write_bytes(b"damaged")
+    assert stats_cache.load_snapshot(folder, "print-1") is None  # scanned again, never an error
+
+
+async def _sparse(path) -> None:
+    catalog = await Catalog.open(path)
+    try:
+        source = await catalog.ensure_source(SourceKind.FOLDER, "/p", "Pictures")
+        await catalog.write_batch(source, [
+            MediaRecord("/p/a.jpg", "a.jpg", None),  # nothing known at all
+            MediaRecord("/p/b.mov", "b.mov", "video/quicktime", media_type="video", taken_at=0, utc_offset_min=-600,
+                        width=1920, height=1080, size_bytes=0, aperture_f=0.0, iso=0, exposure_s=-1.0),
+            MediaRecord("/p/c.jpg", "c.jpg", "image/jpeg", taken_at=1_700_000_000, width=0, height=500,
+                        camera_model="Only a model", latitude=0.0, longitude=-0.0001),
+        ])
+        await catalog.writer.execute("DELETE FROM items WHERE filename = 'a.jpg'")  # a gap in the ids
+        await catalog.writer.commit()
+        await catalog.write_batch(source, [MediaRecord("/p/d.jpg", "d.jpg", "image/jpeg", orientation=8, width=3, height=4)])
+    finally:
+        await catalog.close()
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["arrow-reader", "sqlite3-reader"])
+async def test_sparse_and_empty_catalogs(tmp_path, fast, monkeypatch):
+    # Tiny batches: the id range is read in two halves, and the first batch has no GPS or lens at all.
+    monkeypatch.setattr(stats_snapshot, "BATCH_ROWS", 1)
+    empty = tmp_path / "empty.sqlite"
+    await (await Catalog.open(empty)).close()
+    sparse = tmp_path / "sparse.sqlite"
+    await _sparse(sparse)
+    for path in (empty, sparse):
+        snapshot = _read(path, fast)
+        for filters in (Filters(), Filters(media_type="video"), Filters(camera="model"), Filters(source="folder")):
+            want, got = await _both(path, snapshot, filters)
+            assert got == want, (path.name, filters.describe())
+    assert compute_from_snapshot(_read(sparse, fast)).orientation == {
+        "landscape": 2, "portrait": 0, "square": 0, "unknown": 1}  # d.jpg is 3x4 turned a quarter: landscape
+
+
+async def test_a_name_the_snapshot_cannot_hold_falls_back_to_sql(tmp_path):
+    path = tmp_path / "odd.sqlite"
+    catalog = await Catalog.open(path)
+    try:
+        source = await catalog.ensure_source(SourceKind.FOLDER, "/p", "Pictures")
+        await catalog.write_batch(source, [MediaRecord("/p/x.jpg", "x.jpg", "image/jpeg", taken_at=1_600_000_000,
+                                                       camera_make="Odd\x1fMake", camera_model="X")])
+    finally:
+        await catalog.close()
+    with pytest.raises(TypeError, match="separator"):
+        stats_snapshot._scan(path, None, False)
+    stats, cached = await stats_cache.stats_for_catalog(path)
+    assert not cached and stats.total == 1 and stats.cameras[0]["make"] == "Odd\x1fMake"
