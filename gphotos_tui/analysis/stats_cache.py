@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -150,6 +151,7 @@ async def _album_item_ids(conn: aiosqlite.Connection, title: str) -> "np.ndarray
 #: The last snapshot this process used: (catalog, fingerprint, snapshot). Filter changes on the screen reuse it.
 _recent: "tuple[Path, str, Snapshot] | None" = None
 _recent_lock = threading.Lock()
+_build_lock = threading.Lock()
 
 
 def snapshot_for(
@@ -160,20 +162,25 @@ def snapshot_for(
     global _recent
     catalog_path = Path(catalog_path).resolve()
     folder = snapshot_dir(catalog_path)
-    with _recent_lock:
-        recent = _recent
-    if not fresh and recent is not None and recent[:2] == (catalog_path, print_):
-        return recent[2]
-    snapshot = None if fresh else load_snapshot(folder, print_)
-    if snapshot is None:
-        from gphotos_tui.analysis.stats_snapshot import scan
+    # One build at a time: the screen asking while the app's warm-up scans waits for that scan
+    # and reuses it instead of reading the catalog a second time.
+    with _build_lock:
+        with _recent_lock:
+            recent = _recent
+        if not fresh and recent is not None and recent[:2] == (catalog_path, print_):
+            return recent[2]
+        if stop is not None and stop.is_set():
+            raise sqlite3.OperationalError("interrupted")
+        snapshot = None if fresh else load_snapshot(folder, print_)
+        if snapshot is None:
+            from gphotos_tui.analysis.stats_snapshot import scan
 
-        snapshot = scan(catalog_path, stop)
-        if keep:
-            save_snapshot(snapshot, folder, print_)
-    with _recent_lock:
-        _recent = (catalog_path, print_, snapshot)
-    return snapshot
+            snapshot = scan(catalog_path, stop)
+            if keep:
+                save_snapshot(snapshot, folder, print_)
+        with _recent_lock:
+            _recent = (catalog_path, print_, snapshot)
+        return snapshot
 
 
 _LISTS = ("media_values", "mime_values", "camera_values", "lens_values", "source_values")

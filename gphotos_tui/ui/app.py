@@ -10,6 +10,7 @@ once a second while pages land.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
@@ -20,6 +21,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerError, WorkerState
 
+from gphotos_tui.analysis.stats_filters import Filters
 from gphotos_tui.catalog import Catalog, CatalogError
 from gphotos_tui.demo.job import DEMO_LABEL, fill_demo
 from gphotos_tui.engine.progress import JobProgress, JobState, ProgressCallback
@@ -35,7 +37,7 @@ from gphotos_tui.ui.screens.help import HelpScreen, collect_bindings
 from gphotos_tui.ui.screens.picker import PickerScreen
 from gphotos_tui.ui.screens.takeout import PathsScreen, TakeoutReportScreen, takeout_paths_screen
 from gphotos_tui.ui.takeout import demo_takeout_dir, final_progress, import_job
-from gphotos_tui.ui.screens.stats import StatsScreen
+from gphotos_tui.ui.screens.stats import StatsScreen, load_stats
 from gphotos_tui.ui.screens.sync import SyncScreen
 
 SYNC_GROUP = "sync"
@@ -101,6 +103,7 @@ class GPhotosApp(App[None]):
         self._log_seq = 0
         self._catalog_changed = False
         self._next_reload = 0.0
+        self._warm_stop = threading.Event()
         self._runs: dict[Worker, ProgressRelay] = {}  # running jobs and their progress relays
         self.google = GoogleAccess(demo_size)
         self.takeout_report = None  # the last Takeout import's diagnostics
@@ -128,11 +131,13 @@ class GPhotosApp(App[None]):
             if lifecycle.terminal_alive():  # watch only a terminal we had to begin with
                 lifecycle.start_terminal_watchdog(self)
         await self.action_mode("sync")
+        self._warm_stats()
         if self.demo and self.start_demo:
             self.action_start_demo()
 
     async def on_unmount(self) -> None:
         """Stop jobs first (each finishes its page or rolls it back), then close the catalog."""
+        self._warm_stop.set()
         try:
             await self._cancel_jobs()
         finally:  # a failure while stopping jobs must not leave the catalog's thread running
@@ -387,8 +392,29 @@ class GPhotosApp(App[None]):
             self.log_line(f"{label}: stopped at {last.items:,} items (resumable)")
         relay.finish(final)
         self._catalog_changed = True
+        self._warm_stats()
         if self.screen_stack:  # empty while shutting down
             self.refresh_bindings()
+
+    def _warm_stats(self) -> None:
+        """Compute the Stats screen's default view in the background, so visiting it is immediate.
+
+        One scan of the catalog into the stats snapshot (cached on disk by the catalog's
+        fingerprint: nothing is read again while the catalog is unchanged).
+        """
+        if self.catalog is None or not self.screen_stack or self.job_running:
+            return
+        self._warm_stop.set()  # a newer warm-up replaces a running one
+        self._warm_stop = stop = threading.Event()
+        path = self.db_path
+
+        def work() -> None:
+            try:
+                load_stats(path, Filters(), stop=stop)
+            except Exception:  # only a head start: the screen computes and reports errors itself
+                pass
+
+        self.run_worker(work, name="stats-warm", group="stats-warm", thread=True, exit_on_error=False)
 
     def on_job_progressed(self, message: JobProgressed) -> None:
         previous = self.current_job
