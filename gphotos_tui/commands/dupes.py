@@ -28,6 +28,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="only move files inside this folder (repeatable; required with --trash)")
     parser.add_argument("--yes", action="store_true", help="really move the files listed by the dry run")
     parser.add_argument("--undo", metavar="LOG", type=Path, help="move the files of an undo log back")
+    parser.add_argument("--review-album", metavar="TITLE", nargs="?", const="",
+                        help="put the discards into a new Google Photos album to review (default title: "
+                             "'Duplicates to review DATE'); only photos this app uploaded can be added, "
+                             "and sign-in needs `gphotos-tui auth --review-album`")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,6 +46,9 @@ def run(args: argparse.Namespace) -> int:
             print(p, file=sys.stderr)
         print(f"restored {restored} file(s)", file=sys.stderr)
         return 1 if problems else 0
+    if args.review_album is not None and (args.trash or args.plan or args.csv):
+        print("--review-album cannot be combined with --trash, --plan or --csv", file=sys.stderr)
+        return 2
     if args.trash and not args.root:
         print("--trash needs at least one --root: the folders files may be moved from", file=sys.stderr)
         return 2
@@ -57,11 +64,13 @@ async def _run(args: argparse.Namespace) -> int:
     from gphotos_tui.catalog import Catalog
 
     settings = Settings() if args.near_threshold is None else Settings(near_threshold=args.near_threshold)
-    catalog = await Catalog.open(db_path(args), readonly=args.no_hash)
+    catalog = await Catalog.open(db_path(args), readonly=args.no_hash and args.review_album is None)
     try:
-        result = await scan(catalog, settings, compute_hashes=not args.no_hash)
+        result = await scan(catalog, settings, compute_hashes=not args.no_hash, progress=_progress_printer())
         if args.trash:
             return await _trash(catalog, result.groups, args)
+        if args.review_album is not None:
+            return await _review_album(catalog, result.groups, args.review_album)
     finally:
         await catalog.close()
     print(f"{len(result.groups):,} groups over {result.items:,} items ({result.hashed:,} newly hashed, "
@@ -93,6 +102,49 @@ def groups_csv(groups) -> str:
         for m in g.members:
             writer.writerow((g.key, g.kind, g.reason, m.public_id, m.filename, g.suggested(m.id)))
     return out.getvalue()
+
+
+def _progress_printer():
+    """Hashing progress on stderr, at most every few seconds (a big library takes a while)."""
+    import time
+
+    last = [0.0]
+
+    def progress(stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if stage == "hashing" and total and (now - last[0] >= 5 or done == total):
+            last[0] = now
+            print(f"hashing {done:,} of {total:,} photos", file=sys.stderr)
+
+    return progress
+
+
+async def _review_album(catalog, groups, title: str) -> int:
+    from gphotos_tui.analysis.duplicates.review_album import (ReviewAlbumError, create_review_album, default_title,
+                                                              explain, review_plan)
+    from gphotos_tui.engine.clients import google_clients
+
+    plan = await review_plan(catalog.reader, groups)
+    print(plan.describe(), file=sys.stderr)
+    if not plan.media_ids:
+        print("no album created: nothing the Library API can add", file=sys.stderr)
+        return 1
+    try:
+        library, _picker, usage = google_clients(catalog)
+    except Exception as exc:  # not signed in, no client secret, ...
+        print(explain(exc, "sign in"), file=sys.stderr)
+        return 1
+    try:
+        album = await create_review_album(library, title or default_title(), plan)
+    except ReviewAlbumError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    finally:
+        await usage.flush()
+    print(album.describe(), file=sys.stderr)
+    print(json.dumps({"album": {"id": album.album_id, "title": album.title, "url": album.url, "added": album.added},
+                      "not_addressable": plan.not_addressable}, ensure_ascii=False))
+    return 0
 
 
 async def _trash(catalog, groups, args) -> int:

@@ -2,11 +2,15 @@
 
 Full: 1,000,000 items and hashes, 4000x3000 JPEGs. Quick: 20,000 and smaller files.
 Inputs are built once and cached under .bench/. Figures are best of N runs.
+Near grouping is measured side by side with the first index (``baseline_near_pairs``,
+item-by-item probing, kept here only as the baseline) on the same hashes in the same run.
 """
 
 from __future__ import annotations
 
 import io
+import itertools
+import os
 import pickle
 import time
 from pathlib import Path
@@ -17,6 +21,8 @@ from gphotos_tui.analysis.duplicates.classes import metadata_groups
 from gphotos_tui.analysis.duplicates.hashing import phash_bytes
 from gphotos_tui.analysis.duplicates.index import near_pairs
 from gphotos_tui.analysis.duplicates.model import DupItem, Settings
+from gphotos_tui.analysis.duplicates.near import near_groups
+from gphotos_tui.analysis.duplicates.unionfind import UnionFind
 from gphotos_tui.demo.generator import SyntheticLibrary
 
 BENCH_DIR = Path(__file__).resolve().parents[2] / ".bench"
@@ -89,10 +95,20 @@ def run(quick: bool = False) -> dict:
     classes_s, groups = _best(lambda: metadata_groups(items), runs)
     hashes = _hashes(n)
     threshold = Settings().near_threshold
-    near_s, (first, _second, _d) = _best(lambda: near_pairs(hashes, threshold), 1 if not quick else runs)
+    near_runs = 1 if not quick else runs
+    cpu = time.process_time()
+    near_s, (first, _second, _d) = _best(lambda: near_pairs(hashes, threshold), near_runs)
+    near_cpu_s = (time.process_time() - cpu) / near_runs
+    near_one_s, _ = _best(lambda: near_pairs(hashes, threshold, threads=1), near_runs)
+    baseline_s, (base_first, _, _) = _best(lambda: baseline_near_pairs(hashes, threshold), near_runs)
     planted_pairs = n // 100
     small_t = 5
-    near5_s, _ = _best(lambda: near_pairs(hashes, small_t), 1 if not quick else runs)
+    near5_s, _ = _best(lambda: near_pairs(hashes, small_t), near_runs)
+    for item, value in zip(items, hashes.tolist()):
+        item.phash = value
+    groups_s, near = _best(lambda: near_groups(items, UnionFind()), near_runs)
+    for item in items:
+        item.phash = None
 
     import imagehash
     from PIL import Image
@@ -108,6 +124,14 @@ def run(quick: bool = False) -> dict:
         "near_hashes": n,
         "near_threshold": threshold,
         "near_s": round(near_s, 3),
+        "near_cpu_s": round(near_cpu_s, 3),
+        "near_threads": os.cpu_count(),
+        "near_s_one_thread": round(near_one_s, 3),
+        "near_baseline_s": round(baseline_s, 3),
+        "near_speedup_vs_baseline": round(baseline_s / near_s, 2),
+        "near_same_pairs_as_baseline": bool(len(first) == len(base_first)),
+        "near_groups_s": round(groups_s, 3),
+        "near_groups_found": len(near),
         "near_pairs_found": int(len(first)),
         "near_pairs_planted": planted_pairs,
         f"near_s_threshold_{small_t}": round(near5_s, 3),
@@ -118,8 +142,55 @@ def run(quick: bool = False) -> dict:
         "speedup_vs_imagehash_phash": round(ours / ih_phash, 2),
         "speedup_vs_imagehash_dhash": round(ours / ih_dhash, 2),
         "near_quality_by_threshold": quality(60 if quick else 150),
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
     }
 
+
+def baseline_near_pairs(hashes: np.ndarray, threshold: int):
+    """The first index (session 1), for side-by-side timing only: every hash probes every flip mask."""
+    from gphotos_tui.analysis.duplicates.index import _chunk_widths, choose_chunks
+
+    values = np.ascontiguousarray(hashes, dtype=np.int64).view(np.uint64)
+    n = len(values)
+    m = choose_chunks(n, threshold)
+    radius = threshold // m
+    found_i, found_j, found_d = [], [], []
+    shift = 0
+    for width in _chunk_widths(m):
+        chunk = ((values >> np.uint64(shift)) & np.uint64((1 << width) - 1)).astype(np.int64)
+        shift += width
+        order = np.argsort(chunk, kind="stable")
+        sizes = np.bincount(chunk, minlength=1 << width)
+        starts = np.cumsum(sizes) - sizes
+        zero_at = [np.nonzero((chunk & (1 << bit)) == 0)[0] for bit in range(width)] if radius else []
+        chunk_at = [chunk[side] for side in zero_at]
+        masks = [0] + [sum(1 << b for b in bits) for k in range(1, radius + 1)
+                       for bits in itertools.combinations(range(width), k)]
+        for flips in masks:
+            if flips:
+                top = flips.bit_length() - 1
+                side, probe = zero_at[top], chunk_at[top] ^ flips
+            else:
+                side, probe = np.arange(n), chunk
+            counts = sizes[probe]
+            hit = np.nonzero(counts)[0]
+            reps = counts[hit]
+            queries = np.repeat(side[hit], reps)
+            partners = order[np.repeat(starts[probe[hit]], reps) + np.arange(reps.sum())
+                             - np.repeat(np.cumsum(reps) - reps, reps)]
+            if not flips:
+                keep = queries < partners
+                queries, partners = queries[keep], partners[keep]
+            else:
+                queries, partners = np.minimum(queries, partners), np.maximum(queries, partners)
+            distance = np.bitwise_count(values[queries] ^ values[partners])
+            close = distance <= threshold
+            found_i.append(queries[close])
+            found_j.append(partners[close])
+            found_d.append(distance[close].astype(np.int64))
+    i, j, d = np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_d)
+    key = np.unique(i * n + j, return_index=True)[1]
+    return i[key], j[key], d[key]
 
 
 def quality(scenes: int = 150, thresholds=(4, 6, 8, 10, 12)) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 
 from textual.widgets import DataTable, Static
 
@@ -92,3 +93,109 @@ async def test_link_of_the_selected_item_with_qr_code(catalog_file):
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, DuplicatesScreen)
+
+
+def _hash_count(path) -> int:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT count(*) FROM perceptual_hashes").fetchone()[0]
+
+
+def _photo_count(path) -> int:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT count(*) FROM items WHERE media_type = 'photo'").fetchone()[0]
+
+
+async def test_big_catalogs_hash_only_on_the_key_and_near_groups_follow(catalog_file, monkeypatch):
+    from gphotos_tui.ui.screens import duplicates
+
+    monkeypatch.setattr(duplicates, "AUTO_HASH_LIMIT", 10)  # the 300-item catalog now counts as big
+    app = make_app(catalog_file)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        screen = app.screen
+        status = str(screen.query_one("#dupes-status", Static).render())
+        assert _hash_count(catalog_file) == 0
+        assert f"{_photo_count(catalog_file):,} photos without a hash: press c" in status
+        assert screen.groups and not any("hash" in g.reason for g in screen.groups)  # metadata classes right away
+
+        await pilot.press("c")
+        await settle(pilot)
+        assert _hash_count(catalog_file) == _photo_count(catalog_file)
+        assert any("hash distance" in g.reason for g in screen.groups)  # regrouped with the new hashes
+        assert "without a hash" not in str(screen.query_one("#dupes-status", Static).render())
+
+
+async def test_hashing_stops_on_the_key_and_keeps_what_finished(catalog_file, monkeypatch):
+    import importlib
+
+    from gphotos_tui.ui.screens import duplicates
+
+    monkeypatch.setattr(duplicates, "AUTO_HASH_LIMIT", 10)
+    monkeypatch.setattr(importlib.import_module("gphotos_tui.analysis.duplicates.scan"), "HASH_BATCH", 4)
+    from gphotos_tui.analysis.duplicates.hashing import HashPool
+
+    unhurried = HashPool.hash
+
+    def slow_batch(self, jobs, stop=None):  # a slow disk: time to press the key mid-run
+        time.sleep(0.1)
+        return unhurried(self, jobs, stop)
+
+    monkeypatch.setattr(HashPool, "hash", slow_batch)
+    app = make_app(catalog_file)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("c")
+        for _ in range(400):  # until the first batches are stored
+            await pilot.pause(0.02)
+            if _hash_count(catalog_file) >= 8:
+                break
+        await pilot.press("c")  # stop
+        await settle(pilot)
+        kept = _hash_count(catalog_file)
+        assert 8 <= kept < _photo_count(catalog_file)
+        assert not app.screen.hashing
+        status = str(app.screen.query_one("#dupes-status", Static).render())
+        assert f"{_photo_count(catalog_file) - kept:,} photos without a hash" in status
+
+        await pilot.press("c")  # resumes with the rest only
+        await settle(pilot)
+        assert _hash_count(catalog_file) == _photo_count(catalog_file)
+
+
+def _messages(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_review_album_key_without_app_created_items_explains_why(catalog_file):
+    app = make_app(catalog_file)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        assert isinstance(app.screen, DuplicatesScreen)  # nothing to confirm
+        assert any(m.startswith("no album: 0 of ") and "31 March 2025" in m for m in _messages(app))
+
+
+async def test_review_album_key_creates_the_album_through_the_library_api(catalog_file):
+    from gphotos_tui.ui.google_jobs import GoogleAccess
+
+    app = make_app(catalog_file)
+    app.google = GoogleAccess(300, seed=42)  # the demo's fake Google, serving the catalog's library
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        screen = app.screen
+        discards = {m.public_id.removeprefix("demo:") for g in screen.groups for m in g.members
+                    if g.decision(m.id) == "discard"}
+        await pilot.press("g")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmAccept) and f"with {len(discards):,} discards" in app.screen.message
+        await pilot.press("y")
+        await settle(pilot)
+        store = app.google._fake.store
+        (album_id,) = [a for a, album in store.albums.items() if album.title.startswith("Duplicates to review")]
+        assert set(store.album_items[album_id]) == discards
+        assert any(f"has {len(discards):,} discards to review" in m for m in _messages(app))

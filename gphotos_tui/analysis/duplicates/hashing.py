@@ -125,3 +125,48 @@ def hash_jobs_iter(jobs: Iterable[HashJob], workers: int | None = None, inline_b
         yield from results
     finally:
         pool.shutdown(wait=True, cancel_futures=True)  # stopped early: only running jobs finish
+
+
+class HashPool:
+    """Worker processes (threads where processes cannot start) kept for a whole run of batches.
+
+    ``inline`` hashes in the calling thread instead: for a handful of photos
+    starting workers costs more than it saves.
+    """
+
+    def __init__(self, workers: int | None = None, inline: bool = False) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self.inline = inline or self.workers == 1
+        self._executor: ProcessPoolExecutor | ThreadPoolExecutor | None = None
+
+    def __enter__(self) -> "HashPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)  # stopped early: only running jobs finish
+            self._executor = None
+
+    def hash(self, jobs: list[HashJob], stop: threading.Event | None = None) -> list[HashResult]:
+        """Hash one batch in order; when ``stop`` is set, return what has finished so far."""
+        out = []
+        for result in map(run_job, jobs) if self.inline else self._map(jobs):
+            out.append(result)
+            if stop is not None and stop.is_set():
+                break
+        return out
+
+    def _map(self, jobs: list[HashJob]) -> Iterator[HashResult]:
+        chunksize = max(1, min(16, len(jobs) // (self.workers * 4)))
+        if self._executor is None:
+            try:
+                self._executor = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
+                return self._executor.map(run_job, jobs, chunksize=chunksize)
+            except (OSError, ValueError):  # no worker processes inside a Textual app: threads (see above)
+                if self._executor is not None:
+                    self._executor.shutdown(wait=False, cancel_futures=True)
+                self._executor = ThreadPoolExecutor(self.workers)
+        return self._executor.map(run_job, jobs, chunksize=chunksize)

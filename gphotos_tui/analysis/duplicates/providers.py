@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Protocol
 
 import aiosqlite
@@ -80,14 +81,18 @@ class DemoLoader:
     def __call__(self) -> bytes:
         from gphotos_tui.demo.images import jpeg_bytes
 
-        return jpeg_bytes(_demo_items(self.seed, self.size)[self.external_id], exif=False)
+        width, height, scene, variant = _demo_pictures(self.seed, self.size)[self.external_id]
+        record = SimpleNamespace(external_id=self.external_id, width=width, height=height)
+        return jpeg_bytes(SimpleNamespace(record=record, scene=scene, variant=variant), exif=False)
 
 
 @lru_cache(maxsize=2)
-def _demo_items(seed: int, size: int) -> dict:
+def _demo_pictures(seed: int, size: int) -> dict[str, tuple]:
+    """What the renderer needs per demo item (not whole items: a million of those fill gigabytes)."""
     from gphotos_tui.demo.generator import SyntheticLibrary
 
-    return {i.record.external_id: i for i in SyntheticLibrary(size, seed).items()}  # videos: a poster frame
+    return {i.record.external_id: (i.record.width, i.record.height, i.scene, i.variant)
+            for i in SyntheticLibrary(size, seed).items()}  # videos: a poster frame
 
 
 class LocalFileProvider:

@@ -9,17 +9,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from gphotos_tui.analysis.duplicates.classes import metadata_groups
-from gphotos_tui.analysis.duplicates.hashing import HashResult, hash_jobs
+from gphotos_tui.analysis.duplicates.hashing import HashJob, HashPool, HashResult
 from gphotos_tui.analysis.duplicates.model import KINDS, DupItem, Group, Settings
 from gphotos_tui.analysis.duplicates.near import near_groups
 from gphotos_tui.analysis.duplicates.providers import ByteProvider, default_providers
-from gphotos_tui.analysis.duplicates.store import items_without_hash, load_decisions, load_items, save_hashes
+from gphotos_tui.analysis.duplicates.store import (count_without_hash, items_without_hash, load_decisions, load_items,
+                                                   save_hashes)
 from gphotos_tui.analysis.duplicates.unionfind import UnionFind
 from gphotos_tui.catalog import Catalog
 from gphotos_tui.catalog.store import CatalogError
 
 #: progress(stage, done, total), called from whichever thread does the work.
 ScanProgress = Callable[[str, int, int], None]
+
+HASH_BATCH = 128  # photos hashed, then stored, per step: memory stays flat at any library size
 
 
 @dataclass(slots=True)
@@ -66,37 +69,61 @@ def apply_decisions(groups: list[Group], decisions: dict[str, dict[int, str]]) -
 
 
 async def hash_missing(catalog: Catalog, providers: Sequence[ByteProvider] | None = None,
-                       progress: ScanProgress | None = None, workers: int | None = None) -> tuple[int, list[str]]:
-    """Hash photos that have no stored hash yet; returns (hashed, errors)."""
-    wanted = await items_without_hash(catalog.reader)
-    done: set[int] = set()
-    hashed, errors = 0, []
-    for provider in providers if providers is not None else default_providers():
-        rest = [w for w in wanted if w[0] not in done]
+                       progress: ScanProgress | None = None, workers: int | None = None,
+                       batch: int | None = None) -> tuple[int, list[str]]:
+    """Hash photos that have no stored hash yet; returns (hashed, errors).
+
+    Streams ``batch`` photos at a time through one worker pool and stores each
+    batch's hashes before the next, so memory stays flat at any library size
+    and a cancel keeps everything finished (including the part of the batch
+    that was running).
+    """
+    providers = list(providers) if providers is not None else default_providers()
+    total = await count_without_hash(catalog.reader)
+    hashed, errors, seen, after = 0, [], 0, 0
+    if progress:
+        progress("hashing", 0, total)
+    with HashPool(workers, inline=total < 32) as pool:
+        while wanted := await items_without_hash(catalog.reader, after, batch or HASH_BATCH):
+            after = wanted[-1][0]
+            jobs = await _jobs(catalog, providers, wanted)
+            stop = threading.Event()
+            running = asyncio.ensure_future(asyncio.to_thread(pool.hash, [job for job, _ in jobs.values()], stop))
+            try:
+                results = await asyncio.shield(running)
+            except asyncio.CancelledError:
+                stop.set()  # the thread cannot be cancelled: it stops after the jobs in flight
+                await _store(catalog, await running, jobs)
+                raise
+            hashed += await _store(catalog, results, jobs)
+            errors += [f"item {r.item_id}: {r.error}" for r in results if r.error]
+            seen += len({w[0] for w in wanted})
+            if progress:
+                progress("hashing", min(seen, total), total)
+    return hashed, errors
+
+
+async def _jobs(catalog: Catalog, providers: Sequence[ByteProvider],
+                wanted: list[tuple[int, str, str]]) -> dict[int, tuple[HashJob, str]]:
+    """One job per photo, from the first provider that can read it (local copies first)."""
+    jobs: dict[int, tuple[HashJob, str]] = {}
+    for provider in providers:
+        rest = [w for w in wanted if w[0] not in jobs]
         if not rest:
             break
-        jobs = list({job.item_id: job for job in await provider.jobs(catalog.reader, rest)}.values())
-        if not jobs:
-            continue
-        counter = [0]
+        for job in await provider.jobs(catalog.reader, rest):
+            jobs.setdefault(job.item_id, (job, provider.origin))
+    return jobs
 
-        def tick(_result: HashResult, total=len(jobs)) -> None:
-            counter[0] += 1
-            if progress and (counter[0] % 16 == 0 or counter[0] == total):
-                progress("hashing", counter[0], total)
 
-        stop = threading.Event()
-        try:
-            results = await asyncio.to_thread(hash_jobs, jobs, workers, 32, tick, stop)
-        except asyncio.CancelledError:
-            stop.set()  # the thread cannot be cancelled: tell it to stop, so quitting is not held up
-            raise
-        good = [(r.item_id, r.hash) for r in results if r.hash is not None]
-        errors += [f"item {r.item_id}: {r.error}" for r in results if r.error]
-        await save_hashes(catalog.writer, good, provider.origin)
-        hashed += len(good)
-        done.update(r.item_id for r in results)
-    return hashed, errors
+async def _store(catalog: Catalog, results: list[HashResult], jobs: dict[int, tuple[HashJob, str]]) -> int:
+    by_origin: dict[str, list[tuple[int, int]]] = {}
+    for r in results:
+        if r.hash is not None:
+            by_origin.setdefault(jobs[r.item_id][1], []).append((r.item_id, r.hash))
+    for origin, rows in by_origin.items():
+        await save_hashes(catalog.writer, rows, origin)
+    return sum(map(len, by_origin.values()))
 
 
 async def scan(catalog: Catalog, settings: Settings = Settings(), *, compute_hashes: bool = True,

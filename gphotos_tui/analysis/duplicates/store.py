@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
+from functools import lru_cache
 from collections.abc import Iterable, Sequence
 
 import aiosqlite
@@ -24,10 +26,13 @@ FROM items i WHERE i.trashed = 0
 """
 
 
+_camera_label = lru_cache(maxsize=4096)(camera_label)  # a library has few cameras and a million rows
+
+
 def item_from_row(row: Sequence) -> DupItem:
     (item_id, public_id, filename, mime, taken, width, height, size, make, model, chash, fav, albums, url, phash,
      media_type) = row
-    camera = camera_label(make, model) if (make or model) else None
+    camera = _camera_label(make, model) if (make or model) else None
     return DupItem(item_id, public_id or f"item:{item_id}", filename, mime, taken, width, height, size, camera,
                    chash, bool(fav), albums, url, phash, media_type == "video")
 
@@ -35,15 +40,26 @@ def item_from_row(row: Sequence) -> DupItem:
 async def load_items(conn: aiosqlite.Connection) -> list[DupItem]:
     """Every item not in the trash, with its stored perceptual hash (photos only have one)."""
     rows = await conn.execute_fetchall(_ITEMS_SQL)
-    return [item_from_row(r) for r in rows]
+    # A million rows take seconds to convert: not on the event loop.
+    return await asyncio.to_thread(lambda: [item_from_row(r) for r in rows])
 
 
-async def items_without_hash(conn: aiosqlite.Connection) -> list[tuple[int, str, str]]:
-    """(item id, source kind, external id) of photos not hashed yet: what a rescan still has to do."""
+_UNHASHED = (f"i.media_type = 'photo' AND NOT EXISTS "
+             f"(SELECT 1 FROM perceptual_hashes p WHERE p.item_id = i.id AND p.algo = '{PHASH}')")
+
+
+async def count_without_hash(conn: aiosqlite.Connection) -> int:
+    """Photos with no stored perceptual hash yet."""
+    return (await conn.execute_fetchall(f"SELECT count(*) FROM items i WHERE {_UNHASHED}"))[0][0]
+
+
+async def items_without_hash(conn: aiosqlite.Connection, after: int = 0,
+                             limit: int = -1) -> list[tuple[int, str, str]]:
+    """(item id, source kind, external id) of photos not hashed yet, by item id: ``limit`` items after ``after``."""
     rows = await conn.execute_fetchall(
-        "SELECT i.id, s.kind, s.external_id FROM items i JOIN item_sources s ON s.item_id = i.id "
-        "WHERE i.media_type = 'photo' AND NOT EXISTS "
-        f"(SELECT 1 FROM perceptual_hashes p WHERE p.item_id = i.id AND p.algo = '{PHASH}') ORDER BY i.id"
+        "SELECT s.item_id, s.kind, s.external_id FROM item_sources s WHERE s.item_id IN "
+        f"(SELECT i.id FROM items i WHERE i.id > ? AND {_UNHASHED} ORDER BY i.id LIMIT ?) ORDER BY s.item_id",
+        (after, limit),
     )
     return [tuple(r) for r in rows]
 
@@ -60,10 +76,16 @@ async def local_paths(conn: aiosqlite.Connection, item_ids: Iterable[int]) -> di
 
 async def save_hashes(conn: aiosqlite.Connection, rows: Sequence[tuple[int, int]], origin: str) -> None:
     now = int(time.time())
-    await conn.executemany(
-        "INSERT OR REPLACE INTO perceptual_hashes (item_id, algo, hash, origin, computed_at) VALUES (?, ?, ?, ?, ?)",
-        [(item_id, PHASH, value, origin, now) for item_id, value in rows],
-    )
+    await conn.execute("BEGIN IMMEDIATE")  # one transaction per batch, not one per row
+    try:
+        await conn.executemany(
+            "INSERT OR REPLACE INTO perceptual_hashes (item_id, algo, hash, origin, computed_at) VALUES (?, ?, ?, ?, ?)",
+            [(item_id, PHASH, value, origin, now) for item_id, value in rows],
+        )
+        await conn.execute("COMMIT")
+    except BaseException:
+        await conn.execute("ROLLBACK")
+        raise
 
 
 async def load_decisions(conn: aiosqlite.Connection) -> dict[str, dict[int, str]]:

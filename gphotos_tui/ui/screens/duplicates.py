@@ -13,19 +13,24 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Header, Static
+from textual.worker import Worker, WorkerState
 
 from gphotos_tui.analysis.duplicates import KINDS, Group, Settings, scan
-from gphotos_tui.analysis.duplicates.scan import is_writable
+from gphotos_tui.analysis.duplicates.scan import hash_missing, is_writable
 from gphotos_tui.analysis.duplicates.actions import plan_csv, plan_json
 from gphotos_tui.analysis.duplicates.keeper import explain_keeper
 from gphotos_tui.analysis.duplicates.preview import halfblock_cells
 from gphotos_tui.analysis.duplicates.providers import loader_for
-from gphotos_tui.analysis.duplicates.store import save_decisions
+from gphotos_tui.analysis.duplicates.review_album import (LIBRARY_KINDS, NOT_ADDRESSABLE_WHY, ReviewAlbumError,
+                                                          ReviewPlan, create_review_album, default_title, explain,
+                                                          review_plan)
+from gphotos_tui.analysis.duplicates.store import count_without_hash, save_decisions
 from gphotos_tui.google.qr import qr_text
 from gphotos_tui.paths import locations
 from gphotos_tui.ui.screens.base import CatalogScreen
 
 PREVIEW_COLS, PREVIEW_ROWS = 24, 8
+AUTO_HASH_LIMIT = 5_000  # catalogs with at most this many unhashed photos (the demo) hash when opened
 
 
 def preview_text(cells) -> Text:
@@ -112,7 +117,11 @@ class DuplicatesScreen(CatalogScreen):
         Binding("A", "accept_class", "All", id="dupes.accept_class", tooltip="Accept every suggestion of this group's class"),
         Binding("o", "link", "Link", id="dupes.link", tooltip="Show the selected item's Google Photos link and QR code"),
         Binding("e", "export", "Plan", id="dupes.export", tooltip="Write the discard plan as CSV and JSON"),
-        Binding("r", "rescan", "Scan", id="dupes.rescan", tooltip="Hash new items and regroup"),
+        Binding("c", "hash", "Hash", id="dupes.hash",
+                tooltip="Compute perceptual hashes of photos that have none (press again to stop; finished hashes are kept)"),
+        Binding("g", "review_album", "Album", id="dupes.album",
+                tooltip="Put the discards into a new Google Photos album to review (photos this app uploaded only)"),
+        Binding("r", "rescan", "Regroup", id="dupes.rescan", tooltip="Group again with the stored hashes"),
     ]
 
     def __init__(self, settings: Settings | None = None) -> None:
@@ -124,6 +133,11 @@ class DuplicatesScreen(CatalogScreen):
         self._previews: dict[int, Text] = {}
         self._generation = 0
         self._progress_text = "Looking for duplicates\u2026"
+        self._summary_text = ""
+        self._unhashed = 0
+        self._auto_hashed_at: int | None = None  # the item count the last automatic hashing started at
+        self._auto_hash_stopped = False  # the user stopped a hashing: no more automatic ones
+        self._hashing: Worker | None = None
 
     def _card_id(self, item_id: int) -> str:
         return f"member-{self._generation}-{item_id}"
@@ -152,7 +166,7 @@ class DuplicatesScreen(CatalogScreen):
         return self.groups[row] if 0 <= row < len(self.groups) else None
 
     async def reload(self) -> None:
-        """Rescan when the catalog's item count changed since the last scan (hashing only what is new)."""
+        """Regroup when the catalog's item count changed since the last scan (stored hashes only: fast)."""
         count = (await (await self.app.catalog.reader.execute("SELECT count(*) FROM items")).fetchone())[0]
         if count != self._scanned_items:
             self._scanned_items = count
@@ -162,21 +176,66 @@ class DuplicatesScreen(CatalogScreen):
         self.app.run_worker(self._scan, group="duplicates", exclusive=True, exit_on_error=False)
 
     async def _scan(self) -> None:
+        """Metadata classes and the near groups of stored hashes; the CPU work runs in threads."""
         status = self.query_one("#dupes-status", Static)
+        if not self.hashing:
+            status.update("grouping\u2026")
+        catalog = self.app.catalog
+        result = await scan(catalog, self.settings, compute_hashes=False)
+        self._unhashed = await count_without_hash(catalog.reader)
+        self.groups = result.groups
+        self._fill_table()
+        self._summary_text = self._summary(result)
+        if not self.hashing:
+            status.update(self._status())
+        # Small catalogs (the demo) hash by themselves, once per item count (unreadable photos stay
+        # unhashed: no loop); big ones wait for the user's "c".
+        if (0 < self._unhashed <= AUTO_HASH_LIMIT and self._auto_hashed_at != self._scanned_items
+                and not self._auto_hash_stopped and not self.hashing and is_writable(catalog)):
+            self._auto_hashed_at = self._scanned_items
+            self._hashing = self.app.run_worker(partial(self._hash, quiet=True), group="dupes-hash", exclusive=True,
+                                                exit_on_error=False)
 
-        def progress(stage: str, done: int, total: int) -> None:
-            # Called from the hashing thread too: only store the text; a timer shows it.
-            self._progress_text = f"hashing {done:,} of {total:,}" if stage == "hashing" else "grouping\u2026"
+    @property
+    def hashing(self) -> bool:
+        return self._hashing is not None and self._hashing.state in (WorkerState.PENDING, WorkerState.RUNNING)
+
+    def _status(self) -> str:
+        if not self._unhashed:
+            return self._summary_text
+        return f"{self._summary_text} \u00b7 {self._unhashed:,} photos without a hash: press c to hash them"
+
+    def action_hash(self) -> None:
+        """Start hashing the photos without a hash, or stop a running hashing (what finished is kept)."""
+        if self.hashing:
+            self._auto_hash_stopped = True
+            self._hashing.cancel()
+            return
+        if not is_writable(self.app.catalog):
+            self.notify("the catalog is open read-only: hashes cannot be stored", severity="warning")
+            return
+        self._hashing = self.app.run_worker(self._hash, group="dupes-hash", exclusive=True, exit_on_error=False)
+
+    async def _hash(self, quiet: bool = False) -> None:
+        status = self.query_one("#dupes-status", Static)
+        self._progress_text = "hashing\u2026 (c to stop)"
+
+        def progress(_stage: str, done: int, total: int) -> None:
+            self._progress_text = f"hashing {done:,} of {total:,} photos \u00b7 press c to stop (finished hashes are kept)"
 
         timer = self.set_interval(0.25, lambda: status.update(self._progress_text))
         try:
-            catalog = self.app.catalog
-            result = await scan(catalog, self.settings, compute_hashes=is_writable(catalog), progress=progress)
+            hashed, errors = await hash_missing(self.app.catalog, progress=progress)
+        except asyncio.CancelledError:
+            self.notify("hashing stopped; the hashes computed so far are stored")
+            self.call_later(self.action_rescan)
+            raise
         finally:
             timer.stop()
-        self.groups = result.groups
-        self._fill_table()
-        status.update(self._summary(result))
+        unreadable = f"; {len(errors):,} could not be read ({errors[0]})" if errors else ""
+        if errors or not quiet:  # the automatic hashing of a small catalog only speaks up about problems
+            self.notify(f"hashed {hashed:,} photos{unreadable}", severity="warning" if errors else "information")
+        self.action_rescan()
 
     def _summary(self, result) -> str:
         counts = {k: 0 for k in KINDS}
@@ -184,7 +243,7 @@ class DuplicatesScreen(CatalogScreen):
             counts[g.kind] += 1
         shown = ", ".join(f"{k} {n}" for k, n in counts.items() if n)
         return (f"{len(self.groups):,} groups ({shown or 'none'}) \u00b7 {result.items:,} items \u00b7 "
-                f"{result.hashed:,} newly hashed \u00b7 {result.hidden:,} hidden as not duplicates")
+                f"{result.hidden:,} hidden as not duplicates")
 
     def _fill_table(self) -> None:
         table = self.query_one("#dupes-groups", DataTable)
@@ -353,6 +412,43 @@ class DuplicatesScreen(CatalogScreen):
             self.notify("this item has no Google Photos link", severity="warning")
             return
         self.app.push_screen(LinkModal(m.filename, m.product_url))
+
+    async def action_review_album(self) -> None:
+        """Ask, then create a Google Photos album of the discards the Library API can address."""
+        google = self.app.google
+        # The demo's fake Google serves the demo library itself, so there its ids count as the app's own.
+        kinds = LIBRARY_KINDS + (("demo",) if google.demo_size is not None else ())
+        plan = await review_plan(self.app.catalog.reader, self.groups, kinds)
+        if not plan.media_ids:
+            self.notify(f"no album: {plan.describe()}", severity="warning", timeout=15)
+            return
+        title = default_title()
+        message = f"Create the Google Photos album \"{title}\" with {len(plan.media_ids):,} discards to review?"
+        if plan.not_addressable:
+            message += f"\n\n{plan.not_addressable:,} other discards cannot be added: {NOT_ADDRESSABLE_WHY}"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.run_worker(self._make_album(plan, title), group="dupes-album", exclusive=True,
+                                    exit_on_error=False)
+
+        self.app.push_screen(ConfirmAccept(message), answered)
+
+    async def _make_album(self, plan: ReviewPlan, title: str) -> None:
+        try:
+            library, _picker, usage = self.app.google.clients(self.app.catalog)
+        except Exception as exc:  # not signed in, no client secret, ...
+            self.notify(explain(exc, "sign in"), severity="error", timeout=20)
+            return
+        self.notify(f"creating the album \"{title}\"\u2026")
+        try:
+            album = await create_review_album(library, title, plan)
+        except ReviewAlbumError as exc:
+            self.notify(str(exc), severity="error", timeout=20)
+            return
+        finally:
+            await usage.flush()
+        self.notify(album.describe(), timeout=20)
 
     def action_export(self) -> None:
         folder = locations().data_dir
