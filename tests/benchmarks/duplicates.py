@@ -96,9 +96,9 @@ def run(quick: bool = False) -> dict:
     hashes = _hashes(n)
     threshold = Settings().near_threshold
     near_runs = 1 if not quick else runs
-    cpu = time.process_time()
+    cpu = _cpu_with_children()
     near_s, (first, _second, _d) = _best(lambda: near_pairs(hashes, threshold), near_runs)
-    near_cpu_s = (time.process_time() - cpu) / near_runs
+    near_cpu_s = (_cpu_with_children() - cpu) / near_runs
     near_one_s, _ = _best(lambda: near_pairs(hashes, threshold, threads=1), near_runs)
     baseline_s, (base_first, _, _) = _best(lambda: baseline_near_pairs(hashes, threshold), near_runs)
     planted_pairs = n // 100
@@ -125,7 +125,7 @@ def run(quick: bool = False) -> dict:
         "near_threshold": threshold,
         "near_s": round(near_s, 3),
         "near_cpu_s": round(near_cpu_s, 3),
-        "near_threads": os.cpu_count(),
+        "near_workers": os.cpu_count(),  # worker processes (threads where processes cannot start)
         "near_s_one_thread": round(near_one_s, 3),
         "near_baseline_s": round(baseline_s, 3),
         "near_speedup_vs_baseline": round(baseline_s / near_s, 2),
@@ -240,3 +240,11 @@ if __name__ == "__main__":
     import sys
 
     print(json.dumps(run("--quick" in sys.argv), indent=1))
+
+
+def _cpu_with_children() -> float:
+    """CPU seconds of this process and of its finished worker processes."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
