@@ -13,6 +13,7 @@ from pathlib import Path
 from gphotos_tui.commands.common import db_path
 
 NAME = "dupes"
+EXIT_PAUSED = 75  # as `sync`: stopped by the daily quota, run again later
 HELP = "find duplicate groups (exact, resized, thumbnail, raw_jpeg, heic_jpeg, edited, burst, near)"
 
 
@@ -22,6 +23,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     out.add_argument("--csv", action="store_true", help="one row per group member")
     out.add_argument("--plan", choices=("json", "csv"), help="the discard plan: every discard with its Google link")
     parser.add_argument("--no-hash", action="store_true", help="do not compute missing perceptual hashes")
+    parser.add_argument("--thumbnails", action="store_true",
+                        help="hash photos with no local bytes from 256-pixel thumbnails fetched from Google "
+                             "(Library API items; counts against the daily media quota)")
+    parser.add_argument("--concurrency", type=int, default=4, metavar="N",
+                        help="parallel thumbnail downloads with --thumbnails (default 4)")
     parser.add_argument("--near-threshold", type=int, metavar="BITS", help="max pHash distance for near duplicates")
     parser.add_argument("--trash", metavar="DIR", type=Path, help="move local copies of discards here (dry run unless --yes)")
     parser.add_argument("--root", metavar="DIR", type=Path, action="append", default=[],
@@ -52,6 +58,12 @@ def run(args: argparse.Namespace) -> int:
     if args.trash and not args.root:
         print("--trash needs at least one --root: the folders files may be moved from", file=sys.stderr)
         return 2
+    if args.thumbnails and args.no_hash:
+        print("--thumbnails fetches pictures to hash: it cannot be combined with --no-hash", file=sys.stderr)
+        return 2
+    if not 1 <= args.concurrency <= 16:
+        print("--concurrency must be between 1 and 16", file=sys.stderr)
+        return 2
     if args.near_threshold is not None and not 0 <= args.near_threshold <= 32:
         print("--near-threshold must be between 0 and 32 bits", file=sys.stderr)
         return 2
@@ -61,12 +73,26 @@ def run(args: argparse.Namespace) -> int:
 async def _run(args: argparse.Namespace) -> int:
     from gphotos_tui.analysis.duplicates import Settings, scan
     from gphotos_tui.analysis.duplicates.actions import plan_csv, plan_json
+    from gphotos_tui.analysis.duplicates.providers import default_providers
     from gphotos_tui.catalog import Catalog
 
     settings = Settings() if args.near_threshold is None else Settings(near_threshold=args.near_threshold)
     catalog = await Catalog.open(db_path(args), readonly=args.no_hash and args.review_album is None)
+    thumbs = None
     try:
-        result = await scan(catalog, settings, compute_hashes=not args.no_hash, progress=_progress_printer())
+        if args.thumbnails:
+            thumbs = _thumbnail_provider(catalog, args.concurrency)
+            if thumbs is None:
+                return 1
+        try:
+            providers = None if thumbs is None else [*default_providers(), thumbs]
+            result = await scan(catalog, settings, compute_hashes=not args.no_hash, providers=providers,
+                                progress=_progress_printer())
+        finally:
+            if thumbs is not None:
+                await thumbs.aclose()
+        if thumbs is not None:
+            print(thumbs.report.one_line(), file=sys.stderr)
         if args.trash:
             return await _trash(catalog, result.groups, args)
         if args.review_album is not None:
@@ -77,13 +103,33 @@ async def _run(args: argparse.Namespace) -> int:
           f"{result.hidden:,} marked not duplicates) in {result.seconds:.1f} s", file=sys.stderr)
     for error in result.hash_errors[:5]:
         print(f"could not hash {error}", file=sys.stderr)
+    if thumbs is not None:
+        for error in thumbs.report.errors[:5]:
+            print(f"could not fetch a thumbnail of {error}", file=sys.stderr)
     if args.plan:
         sys.stdout.write(plan_json(result.groups) + "\n" if args.plan == "json" else plan_csv(result.groups))
     elif args.csv:
         sys.stdout.write(groups_csv(result.groups))
     else:
         print(json.dumps(groups_json(result.groups), ensure_ascii=False, indent=1))
+    if thumbs is not None and thumbs.report.stopped:
+        print(f"gphotos-tui: thumbnails stopped: {thumbs.report.stopped}", file=sys.stderr)
+        return EXIT_PAUSED
     return 0
+
+
+def _thumbnail_provider(catalog, concurrency: int):
+    """Thumbnails through the signed-in (or GPHOTOS_TUI_ACCESS_TOKEN) Library client; None after saying why not."""
+    from gphotos_tui.analysis.duplicates.thumbnails import ThumbnailProvider
+    from gphotos_tui.engine.clients import google_clients
+    from gphotos_tui.google.errors import GoogleError
+
+    try:
+        library, _picker, usage = google_clients(catalog)
+    except GoogleError as exc:
+        print(f"gphotos-tui: --thumbnails needs Google: {exc} (sign in with `gphotos-tui auth`)", file=sys.stderr)
+        return None
+    return ThumbnailProvider(library, library.client.caller.tokens, usage, concurrency=concurrency)
 
 
 def groups_json(groups) -> dict:

@@ -3,9 +3,9 @@
 A provider turns catalog items into hash jobs whose loaders run inside the
 worker processes. Built in: local files (``local_files.path``), Takeout
 archive members, and the demo library's renderer. Thumbnails fetched
-through Google base URLs (``=w256-h256``) plug in as a provider whose jobs
-carry already fetched bytes (``BytesLoader``); fetching them needs the
-Library/Picker client and its quota accounting.
+through Google base URLs (``=w256-h256``) are ``thumbnails.ThumbnailProvider``,
+whose jobs carry the already fetched bytes (``BytesLoader``); it needs the
+Library client and its quota meter, so it is added by callers that have them.
 """
 
 from __future__ import annotations

@@ -20,11 +20,12 @@ from gphotos_tui.analysis.duplicates.scan import hash_missing, is_writable
 from gphotos_tui.analysis.duplicates.actions import plan_csv, plan_json
 from gphotos_tui.analysis.duplicates.keeper import explain_keeper
 from gphotos_tui.analysis.duplicates.preview import halfblock_cells
-from gphotos_tui.analysis.duplicates.providers import loader_for
+from gphotos_tui.analysis.duplicates.providers import default_providers, loader_for
 from gphotos_tui.analysis.duplicates.review_album import (LIBRARY_KINDS, NOT_ADDRESSABLE_WHY, ReviewAlbumError,
                                                           ReviewPlan, create_review_album, default_title, explain,
                                                           review_plan)
 from gphotos_tui.analysis.duplicates.store import count_without_hash, save_decisions
+from gphotos_tui.analysis.duplicates.thumbnails import ThumbnailProvider
 from gphotos_tui.google.qr import qr_text
 from gphotos_tui.paths import locations
 from gphotos_tui.ui.screens.base import CatalogScreen
@@ -223,19 +224,40 @@ class DuplicatesScreen(CatalogScreen):
         def progress(_stage: str, done: int, total: int) -> None:
             self._progress_text = f"hashing {done:,} of {total:,} photos \u00b7 press c to stop (finished hashes are kept)"
 
+        # Only a keypress spends Google quota: the automatic hashing uses local bytes alone.
+        thumbs = None if quiet else await self._thumbnail_provider()
         timer = self.set_interval(0.25, lambda: status.update(self._progress_text))
         try:
-            hashed, errors = await hash_missing(self.app.catalog, progress=progress)
+            providers = None if thumbs is None else [*default_providers(), thumbs]
+            hashed, errors = await hash_missing(self.app.catalog, providers, progress=progress)
         except asyncio.CancelledError:
             self.notify("hashing stopped; the hashes computed so far are stored")
             self.call_later(self.action_rescan)
             raise
         finally:
             timer.stop()
+            if thumbs is not None:
+                await thumbs.aclose()
         unreadable = f"; {len(errors):,} could not be read ({errors[0]})" if errors else ""
         if errors or not quiet:  # the automatic hashing of a small catalog only speaks up about problems
             self.notify(f"hashed {hashed:,} photos{unreadable}", severity="warning" if errors else "information")
+        if thumbs is not None and (thumbs.report.requested or thumbs.report.skipped):
+            self.notify(thumbs.report.one_line(), severity="warning" if thumbs.report.stopped else "information",
+                        timeout=20)
         self.action_rescan()
+
+    async def _thumbnail_provider(self) -> ThumbnailProvider | None:
+        """Thumbnails from Google for Library API items, when the catalog has any and Google is reachable."""
+        reader = self.app.catalog.reader
+        if not await reader.execute_fetchall("SELECT 1 FROM item_sources WHERE kind = 'library' LIMIT 1"):
+            return None
+        try:
+            library, _picker, usage = self.app.google.clients(self.app.catalog)
+        except Exception as exc:  # not signed in, no client secret, ...
+            self.notify(f"hashing local copies only: thumbnails need Google ({exc}); sign in with "
+                        "`gphotos-tui auth`", severity="warning", timeout=15)
+            return None
+        return ThumbnailProvider(library, library.client.caller.tokens, usage)
 
     def _summary(self, result) -> str:
         counts = {k: 0 for k in KINDS}
