@@ -90,3 +90,24 @@ async def test_item_detail_shows_fields_sources_preview_and_link(catalog_file):
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, AlbumItemsScreen)
+
+
+async def test_preview_of_a_library_only_item_comes_from_a_fresh_google_thumbnail(tmp_path):
+    """No local copy, no demo renderer: the picture is fetched through a batchGet base URL."""
+    from tests.ui.test_google_jobs import wait_for_jobs
+
+    app = make_app(tmp_path / "demo.sqlite", demo_size=60, start_demo=False)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.pause()
+        await pilot.press("g")  # Library API sync from the demo's loopback fake: library sources only
+        await wait_for_jobs(pilot)
+        await pilot.press("2", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ItemDetailScreen)
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if "▀" in text_of(app.screen.query_one(Preview)):
+                break
+        assert "▀" in text_of(app.screen.query_one(Preview)), text_of(app.screen.query_one(Preview))

@@ -138,7 +138,8 @@ class ItemDetailScreen(CatalogScreen):
             items = await library.batch_get(library_ids[:1])
         finally:
             await usage.flush()
-        base = items[0].get("baseUrl") if items else None
+        # batchGet answers mediaItemResults: {"mediaItem": {...}} or {"status": ...} per id.
+        base = (items[0].get("mediaItem") or {}).get("baseUrl") if items else None
         if not base:
             return None
         token = library.client.caller.tokens.token()
