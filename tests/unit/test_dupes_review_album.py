@@ -14,12 +14,12 @@ from gphotos_tui.catalog import Catalog
 from gphotos_tui.cli import main
 from gphotos_tui.demo.generator import SyntheticLibrary
 from gphotos_tui.demo.job import fill_demo
-from gphotos_tui.engine.clients import google_clients
-from gphotos_tui.engine.library import LibraryMediaJob
 from gphotos_tui.fakegoogle.server import FakeGoogle
 from gphotos_tui.google.library import AsyncLibrary, LibraryClient
 from gphotos_tui.google.tokens import StaticToken
 from gphotos_tui.google.transport import RetryPolicy
+
+from .synced import sync_from_fake
 
 SIZE = 400
 
@@ -33,19 +33,7 @@ def fake():
 @pytest.fixture(scope="module")
 def synced(fake, tmp_path_factory):
     """A catalog filled by a Library API sync from the fake (every item has a library: id)."""
-    db = tmp_path_factory.mktemp("synced") / "catalog.sqlite"
-
-    async def sync():
-        catalog = await Catalog.open(db)
-        try:
-            library, _picker, usage = google_clients(catalog, root=fake.url, static_token=fake.static_token)
-            await LibraryMediaJob(library, usage).run(catalog, lambda progress: None)
-            await usage.flush()
-        finally:
-            await catalog.close()
-
-    asyncio.run(sync())
-    return db
+    return sync_from_fake(fake, tmp_path_factory.mktemp("synced") / "catalog.sqlite")
 
 
 @pytest.fixture

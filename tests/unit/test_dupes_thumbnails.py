@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import json
 import shutil
@@ -19,12 +18,13 @@ from gphotos_tui.catalog import Catalog
 from gphotos_tui.cli import main
 from gphotos_tui.demo.generator import SyntheticLibrary
 from gphotos_tui.engine.clients import google_clients
-from gphotos_tui.engine.library import LibraryMediaJob
 from gphotos_tui.fakegoogle import media
 from gphotos_tui.fakegoogle.server import DAILY_QUOTA, FakeGoogle
 from gphotos_tui.google.quota import pacific_day
 from gphotos_tui.google.transport import RetryPolicy
 from gphotos_tui.model import MediaRecord
+
+from .synced import sync_from_fake
 
 FAST = RetryPolicy(attempts=4, base_s=0.001, cap_s=0.01)
 SIZE = 60
@@ -40,22 +40,11 @@ def fake():
 @pytest.fixture(scope="module")
 def synced(fake, tmp_path_factory):
     """A catalog filled by a Library API sync from the fake, plus one photo only the Picker gave."""
-    db = tmp_path_factory.mktemp("synced") / "catalog.sqlite"
+    async def picked_only(catalog):
+        picker = await catalog.ensure_source("picker", "session-1", "Picked")
+        await catalog.write_batch(picker, [MediaRecord(PICKER_ONLY, "picked.jpg", "image/jpeg", taken_at=1_000_000_000)])
 
-    async def fill():
-        catalog = await Catalog.open(db)
-        try:
-            library, _picker, usage = google_clients(catalog, root=fake.url, static_token=fake.static_token)
-            await LibraryMediaJob(library, usage).run(catalog, lambda progress: None)
-            await usage.flush()
-            picker = await catalog.ensure_source("picker", "session-1", "Picked")
-            await catalog.write_batch(picker, [MediaRecord(PICKER_ONLY, "picked.jpg", "image/jpeg",
-                                                           taken_at=1_000_000_000)])
-        finally:
-            await catalog.close()
-
-    asyncio.run(fill())
-    return db
+    return sync_from_fake(fake, tmp_path_factory.mktemp("synced") / "catalog.sqlite", picked_only)
 
 
 @pytest.fixture
