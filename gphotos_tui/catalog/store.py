@@ -243,22 +243,15 @@ class Catalog:
     # -- checkpoints and runs -------------------------------------------------
 
     async def checkpoint(self, source: Source, shard: str) -> Checkpoint | None:
-        row = await (
-            await self.writer.execute(
-                "SELECT shard, page_token, newest_seen, done, state FROM sync_checkpoints "
-                "WHERE source_id = ? AND shard = ?",
-                (source.id, shard),
-            )
-        ).fetchone()
-        if row is None:
-            return None
-        return Checkpoint(row[0], row[1], row[2], bool(row[3]), json.loads(row[4]) if row[4] else {})
+        found = await self._checkpoints("source_id = ? AND shard = ?", (source.id, shard))
+        return found[0] if found else None
 
     async def checkpoints(self, source: Source) -> list[Checkpoint]:
+        return await self._checkpoints("source_id = ? ORDER BY shard", (source.id,))
+
+    async def _checkpoints(self, where: str, params: tuple) -> list[Checkpoint]:
         rows = await self.writer.execute_fetchall(
-            "SELECT shard, page_token, newest_seen, done, state FROM sync_checkpoints WHERE source_id = ? ORDER BY shard",
-            (source.id,),
-        )
+            f"SELECT shard, page_token, newest_seen, done, state FROM sync_checkpoints WHERE {where}", params)
         return [Checkpoint(r[0], r[1], r[2], bool(r[3]), json.loads(r[4]) if r[4] else {}) for r in rows]
 
     async def clear_checkpoints(self, source: Source) -> None:

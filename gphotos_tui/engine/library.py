@@ -104,7 +104,7 @@ class LibraryMediaJob:
             state.update(plan=[s.as_state() for s in plan], mode="incremental" if complete else "full",
                          run_started=max(int(time.time()), last + 1))
             await catalog.write_batch(source, checkpoint=Checkpoint(META, None, state.get("newest"), state=state))
-        pending, lows = await self._pending_shards(catalog, source, state)
+        pending = await self._pending_listings(catalog, source, state)
         self.run_started = state["run_started"]
         run_id = await catalog.start_run(source, self.name)
         tracker.emit(message=f"{state['mode']} listing in {len(pending)} date shards")
@@ -118,8 +118,7 @@ class LibraryMediaJob:
             async with changed:
                 while True:
                     if pending:
-                        shard = pending.pop(0)
-                        return Listing(shard, lows.get(shard.name, shard.start))
+                        return pending.pop(0)
                     parent = pick_split(running, self.today, self.settings.split_min_pages)
                     if parent is not None:
                         child = parent.split()
@@ -181,22 +180,26 @@ class LibraryMediaJob:
         tracker.emit(state=JobState.DONE, message=message)
         return tracker.report
 
-    async def _pending_shards(self, catalog, source, state: dict) -> tuple[list[Shard], dict[str, date]]:
-        """The plan's shards plus any split off in an interrupted run, minus those already done."""
+    async def _pending_listings(self, catalog, source, state: dict) -> list[Listing]:
+        """The plan's shards plus any split off in an interrupted run, minus those already done,
+        each with where it stopped (page token, and its lower bound if it was split)."""
         plan = [Shard.from_state(s) for s in state["plan"]]
         known = {c.shard: c for c in await catalog.checkpoints(source) if c.shard != META}
-        plan += [Shard.from_state(c.state["range"]) for c in known.values()
-                 if "range" in c.state and c.shard not in {s.name for s in plan}]
-        lows = {name: date.fromisoformat(c.state["low"]) for name, c in known.items() if "low" in c.state}
-        return [s for s in plan if not (s.name in known and known[s.name].done)], lows
+        names = {s.name for s in plan}
+        plan += [Shard.from_state(c.state["range"]) for c in known.values() if "range" in c.state and c.shard not in names]
+        listings = []
+        for shard in plan:
+            checkpoint = known.get(shard.name)
+            if checkpoint is None:
+                listings.append(Listing(shard, shard.start))
+            elif not checkpoint.done:
+                low = date.fromisoformat(checkpoint.state["low"]) if "low" in checkpoint.state else shard.start
+                listings.append(Listing(shard, low, checkpoint.page_token))
+        return listings
 
     async def _list_shard(self, catalog, source, listing: Listing, tracker: _Tracker, lock: asyncio.Lock,
                           newest: list, changed: asyncio.Condition) -> None:
-        shard = listing.shard
-        checkpoint = await catalog.checkpoint(source, shard.name)
-        if checkpoint and checkpoint.done:
-            return
-        token = checkpoint.page_token if checkpoint else None
+        shard, token = listing.shard, listing.token
         while True:
             await _check_quota(self.usage, self.settings.quota_reserve, tracker)
             try:

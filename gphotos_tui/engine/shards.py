@@ -13,7 +13,7 @@ overlapping last page), and nothing can fall between the halves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 PAGE = 100  # items per mediaItems.search page
@@ -69,13 +69,11 @@ class Listing:
 
     shard: Shard
     low: date  # the shard covers local dates from here up; raised when its older part is split off
+    token: str | None = None  # where an interrupted listing resumes
     oldest: int | None = None  # capture time of the oldest item listed so far (UTC seconds)
     items: int = 0
-    pages: int = 0
-    splits: list[Shard] = field(default_factory=list)
 
     def listed(self, taken: list[int], items: int) -> None:
-        self.pages += 1
         self.items += items
         if taken:
             low = min(taken)
@@ -111,7 +109,6 @@ class Listing:
         middle = self.low + timedelta(days=self.remaining_days() // 2 - 1)
         child = Shard(f"{self.shard.name}<{middle.isoformat()}", self.low, middle)
         self.low = middle + timedelta(days=1)
-        self.splits.append(child)
         return child
 
 

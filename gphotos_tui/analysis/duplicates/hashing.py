@@ -77,54 +77,14 @@ def run_job(job: HashJob) -> HashResult:
 
 
 def hash_jobs(jobs: Iterable[HashJob], workers: int | None = None, inline_below: int = 32,
-              on_result: Callable[[HashResult], None] | None = None,
               stop: threading.Event | None = None) -> list[HashResult]:
-    """``hash_jobs_iter`` collected, calling ``on_result`` (e.g. progress) after each job.
+    """Hash every job, in order, in one ``HashPool`` (in this thread below ``inline_below`` jobs).
 
-    Setting ``stop`` ends the work early (the app is quitting): queued jobs are dropped.
-    """
-    out = []
-    results = hash_jobs_iter(jobs, workers, inline_below)
-    try:
-        for result in results:
-            out.append(result)
-            if on_result is not None:
-                on_result(result)
-            if stop is not None and stop.is_set():
-                break
-    finally:
-        results.close()
-    return out
-
-
-def hash_jobs_iter(jobs: Iterable[HashJob], workers: int | None = None, inline_below: int = 32) -> Iterator[HashResult]:
-    """Hash every job, in order, over ``workers`` processes (all cores by default).
-
-    Few jobs are hashed in this process: starting workers would cost more.
-    Workers are spawned, not forked, so a threaded caller (the TUI) is safe.
+    Setting ``stop`` ends the work early: what has finished is returned.
     """
     jobs = list(jobs)
-    workers = workers or os.cpu_count() or 1
-    if len(jobs) < inline_below or workers == 1:
-        yield from map(run_job, jobs)
-        return
-    chunksize = max(1, min(64, len(jobs) // (workers * 8)))
-    pool = None
-    try:
-        # Creating the pool can already fail: it starts multiprocessing's resource tracker.
-        pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
-        results = pool.map(run_job, jobs, chunksize=chunksize)
-    except (OSError, ValueError):
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
-        # No worker processes where standard streams are not real files (inside a Textual app):
-        # threads still overlap, as Pillow and numpy release the GIL while decoding and resizing.
-        pool = ThreadPoolExecutor(workers)
-        results = pool.map(run_job, jobs)
-    try:
-        yield from results
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)  # stopped early: only running jobs finish
+    with HashPool(workers, inline=len(jobs) < inline_below) as pool:
+        return pool.hash(jobs, stop)
 
 
 class HashPool:

@@ -26,6 +26,7 @@ from gphotos_tui.google import errors
 from gphotos_tui.google.media import MediaDownloader, sized
 from gphotos_tui.google.quota import UsageMeter
 from gphotos_tui.google.transport import RetryPolicy
+from gphotos_tui.paths import locations, private_dir
 
 THUMB_SIDE = 256  # plenty for a 32x32 pHash, a few kB per photo
 QUOTA_STOP = ("the daily media quota is nearly spent; the hashes made so far are kept — "
@@ -69,7 +70,8 @@ class ThumbnailProvider:
         self.report = ThumbnailReport()
         self._limit = asyncio.Semaphore(max(1, concurrency))
         self._downloader = MediaDownloader(tokens, usage=usage, concurrency=max(1, concurrency), policy=policy)
-        self._tmp = tempfile.TemporaryDirectory(prefix="gphotos-thumbs-")
+        # Scratch files for the downloader (it streams to disk) stay inside the app's cache dir.
+        self._tmp = tempfile.TemporaryDirectory(prefix="thumbs-", dir=private_dir(locations().cache_dir))
         self._seq = 0
 
     async def __aenter__(self) -> "ThumbnailProvider":
