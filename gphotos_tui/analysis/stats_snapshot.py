@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ def _with_probe(columns: dict[str, str], rest: str) -> str:
 ITEMS_SQL = _with_probe(ITEM_COLUMNS, "FROM items")  # + a WHERE on the id range
 SOURCES_SQL = _with_probe({"item_id": "item_id", "kind": "kind"}, "FROM item_sources")
 BATCH_ROWS = 65_536
+BUSY_TIMEOUT_S = 10.0  # as long as the catalog's own connections wait
 #: Below this many items, importing pyarrow costs more than the standard library's slower reading.
 ARROW_FROM_ITEMS = 100_000
 SHIFT_SECONDS = EPOCH_SHIFT_DAYS * 86400
@@ -128,7 +130,7 @@ def _arrow_batches(path: Path, sql: str, stop: threading.Event | None) -> Iterat
         statement = adbc.AdbcStatement(connection)
         statement.set_options(**{"adbc.sqlite.query.batch_rows": str(BATCH_ROWS)})
         statement.set_sql_query(sql)
-        stream, _ = statement.execute_query()
+        stream = _execute_when_unlocked(statement)
         reader = pa.RecordBatchReader._import_from_c(stream.address)
         for number, batch in enumerate(reader):
             if stop is not None and stop.is_set():
@@ -151,6 +153,25 @@ def _arrow_batches(path: Path, sql: str, stop: threading.Event | None) -> Iterat
         for handle in (reader, statement, connection, database):
             if handle is not None:
                 handle.close()
+
+
+def _execute_when_unlocked(statement):
+    """The statement's result stream, waiting out a busy database as the catalog's connections do.
+
+    The driver sets no busy timeout (and executing a PRAGMA to set one crashed it under concurrent
+    opens), so a reader that opens while another runs WAL recovery, the first open after the last
+    writer closed, would fail at once with "database is locked"."""
+    import adbc_driver_manager as adbc
+
+    deadline, pause = time.monotonic() + BUSY_TIMEOUT_S, 0.005
+    while True:
+        try:
+            return statement.execute_query()[0]
+        except adbc.Error as error:
+            if "database is locked" not in str(error) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
 
 
 def _sqlite3_batches(path: Path, sql: str, stop: threading.Event | None) -> Iterator[Batch]:

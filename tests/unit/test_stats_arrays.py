@@ -4,6 +4,9 @@ GROUP BY path gives, for every filter, with either reader, and after a save/load
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import numpy as np
@@ -129,3 +132,39 @@ async def test_a_name_the_snapshot_cannot_hold_falls_back_to_sql(tmp_path):
         stats_snapshot._scan(path, None, False)
     stats, cached = await stats_cache.stats_for_catalog(path)
     assert not cached and stats.total == 1 and stats.cameras[0]["make"] == "Odd\x1fMake"
+
+
+
+def test_arrow_reader_waits_out_a_busy_database():
+    """The Arrow driver sets no busy timeout: a reader opening while another runs WAL recovery (the
+    first opens after the last writer closed) failed at once with "database is locked"."""
+    adbc = pytest.importorskip("adbc_driver_manager")
+
+    class Busy:
+        calls = 0
+
+        def execute_query(self):
+            self.calls += 1
+            if self.calls < 3:
+                raise adbc.ProgrammingError("[SQLite] Failed to prepare query: database is locked",
+                                             status_code=adbc.AdbcStatusCode.INVALID_ARGUMENT)
+            return "stream", -1
+
+    statement = Busy()
+    assert stats_snapshot._execute_when_unlocked(statement) == "stream" and statement.calls == 3
+
+
+def test_concurrent_readers_after_the_writer_closes(tmp_path):
+    """The real race behind the test above, many times over: every reader gets every row."""
+    pytest.importorskip("adbc_driver_sqlite")
+    path = tmp_path / "wal.sqlite"
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.executescript("PRAGMA journal_mode=WAL; CREATE TABLE t (a INTEGER);")
+    sql = "SELECT 0 AS a UNION ALL SELECT a FROM t"
+    with ThreadPoolExecutor(3) as pool:
+        for rows in range(1, 101):
+            with contextlib.closing(sqlite3.connect(path)) as conn, conn:
+                conn.execute("INSERT INTO t VALUES (?)", (rows,))
+            counts = [f.result() for f in [pool.submit(lambda: sum(len(b["a"][0]) for b in stats_snapshot.batches(path, sql)))
+                                          for _ in range(3)]]
+            assert counts == [rows] * 3
