@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from textual.widgets import DataTable, Static
 
 from gphotos_tui.ui.app import make_app
@@ -83,6 +85,7 @@ async def test_item_detail_shows_fields_sources_preview_and_link(catalog_file):
         assert row.filename in fields
         assert "Seen by" in fields and "demo:" in fields
         assert "photos.google.com" in fields
+        assert re.search(r"ISO\s+\d", fields) and not re.search(r"ISO\s+ISO", fields)  # the label names the number
         assert "▀" in text_of(app.screen.query_one(Preview))
         await pilot.press("o")
         assert "█" in text_of(app.screen.query_one("#qr", Static))

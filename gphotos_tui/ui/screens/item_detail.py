@@ -45,7 +45,7 @@ def describe_fields(f: dict) -> list[tuple[str, str]]:
         ("Focal length", units.focal_length(f["focal_length_mm"], f["focal_length_35mm"]) or "—"),
         ("Aperture", units.aperture(f["aperture_f"]) or "—"),
         ("Exposure", units.exposure(f["exposure_s"]) or "—"),
-        ("ISO", units.iso(f["iso"]) or "—"),
+        ("ISO", str(f["iso"]) if f["iso"] else "—"),  # the label already says ISO
         ("Duration", units.duration(f["duration_s"]) or "—"),
         ("Location", units.coordinates(f["latitude"], f["longitude"]) or "—"),
         ("Flags", flags),
