@@ -59,3 +59,17 @@ async def settle(pilot: Pilot) -> None:
         except WorkerError:
             pass
     await pilot.pause()
+
+
+async def wait_until(condition, seconds: float = 30.0) -> bool:
+    """Pause until ``condition()`` holds; False after ``seconds``.
+
+    Generous on purpose: a loaded CI machine can take many times longer than a desk, and a
+    condition that holds returns at once."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not condition():
+        if loop.time() > deadline:
+            return False
+        await asyncio.sleep(0.05)  # not pilot.pause(): the condition may be that the app has exited
+    return True

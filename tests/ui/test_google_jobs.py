@@ -5,6 +5,8 @@ from __future__ import annotations
 from gphotos_tui.ui.app import make_app
 from gphotos_tui.ui.screens.picker import PickerScreen, countdown
 
+from .conftest import wait_until
+
 
 async def wait_for_jobs(pilot, seen=None) -> None:
     for _ in range(600):
@@ -118,12 +120,9 @@ async def test_backup_and_folder_scan_from_the_sync_screen(tmp_path):
         await pilot.press("enter")
         await wait_for_jobs(pilot)
         await pilot.press("2")
-        for _ in range(40):
-            await pilot.pause(0.05)
-            text = str(app.screen.query_one("#backup-status", Static).render())
-            if "Google items are on this machine" in text:
-                break
-        assert "Google items are on this machine" in text
+        status = app.screen.query_one("#backup-status", Static)
+        assert await wait_until(lambda: "Google items are on this machine" in str(status.render())), \
+            str(status.render())
 
 
 async def test_demo_catalog_with_google_sources_is_still_replaced_next_time(tmp_path):

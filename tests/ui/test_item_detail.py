@@ -12,7 +12,7 @@ from gphotos_tui.ui.screens.item_detail import ItemDetailScreen
 from gphotos_tui.ui.widgets.item_list import ItemList
 from gphotos_tui.ui.widgets.preview import Preview
 
-from .conftest import settle
+from .conftest import settle, wait_until
 
 
 def titles(table: DataTable) -> list[str]:
@@ -77,10 +77,7 @@ async def test_item_detail_shows_fields_sources_preview_and_link(catalog_file):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ItemDetailScreen)
-        for _ in range(100):  # the preview is decoded in a worker
-            await pilot.pause(0.05)
-            if "▀" in text_of(app.screen.query_one(Preview)):
-                break
+        await wait_until(lambda: "▀" in text_of(app.screen.query_one(Preview)))  # decoded in a worker
         fields = text_of(app.screen.query_one("#field-text", Static))
         assert row.filename in fields
         assert "Seen by" in fields and "demo:" in fields
@@ -109,8 +106,5 @@ async def test_preview_of_a_library_only_item_comes_from_a_fresh_google_thumbnai
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ItemDetailScreen)
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if "▀" in text_of(app.screen.query_one(Preview)):
-                break
+        await wait_until(lambda: "▀" in text_of(app.screen.query_one(Preview)))
         assert "▀" in text_of(app.screen.query_one(Preview)), text_of(app.screen.query_one(Preview))

@@ -13,7 +13,7 @@ from gphotos_tui.model import SourceKind
 from gphotos_tui.ui import lifecycle
 from gphotos_tui.ui.app import make_app
 from gphotos_tui.ui.demo import holds_only_demo_data, reset_demo_catalog
-from tests.ui.conftest import build_demo_catalog, settle
+from tests.ui.conftest import build_demo_catalog, settle, wait_until
 
 
 async def test_sigterm_exits_the_app_and_closes_the_catalog(catalog_file):
@@ -24,10 +24,7 @@ async def test_sigterm_exits_the_app_and_closes_the_catalog(catalog_file):
             await settle(pilot)
             lifecycle.install_signal_handlers(app, force_after=None)
             os.kill(os.getpid(), signal.SIGTERM)
-            for _ in range(100):
-                await asyncio.sleep(0.02)
-                if not app.is_running:
-                    break
+            await wait_until(lambda: not app.is_running)
     finally:
         for sig in lifecycle.EXIT_SIGNALS:
             loop.remove_signal_handler(sig)
@@ -41,10 +38,7 @@ async def test_watchdog_exits_when_the_terminal_is_gone(catalog_file, monkeypatc
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         lifecycle.start_terminal_watchdog(app, every=0.05, force_after=None)
-        for _ in range(100):
-            await asyncio.sleep(0.02)
-            if not app.is_running:
-                break
+        await wait_until(lambda: not app.is_running)
     assert app.return_code == lifecycle.TERMINAL_GONE
     assert app.catalog is None
 
