@@ -16,7 +16,7 @@ from gphotos_tui.ui.screens.stats import StatsScreen
 from gphotos_tui.ui.screens.sync import SyncScreen
 from gphotos_tui.ui.widgets.item_list import WINDOW_ROWS, ItemList
 from gphotos_tui.ui.widgets.job_panel import JobPanel
-from tests.ui.conftest import UI_CATALOG_SIZE, settle
+from tests.ui.conftest import UI_CATALOG_SIZE, settle, wait_until
 
 
 def cell_texts(table: DataTable) -> list[list[str]]:
@@ -173,14 +173,6 @@ async def test_a_real_album_lists_only_its_items(catalog_file):
         assert all(items.row_at(i) is not None for i in range(expected))
 
 
-async def _wait_for(pilot, condition, timeout: float = 20.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition not reached in time")
-
-
 async def test_demo_fill_live_stop_and_resume(tmp_path):
     db = tmp_path / "demo" / "demo-catalog.sqlite"
     db.parent.mkdir()
@@ -188,15 +180,15 @@ async def test_demo_fill_live_stop_and_resume(tmp_path):
     size = 1000  # ten pages: room to stop in the middle even on a slow machine
     app = make_app(db, demo_size=size, demo_page_delay=1.0)
     async with app.run_test(size=(100, 30)) as pilot:
-        await _wait_for(pilot, lambda: app.current_job is not None and app.current_job.items >= 100)
+        assert await wait_until(lambda: app.current_job is not None and app.current_job.items >= 100)
         await pilot.press("x")  # stop
-        await _wait_for(pilot, lambda: app.current_job.state == "cancelled")
+        assert await wait_until(lambda: app.current_job.state == "cancelled")
         stopped_at = app.current_job.items
         assert 100 <= stopped_at < size
         assert not app.job_running
         app.demo_page_delay = 0  # resume at full speed
         await pilot.press("s")  # resume from the checkpoint
-        await _wait_for(pilot, lambda: app.current_job.state == "done")
+        assert await wait_until(lambda: app.current_job.state == "done")
         assert app.current_job.items == size
         await settle(pilot)
         log = "\n".join(line.text for line in app.screen.query_one("#sync-log", RichLog).lines)
@@ -211,11 +203,11 @@ async def test_demo_fill_live_stop_and_resume(tmp_path):
 async def test_demo_restart_key_resumes_and_start_is_disabled_while_running(tmp_path):
     app = make_app(tmp_path / "demo.sqlite", demo_size=UI_CATALOG_SIZE, demo_page_delay=2.0)
     async with app.run_test(size=(100, 30)) as pilot:
-        await _wait_for(pilot, lambda: app.current_job is not None and app.current_job.items >= 100)
+        assert await wait_until(lambda: app.current_job is not None and app.current_job.items >= 100)
         assert app.check_action("start_demo", ()) is None  # greyed out while running
         assert app.check_action("stop_job", ()) is True
         await pilot.press("r")
-        await _wait_for(pilot, lambda: app.current_job.state == "done")
+        assert await wait_until(lambda: app.current_job.state == "done")
         assert app.current_job.items == UI_CATALOG_SIZE
         said = [entry.text.split(": ", 1)[1].split()[0].rstrip(",:") for entry in app.job_log]
         assert said == ["started", "stopped", "started", "finished"]
