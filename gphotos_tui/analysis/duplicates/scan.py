@@ -13,8 +13,8 @@ from gphotos_tui.analysis.duplicates.hashing import HashJob, HashPool, HashResul
 from gphotos_tui.analysis.duplicates.model import KINDS, DupItem, Group, Settings
 from gphotos_tui.analysis.duplicates.near import near_groups
 from gphotos_tui.analysis.duplicates.providers import ByteProvider, default_providers
-from gphotos_tui.analysis.duplicates.store import (count_without_hash, items_without_hash, load_decisions, load_items,
-                                                   save_hashes)
+from gphotos_tui.analysis.duplicates.store import (count_without_hash, fill_public_ids, items_without_hash,
+                                                   load_decisions, load_items, save_hashes)
 from gphotos_tui.analysis.duplicates.unionfind import UnionFind
 from gphotos_tui.catalog import Catalog
 from gphotos_tui.catalog.store import CatalogError
@@ -138,6 +138,7 @@ async def scan(catalog: Catalog, settings: Settings = Settings(), *, compute_has
     items = await load_items(catalog.reader)
     groups = await asyncio.to_thread(find_groups, items, settings)
     groups, hidden = apply_decisions(groups, await load_decisions(catalog.reader))
+    await fill_public_ids(catalog.reader, (m for g in groups for m in g.members))
     if progress:
         progress("grouping", 1, 1)
     return ScanResult(groups, len(items), hashed, errors, hidden, time.perf_counter() - started)
