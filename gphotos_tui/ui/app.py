@@ -407,6 +407,8 @@ class GPhotosApp(App[None]):
             return  # the user is already elsewhere: build it when they go there
         with self.batch_update():
             await self.switch_mode("stats")
+            # Styles the mounted screen now; else Textual restyles the whole app on the first visit.
+            self.refresh_css(animate=False)
             await self.switch_mode("sync")
 
     def _warm_stats(self) -> None:

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from rich.style import Style
 from rich.text import Text
 from textual.color import Color
+from textual.content import Content
+from textual.geometry import Size
 from textual.widget import Widget
 from textual_plotext import PlotextPlot
 
@@ -69,23 +71,56 @@ class _ThemedPlot(PlotextPlot):
 
 
 class ColumnChart(_ThemedPlot):
-    """Columns over an ordered axis, the selected one in the accent colour."""
+    """Columns over an ordered axis, the selected one in the accent colour.
+
+    Building a plotext figure costs tens of milliseconds, so the figure is
+    planned again only when its inputs change, and its text is kept per size
+    and theme. A chart updated while not laid out yet (its screen off screen)
+    is drawn ahead at the size it will get, so showing it is only a copy.
+    """
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.bars: Bars | None = None
         self.selected: int | None = None
+        self._planned: tuple | None = None  # the inputs of the figure now in self.plt
+        self._drawn: tuple[tuple, Content] | None = None  # (size, theme, plan) and the figure as text
 
-    def show(self, bars: Bars, selected: int | None = None) -> None:
+    def show(self, bars: Bars, selected: int | None = None, expected: Size | None = None) -> None:
+        """Chart ``bars``; ``expected`` is the size a chart not laid out yet will get."""
         self.bars, self.selected = bars, selected
-        self.redraw()
+        self.redraw(expected)
 
-    def redraw(self) -> None:
+    def redraw(self, expected: Size | None = None) -> None:
+        size = self.size if self.size.area or expected is None else expected
+        plan = (self.bars, self.selected, size.width, self._colors())
+        if plan != self._planned:
+            self._plan(size.width)
+            self._planned = plan
+        if not self.size.area and size.area:
+            self._draw(size)
+        self.refresh()
+
+    def render(self) -> Content:
+        return self._draw(self.size)
+
+    def _draw(self, size: Size) -> Content:
+        """The figure as text at ``size`` (what PlotextPlot.render does, kept until an input changes)."""
+        theme = self._get_plotext_theme_name(self.app.theme)
+        key = (size.width, size.height, theme, self._planned)
+        if self._drawn is None or self._drawn[0] != key:
+            plt = self.plt
+            plt.plotsize(size.width, size.height)
+            plt._set_size(size.width, size.height)  # as PlotextPlot.render: plotsize alone does not resize
+            plt.theme(theme)
+            self._drawn = (key, Content.from_rich_text(Text.from_ansi(plt.build()), console=self.app.console))
+        return self._drawn[1]
+
+    def _plan(self, width: int) -> None:
         plt, bars = self.plt, self.bars
         plt.clear_data()
         plt.clear_figure()
         if bars is None:
-            self.refresh()
             return
         plt.title(bars.title)
         plt.xlabel(bars.xlabel)
@@ -103,12 +138,11 @@ class ColumnChart(_ThemedPlot):
             plt.yticks(ticks, [tick_text(t) for t in ticks])
             plt.xlim(0.4, n + 0.6)
             short = list(bars.short_labels or bars.labels)
-            width = max(self.size.width - 10, 10)
+            room = max(width - 10, 10)
             widest = max(len(s) for s in short) + 1
-            step = max(1, math.ceil(n * widest / width))
+            step = max(1, math.ceil(n * widest / room))
             shown = [i for i in range(n) if i % step == 0]
             plt.xticks([i + 1 for i in shown], [short[i] for i in shown])
-        self.refresh()
 
 
 class RankedBars(Widget):

@@ -7,6 +7,7 @@ import io
 import json
 from contextlib import redirect_stdout
 
+from rich.text import Text
 from textual.widgets import ContentSwitcher, DataTable, Static
 
 from gphotos_tui.analysis.stats import compute_stats
@@ -199,3 +200,45 @@ async def test_coming_back_to_an_unchanged_catalog_keeps_the_drawn_charts(catalo
         screen.compute()
         await settle(pilot)
         assert screen.built is not built and screen.stats.photos == 0 and screen.stats.videos > 0
+
+
+async def test_footer_follows_the_focused_keys_and_is_kept_when_they_are_the_same(catalog_file):
+    app = make_app(catalog_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _open_stats(pilot)
+
+        def footer_keys():
+            return list(screen.query("Footer FooterKey"))
+
+        assert "screen.drill" not in [key.action for key in footer_keys()]  # the chart list has focus
+        await pilot.press("enter")  # into the chart: its keys appear
+        await settle(pilot)
+        assert screen.focused is screen.query_one("#stats-pane")
+        assert "screen.drill" in [key.action for key in footer_keys()]
+        shown = footer_keys()
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        assert footer_keys() == shown  # the same keys: the footer was not rebuilt
+        await pilot.press("shift+tab")
+        await settle(pilot)
+        assert "screen.drill" not in [key.action for key in footer_keys()]
+
+
+async def test_first_visit_shows_the_chart_drawn_ahead_off_screen(catalog_file, monkeypatch):
+    app = make_app(catalog_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)  # the app has built the Stats screen and drawn the statistics off screen
+        builds = []
+        figure = type(ColumnChart().plt)
+        build = figure.build
+        monkeypatch.setattr(figure, "build", lambda self: builds.append(1) or build(self))
+        screen = await _open_stats(pilot)
+        chart = screen.query_one(ColumnChart)
+        assert screen.built.kind == "columns" and chart.size.area and chart.region.area
+        assert builds == []  # shown as drawn ahead, at the size it got
+        ahead = chart.render()
+        chart.show(screen.built.chart, screen.cursors[screen.chart_id])  # the same inputs again: kept
+        assert builds == [] and chart.render() is ahead
+        assert Text.from_ansi(chart.plt.build()).plain == ahead.plain  # what a fresh build at this size shows

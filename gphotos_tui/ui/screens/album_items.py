@@ -5,13 +5,14 @@ from __future__ import annotations
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from gphotos_tui.catalog import queries
 from gphotos_tui.catalog.queries import AlbumRow
 from gphotos_tui.ui.format import date_span, human_size, utc_datetime
 from gphotos_tui.ui.screens.base import CatalogScreen
 from gphotos_tui.ui.screens.item_detail import ItemDetailScreen
+from gphotos_tui.ui.widgets.footer import SteadyFooter
 from gphotos_tui.ui.widgets.item_list import ItemList
 
 
@@ -52,7 +53,7 @@ class AlbumItemsScreen(CatalogScreen):
         yield Static(id="album-heading")
         yield ItemList(item_scope(self.album), id="items")
         yield Static(" ", id="item-status")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.title = f"{self.app.title} · {self.album.title}"

@@ -5,13 +5,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from gphotos_tui.catalog import queries
 from gphotos_tui.catalog.queries import AlbumRow
 from gphotos_tui.ui.format import date_span
 from gphotos_tui.ui.screens.album_items import AlbumItemsScreen, all_items_album
 from gphotos_tui.ui.screens.base import CatalogScreen
+from gphotos_tui.ui.widgets.footer import SteadyFooter
 
 
 SORTS = {  # key -> (label, sort key); "dates" keeps the catalog's order (oldest album first)
@@ -61,7 +62,7 @@ class AlbumsScreen(CatalogScreen):
         yield Static(id="album-summary")
         yield DataTable(id="albums", cursor_type="row", zebra_stripes=True)
         yield Static(id="backup-status")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#albums", DataTable)

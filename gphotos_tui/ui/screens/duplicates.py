@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Header, Static
+from textual.widgets import Button, DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from gphotos_tui.analysis.duplicates import KINDS, Group, Settings, scan
@@ -29,6 +29,7 @@ from gphotos_tui.analysis.duplicates.thumbnails import ThumbnailProvider
 from gphotos_tui.google.qr import qr_text
 from gphotos_tui.paths import locations
 from gphotos_tui.ui.screens.base import CatalogScreen
+from gphotos_tui.ui.widgets.footer import SteadyFooter
 
 PREVIEW_COLS, PREVIEW_ROWS = 24, 8
 AUTO_HASH_LIMIT = 5_000  # catalogs with at most this many unhashed photos (the demo) hash when opened
@@ -150,7 +151,7 @@ class DuplicatesScreen(CatalogScreen):
         with VerticalScroll(id="dupes-detail"):
             yield Static(id="dupes-reason")
             yield Horizontal(id="dupes-members")
-        yield Footer(compact=True)
+        yield SteadyFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#dupes-groups", DataTable)

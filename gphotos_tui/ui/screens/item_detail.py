@@ -9,7 +9,7 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from gphotos_tui import units
 from gphotos_tui.catalog import queries
@@ -17,6 +17,7 @@ from gphotos_tui.catalog.export import format_offset, iso_local, iso_utc
 from gphotos_tui.google.qr import qr_text
 from gphotos_tui.ui.format import human_size, utc_datetime
 from gphotos_tui.ui.screens.base import CatalogScreen
+from gphotos_tui.ui.widgets.footer import SteadyFooter
 from gphotos_tui.ui.widgets.preview import Preview
 
 PREVIEW_COLS, PREVIEW_ROWS = 36, 14
@@ -82,7 +83,7 @@ class ItemDetailScreen(CatalogScreen):
             with VerticalScroll(id="side"):
                 yield Preview("loading preview…", id="preview")
                 yield Static(id="qr")
-        yield Footer()
+        yield SteadyFooter()
 
     async def reload(self) -> None:
         self.detail = await queries.item_detail(self.app.catalog.reader, self.item_id)

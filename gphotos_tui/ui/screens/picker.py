@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from gphotos_tui.engine.progress import JobProgress, JobState
 from gphotos_tui.google.qr import qr_text
+from gphotos_tui.ui.widgets.footer import SteadyFooter
 
 
 def countdown(seconds: float) -> str:
@@ -57,7 +58,7 @@ class PickerScreen(ModalScreen[None]):
                 yield Static(f"[link=\"{self.uri}\"]{escape(self.uri)}[/link]", id="link")
                 yield Static(qr_text(self.uri), id="qr")
                 yield Static(id="status")
-            yield Footer()
+            yield SteadyFooter()
 
     def on_mount(self) -> None:
         self._tick()

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, ContentSwitcher, DataTable, Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, ContentSwitcher, DataTable, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from gphotos_tui import units
@@ -32,6 +32,7 @@ from gphotos_tui.analysis.stats_filters import Filters, Selection
 from gphotos_tui.model import SourceKind
 from gphotos_tui.ui.charts import ColumnChart, Heatmap, RankedBars
 from gphotos_tui.ui.screens.base import CatalogScreen
+from gphotos_tui.ui.widgets.footer import SteadyFooter
 
 DRILL_LIMIT = 500
 KIND_WIDGET = {"columns": "chart-columns", "ranked": "chart-ranked", "grid": "chart-grid", "text": "chart-text"}
@@ -110,7 +111,7 @@ class StatsScreen(CatalogScreen):
                     yield Heatmap(id="chart-grid")
                     yield Static("Computing statistics...", id="chart-text")
         yield Static(" ", id="stats-status")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_unmount(self) -> None:
         self._stop.set()  # quitting never waits for a scan
@@ -192,8 +193,9 @@ class StatsScreen(CatalogScreen):
         self.built = built
         self.query_one("#stats-switcher", ContentSwitcher).current = KIND_WIDGET[built.kind]
         cursor = self._cursor(built)
-        if built.kind == "columns":
-            self.query_one("#chart-columns", ColumnChart).show(built.chart, cursor)
+        if built.kind == "columns":  # it fills the pane: off screen, it is drawn ahead at that size
+            pane = self.query_one("#stats-pane", ChartPane)
+            self.query_one("#chart-columns", ColumnChart).show(built.chart, cursor, pane.content_size)
         elif built.kind == "ranked":
             self.query_one("#chart-ranked", RankedBars).show(built.chart, cursor)
         elif built.kind == "grid":

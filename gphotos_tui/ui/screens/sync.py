@@ -6,13 +6,14 @@ from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, RichLog, Static
+from textual.widgets import DataTable, Header, RichLog, Static
 
 from gphotos_tui.catalog import queries
 from gphotos_tui.engine.progress import JobProgress
 from gphotos_tui.model import SOURCE_CAPABILITIES, SourceKind
 from gphotos_tui.ui.format import utc_datetime
 from gphotos_tui.ui.screens.base import CatalogScreen
+from gphotos_tui.ui.widgets.footer import SteadyFooter
 from gphotos_tui.ui.widgets.job_panel import JobPanel
 
 NO_SOURCES = (
@@ -55,7 +56,7 @@ class SyncScreen(CatalogScreen):
         yield Static(id="source-help")
         yield JobPanel(id="job-panel")
         yield RichLog(id="sync-log", markup=True, wrap=True, max_lines=500)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#sources", DataTable)

@@ -11,7 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
+
+from gphotos_tui.ui.widgets.footer import SteadyFooter
 
 
 class PathsScreen(ModalScreen[list[str] | None]):
@@ -34,7 +36,7 @@ class PathsScreen(ModalScreen[list[str] | None]):
             yield Static(f"[b]{escape(self.heading)}[/b]\n{escape(self.help_text)}")
             yield Input(value=self.suggestion, placeholder=self.placeholder, id="paths")
             yield Static(id="error")
-        yield Footer()
+        yield SteadyFooter()
 
     @on(Input.Submitted, "#paths")
     def submitted(self, event: Input.Submitted) -> None:
@@ -94,7 +96,7 @@ class TakeoutReportScreen(ModalScreen[None]):
         with Vertical():
             yield Static("\n".join(lines), id="summary")
             yield DataTable(id="unmatched", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
