@@ -63,6 +63,27 @@ async def test_number_keys_switch_every_mode_and_q_quits(catalog_file):
     assert app.return_code == 0
 
 
+async def test_each_visit_reloads_a_mode_screen_once(catalog_file, monkeypatch):
+    """Textual resumes a mode's new screen twice; at a million items a reload is seconds."""
+    reloads = []
+    original = AlbumsScreen.reload
+
+    async def counted(screen):
+        reloads.append(screen)
+        await original(screen)
+
+    monkeypatch.setattr(AlbumsScreen, "reload", counted)
+    app = make_app(catalog_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert len(reloads) == 1
+        await pilot.press("1", "2")  # away and back: the catalog may have changed meanwhile
+        await settle(pilot)
+        assert len(reloads) == 2
+
+
 async def test_footer_shows_mode_keys(catalog_file):
     app = make_app(catalog_file)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -16,5 +16,15 @@ class CatalogScreen(Screen):
     async def reload(self) -> None:  # overridden by every mode screen
         raise NotImplementedError
 
+    _shown = False  # between a resume and the next suspend
+
     async def on_screen_resume(self) -> None:
+        # Textual resumes a mode's screen twice when it first switches to it (once as the mode's
+        # stack is made, once as the mode becomes current): one reload is enough.
+        if self._shown:
+            return
+        self._shown = True
         await self.reload()
+
+    def on_screen_suspend(self) -> None:
+        self._shown = False
