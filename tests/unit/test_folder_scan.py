@@ -36,7 +36,8 @@ async def test_scan_links_local_files_and_rescans_incrementally(tmp_path):
     report = await scan_folder(catalog, root)
     assert (report.files, report.hashed, report.linked) == (9, 9, 8)
     status = await backup_status(catalog)
-    assert (status.google_items, status.google_local, status.google_missing, status.local_only) == (12, 8, 4, 1)
+    assert (status.google_items, status.google_local, status.google_original, status.google_missing,
+            status.local_only) == (12, 8, 8, 4, 1)
     lists = await status_lists(catalog)
     assert {r.filename for r in lists["google_missing"]} == {i.record.filename for i in items[8:]}
     assert [os.path.basename(r.path) for r in lists["local_only"]] == ["mine_only.jpg"]
@@ -71,3 +72,22 @@ def test_scan_folder_command(tmp_path, capsys):
     args.path = str(tmp_path / "missing")
     assert scan_command.run(args) == 1
     assert "no such folder" in capsys.readouterr().err
+
+
+async def test_status_counts_items_not_files(tmp_path):
+    """Two copies of one item count once; an item counts as kept as an original if any copy is one."""
+    items = photos(3)
+    catalog = await Catalog.open(tmp_path / "c.sqlite")
+    try:
+        google = await catalog.ensure_source(SourceKind.LIBRARY, "library", "Library API")
+        await catalog.write_batch(google, [i.record for i in items])
+        ids = [row[0] for row in await catalog.reader.execute_fetchall("SELECT id FROM items ORDER BY id")]
+        copies = [("a-api.jpg", ids[0], "api_photo"), ("a.jpg", ids[0], "original"), ("b-api.jpg", ids[1], "api_photo"),
+                  ("mine.jpg", None, "original")]
+        await catalog.write_rows("INSERT INTO local_files (path, size_bytes, item_id, fidelity, seen_at) "
+                                 "VALUES (?, 1, ?, ?, 0)", copies)
+        status = await backup_status(catalog)
+    finally:
+        await catalog.close()
+    assert (status.google_items, status.google_local, status.google_original, status.google_missing,
+            status.local_files, status.local_only) == (3, 2, 1, 1, 4, 1)
