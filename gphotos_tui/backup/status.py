@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from gphotos_tui.catalog import Catalog
 
 _GOOGLE_KIND = "s.kind IN ('takeout', 'picker', 'library')"
-_GOOGLE = f"EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = i.id AND {_GOOGLE_KIND})"
+
+
+def _google(item_id: str) -> str:
+    """SQL: the item whose id is the expression ``item_id`` was seen by a Google source."""
+    return f"EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = {item_id} AND {_GOOGLE_KIND})"
+
+
+_GOOGLE = _google("i.id")
 _LOCAL = "EXISTS (SELECT 1 FROM local_files f WHERE f.item_id = i.id)"
 
 
@@ -50,11 +57,9 @@ async def backup_status(catalog: Catalog) -> BackupStatus:
         f"SELECT count(*) FROM (SELECT DISTINCT s.item_id FROM item_sources s WHERE {_GOOGLE_KIND})")
     (local, original), = await catalog.reader.execute_fetchall(
         "SELECT count(DISTINCT f.item_id), count(DISTINCT CASE WHEN f.fidelity = 'original' THEN f.item_id END) "
-        f"FROM local_files f WHERE EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = f.item_id AND {_GOOGLE_KIND})")
-    files, only = await (await catalog.reader.execute(
-        "SELECT count(*), coalesce(sum(f.item_id IS NULL OR NOT EXISTS (SELECT 1 FROM item_sources s "
-        "WHERE s.item_id = f.item_id AND s.kind IN ('takeout', 'picker', 'library'))), 0) FROM local_files f"
-    )).fetchone()
+        f"FROM local_files f WHERE {_google('f.item_id')}")
+    (files, only), = await catalog.reader.execute_fetchall(
+        f"SELECT count(*), coalesce(sum(f.item_id IS NULL OR NOT {_google('f.item_id')}), 0) FROM local_files f")
     return BackupStatus(google, local, original, files, only)
 
 
@@ -75,8 +80,8 @@ async def status_lists(catalog: Catalog, limit: int | None = None, offset: int =
         "ORDER BY i.taken_at, i.id" + window))
     out["local_only"] = await _rows(catalog, (
         "SELECT f.item_id, coalesce(i.filename, f.path), i.taken_at, f.path, f.fidelity FROM local_files f "
-        "LEFT JOIN items i ON i.id = f.item_id WHERE i.id IS NULL OR NOT EXISTS (SELECT 1 FROM item_sources s "
-        "WHERE s.item_id = i.id AND s.kind IN ('takeout', 'picker', 'library')) ORDER BY i.taken_at, f.path" + window))
+        f"LEFT JOIN items i ON i.id = f.item_id WHERE i.id IS NULL OR NOT {_GOOGLE} ORDER BY i.taken_at, f.path"
+        + window))
     return out
 
 

@@ -13,6 +13,8 @@ from typing import IO
 
 import aiosqlite
 
+from gphotos_tui.catalog.queries import public_id_sql
+
 EXPORT_KEYS: tuple[str, ...] = (
     "id", "sources", "filename", "mime_type", "media_type", "taken_at", "taken_at_local", "utc_offset",
     "width", "height", "size_bytes", "camera_make", "camera_model", "lens_model", "focal_length_mm",
@@ -20,10 +22,9 @@ EXPORT_KEYS: tuple[str, ...] = (
     "description", "albums", "product_url",
 )
 
-_SQL = """
+_SQL = f"""
 SELECT
-  (SELECT s.kind || ':' || s.external_id FROM item_sources s WHERE s.item_id = i.id
-    ORDER BY s.first_seen, s.kind, s.external_id LIMIT 1),
+  {public_id_sql("i.id")},
   (SELECT json_group_array(kind) FROM (SELECT DISTINCT kind FROM item_sources s WHERE s.item_id = i.id ORDER BY kind)),
   i.filename, i.mime_type, i.media_type, i.taken_at, i.utc_offset_min, i.width, i.height, i.size_bytes,
   i.camera_make, i.camera_model, i.lens_model, i.focal_length_mm, i.aperture_f, i.iso, i.exposure_s,

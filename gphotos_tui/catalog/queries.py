@@ -11,6 +11,15 @@ from dataclasses import dataclass
 import aiosqlite
 
 
+def public_id_sql(item_id: str) -> str:
+    """SQL for an item's public id: "<kind>:<external id>" of the first source that saw it.
+
+    ``item_id`` is the SQL expression of the item's id; ties on the first-seen second go to the
+    smaller kind, then id (as ``ItemDetail.public_id`` orders them)."""
+    return (f"(SELECT s.kind || ':' || s.external_id FROM item_sources s WHERE s.item_id = {item_id} "
+            "ORDER BY s.first_seen, s.kind, s.external_id LIMIT 1)")
+
+
 @dataclass(frozen=True, slots=True)
 class Overview:
     items: int

@@ -11,13 +11,12 @@ from collections.abc import Iterable, Sequence
 import aiosqlite
 
 from gphotos_tui.analysis.duplicates.model import PHASH, DupItem
-from gphotos_tui.catalog.queries import camera_label
+from gphotos_tui.catalog.queries import camera_label, public_id_sql
 from gphotos_tui.gcpause import cyclic_gc_paused
 
 DECISIONS = ("keep", "discard", "not_duplicate")
 
-# Public ids ("<kind>:<external id>" of the first source that saw the item, as in export) are
-# read later, for grouped items only: for every item they were two thirds of this query's time.
+# Public ids (``public_id_sql``, as in export) are read later, for grouped items only: for every item they were two thirds of this query's time.
 _ITEMS_SQL = f"""
 SELECT i.id, i.filename, i.mime_type, i.taken_at, i.width, i.height, i.size_bytes, i.camera_make, i.camera_model,
        i.content_hash, i.favorite, i.product_url,
@@ -55,10 +54,7 @@ async def fill_public_ids(conn: aiosqlite.Connection, items: Iterable[DupItem]) 
     """Set each item's public id (items no source has seen keep their "item:<id>")."""
     by_id = {m.id: m for m in items}
     rows = await conn.execute_fetchall(
-        "SELECT j.value, (SELECT s.kind || ':' || s.external_id FROM item_sources s WHERE s.item_id = j.value "
-        "ORDER BY s.first_seen, s.source_id LIMIT 1) FROM json_each(?) j",
-        (json.dumps(sorted(by_id)),),
-    )
+        f"SELECT j.value, {public_id_sql('j.value')} FROM json_each(?) j", (json.dumps(sorted(by_id)),))
     for item_id, public_id in rows:
         if public_id is not None:
             by_id[item_id].public_id = public_id
