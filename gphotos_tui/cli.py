@@ -26,8 +26,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
     )
     parser.add_argument("--version", action="version", version=f"gphotos-tui {__version__}")
     add_db_argument(parser)
-    parser.add_argument("--demo", action="store_true", help="open the app on a demo library that fills live (never your catalog)")
-    parser.add_argument("--demo-size", type=int, default=2000, metavar="N", help="items in the demo library (default 2000)")
+    parser.add_argument(
+        "--demo", action="store_true", help="open the app on a demo library that fills live (never your catalog)"
+    )
+    parser.add_argument(
+        "--demo-size", type=int, default=2000, metavar="N", help="items in the demo library (default 2000)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules = {}
     for name in COMMANDS:

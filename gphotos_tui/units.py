@@ -71,7 +71,7 @@ def duration(seconds: float | None) -> str:
     """0:07, 1:02:03 for videos."""
     if seconds is None or seconds < 0:
         return ""
-    total = int(round(seconds))
+    total = round(seconds)
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

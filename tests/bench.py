@@ -38,7 +38,7 @@ def machine() -> dict:
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
         "platform": platform.platform(),
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "load_avg_1m": _load(),  # other work on the machine: read wall-clock figures with it
     }
 
@@ -93,7 +93,7 @@ def run_one(name: str, quick: bool) -> dict:
         if not isinstance(figures, dict):
             raise TypeError(f"run() returned {type(figures).__name__}, expected a dict")
         json.dumps(figures)  # fail here, per module, if a figure is not JSON-able
-    except Exception as exc:  # noqa: BLE001 - reported, not raised: the other modules still run
+    except Exception as exc:
         traceback.print_exc(file=sys.stderr)
         return {"error": f"{type(exc).__name__}: {exc}"}
     finally:
@@ -104,7 +104,9 @@ def run_one(name: str, quick: bool) -> dict:
 def main(argv: list[str] | None = None) -> int:
     names = available()
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", metavar="NAME", help=f"benchmarks to run (default: all of {', '.join(names)})")
+    parser.add_argument(
+        "names", nargs="*", metavar="NAME", help=f"benchmarks to run (default: all of {', '.join(names)})"
+    )
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run that takes seconds")
     parser.add_argument("--output", type=Path, help="also write the JSON to this file")
     args = parser.parse_args(argv)

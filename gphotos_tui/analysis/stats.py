@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 
 import aiosqlite
 
+from gphotos_tui import units
 from gphotos_tui.analysis.stats_buckets import (
     APERTURE,
     EXPOSURE,
@@ -33,7 +34,6 @@ from gphotos_tui.analysis.stats_buckets import (
     place_label,
 )
 from gphotos_tui.analysis.stats_filters import LOCAL_DAY, LOCAL_HOUR, Filters, Selection, day_of
-from gphotos_tui import units
 from gphotos_tui.catalog.export import iso_local, iso_utc
 from gphotos_tui.catalog.queries import camera_label
 
@@ -247,8 +247,14 @@ async def _kinds_and_settings(conn: aiosqlite.Connection, where: str, params: li
         setattr(stats, _SERIES[bucketing.name], _bucket_series(bucketing, counters[bucketing.name]))
 
 
-_SERIES = {"focal": "focal_lengths", "focal_35mm": "focal_lengths_35mm", "aperture": "apertures", "iso": "isos",
-           "exposure": "exposures", "megapixels": "megapixels"}
+_SERIES = {
+    "focal": "focal_lengths",
+    "focal_35mm": "focal_lengths_35mm",
+    "aperture": "apertures",
+    "iso": "isos",
+    "exposure": "exposures",
+    "megapixels": "megapixels",
+}
 
 
 async def _places(conn: aiosqlite.Connection, where: str, params: list, stats: CatalogStats) -> None:
@@ -262,7 +268,13 @@ async def _places(conn: aiosqlite.Connection, where: str, params: list, stats: C
     )
     stats.with_gps = sum(r[2] for r in rows)
     stats.places = [
-        {"cell": [la, lo], "label": place_label((la, lo)), "count": n, "latitude": round(lat, 4), "longitude": round(lon, 4)}
+        {
+            "cell": [la, lo],
+            "label": place_label((la, lo)),
+            "count": n,
+            "latitude": round(lat, 4),
+            "longitude": round(lon, 4),
+        }
         for la, lo, n, lat, lon in rows[:TOP_PLACES]
     ]
 
@@ -278,7 +290,7 @@ async def _sources(conn: aiosqlite.Connection, where: str, params: list, filtere
         "GROUP BY kind ORDER BY 2 DESC",
         params if filtered else [],
     )
-    stats.by_source = {kind: n for kind, n in rows}
+    stats.by_source = dict(rows)
 
 
 def _bucket_series(bucketing: Bucketing, counts: Counter[int]) -> list[dict]:
@@ -319,24 +331,48 @@ async def drill_down(
         f"FROM items i WHERE {clause} ORDER BY i.taken_at IS NULL, i.taken_at, i.id LIMIT ?",
         [*params, *more, limit],
     )
-    items = [
-        ItemRow(r[0], r[1], r[2], r[3], camera_label(r[4], r[5]) if (r[4] or r[5]) else "", r[6]) for r in rows
-    ]
+    items = [ItemRow(r[0], r[1], r[2], r[3], camera_label(r[4], r[5]) if (r[4] or r[5]) else "", r[6]) for r in rows]
     return total, items
 
 
 async def item_detail(conn: aiosqlite.Connection, item_id: int) -> list[tuple[str, str]]:
     """(label, value) lines describing one item, for the drill-down's detail view."""
-    row = await (await conn.execute(
-        "SELECT filename, media_type, mime_type, taken_at, utc_offset_min, width, height, size_bytes, camera_make, "
-        "camera_model, lens_model, focal_length_mm, focal_length_35mm, aperture_f, exposure_s, iso, latitude, "
-        "longitude, favorite, archived, trashed, description, duration_s, product_url FROM items WHERE id = ?",
-        (item_id,),
-    )).fetchone()
+    row = await (
+        await conn.execute(
+            "SELECT filename, media_type, mime_type, taken_at, utc_offset_min, width, height, size_bytes, camera_make, "
+            "camera_model, lens_model, focal_length_mm, focal_length_35mm, aperture_f, exposure_s, iso, latitude, "
+            "longitude, favorite, archived, trashed, description, duration_s, product_url FROM items WHERE id = ?",
+            (item_id,),
+        )
+    ).fetchone()
     if row is None:
         return [("Item", f"{item_id} is no longer in the catalog")]
-    (filename, media_type, mime, taken, offset, width, height, size, make, model, lens, focal, focal35, aperture,
-     exposure, iso, lat, lon, favorite, archived, trashed, description, duration, url) = row
+    (
+        filename,
+        media_type,
+        mime,
+        taken,
+        offset,
+        width,
+        height,
+        size,
+        make,
+        model,
+        lens,
+        focal,
+        focal35,
+        aperture,
+        exposure,
+        iso,
+        lat,
+        lon,
+        favorite,
+        archived,
+        trashed,
+        description,
+        duration,
+        url,
+    ) = row
     sources = await conn.execute_fetchall(
         "SELECT kind || ':' || external_id FROM item_sources WHERE item_id = ? ORDER BY first_seen, kind", (item_id,)
     )
@@ -347,14 +383,32 @@ async def item_detail(conn: aiosqlite.Connection, item_id: int) -> list[tuple[st
     taken_text = "unknown"
     if taken is not None:
         utc = iso_utc(taken)
-        taken_text = f"{iso_local(taken, offset)} ({units.utc_offset(offset)}), {utc}" if offset is not None else f"{utc} (local offset unknown)"
-    settings = "  ".join(v for v in (units.focal_length(focal, focal35), units.aperture(aperture),
-                                      units.exposure(exposure), units.iso(iso)) if v)
-    flags = ", ".join(name for name, on in (("favourite", favorite), ("archived", archived), ("in trash", trashed)) if on)
+        taken_text = (
+            f"{iso_local(taken, offset)} ({units.utc_offset(offset)}), {utc}"
+            if offset is not None
+            else f"{utc} (local offset unknown)"
+        )
+    settings = "  ".join(
+        v
+        for v in (
+            units.focal_length(focal, focal35),
+            units.aperture(aperture),
+            units.exposure(exposure),
+            units.iso(iso),
+        )
+        if v
+    )
+    flags = ", ".join(
+        name for name, on in (("favourite", favorite), ("archived", archived), ("in trash", trashed)) if on
+    )
     lines = [
         ("File", f"{filename}  ({mime or 'unknown type'}, {media_type})"),
         ("Taken", taken_text),
-        ("Size", f"{units.size_bytes(size) or 'unknown'}" + (f", {width} x {height} px, {units.megapixels(width, height)}" if width and height else "")),
+        (
+            "Size",
+            f"{units.size_bytes(size) or 'unknown'}"
+            + (f", {width} x {height} px, {units.megapixels(width, height)}" if width and height else ""),
+        ),
         ("Camera", camera_label(make, model) if (make or model) else "unknown"),
         ("Lens", lens or "unknown"),
         ("Settings", settings or "none recorded"),

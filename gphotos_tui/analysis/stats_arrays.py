@@ -36,7 +36,9 @@ def _sql_like(texts: list[str], pattern: str) -> np.ndarray:
     """SQLite's own LIKE over a few names (its case folding is ASCII-only, unlike Python's)."""
     conn = sqlite3.connect(":memory:")
     try:
-        rows = conn.execute("SELECT value LIKE ? ESCAPE '\\' FROM json_each(?)", (pattern, json.dumps(texts))).fetchall()
+        rows = conn.execute(
+            "SELECT value LIKE ? ESCAPE '\\' FROM json_each(?)", (pattern, json.dumps(texts))
+        ).fetchall()
     finally:
         conn.close()
     return np.array([bool(r[0]) for r in rows], dtype=bool)
@@ -82,7 +84,9 @@ def _counts(codes: np.ndarray, size: int) -> np.ndarray:
     return np.bincount(codes, minlength=size) if len(codes) else np.zeros(size, np.int64)
 
 
-def compute_from_snapshot(snap: Snapshot, filters: Filters | None = None, album_ids: np.ndarray | None = None) -> CatalogStats:
+def compute_from_snapshot(
+    snap: Snapshot, filters: Filters | None = None, album_ids: np.ndarray | None = None
+) -> CatalogStats:
     """Every aggregate for the items ``filters`` keep; ``album_ids``: items in an album matching ``filters.album``."""
     filters = filters or Filters()
     started = time.perf_counter()
@@ -104,7 +108,9 @@ def compute_from_snapshot(snap: Snapshot, filters: Filters | None = None, album_
     _what(snap, stats, pick)
     _places(snap, stats, pick)
     sources = pick(snap.sources)
-    by_source = [(kind, int(np.count_nonzero(sources & np.uint8(1 << bit)))) for bit, kind in enumerate(snap.source_values)]
+    by_source = [
+        (kind, int(np.count_nonzero(sources & np.uint8(1 << bit)))) for bit, kind in enumerate(snap.source_values)
+    ]
     stats.by_source = {kind: n for kind, n in sorted(by_source, key=lambda kv: (-kv[1], kv[0])) if n}
     stats.seconds = round(time.perf_counter() - started, 4)
     return stats
@@ -129,7 +135,7 @@ def _when(snap: Snapshot, stats: CatalogStats, pick) -> None:
         stats.by_hour = cells.sum(axis=0).tolist()
         stats.by_weekday = cells.sum(axis=1).tolist()
         # Each day's year, through a table over the days that occur.
-        span_years = [day_of(first + int(d)).year for d in range(0, len(per_day))] if len(per_day) <= 40_000 else None
+        span_years = [day_of(first + int(d)).year for d in range(len(per_day))] if len(per_day) <= 40_000 else None
         if span_years is not None:
             years = sorted({str(y) for y in (span_years[d] for d in nonzero)})
             slot_of_year = {int(y): i + 1 for i, y in enumerate(years)}
@@ -150,15 +156,20 @@ def _when(snap: Snapshot, stats: CatalogStats, pick) -> None:
     sized_slots, sized_sizes = year_slot[sized], size[sized]
     items_per_slot = _counts(sized_slots, len(labels))
     if stats.storage_bytes < 2**53:  # float sums are exact: one pass
-        bytes_per_slot = np.bincount(sized_slots, weights=sized_sizes, minlength=len(labels)) if len(sized_slots) else items_per_slot
+        bytes_per_slot = (
+            np.bincount(sized_slots, weights=sized_sizes, minlength=len(labels)) if len(sized_slots) else items_per_slot
+        )
     else:
         bytes_per_slot = [sized_sizes[sized_slots == slot].sum() for slot in range(len(labels))]
-    stats.storage_by_year = dict(sorted(
-        (labels[slot], int(bytes_per_slot[slot])) for slot in range(len(labels)) if items_per_slot[slot]))
+    stats.storage_by_year = dict(
+        sorted((labels[slot], int(bytes_per_slot[slot])) for slot in range(len(labels)) if items_per_slot[slot])
+    )
     # Cameras: totals and per year.
     n_cams = len(snap.camera_values)
     camera = pick(snap.camera).astype(np.int64)
-    per_year = _counts(year_slot * n_cams + camera, len(labels) * n_cams).reshape(len(labels), n_cams) if n_cams else None
+    per_year = (
+        _counts(year_slot * n_cams + camera, len(labels) * n_cams).reshape(len(labels), n_cams) if n_cams else None
+    )
     totals: Counter[tuple] = Counter()
     camera_years: dict[str, Counter] = {}
     if per_year is not None:
@@ -169,8 +180,11 @@ def _when(snap: Snapshot, stats: CatalogStats, pick) -> None:
             elif n:
                 totals[key] = n
         for slot, label in enumerate(labels):
-            row = {key: int(per_year[slot, c]) for c, key in enumerate(snap.camera_values)
-                   if key != (None, None) and per_year[slot, c]}
+            row = {
+                key: int(per_year[slot, c])
+                for c, key in enumerate(snap.camera_values)
+                if key != (None, None) and per_year[slot, c]
+            }
             if row:
                 camera_years[label] = Counter(row)
     _fold_cameras(stats, totals, camera_years)
@@ -201,8 +215,11 @@ def _what(snap: Snapshot, stats: CatalogStats, pick) -> None:
         index = pick(array)
         index = index[index >= 0].astype(np.int64)
         counts = np.bincount(index) if len(index) else np.zeros(0, np.int64)
-        setattr(stats, _SERIES[name], _bucket_series(BUCKETINGS[name], Counter(
-            {i: int(n) for i, n in enumerate(counts) if n})))
+        setattr(
+            stats,
+            _SERIES[name],
+            _bucket_series(BUCKETINGS[name], Counter({i: int(n) for i, n in enumerate(counts) if n})),
+        )
 
 
 def _places(snap: Snapshot, stats: CatalogStats, pick) -> None:
@@ -210,7 +227,7 @@ def _places(snap: Snapshot, stats: CatalogStats, pick) -> None:
     lat, lon = pick(snap.latitude), pick(snap.longitude)
     known = ~(np.isnan(lat) | np.isnan(lon))
     lat, lon = lat[known], lon[known]
-    stats.with_gps = int(len(lat))
+    stats.with_gps = len(lat)
     if not len(lat):
         return
     la = np.floor(lat / PLACE_CELL_DEG).astype(np.int64)
@@ -234,7 +251,12 @@ def _places(snap: Snapshot, stats: CatalogStats, pick) -> None:
         where = int(cells[i]) if inverse is None else int(i)
         cell = (int(cells[i]) // width + la_min, int(cells[i]) % width + lo_min)
         n = int(counts[i])
-        stats.places.append({
-            "cell": list(cell), "label": place_label(cell), "count": n,
-            "latitude": round(float(lat_sums[where]) / n, 4), "longitude": round(float(lon_sums[where]) / n, 4),
-        })
+        stats.places.append(
+            {
+                "cell": list(cell),
+                "label": place_label(cell),
+                "count": n,
+                "latitude": round(float(lat_sums[where]) / n, 4),
+                "longitude": round(float(lon_sums[where]) / n, 4),
+            }
+        )

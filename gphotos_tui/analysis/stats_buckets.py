@@ -8,6 +8,7 @@ an aggregate and the SQL range of a drill-down, so the two always agree.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -35,24 +36,70 @@ class Bucketing:
 
 def _geometric_midpoints(stops: tuple[float, ...]) -> tuple[float, ...]:
     # Nearest stop on a log scale: the boundary between two stops is their geometric mean.
-    return tuple(math.sqrt(a * b) for a, b in zip(stops, stops[1:]))
+    return tuple(math.sqrt(a * b) for a, b in itertools.pairwise(stops))
 
 
 #: The one-third-stop f-number scale cameras display.
 APERTURE_STOPS: tuple[float, ...] = (
-    0.95, 1.0, 1.1, 1.2, 1.4, 1.6, 1.8, 2.0, 2.2, 2.5, 2.8, 3.2, 3.5, 4.0, 4.5, 5.0, 5.6, 6.3, 7.1,
-    8.0, 9.0, 10.0, 11.0, 13.0, 14.0, 16.0, 18.0, 20.0, 22.0, 32.0,
+    0.95,
+    1.0,
+    1.1,
+    1.2,
+    1.4,
+    1.6,
+    1.8,
+    2.0,
+    2.2,
+    2.5,
+    2.8,
+    3.2,
+    3.5,
+    4.0,
+    4.5,
+    5.0,
+    5.6,
+    6.3,
+    7.1,
+    8.0,
+    9.0,
+    10.0,
+    11.0,
+    13.0,
+    14.0,
+    16.0,
+    18.0,
+    20.0,
+    22.0,
+    32.0,
 )
-APERTURE = Bucketing("aperture", "i.aperture_f", _geometric_midpoints(APERTURE_STOPS),
-                     tuple(units.aperture(s) for s in APERTURE_STOPS))
+APERTURE = Bucketing(
+    "aperture", "i.aperture_f", _geometric_midpoints(APERTURE_STOPS), tuple(units.aperture(s) for s in APERTURE_STOPS)
+)
 
 #: Full-stop shutter speeds from 1/4000 s to 30 s; faster or slower fall into the end buckets.
 EXPOSURE_STOPS: tuple[float, ...] = (
-    1 / 4000, 1 / 2000, 1 / 1000, 1 / 500, 1 / 250, 1 / 125, 1 / 60, 1 / 30, 1 / 15, 1 / 8, 1 / 4, 1 / 2,
-    1.0, 2.0, 4.0, 8.0, 15.0, 30.0,
+    1 / 4000,
+    1 / 2000,
+    1 / 1000,
+    1 / 500,
+    1 / 250,
+    1 / 125,
+    1 / 60,
+    1 / 30,
+    1 / 15,
+    1 / 8,
+    1 / 4,
+    1 / 2,
+    1.0,
+    2.0,
+    4.0,
+    8.0,
+    15.0,
+    30.0,
 )
-EXPOSURE = Bucketing("exposure", "i.exposure_s", _geometric_midpoints(EXPOSURE_STOPS),
-                     tuple(units.exposure(s) for s in EXPOSURE_STOPS))
+EXPOSURE = Bucketing(
+    "exposure", "i.exposure_s", _geometric_midpoints(EXPOSURE_STOPS), tuple(units.exposure(s) for s in EXPOSURE_STOPS)
+)
 
 #: ISO in full stops (a log scale): bucket "ISO 100" holds 100 <= iso < 200.
 ISO_STOPS: tuple[int, ...] = (25, 50, 100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600, 51200)
@@ -65,7 +112,7 @@ def _range_labels(edges: tuple[float, ...], unit: str) -> tuple[str, ...]:
     def num(x: float) -> str:
         return f"{x:g}"
 
-    middle = [f"{num(a)}-{num(b)} {unit}" for a, b in zip(edges, edges[1:])]
+    middle = [f"{num(a)}-{num(b)} {unit}" for a, b in itertools.pairwise(edges)]
     return (f"<{num(edges[0])} {unit}", *middle, f"{num(edges[-1])}+ {unit}")
 
 

@@ -20,7 +20,6 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 import aiosqlite
@@ -47,11 +46,13 @@ SETTLE_SECONDS = 2
 
 async def fingerprint(conn: aiosqlite.Connection) -> tuple[str, int | None]:
     """(fingerprint of the catalog's data, time of its newest write)."""
-    row = await (await conn.execute(
-        "SELECT (SELECT coalesce(max(id), 0) FROM items), "
-        "(SELECT group_concat(id || ':' || coalesce(last_run_at, ''), ',') FROM sources), "
-        "(SELECT max(last_run_at) FROM sources)"
-    )).fetchone()
+    row = await (
+        await conn.execute(
+            "SELECT (SELECT coalesce(max(id), 0) FROM items), "
+            "(SELECT group_concat(id || ':' || coalesce(last_run_at, ''), ',') FROM sources), "
+            "(SELECT max(last_run_at) FROM sources)"
+        )
+    ).fetchone()
     version = (await (await conn.execute("PRAGMA user_version")).fetchone())[0]
     return f"v{STATS_VERSION}/s{version}/{row[0]}/{row[1] or ''}", row[2]
 
@@ -135,7 +136,7 @@ async def cached_stats(
     return stats, False
 
 
-async def _album_item_ids(conn: aiosqlite.Connection, title: str) -> "np.ndarray":
+async def _album_item_ids(conn: aiosqlite.Connection, title: str) -> np.ndarray:
     import numpy as np
 
     rows = await conn.execute_fetchall(
@@ -149,17 +150,17 @@ async def _album_item_ids(conn: aiosqlite.Connection, title: str) -> "np.ndarray
 # -- the snapshot ----------------------------------------------------------------------
 
 #: The last snapshot this process used: (catalog, fingerprint, snapshot). Filter changes on the screen reuse it.
-_recent: "tuple[Path, str, Snapshot] | None" = None
+_recent: tuple[Path, str, Snapshot] | None = None
 _recent_lock = threading.Lock()
 _build_lock = threading.Lock()
 
 
 def snapshot_for(
     catalog_path: Path, print_: str, *, fresh: bool = False, keep: bool = True, stop: threading.Event | None = None
-) -> "Snapshot":
+) -> Snapshot:
     """The catalog's snapshot for fingerprint ``print_``: from memory, from the cache dir, or scanned (and saved
     when ``keep``). Blocking: run it in a thread."""
-    global _recent
+    global _recent  # noqa: PLW0603 - the one-entry memo shared by the app and its warm-up thread
     catalog_path = Path(catalog_path).resolve()
     folder = snapshot_dir(catalog_path)
     # One build at a time: the screen asking while the app's warm-up scans waits for that scan
@@ -186,7 +187,7 @@ def snapshot_for(
 _LISTS = ("media_values", "mime_values", "camera_values", "lens_values", "source_values")
 
 
-def save_snapshot(snapshot: "Snapshot", folder: Path, print_: str) -> None:
+def save_snapshot(snapshot: Snapshot, folder: Path, print_: str) -> None:
     """One .npy file per array plus meta.json, swapped in whole (readers never see half a snapshot)."""
     import numpy as np
 
@@ -209,7 +210,7 @@ def save_snapshot(snapshot: "Snapshot", folder: Path, print_: str) -> None:
         shutil.rmtree(partial, ignore_errors=True)  # a cache that cannot be written only costs speed
 
 
-def load_snapshot(folder: Path, print_: str) -> "Snapshot | None":
+def load_snapshot(folder: Path, print_: str) -> Snapshot | None:
     """The saved snapshot if it is for ``print_`` (arrays memory-mapped: pages load as they are read)."""
     import numpy as np
 
@@ -220,7 +221,7 @@ def load_snapshot(folder: Path, print_: str) -> "Snapshot | None":
         if meta.get("version") != SNAPSHOT_VERSION or meta.get("fingerprint") != print_:
             return None
         arrays = {p.stem: np.load(p, mmap_mode="r") for p in folder.glob("*.npy")}
-        buckets = {name[len("bucket_"):]: arrays.pop(name) for name in list(arrays) if name.startswith("bucket_")}
+        buckets = {name[len("bucket_") :]: arrays.pop(name) for name in list(arrays) if name.startswith("bucket_")}
         lists = {k: meta[k] for k in _LISTS}
         lists["camera_values"] = [tuple(pair) for pair in lists["camera_values"]]
         return Snapshot(**arrays, buckets=buckets, **lists)

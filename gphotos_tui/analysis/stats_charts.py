@@ -119,7 +119,11 @@ def _ranked(title, labels, values, keys, ylabel="items") -> Built:
 def _buckets(title: str, series: list[dict], dimension: str, xlabel: str, short=None) -> Built:
     labels = [b["bucket"] for b in series]
     return _columns(
-        title, labels, [b["count"] for b in series], [Selection(dimension, label) for label in labels], xlabel,
+        title,
+        labels,
+        [b["count"] for b in series],
+        [Selection(dimension, label) for label in labels],
+        xlabel,
         short_labels=[short(label) for label in labels] if short else None,
     )
 
@@ -136,7 +140,7 @@ def _overview(s: CatalogStats, view: ViewState) -> Built:
         + (f", {s.camera_unknown:,} items without camera" if s.camera_unknown else ""),
         f"Storage      {units.size_bytes(s.storage_bytes)} in {s.storage_known:,} items of known size",
         f"With GPS     {s.with_gps:,} items in {len(s.places)} top places",
-        f"Sources      " + (", ".join(f"{k} {n:,}" for k, n in s.by_source.items()) or "none"),
+        "Sources      " + (", ".join(f"{k} {n:,}" for k, n in s.by_source.items()) or "none"),
     ]
     return Built("text", "\n".join(lines), [])
 
@@ -144,13 +148,19 @@ def _overview(s: CatalogStats, view: ViewState) -> Built:
 def _timeline(s: CatalogStats, view: ViewState) -> Built:
     if view.period == "year" or not s.by_year:
         labels = list(s.by_year)
-        return _columns("Items per year", labels, list(s.by_year.values()),
-                        [Selection("year", y) for y in labels], "year")
+        return _columns(
+            "Items per year", labels, list(s.by_year.values()), [Selection("year", y) for y in labels], "year"
+        )
     year = view.year or int(list(s.by_year)[-1])
     keys = [f"{year}-{m:02d}" for m in range(1, 13)]
-    return _columns(f"Items per month, {year}  ([ ] year)", [f"{MONTHS[m]} {year}" for m in range(12)],
-                    [s.by_month.get(k, 0) for k in keys], [Selection("month", k) for k in keys], "month",
-                    short_labels=list(MONTHS))
+    return _columns(
+        f"Items per month, {year}  ([ ] year)",
+        [f"{MONTHS[m]} {year}" for m in range(12)],
+        [s.by_month.get(k, 0) for k in keys],
+        [Selection("month", k) for k in keys],
+        "month",
+        short_labels=list(MONTHS),
+    )
 
 
 def _calendar(s: CatalogStats, view: ViewState) -> Built:
@@ -167,37 +177,71 @@ def _calendar(s: CatalogStats, view: ViewState) -> Built:
         week = (day - start).days // 7
         cells[day.weekday()][week] = s.by_day.get(day.isoformat(), 0)
         keys[day.weekday()][week] = Selection("day", day.isoformat())
-        captions[day.weekday()][week] = f"{day.isoformat()} ({WEEKDAYS[day.weekday()]}): {cells[day.weekday()][week]:,} items"
+        captions[day.weekday()][week] = (
+            f"{day.isoformat()} ({WEEKDAYS[day.weekday()]}): {cells[day.weekday()][week]:,} items"
+        )
         if day.day == 1:
             column_labels[week] = MONTHS[day.month - 1]
     total = s.by_year.get(str(year), 0)
-    grid = Grid(f"Calendar {year}: {total:,} items  ([ ] year)", WEEKDAYS, column_labels, cells,
-                xlabel="weeks", cell_width=1, legend_unit="items a day", captions=captions)
+    grid = Grid(
+        f"Calendar {year}: {total:,} items  ([ ] year)",
+        WEEKDAYS,
+        column_labels,
+        cells,
+        xlabel="weeks",
+        cell_width=1,
+        legend_unit="items a day",
+        captions=captions,
+    )
     return Built("grid", grid, keys)
 
 
 def _hours(s: CatalogStats, view: ViewState) -> Built:
-    return _columns(f"Hour of day ({_basis(s)})", [f"{h:02d}:00-{h:02d}:59" for h in range(24)], s.by_hour,
-                    [Selection("hour", h) for h in range(24)], "hour", short_labels=[str(h) for h in range(24)])
+    return _columns(
+        f"Hour of day ({_basis(s)})",
+        [f"{h:02d}:00-{h:02d}:59" for h in range(24)],
+        s.by_hour,
+        [Selection("hour", h) for h in range(24)],
+        "hour",
+        short_labels=[str(h) for h in range(24)],
+    )
 
 
 def _weekdays(s: CatalogStats, view: ViewState) -> Built:
-    return _columns(f"Day of week ({_basis(s)})", list(calendar.day_name), s.by_weekday,
-                    [Selection("weekday", d) for d in range(7)], "weekday", short_labels=list(WEEKDAYS))
+    return _columns(
+        f"Day of week ({_basis(s)})",
+        list(calendar.day_name),
+        s.by_weekday,
+        [Selection("weekday", d) for d in range(7)],
+        "weekday",
+        short_labels=list(WEEKDAYS),
+    )
 
 
 def _hour_weekday(s: CatalogStats, view: ViewState) -> Built:
-    captions = [[f"{WEEKDAYS[d]} {h:02d}:00-{h:02d}:59: {s.hour_weekday[d][h]:,} items" for h in range(24)] for d in range(7)]
-    grid = Grid(f"Hour x weekday ({_basis(s)})", WEEKDAYS, [str(h) if h % 3 == 0 else "" for h in range(24)],
-                s.hour_weekday, xlabel="hour of day", captions=captions)
+    captions = [
+        [f"{WEEKDAYS[d]} {h:02d}:00-{h:02d}:59: {s.hour_weekday[d][h]:,} items" for h in range(24)] for d in range(7)
+    ]
+    grid = Grid(
+        f"Hour x weekday ({_basis(s)})",
+        WEEKDAYS,
+        [str(h) if h % 3 == 0 else "" for h in range(24)],
+        s.hour_weekday,
+        xlabel="hour of day",
+        captions=captions,
+    )
     keys = [[Selection("hour_weekday", (d, h)) for h in range(24)] for d in range(7)]
     return Built("grid", grid, keys)
 
 
 def _cameras(s: CatalogStats, view: ViewState) -> Built:
     keys = [None if c["label"] == "other" else Selection("camera", (c["make"], c["model"])) for c in s.cameras]
-    return _ranked("Cameras and phones" + (f"  ({s.camera_unknown:,} items without)" if s.camera_unknown else ""),
-                   [c["label"] for c in s.cameras], [c["count"] for c in s.cameras], keys)
+    return _ranked(
+        "Cameras and phones" + (f"  ({s.camera_unknown:,} items without)" if s.camera_unknown else ""),
+        [c["label"] for c in s.cameras],
+        [c["count"] for c in s.cameras],
+        keys,
+    )
 
 
 def _camera_years(s: CatalogStats, view: ViewState) -> Built:
@@ -218,15 +262,27 @@ def _camera_years(s: CatalogStats, view: ViewState) -> Built:
         keys.append(row_keys)
         captions.append(row_captions)
     short = [n if len(n) <= 16 else n[:15] + "~" for n in names]
-    grid = Grid("Camera share by year", short, [f"'{y[-2:]}" for y in years], cells,
-                xlabel="year", cell_width=4, legend_unit="% of year", captions=captions)
+    grid = Grid(
+        "Camera share by year",
+        short,
+        [f"'{y[-2:]}" for y in years],
+        cells,
+        xlabel="year",
+        cell_width=4,
+        legend_unit="% of year",
+        captions=captions,
+    )
     return Built("grid", grid, keys)
 
 
 def _lenses(s: CatalogStats, view: ViewState) -> Built:
-    keys = [None if l["lens"] == "other" else Selection("lens", l["lens"]) for l in s.lenses]
-    return _ranked("Lenses" + (f"  ({s.lens_unknown:,} items without)" if s.lens_unknown else ""),
-                   [l["lens"] for l in s.lenses], [l["count"] for l in s.lenses], keys)
+    keys = [None if row["lens"] == "other" else Selection("lens", row["lens"]) for row in s.lenses]
+    return _ranked(
+        "Lenses" + (f"  ({s.lens_unknown:,} items without)" if s.lens_unknown else ""),
+        [row["lens"] for row in s.lenses],
+        [row["count"] for row in s.lenses],
+        keys,
+    )
 
 
 def _exposure_short(label: str) -> str:
@@ -252,34 +308,64 @@ _BUILDERS = {
     "cameras": _cameras,
     "camera_years": _camera_years,
     "lenses": _lenses,
-    "focal": lambda s, v: _buckets("Focal length (real mm)", s.focal_lengths, "focal", "mm",
-                                   short=lambda b: b.replace(" mm", "")),
-    "focal_35mm": lambda s, v: _buckets("Focal length (35 mm equivalent)", s.focal_lengths_35mm, "focal_35mm",
-                                        "mm (35 mm eq.)", short=lambda b: b.replace(" mm", "")),
-    "apertures": lambda s, v: _buckets("Aperture (1/3 stops)", s.apertures, "aperture", "f-number",
-                                       short=lambda b: b.replace("f/", "")),
+    "focal": lambda s, v: _buckets(
+        "Focal length (real mm)", s.focal_lengths, "focal", "mm", short=lambda b: b.replace(" mm", "")
+    ),
+    "focal_35mm": lambda s, v: _buckets(
+        "Focal length (35 mm equivalent)",
+        s.focal_lengths_35mm,
+        "focal_35mm",
+        "mm (35 mm eq.)",
+        short=lambda b: b.replace(" mm", ""),
+    ),
+    "apertures": lambda s, v: _buckets(
+        "Aperture (1/3 stops)", s.apertures, "aperture", "f-number", short=lambda b: b.replace("f/", "")
+    ),
     "isos": lambda s, v: _buckets("ISO (full stops)", s.isos, "iso", "ISO", short=lambda b: b.replace("ISO ", "")),
-    "exposures": lambda s, v: _buckets("Shutter speed (full stops)", s.exposures, "exposure", "seconds",
-                                       short=_exposure_short),
-    "media": lambda s, v: _ranked("Photos, videos and favourites", ["photos", "videos", "favourites"],
-                                  [s.photos, s.videos, s.favorites],
-                                  [Selection("media_type", "photo"), Selection("media_type", "video"),
-                                   Selection("favorite", True)]),
-    "mime_types": lambda s, v: _ranked("File types", list(s.mime_types), list(s.mime_types.values()),
-                                       [None if m == "unknown" else Selection("mime_type", m) for m in s.mime_types]),
-    "megapixels": lambda s, v: _buckets("Photo size (megapixels)", s.megapixels, "megapixels", "MP",
-                                        short=lambda b: b.replace(" MP", "")),
-    "orientation": lambda s, v: _ranked("Orientation (as displayed)", list(ORIENTATIONS),
-                                        [s.orientation.get(o, 0) for o in ORIENTATIONS],
-                                        [Selection("orientation", o) for o in ORIENTATIONS]),
+    "exposures": lambda s, v: _buckets(
+        "Shutter speed (full stops)", s.exposures, "exposure", "seconds", short=_exposure_short
+    ),
+    "media": lambda s, v: _ranked(
+        "Photos, videos and favourites",
+        ["photos", "videos", "favourites"],
+        [s.photos, s.videos, s.favorites],
+        [Selection("media_type", "photo"), Selection("media_type", "video"), Selection("favorite", True)],
+    ),
+    "mime_types": lambda s, v: _ranked(
+        "File types",
+        list(s.mime_types),
+        list(s.mime_types.values()),
+        [None if m == "unknown" else Selection("mime_type", m) for m in s.mime_types],
+    ),
+    "megapixels": lambda s, v: _buckets(
+        "Photo size (megapixels)", s.megapixels, "megapixels", "MP", short=lambda b: b.replace(" MP", "")
+    ),
+    "orientation": lambda s, v: _ranked(
+        "Orientation (as displayed)",
+        list(ORIENTATIONS),
+        [s.orientation.get(o, 0) for o in ORIENTATIONS],
+        [Selection("orientation", o) for o in ORIENTATIONS],
+    ),
     "storage": lambda s, v: _columns(
         f"Storage per year ({units.size_bytes(s.storage_bytes)}, {s.storage_known:,} sizes known)",
-        list(s.storage_by_year), [b / 1e9 for b in s.storage_by_year.values()],
-        [Selection("year", y) if y != "undated" else Selection("undated") for y in s.storage_by_year], "year",
-        ylabel="GB", value_text=lambda gb: units.size_bytes(int(gb * 1e9)), unit=""),
-    "sources": lambda s, v: _ranked("Items per source (an item may have several)", list(s.by_source),
-                                    list(s.by_source.values()), [Selection("source", k) for k in s.by_source]),
-    "places": lambda s, v: _ranked(f"Top places (GPS grid, {s.with_gps:,} items with GPS)",
-                                   [p["label"] for p in s.places], [p["count"] for p in s.places],
-                                   [Selection("place", tuple(p["cell"])) for p in s.places]),
+        list(s.storage_by_year),
+        [b / 1e9 for b in s.storage_by_year.values()],
+        [Selection("year", y) if y != "undated" else Selection("undated") for y in s.storage_by_year],
+        "year",
+        ylabel="GB",
+        value_text=lambda gb: units.size_bytes(int(gb * 1e9)),
+        unit="",
+    ),
+    "sources": lambda s, v: _ranked(
+        "Items per source (an item may have several)",
+        list(s.by_source),
+        list(s.by_source.values()),
+        [Selection("source", k) for k in s.by_source],
+    ),
+    "places": lambda s, v: _ranked(
+        f"Top places (GPS grid, {s.with_gps:,} items with GPS)",
+        [p["label"] for p in s.places],
+        [p["count"] for p in s.places],
+        [Selection("place", tuple(p["cell"])) for p in s.places],
+    ),
 }

@@ -67,7 +67,7 @@ class Filters:
     def active(self) -> bool:
         return any(getattr(self, f.name) is not None for f in fields(self))
 
-    def cleared(self, name: str) -> "Filters":
+    def cleared(self, name: str) -> Filters:
         return replace(self, **{name: None})
 
     def describe(self) -> str:
@@ -78,7 +78,11 @@ class Filters:
         for name in ("camera", "album", "media_type", "source"):
             value = getattr(self, name)
             if value is not None:
-                parts.append(f"{name.replace('_', ' ')} ~ {value}" if name in ("camera", "album") else f"{name.replace('_', ' ')} = {value}")
+                parts.append(
+                    f"{name.replace('_', ' ')} ~ {value}"
+                    if name in ("camera", "album")
+                    else f"{name.replace('_', ' ')} = {value}"
+                )
         return ", ".join(parts) if parts else "all items"
 
     def as_dict(self) -> dict:
@@ -117,8 +121,23 @@ class Filters:
 
 #: Dimensions a drill-down can select, with the shape of their key.
 SELECTION_DIMENSIONS = (
-    "year", "month", "day", "hour", "weekday", "hour_weekday", "camera", "camera_year", "lens", "mime_type", "media_type",
-    "orientation", "favorite", "source", "place", "undated", *BUCKETINGS,
+    "year",
+    "month",
+    "day",
+    "hour",
+    "weekday",
+    "hour_weekday",
+    "camera",
+    "camera_year",
+    "lens",
+    "mime_type",
+    "media_type",
+    "orientation",
+    "favorite",
+    "source",
+    "place",
+    "undated",
+    *BUCKETINGS,
 )
 
 
@@ -153,15 +172,20 @@ class Selection:
             return f"i.taken_at IS NOT NULL AND ({LOCAL_DAY} + 3) % 7 = ?", [int(k)]
         if d == "hour_weekday":
             weekday, hour = k
-            return f"i.taken_at IS NOT NULL AND ({LOCAL_DAY} + 3) % 7 = ? AND {LOCAL_HOUR} = ?", [int(weekday), int(hour)]
+            return f"i.taken_at IS NOT NULL AND ({LOCAL_DAY} + 3) % 7 = ? AND {LOCAL_HOUR} = ?", [
+                int(weekday),
+                int(hour),
+            ]
         if d == "camera":
             make, model = k
             return "i.camera_make IS ? AND i.camera_model IS ?", [make, model]
         if d == "camera_year":
             make, model, year = k
             first, last = _period("year", str(year))
-            return (f"i.camera_make IS ? AND i.camera_model IS ? AND i.taken_at IS NOT NULL AND {LOCAL_DAY} BETWEEN ? AND ?",
-                    [make, model, shifted_day(first), shifted_day(last)])
+            return (
+                f"i.camera_make IS ? AND i.camera_model IS ? AND i.taken_at IS NOT NULL AND {LOCAL_DAY} BETWEEN ? AND ?",
+                [make, model, shifted_day(first), shifted_day(last)],
+            )
         if d == "lens":
             return "i.lens_model IS ?", [k]
         if d in ("mime_type", "media_type"):
@@ -172,8 +196,10 @@ class Selection:
             return "i.id IN (SELECT s.item_id FROM item_sources s WHERE s.kind = ?)", [k]
         if d == "place":
             lat, lon = k
-            return ("i.latitude >= ? AND i.latitude < ? AND i.longitude >= ? AND i.longitude < ?",
-                    [lat * PLACE_CELL_DEG, (lat + 1) * PLACE_CELL_DEG, lon * PLACE_CELL_DEG, (lon + 1) * PLACE_CELL_DEG])
+            return (
+                "i.latitude >= ? AND i.latitude < ? AND i.longitude >= ? AND i.longitude < ?",
+                [lat * PLACE_CELL_DEG, (lat + 1) * PLACE_CELL_DEG, lon * PLACE_CELL_DEG, (lon + 1) * PLACE_CELL_DEG],
+            )
         if d == "orientation":
             rotated = f"coalesce(i.orientation, 1) IN ({', '.join(map(str, ROTATED_ORIENTATIONS))})"
             shown_w = f"(CASE WHEN {rotated} THEN i.height ELSE i.width END)"

@@ -26,23 +26,46 @@ from pathlib import Path
 
 import numpy as np
 
-from gphotos_tui.analysis.stats_buckets import APERTURE, EXPOSURE, FOCAL, FOCAL_35MM, ISO, MEGAPIXELS, ROTATED_ORIENTATIONS
+from gphotos_tui.analysis.stats_buckets import (
+    APERTURE,
+    EXPOSURE,
+    FOCAL,
+    FOCAL_35MM,
+    ISO,
+    MEGAPIXELS,
+    ROTATED_ORIENTATIONS,
+)
 from gphotos_tui.analysis.stats_filters import EPOCH_SHIFT_DAYS
 
 #: Camera-setting columns and the bucketing their index array uses.
-SETTINGS = {"focal_length_mm": FOCAL, "focal_length_35mm": FOCAL_35MM, "aperture_f": APERTURE, "iso": ISO,
-            "exposure_s": EXPOSURE}
+SETTINGS = {
+    "focal_length_mm": FOCAL,
+    "focal_length_35mm": FOCAL_35MM,
+    "aperture_f": APERTURE,
+    "iso": ISO,
+    "exposure_s": EXPOSURE,
+}
 REAL = ("focal_length_mm", "focal_length_35mm", "aperture_f", "exposure_s", "latitude", "longitude")
 TEXT = ("media_type", "mime_type", "camera_make", "camera_model", "lens_model")
 TEXT_COLUMNS = ("texts", "kind")
 #: Cells cost more to read than SQLite arithmetic does, so small values share one.
 NO_OFFSET = -100_000  # minutes: far beyond any real UTC offset
-FLAGS = (f"coalesce(utc_offset_min, {NO_OFFSET}) * 4 + (coalesce(orientation, 0) IN "
-         f"({', '.join(map(str, ROTATED_ORIENTATIONS))})) * 2 + (favorite != 0)")
+FLAGS = (
+    f"coalesce(utc_offset_min, {NO_OFFSET}) * 4 + (coalesce(orientation, 0) IN "
+    f"({', '.join(map(str, ROTATED_ORIENTATIONS))})) * 2 + (favorite != 0)"
+)
 SEPARATOR, NULL_TEXT = "\x1f", "\x1e"  # unit and record separator: not found in names
 TEXTS = " || char(31) || ".join(f"coalesce({c}, char(30))" for c in TEXT)
-ITEM_COLUMNS = {"id": "id", "taken_at": "taken_at", "size_bytes": "size_bytes", "width": "width", "height": "height",
-                "flags": FLAGS, **{c: c for c in (*SETTINGS, "latitude", "longitude")}, "texts": TEXTS}
+ITEM_COLUMNS = {
+    "id": "id",
+    "taken_at": "taken_at",
+    "size_bytes": "size_bytes",
+    "width": "width",
+    "height": "height",
+    "flags": FLAGS,
+    **{c: c for c in (*SETTINGS, "latitude", "longitude")},
+    "texts": TEXTS,
+}
 
 
 def _with_probe(columns: dict[str, str], rest: str) -> str:
@@ -143,7 +166,9 @@ def _arrow_batches(path: Path, sql: str, stop: threading.Event | None) -> Iterat
                     encoded = column.dictionary_encode()
                     codes = pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int32)
                     out[name] = (codes, encoded.dictionary.to_pylist())
-                elif name not in TEXT_COLUMNS and (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
+                elif name not in TEXT_COLUMNS and (
+                    pa.types.is_integer(column.type) or pa.types.is_floating(column.type)
+                ):
                     valid = column.is_valid().to_numpy(zero_copy_only=False)
                     out[name] = (pc.fill_null(column, 0).to_numpy(), valid)
                 else:
@@ -188,14 +213,18 @@ def _sqlite3_batches(path: Path, sql: str, stop: threading.Event | None) -> Iter
             for name, column in zip(names, zip(*rows)):
                 if name in TEXT_COLUMNS:
                     index: dict = {}
-                    codes = np.fromiter((-1 if v is None else index.setdefault(v, len(index)) for v in column),
-                                        np.int32, len(column))
+                    codes = np.fromiter(
+                        (-1 if v is None else index.setdefault(v, len(index)) for v in column), np.int32, len(column)
+                    )
                     out[name] = (codes, list(index))
                 else:
                     values = np.array(column, dtype=object)
                     valid = values != None  # noqa: E711 - elementwise test for NULL
                     values[~valid] = 0
-                    out[name] = (values.astype(np.float64 if any(isinstance(v, float) for v in column) else np.int64), valid)
+                    out[name] = (
+                        values.astype(np.float64 if any(isinstance(v, float) for v in column) else np.int64),
+                        valid,
+                    )
             yield out
     finally:
         conn.close()
@@ -308,10 +337,22 @@ def _encode_items(path: Path, id_range: tuple[int, int], dictionaries: dict, sto
 
 
 def _empty() -> dict:
-    dtypes = {"ids": np.int64, "dated": bool, "taken": np.int64, "day": np.int32, "hour": np.int8, "local": bool,
-              "size": np.int64, "sized": bool, "favorite": np.int8, "orientation": np.int8, "latitude": np.float64,
-              "longitude": np.float64, **{b.name: np.int8 for b in (*SETTINGS.values(), MEGAPIXELS)},
-              **{name: np.int32 for name in TEXT}}
+    dtypes = {
+        "ids": np.int64,
+        "dated": bool,
+        "taken": np.int64,
+        "day": np.int32,
+        "hour": np.int8,
+        "local": bool,
+        "size": np.int64,
+        "sized": bool,
+        "favorite": np.int8,
+        "orientation": np.int8,
+        "latitude": np.float64,
+        "longitude": np.float64,
+        **{b.name: np.int8 for b in (*SETTINGS.values(), MEGAPIXELS)},
+        **dict.fromkeys(TEXT, np.int32),
+    }
     return {name: np.zeros(0, dtype) for name, dtype in dtypes.items()}
 
 
@@ -334,7 +375,7 @@ def scan(path: Path, stop: threading.Event | None = None, *, fast: bool = True) 
             return _scan(path, stop, True)
         except ScanInterrupted:
             raise
-        except Exception:  # noqa: BLE001 - e.g. a column whose stored types the Arrow reader rejects
+        except Exception:
             pass  # the standard-library reader accepts anything SQLite stores
     return _scan(path, stop, False)
 
@@ -403,14 +444,27 @@ def _scan(path: Path, stop: threading.Event | None, fast: bool) -> Snapshot:
     else:
         distinct, camera = np.unique(pair, return_inverse=True)
     return Snapshot(
-        ids=ids, dated=arrays["dated"], taken=arrays["taken"], day=arrays["day"], hour=arrays["hour"],
-        local=arrays["local"], size=arrays["size"], sized=arrays["sized"], favorite=arrays["favorite"],
+        ids=ids,
+        dated=arrays["dated"],
+        taken=arrays["taken"],
+        day=arrays["day"],
+        hour=arrays["hour"],
+        local=arrays["local"],
+        size=arrays["size"],
+        sized=arrays["sized"],
+        favorite=arrays["favorite"],
         orientation=arrays["orientation"],
         buckets={b.name: arrays[b.name] for b in (*SETTINGS.values(), MEGAPIXELS)},
-        latitude=arrays["latitude"], longitude=arrays["longitude"],
-        media=arrays["media_type"], mime=arrays["mime_type"], camera=camera.astype(np.int32).reshape(-1),
-        lens=arrays["lens_model"], sources=sources,
-        media_values=values["media_type"], mime_values=values["mime_type"],
+        latitude=arrays["latitude"],
+        longitude=arrays["longitude"],
+        media=arrays["media_type"],
+        mime=arrays["mime_type"],
+        camera=camera.astype(np.int32).reshape(-1),
+        lens=arrays["lens_model"],
+        sources=sources,
+        media_values=values["media_type"],
+        mime_values=values["mime_type"],
         camera_values=[(makes[int(p) // width], models[int(p) % width]) for p in distinct],
-        lens_values=values["lens_model"], source_values=kinds,
+        lens_values=values["lens_model"],
+        source_values=kinds,
     )

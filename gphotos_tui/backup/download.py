@@ -52,7 +52,7 @@ async def fresh_base_urls(library, ids: list[str]) -> tuple[dict[str, str], dict
     urls: dict[str, str] = {}
     missing: dict[str, str] = {}
     for start in range(0, len(ids), BATCH_LIMIT):
-        chunk = ids[start:start + BATCH_LIMIT]
+        chunk = ids[start : start + BATCH_LIMIT]
         results = await library.batch_get(chunk)
         for media_id, result in zip(chunk, results):
             item = result.get("mediaItem") or {}
@@ -66,8 +66,15 @@ async def fresh_base_urls(library, ids: list[str]) -> tuple[dict[str, str], dict
 class Fetcher:
     """One httpx client, a concurrency limit, and the media quota meter."""
 
-    def __init__(self, tokens, usage: UsageMeter, *, concurrency: int = 4, policy: RetryPolicy | None = None,
-                 timeout_s: float = 60.0):
+    def __init__(
+        self,
+        tokens,
+        usage: UsageMeter,
+        *,
+        concurrency: int = 4,
+        policy: RetryPolicy | None = None,
+        timeout_s: float = 60.0,
+    ):
         self.tokens = tokens
         self.usage = usage
         self.policy = policy or RetryPolicy()
@@ -161,4 +168,3 @@ def _hash_file(path: Path, digest) -> None:
     with open(path, "rb") as fh:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
-

@@ -45,7 +45,8 @@ async def record_files(catalog: Catalog, files: list[LocalFile]) -> None:
 async def known_files(catalog: Catalog, prefix: str) -> dict[str, tuple[int, int | None, str | None]]:
     """path -> (size, mtime, sha256) of recorded files under ``prefix`` (a folder path with trailing separator)."""
     cur = await catalog.reader.execute(
-        "SELECT path, size_bytes, mtime, sha256 FROM local_files WHERE substr(path, 1, ?) = ?", (len(prefix), prefix))
+        "SELECT path, size_bytes, mtime, sha256 FROM local_files WHERE substr(path, 1, ?) = ?", (len(prefix), prefix)
+    )
     return {row[0]: (row[1], row[2], row[3]) for row in await cur.fetchall()}
 
 
@@ -54,7 +55,9 @@ async def item_ids_by_external(catalog: Catalog, kind: str, external_ids: list[s
         return {}
     cur = await catalog.reader.execute(
         "SELECT s.external_id, s.item_id FROM json_each(?) j JOIN item_sources s "
-        "ON s.kind = ? AND s.external_id = j.value", (json.dumps(external_ids), kind))
+        "ON s.kind = ? AND s.external_id = j.value",
+        (json.dumps(external_ids), kind),
+    )
     return dict(await cur.fetchall())
 
 
@@ -65,10 +68,13 @@ async def item_ids_by_match_key(catalog: Catalog, keys: dict[str, int]) -> dict[
     cur = await catalog.reader.execute(
         "SELECT i.match_key, i.id FROM json_each(?) j JOIN items i ON i.taken_at = j.value "
         "WHERE i.match_key IN (SELECT value FROM json_each(?))",
-        (json.dumps(sorted(set(keys.values()))), json.dumps(list(keys))))
+        (json.dumps(sorted(set(keys.values()))), json.dumps(list(keys))),
+    )
     return dict(await cur.fetchall())
 
 
 async def source_id(catalog: Catalog, kind: str, ref: str) -> int | None:
-    row = await (await catalog.reader.execute("SELECT id FROM sources WHERE kind = ? AND ref = ?", (kind, ref))).fetchone()
+    row = await (
+        await catalog.reader.execute("SELECT id FROM sources WHERE kind = ? AND ref = ?", (kind, ref))
+    ).fetchone()
     return row[0] if row else None

@@ -48,11 +48,15 @@ class BackupReport:
 
     def one_line(self) -> str:
         if self.dry_run:
-            return (f"dry run: would write {self.planned:,} files from Takeout and download "
-                    f"{self.planned_downloads:,} into {self.dest}")
-        text = (f"{self.copied:,} copied, {self.downloaded:,} downloaded, {self.skipped:,} already there, "
-                f"{self.bytes_written / 1e6:,.1f} MB written, {self.album_links:,} album links, "
-                f"{len(self.errors):,} errors")
+            return (
+                f"dry run: would write {self.planned:,} files from Takeout and download "
+                f"{self.planned_downloads:,} into {self.dest}"
+            )
+        text = (
+            f"{self.copied:,} copied, {self.downloaded:,} downloaded, {self.skipped:,} already there, "
+            f"{self.bytes_written / 1e6:,.1f} MB written, {self.album_links:,} album links, "
+            f"{len(self.errors):,} errors"
+        )
         return text + (f"; STOPPED: {self.stopped}" if self.stopped else "")
 
 
@@ -65,9 +69,18 @@ class _Api:
     video: bool
 
 
-async def run_backup(catalog: Catalog, dest: str | Path, *, takeout: list[str | Path] = (), library=None,
-                     tokens=None, usage: UsageMeter | None = None, concurrency: int = 4, dry_run: bool = False,
-                     progress: ProgressCallback | None = None) -> BackupReport:
+async def run_backup(
+    catalog: Catalog,
+    dest: str | Path,
+    *,
+    takeout: list[str | Path] = (),
+    library=None,
+    tokens=None,
+    usage: UsageMeter | None = None,
+    concurrency: int = 4,
+    dry_run: bool = False,
+    progress: ProgressCallback | None = None,
+) -> BackupReport:
     dest = Path(os.path.abspath(dest))
     report = BackupReport(str(dest), dry_run=dry_run)
     notify = progress or (lambda _p: None)
@@ -91,11 +104,23 @@ async def run_backup(catalog: Catalog, dest: str | Path, *, takeout: list[str | 
             state = await _copy_takeout(catalog, tset, dest, report, state, notify, done)
         if api:
             if library is None or tokens is None:
-                report.notes.append(f"{len(api):,} Picker/Library items need downloading: sign in (gphotos-tui auth) "
-                                    "or give their Takeout with --from-takeout")
+                report.notes.append(
+                    f"{len(api):,} Picker/Library items need downloading: sign in (gphotos-tui auth) "
+                    "or give their Takeout with --from-takeout"
+                )
             else:
-                state = await _download(catalog, api, library, tokens, usage or UsageMeter(catalog), concurrency,
-                                        report, state, notify, done)
+                state = await _download(
+                    catalog,
+                    api,
+                    library,
+                    tokens,
+                    usage or UsageMeter(catalog),
+                    concurrency,
+                    report,
+                    state,
+                    notify,
+                    done,
+                )
     except BackupStopped as exc:
         report.stopped = str(exc)
     if report.stopped is None:
@@ -131,8 +156,17 @@ async def _copy_takeout(catalog, tset, dest, report, state, notify, done) -> Job
         else:
             report.copied += 1
             report.bytes_written += copied.size
-        rows.append(LocalFile(str(dest / target.relpath), copied.size, target.taken_at, copied.sha256,
-                              target.item_id, source, "original"))
+        rows.append(
+            LocalFile(
+                str(dest / target.relpath),
+                copied.size,
+                target.taken_at,
+                copied.sha256,
+                target.item_id,
+                source,
+                "original",
+            )
+        )
         if len(done) % 200 == 0:
             progress[0] = progress[0].advanced(items=len(done), message=f"copying: {target.relpath}")
             loop.call_soon_threadsafe(notify, progress[0])
@@ -157,12 +191,14 @@ async def _api_items(catalog: Catalog, allocator: NameAllocator, covered: set[in
         "JOIN item_sources s ON s.item_id = i.id AND s.kind IN ('library', 'picker') "
         "WHERE NOT EXISTS (SELECT 1 FROM local_files f WHERE f.item_id = i.id AND f.fidelity = 'original' "
         "AND substr(f.path, 1, ?) = ?) ORDER BY i.id, s.kind",
-        (len(str(dest)) + 1, str(dest) + os.sep))
+        (len(str(dest)) + 1, str(dest) + os.sep),
+    )
     rows = await cur.fetchall()
     titles: dict[int, list[str]] = {}
     cur = await catalog.reader.execute(
         "SELECT ai.item_id, a.title FROM album_items ai JOIN albums a ON a.id = ai.album_id "
-        "JOIN item_sources s ON s.item_id = ai.item_id AND s.kind IN ('library', 'picker') ORDER BY a.title")
+        "JOIN item_sources s ON s.item_id = ai.item_id AND s.kind IN ('library', 'picker') ORDER BY a.title"
+    )
     for item_id, title in await cur.fetchall():
         titles.setdefault(item_id, []).append(title)
     wanted: list[_Api] = []
@@ -173,14 +209,22 @@ async def _api_items(catalog: Catalog, allocator: NameAllocator, covered: set[in
         seen.add(item_id)
         video = media_type == "video"
         relpath = place(allocator, month_folder(taken_at, offset), filename)
-        target = Target(relpath, taken_at, None, "api_video" if video else "api_photo", f"api:{media_id}",
-                        sorted(set(titles.get(item_id, ()))), item_id)
+        target = Target(
+            relpath,
+            taken_at,
+            None,
+            "api_video" if video else "api_photo",
+            f"api:{media_id}",
+            sorted(set(titles.get(item_id, ()))),
+            item_id,
+        )
         wanted.append(_Api(media_id, target, video))
     return wanted
 
 
-async def _download(catalog, api: list[_Api], library, tokens, usage, concurrency, report, state, notify,
-                    done) -> JobProgress:
+async def _download(
+    catalog, api: list[_Api], library, tokens, usage, concurrency, report, state, notify, done
+) -> JobProgress:
     dest = Path(report.dest)
     known = await records.known_files(catalog, str(dest) + os.sep)
     pending: list[_Api] = []
@@ -199,12 +243,14 @@ async def _download(catalog, api: list[_Api], library, tokens, usage, concurrenc
             if await usage.should_pause("media", reserve=BATCH_LIMIT + 10):
                 report.stopped = "the daily media download quota is nearly used; run again tomorrow (Pacific time)"
                 break
-            chunk = pending[start:start + BATCH_LIMIT]
+            chunk = pending[start : start + BATCH_LIMIT]
             urls, missing = await fresh_base_urls(library, [a.media_id for a in chunk])
             for media_id, why in missing.items():
                 report.errors.append(f"{media_id}: no fresh base URL ({why})")
-            results = await asyncio.gather(*(_one(fetcher, library, a, urls[a.media_id], dest)
-                                             for a in chunk if a.media_id in urls), return_exceptions=True)
+            results = await asyncio.gather(
+                *(_one(fetcher, library, a, urls[a.media_id], dest) for a in chunk if a.media_id in urls),
+                return_exceptions=True,
+            )
             rows = []
             stop = None
             for result in results:
@@ -217,13 +263,26 @@ async def _download(catalog, api: list[_Api], library, tokens, usage, concurrenc
                     report.downloaded += 1
                     report.bytes_written += got.size
                     done.append(entry.target)
-                    rows.append(LocalFile(str(got.wanted.dest), got.size, entry.target.taken_at, got.sha256,
-                                          entry.target.item_id, None, entry.target.fidelity))
+                    rows.append(
+                        LocalFile(
+                            str(got.wanted.dest),
+                            got.size,
+                            entry.target.taken_at,
+                            got.sha256,
+                            entry.target.item_id,
+                            None,
+                            entry.target.fidelity,
+                        )
+                    )
             await records.record_files(catalog, rows)
             await usage.flush()
-            state = state.advanced(items=state.items + len(chunk), requests=usage.session["media"],
-                                   retries=fetcher.retries, errors=len(report.errors),
-                                   message=f"downloaded {report.downloaded:,} of {len(pending):,}")
+            state = state.advanced(
+                items=state.items + len(chunk),
+                requests=usage.session["media"],
+                retries=fetcher.retries,
+                errors=len(report.errors),
+                message=f"downloaded {report.downloaded:,} of {len(pending):,}",
+            )
             notify(state)
             if stop is not None:
                 raise stop
@@ -236,9 +295,11 @@ async def _one(fetcher: Fetcher, library, entry: _Api, base_url: str, dest: Path
     wanted = Wanted(entry.media_id, inside(dest, entry.target.relpath), entry.video, entry.target.taken_at)
     try:
         got = await fetcher.fetch(wanted, base_url)
-    except ExpiredUrl:
+    except ExpiredUrl as expired:
         urls, missing = await fresh_base_urls(library, [entry.media_id])
         if entry.media_id not in urls:
-            raise RuntimeError(f"{entry.media_id}: base URL expired and no fresh one: {missing.get(entry.media_id)}")
+            raise RuntimeError(
+                f"{entry.media_id}: base URL expired and no fresh one: {missing.get(entry.media_id)}"
+            ) from expired
         got = await fetcher.fetch(wanted, urls[entry.media_id])
     return entry, got

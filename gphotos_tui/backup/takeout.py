@@ -52,14 +52,27 @@ def plan_takeout(paths: list[str | Path], allocator: NameAllocator) -> TakeoutSe
         folder = folders.get(base) or month_folder(record.taken_at, record.utc_offset_min)
         folders.setdefault(key, folder)  # an edited copy goes next to its original
         titles = sorted(work.albums[a].title for a in built.albums if a in work.albums)
-        main = Target(place(allocator, folder, record.filename), record.taken_at, None, "original",
-                      f"takeout:{key}", titles, match_key=record.match_key)
+        main = Target(
+            place(allocator, folder, record.filename),
+            record.taken_at,
+            None,
+            "original",
+            f"takeout:{key}",
+            titles,
+            match_key=record.match_key,
+        )
         items.append(main)
         for path in built.paths:
             targets.setdefault(path, main)
         for companion in built.companions:
-            extra = Target(companion_path(allocator, main.relpath, companion.rpartition("/")[2]), record.taken_at,
-                           None, "original", f"takeout:{key}", titles)
+            extra = Target(
+                companion_path(allocator, main.relpath, companion.rpartition("/")[2]),
+                record.taken_at,
+                None,
+                "original",
+                f"takeout:{key}",
+                titles,
+            )
             items.append(extra)
             targets.setdefault(companion, extra)
     return TakeoutSet(parts, f"takeout:{fingerprint(parts)}", targets, items, problems)
@@ -73,12 +86,18 @@ class Copied:
     skipped: bool  # already present with the right size
 
 
-def copy_takeout(tset: TakeoutSet, dest: Path, on_copied: Callable[[Copied], None],
-                 on_error: Callable[[str, str], None], stop: threading.Event) -> None:
+def copy_takeout(
+    tset: TakeoutSet,
+    dest: Path,
+    on_copied: Callable[[Copied], None],
+    on_error: Callable[[str, str], None],
+    stop: threading.Event,
+) -> None:
     """Walk every part and copy each wanted entry once; runs in a worker thread."""
     done: set[str] = set()
 
     for part in tset.parts:
+
         def visit(name: str, size: int, stream: BinaryIO, part: Part = part) -> None:
             if stop.is_set():
                 raise BackupCancelled()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import IO
 
 import aiosqlite
@@ -16,10 +16,32 @@ import aiosqlite
 from gphotos_tui.catalog.queries import public_id_sql
 
 EXPORT_KEYS: tuple[str, ...] = (
-    "id", "sources", "filename", "mime_type", "media_type", "taken_at", "taken_at_local", "utc_offset",
-    "width", "height", "size_bytes", "camera_make", "camera_model", "lens_model", "focal_length_mm",
-    "aperture_f", "iso", "exposure_s", "latitude", "longitude", "favorite", "archived", "trashed",
-    "description", "albums", "product_url",
+    "id",
+    "sources",
+    "filename",
+    "mime_type",
+    "media_type",
+    "taken_at",
+    "taken_at_local",
+    "utc_offset",
+    "width",
+    "height",
+    "size_bytes",
+    "camera_make",
+    "camera_model",
+    "lens_model",
+    "focal_length_mm",
+    "aperture_f",
+    "iso",
+    "exposure_s",
+    "latitude",
+    "longitude",
+    "favorite",
+    "archived",
+    "trashed",
+    "description",
+    "albums",
+    "product_url",
 )
 
 _SQL = f"""
@@ -39,7 +61,7 @@ FROM items i ORDER BY i.taken_at IS NULL, i.taken_at, i.id
 def iso_utc(ts: int | None) -> str | None:
     if ts is None:
         return None
-    return (datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(seconds=ts)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=ts)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def iso_local(ts: int | None, offset_min: int | None) -> str | None:
@@ -59,8 +81,33 @@ async def export_rows(conn: aiosqlite.Connection) -> AsyncIterator[dict]:
     async with conn.execute(_SQL) as cursor:
         while rows := await cursor.fetchmany(2000):
             for r in rows:
-                (uid, sources, filename, mime, media_type, taken_at, offset, width, height, size, make, model,
-                 lens, focal, aperture, iso, exposure, lat, lon, fav, arch, trash, desc, albums, url) = r
+                (
+                    uid,
+                    sources,
+                    filename,
+                    mime,
+                    media_type,
+                    taken_at,
+                    offset,
+                    width,
+                    height,
+                    size,
+                    make,
+                    model,
+                    lens,
+                    focal,
+                    aperture,
+                    iso,
+                    exposure,
+                    lat,
+                    lon,
+                    fav,
+                    arch,
+                    trash,
+                    desc,
+                    albums,
+                    url,
+                ) = r
                 yield {
                     "id": uid,
                     "sources": json.loads(sources),

@@ -16,8 +16,10 @@ def public_id_sql(item_id: str) -> str:
 
     ``item_id`` is the SQL expression of the item's id; ties on the first-seen second go to the
     smaller kind, then id (as ``ItemDetail.public_id`` orders them)."""
-    return (f"(SELECT s.kind || ':' || s.external_id FROM item_sources s WHERE s.item_id = {item_id} "
-            "ORDER BY s.first_seen, s.kind, s.external_id LIMIT 1)")
+    return (
+        f"(SELECT s.kind || ':' || s.external_id FROM item_sources s WHERE s.item_id = {item_id} "
+        "ORDER BY s.first_seen, s.kind, s.external_id LIMIT 1)"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +57,13 @@ class AlbumRow:
 
 
 async def overview(conn: aiosqlite.Connection) -> Overview:
-    row = await (await conn.execute(
-        "SELECT count(*), coalesce(sum(media_type = 'photo'), 0), coalesce(sum(media_type = 'video'), 0), "
-        "coalesce(sum(favorite), 0), (SELECT count(*) FROM albums), (SELECT count(*) FROM sources), "
-        "min(taken_at), max(taken_at) FROM items"
-    )).fetchone()
+    row = await (
+        await conn.execute(
+            "SELECT count(*), coalesce(sum(media_type = 'photo'), 0), coalesce(sum(media_type = 'video'), 0), "
+            "coalesce(sum(favorite), 0), (SELECT count(*) FROM albums), (SELECT count(*) FROM sources), "
+            "min(taken_at), max(taken_at) FROM items"
+        )
+    ).fetchone()
     return Overview(*row)
 
 
@@ -154,9 +158,11 @@ async def pseudo_albums(conn: aiosqlite.Connection) -> list[AlbumRow]:
     """Favorites, Not in any album, Archived and Trash as album rows (their id is 0; kind is the key)."""
     rows = []
     for key, (title, condition) in PSEUDO_ALBUMS.items():
-        n, favs, first, last = (await conn.execute_fetchall(
-            f"SELECT count(*), coalesce(sum(i.favorite), 0), min(i.taken_at), max(i.taken_at) FROM items i WHERE {condition}"
-        ))[0]
+        n, favs, first, last = (
+            await conn.execute_fetchall(
+                f"SELECT count(*), coalesce(sum(i.favorite), 0), min(i.taken_at), max(i.taken_at) FROM items i WHERE {condition}"
+            )
+        )[0]
         rows.append(AlbumRow(0, title, key, n, favs, first, last))
     return rows
 
@@ -260,12 +266,25 @@ async def item_detail(conn: aiosqlite.Connection, item_id: int) -> ItemDetail | 
     if row is None:
         return None
     fields = dict(zip((d[0] for d in cursor.description), row))
-    albums = [r[0] for r in await conn.execute_fetchall(
-        "SELECT a.title FROM album_items ai JOIN albums a ON a.id = ai.album_id WHERE ai.item_id = ? ORDER BY a.title",
-        (item_id,))]
-    sources = [tuple(r) for r in await conn.execute_fetchall(
-        "SELECT kind, external_id, first_seen, last_seen, missing_since, detail FROM item_sources "
-        "WHERE item_id = ? ORDER BY first_seen, kind", (item_id,))]
-    copies = [tuple(r) for r in await conn.execute_fetchall(
-        "SELECT path, size_bytes, fidelity FROM local_files WHERE item_id = ? ORDER BY path", (item_id,))]
+    albums = [
+        r[0]
+        for r in await conn.execute_fetchall(
+            "SELECT a.title FROM album_items ai JOIN albums a ON a.id = ai.album_id WHERE ai.item_id = ? ORDER BY a.title",
+            (item_id,),
+        )
+    ]
+    sources = [
+        tuple(r)
+        for r in await conn.execute_fetchall(
+            "SELECT kind, external_id, first_seen, last_seen, missing_since, detail FROM item_sources "
+            "WHERE item_id = ? ORDER BY first_seen, kind",
+            (item_id,),
+        )
+    ]
+    copies = [
+        tuple(r)
+        for r in await conn.execute_fetchall(
+            "SELECT path, size_bytes, fidelity FROM local_files WHERE item_id = ? ORDER BY path", (item_id,)
+        )
+    ]
     return ItemDetail(fields, albums, sources, copies)

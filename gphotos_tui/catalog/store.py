@@ -132,9 +132,7 @@ def migrate_sync(conn: sqlite3.Connection) -> int:
             f"understands ({SCHEMA_VERSION}); upgrade gphotos-tui to open it"
         )
     for number in range(version, SCHEMA_VERSION):
-        conn.executescript(
-            f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]}\nPRAGMA user_version = {number + 1};\nCOMMIT;"
-        )
+        conn.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]}\nPRAGMA user_version = {number + 1};\nCOMMIT;")
     return version
 
 
@@ -149,7 +147,7 @@ class Catalog:
     # -- opening -----------------------------------------------------------
 
     @classmethod
-    async def open(cls, path: str | Path, *, readonly: bool = False) -> "Catalog":
+    async def open(cls, path: str | Path, *, readonly: bool = False) -> Catalog:
         path = Path(path)
         if readonly and not path.exists():
             raise CatalogError(f"no catalog at {path}; run an import or sync first, or try --demo")
@@ -183,7 +181,7 @@ class Catalog:
                     await conn.close()
         self._writer = None
 
-    async def __aenter__(self) -> "Catalog":
+    async def __aenter__(self) -> Catalog:
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -235,6 +233,7 @@ class Catalog:
         which raced the writer thread reusing the same cached statement
         (seen as a rare "bad parameter or other API misuse" under load).
         """
+
         def run(conn: sqlite3.Connection) -> None:
             conn.executemany(sql, rows).close()
 
@@ -251,7 +250,8 @@ class Catalog:
 
     async def _checkpoints(self, where: str, params: tuple) -> list[Checkpoint]:
         rows = await self.writer.execute_fetchall(
-            f"SELECT shard, page_token, newest_seen, done, state FROM sync_checkpoints WHERE {where}", params)
+            f"SELECT shard, page_token, newest_seen, done, state FROM sync_checkpoints WHERE {where}", params
+        )
         return [Checkpoint(r[0], r[1], r[2], bool(r[3]), json.loads(r[4]) if r[4] else {}) for r in rows]
 
     async def clear_checkpoints(self, source: Source) -> None:
@@ -340,8 +340,15 @@ def _write_page(conn: sqlite3.Connection, page: _Page) -> BatchResult:
             conn.execute(
                 "INSERT OR REPLACE INTO sync_checkpoints "
                 "(source_id, shard, page_token, newest_seen, done, state, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (source.id, cp.shard, cp.page_token, cp.newest_seen, int(cp.done),
-                 json.dumps(cp.state) if cp.state else None, now),
+                (
+                    source.id,
+                    cp.shard,
+                    cp.page_token,
+                    cp.newest_seen,
+                    int(cp.done),
+                    json.dumps(cp.state) if cp.state else None,
+                    now,
+                ),
             )
         conn.execute("COMMIT")
     except BaseException:
@@ -452,7 +459,9 @@ def _migrate_file(path: Path) -> None:
         conn.close()
 
 
-async def ingest(catalog: Catalog, source: Source, records: Iterable[MediaRecord], batch_size: int = 5000) -> BatchResult:
+async def ingest(
+    catalog: Catalog, source: Source, records: Iterable[MediaRecord], batch_size: int = 5000
+) -> BatchResult:
     """Write ``records`` in batches; a convenience for imports without paging."""
     totals = [0, 0, 0]
     batch: list[MediaRecord] = []

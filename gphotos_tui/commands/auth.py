@@ -12,7 +12,14 @@ import webbrowser
 from pathlib import Path
 
 from gphotos_tui.google.auth import (
-    DEFAULT_SCOPES, REVIEW_ALBUM_SCOPES, SSH_PORT, SignIn, SignInError, load_client_secret, missing_scopes, revoke,
+    DEFAULT_SCOPES,
+    REVIEW_ALBUM_SCOPES,
+    SSH_PORT,
+    SignIn,
+    SignInError,
+    load_client_secret,
+    missing_scopes,
+    revoke,
 )
 from gphotos_tui.google.errors import AuthError
 from gphotos_tui.google.qr import qr_text
@@ -24,14 +31,29 @@ HELP = "sign in to Google Photos (browser, ssh -L tunnel or paste-back), show --
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--client-secret", metavar="FILE",
-                        help="the Desktop client secret JSON from Google Cloud Console (kept in the config dir for next time)")
-    parser.add_argument("--port", type=int, default=0, metavar="N",
-                        help=f"fixed loopback port, for `ssh -L N:127.0.0.1:N` (e.g. {SSH_PORT}); default: any free port")
-    parser.add_argument("--no-browser", action="store_true", help="do not try to open a browser here (print the link and a QR code)")
-    parser.add_argument("--review-album", action="store_true",
-                        help="also allow creating an album of duplicates to review (asks for the appendonly and edit scopes)")
-    parser.add_argument("--timeout", type=float, default=600.0, metavar="S", help="give up after S seconds (default 600)")
+    parser.add_argument(
+        "--client-secret",
+        metavar="FILE",
+        help="the Desktop client secret JSON from Google Cloud Console (kept in the config dir for next time)",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        metavar="N",
+        help=f"fixed loopback port, for `ssh -L N:127.0.0.1:N` (e.g. {SSH_PORT}); default: any free port",
+    )
+    parser.add_argument(
+        "--no-browser", action="store_true", help="do not try to open a browser here (print the link and a QR code)"
+    )
+    parser.add_argument(
+        "--review-album",
+        action="store_true",
+        help="also allow creating an album of duplicates to review (asks for the appendonly and edit scopes)",
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=600.0, metavar="S", help="give up after S seconds (default 600)"
+    )
     parser.add_argument("--status", action="store_true", help="show whether you are signed in (never shows tokens)")
     parser.add_argument("--revoke", action="store_true", help="revoke the sign-in at Google and delete the token file")
 
@@ -70,8 +92,10 @@ def client_secret_path(given: str | None) -> Path:
             os.chmod(stored, 0o600)
         return stored
     if not stored.exists():
-        raise SignInError("no client secret yet: pass --client-secret client_secret_….json "
-                          "(see the README: Google Cloud Console > Credentials > Desktop app)")
+        raise SignInError(
+            "no client secret yet: pass --client-secret client_secret_….json "
+            "(see the README: Google Cloud Console > Credentials > Desktop app)"
+        )
     return stored
 
 
@@ -85,12 +109,16 @@ def sign_in(args: argparse.Namespace) -> int:
         return 1
     show_url(attempt.authorization_url)
     if args.port:
-        print(f"Over SSH: connect with `ssh -L {attempt.port}:127.0.0.1:{attempt.port} HOST` and open the link "
-              "in your local browser.")
+        print(
+            f"Over SSH: connect with `ssh -L {attempt.port}:127.0.0.1:{attempt.port} HOST` and open the link "
+            "in your local browser."
+        )
     if not args.no_browser and open_browser(attempt.authorization_url):
         print("A browser window was opened.")
-    print("Waiting for Google's redirect. If the browser ends on an address starting with "
-          f"{attempt.redirect_uri} that does not load, paste that whole address here and press Enter:")
+    print(
+        "Waiting for Google's redirect. If the browser ends on an address starting with "
+        f"{attempt.redirect_uri} that does not load, paste that whole address here and press Enter:"
+    )
     threading.Thread(target=_paste_loop, args=(attempt,), daemon=True).start()
     try:
         stored = attempt.wait(args.timeout)
@@ -101,10 +129,15 @@ def sign_in(args: argparse.Namespace) -> int:
     print(f"Signed in. Token saved to {path} (readable only by you).")
     missing = missing_scopes(stored, scopes)
     if missing:
-        print("Note: you did not allow " + ", ".join(s.rsplit("/", 1)[-1] for s in missing)
-              + "; features that need it will ask you to sign in again.")
-    print(f"Apps left in Testing status get refresh tokens that expire after {TESTING_REFRESH_DAYS} days; "
-          "run `gphotos-tui auth` again then.")
+        print(
+            "Note: you did not allow "
+            + ", ".join(s.rsplit("/", 1)[-1] for s in missing)
+            + "; features that need it will ask you to sign in again."
+        )
+    print(
+        f"Apps left in Testing status get refresh tokens that expire after {TESTING_REFRESH_DAYS} days; "
+        "run `gphotos-tui auth` again then."
+    )
     return 0
 
 
@@ -135,15 +168,21 @@ def status() -> int:
     left = stored.expiry - time.time()
     print(f"Signed in (token file {path}, mode {oct(path.stat().st_mode & 0o777)}).")
     print("Scopes: " + ", ".join(s.rsplit("/", 1)[-1] for s in stored.scopes))
-    print(f"Access token: {'valid for ' + str(int(left // 60)) + ' min' if left > 0 else 'expired (refreshed on next use)'}.")
+    print(
+        f"Access token: {'valid for ' + str(int(left // 60)) + ' min' if left > 0 else 'expired (refreshed on next use)'}."
+    )
     age, left_days = stored.refresh_age_days, stored.refresh_days_left
     print(f"Signed in {age:.1f} days ago.", end=" ")
     if left_days is not None:
-        print(f"Google says this sign-in expires in {max(left_days, 0):.1f} days (apps in Testing status: "
-              f"{TESTING_REFRESH_DAYS} days); run `gphotos-tui auth` again then.")
+        print(
+            f"Google says this sign-in expires in {max(left_days, 0):.1f} days (apps in Testing status: "
+            f"{TESTING_REFRESH_DAYS} days); run `gphotos-tui auth` again then."
+        )
     elif age >= TESTING_REFRESH_DAYS - 1:
-        print(f"If your Google Cloud app is in Testing status, the sign-in expires after {TESTING_REFRESH_DAYS} days: "
-              "run `gphotos-tui auth` again soon.")
+        print(
+            f"If your Google Cloud app is in Testing status, the sign-in expires after {TESTING_REFRESH_DAYS} days: "
+            "run `gphotos-tui auth` again soon."
+        )
     else:
         print(f"(Apps in Testing status must sign in again every {TESTING_REFRESH_DAYS} days.)")
     return 0

@@ -14,8 +14,13 @@ HELP = "copy originals from Takeout archives (and download Picker/Library items)
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dest", metavar="DEST", help="backup folder (created if missing)")
-    parser.add_argument("--from-takeout", nargs="+", default=[], metavar="PATH",
-                        help="Takeout parts (.zip, .tgz) or extracted folders to copy originals from")
+    parser.add_argument(
+        "--from-takeout",
+        nargs="+",
+        default=[],
+        metavar="PATH",
+        help="Takeout parts (.zip, .tgz) or extracted folders to copy originals from",
+    )
     parser.add_argument("--dry-run", action="store_true", help="plan and count only; write nothing")
     parser.add_argument("--no-download", action="store_true", help="do not download Picker/Library items")
     parser.add_argument("--concurrency", type=int, default=4, metavar="N", help="parallel downloads (default 4)")
@@ -39,9 +44,17 @@ async def _backup(args: argparse.Namespace) -> int:
         if not args.no_download and not args.dry_run:
             library, tokens, usage = _google(catalog)
         try:
-            report = await run_backup(catalog, args.dest, takeout=args.from_takeout, library=library, tokens=tokens,
-                                      usage=usage, concurrency=max(1, args.concurrency), dry_run=args.dry_run,
-                                      progress=console)
+            report = await run_backup(
+                catalog,
+                args.dest,
+                takeout=args.from_takeout,
+                library=library,
+                tokens=tokens,
+                usage=usage,
+                concurrency=max(1, args.concurrency),
+                dry_run=args.dry_run,
+                progress=console,
+            )
         except (ArchiveError, AuthError) as exc:
             console.close()
             print(f"gphotos-tui: {exc}", file=sys.stderr)
@@ -58,8 +71,11 @@ async def _backup(args: argparse.Namespace) -> int:
         print(f"... and {len(report.errors) - 20:,} more errors", file=sys.stderr)
     print(report.one_line())
     if report.stopped:
-        print(f"gphotos-tui: backup stopped: {report.stopped}. Files finished so far are kept; "
-              "run the same command again to continue.", file=sys.stderr)
+        print(
+            f"gphotos-tui: backup stopped: {report.stopped}. Files finished so far are kept; "
+            "run the same command again to continue.",
+            file=sys.stderr,
+        )
         return 2
     return 1 if report.errors else 0
 

@@ -9,7 +9,9 @@ from gphotos_tui.paths import locations
 
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="PATH", help="catalog file (default: the platform data dir, or $GPHOTOS_TUI_HOME)")
+    parser.add_argument(
+        "--db", metavar="PATH", help="catalog file (default: the platform data dir, or $GPHOTOS_TUI_HOME)"
+    )
 
 
 def db_path(args: argparse.Namespace) -> Path:

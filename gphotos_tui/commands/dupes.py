@@ -23,21 +23,42 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     out.add_argument("--csv", action="store_true", help="one row per group member")
     out.add_argument("--plan", choices=("json", "csv"), help="the discard plan: every discard with its Google link")
     parser.add_argument("--no-hash", action="store_true", help="do not compute missing perceptual hashes")
-    parser.add_argument("--thumbnails", action="store_true",
-                        help="hash photos with no local bytes from 256-pixel thumbnails fetched from Google "
-                             "(Library API items; counts against the daily media quota)")
-    parser.add_argument("--concurrency", type=int, default=4, metavar="N",
-                        help="parallel thumbnail downloads with --thumbnails (default 4)")
+    parser.add_argument(
+        "--thumbnails",
+        action="store_true",
+        help="hash photos with no local bytes from 256-pixel thumbnails fetched from Google "
+        "(Library API items; counts against the daily media quota)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=4,
+        metavar="N",
+        help="parallel thumbnail downloads with --thumbnails (default 4)",
+    )
     parser.add_argument("--near-threshold", type=int, metavar="BITS", help="max pHash distance for near duplicates")
-    parser.add_argument("--trash", metavar="DIR", type=Path, help="move local copies of discards here (dry run unless --yes)")
-    parser.add_argument("--root", metavar="DIR", type=Path, action="append", default=[],
-                        help="only move files inside this folder (repeatable; required with --trash)")
+    parser.add_argument(
+        "--trash", metavar="DIR", type=Path, help="move local copies of discards here (dry run unless --yes)"
+    )
+    parser.add_argument(
+        "--root",
+        metavar="DIR",
+        type=Path,
+        action="append",
+        default=[],
+        help="only move files inside this folder (repeatable; required with --trash)",
+    )
     parser.add_argument("--yes", action="store_true", help="really move the files listed by the dry run")
     parser.add_argument("--undo", metavar="LOG", type=Path, help="move the files of an undo log back")
-    parser.add_argument("--review-album", metavar="TITLE", nargs="?", const="",
-                        help="put the discards into a new Google Photos album to review (default title: "
-                             "'Duplicates to review DATE'); only photos this app uploaded can be added, "
-                             "and sign-in needs `gphotos-tui auth --review-album`")
+    parser.add_argument(
+        "--review-album",
+        metavar="TITLE",
+        nargs="?",
+        const="",
+        help="put the discards into a new Google Photos album to review (default title: "
+        "'Duplicates to review DATE'); only photos this app uploaded can be added, "
+        "and sign-in needs `gphotos-tui auth --review-album`",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -86,8 +107,9 @@ async def _run(args: argparse.Namespace) -> int:
                 return 1
         try:
             providers = None if thumbs is None else [*default_providers(), thumbs]
-            result = await scan(catalog, settings, compute_hashes=not args.no_hash, providers=providers,
-                                progress=_progress_printer())
+            result = await scan(
+                catalog, settings, compute_hashes=not args.no_hash, providers=providers, progress=_progress_printer()
+            )
         finally:
             if thumbs is not None:
                 await thumbs.aclose()
@@ -99,8 +121,11 @@ async def _run(args: argparse.Namespace) -> int:
             return await _review_album(catalog, result.groups, args.review_album)
     finally:
         await catalog.close()
-    print(f"{len(result.groups):,} groups over {result.items:,} items ({result.hashed:,} newly hashed, "
-          f"{result.hidden:,} marked not duplicates) in {result.seconds:.1f} s", file=sys.stderr)
+    print(
+        f"{len(result.groups):,} groups over {result.items:,} items ({result.hashed:,} newly hashed, "
+        f"{result.hidden:,} marked not duplicates) in {result.seconds:.1f} s",
+        file=sys.stderr,
+    )
     for error in result.hash_errors[:5]:
         print(f"could not hash {error}", file=sys.stderr)
     if thumbs is not None:
@@ -133,11 +158,19 @@ def _thumbnail_provider(catalog, concurrency: int):
 
 
 def groups_json(groups) -> dict:
-    return {"groups": [
-        {"key": g.key, "kind": g.kind, "reason": g.reason,
-         "items": [{"id": m.public_id, "filename": m.filename, "suggested": g.suggested(m.id)} for m in g.members]}
-        for g in groups
-    ]}
+    return {
+        "groups": [
+            {
+                "key": g.key,
+                "kind": g.kind,
+                "reason": g.reason,
+                "items": [
+                    {"id": m.public_id, "filename": m.filename, "suggested": g.suggested(m.id)} for m in g.members
+                ],
+            }
+            for g in groups
+        ]
+    }
 
 
 def groups_csv(groups) -> str:
@@ -166,8 +199,13 @@ def _progress_printer():
 
 
 async def _review_album(catalog, groups, title: str) -> int:
-    from gphotos_tui.analysis.duplicates.review_album import (ReviewAlbumError, create_review_album, default_title,
-                                                              explain, review_plan)
+    from gphotos_tui.analysis.duplicates.review_album import (
+        ReviewAlbumError,
+        create_review_album,
+        default_title,
+        explain,
+        review_plan,
+    )
     from gphotos_tui.engine.clients import google_clients
 
     plan = await review_plan(catalog.reader, groups)
@@ -188,8 +226,15 @@ async def _review_album(catalog, groups, title: str) -> int:
     finally:
         await usage.flush()
     print(album.describe(), file=sys.stderr)
-    print(json.dumps({"album": {"id": album.album_id, "title": album.title, "url": album.url, "added": album.added},
-                      "not_addressable": plan.not_addressable}, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "album": {"id": album.album_id, "title": album.title, "url": album.url, "added": album.added},
+                "not_addressable": plan.not_addressable,
+            },
+            ensure_ascii=False,
+        )
+    )
     return 0
 
 

@@ -17,8 +17,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="Takeout parts (.zip, .tgz) or extracted folders")
     parser.add_argument("--report", metavar="FILE", help="write the full JSON report (unmatched files, errors) here")
     parser.add_argument("--force", action="store_true", help="read the parts again even if this exact set was imported")
-    parser.add_argument("--workers", type=int, default=None, metavar="N",
-                        help="read large zip sets in N processes (default 1: a second one did not pay on a shared 2-core VM)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="read large zip sets in N processes (default 1: a second one did not pay on a shared 2-core VM)",
+    )
     parser.add_argument("--no-hash", action="store_true", help="read only file headers; skip the SHA-256 of each file")
 
 
@@ -52,9 +57,14 @@ async def _import(args: argparse.Namespace) -> int:
 
     catalog = await Catalog.open(db_path(args))
     try:
-        report = await import_takeout(catalog, args.paths, progress=_StderrProgress(),
-                                      hash_content=not args.no_hash, force=args.force,
-                                      workers=None if args.workers is None else max(1, args.workers))
+        report = await import_takeout(
+            catalog,
+            args.paths,
+            progress=_StderrProgress(),
+            hash_content=not args.no_hash,
+            force=args.force,
+            workers=None if args.workers is None else max(1, args.workers),
+        )
     except ArchiveError as exc:
         print(f"gphotos-tui: {exc}", file=sys.stderr)
         return 1
@@ -72,8 +82,10 @@ def summary_text(report, report_path: str | None = None) -> str:
     if report.already_imported:
         head = f"already imported (same {len(report.parts)} part(s)): nothing changed; --force reads them again"
     else:
-        head = (f"{report.items:,} items ({report.inserted:,} new, {report.updated:,} updated, "
-                f"{report.unchanged:,} unchanged) from {report.media_files:,} files in {len(report.parts)} part(s)")
+        head = (
+            f"{report.items:,} items ({report.inserted:,} new, {report.updated:,} updated, "
+            f"{report.unchanged:,} unchanged) from {report.media_files:,} files in {len(report.parts)} part(s)"
+        )
     lines = [
         head,
         f"albums: {report.albums:,}, album links: {report.memberships:,}",
@@ -82,8 +94,12 @@ def summary_text(report, report_path: str | None = None) -> str:
         "capture time from: " + ", ".join(f"{src} {count:,}" for src, count in report.time_sources.items()),
     ]
     if not report.already_imported:
-        lines.append(f"unmatched files: {len(report.unmatched_media):,}, orphan sidecars: {len(report.orphan_sidecars):,}")
-        lines.append(f"errors: {len(report.errors):,}" + (f" (see {report_path})" if report_path and report.errors else ""))
+        lines.append(
+            f"unmatched files: {len(report.unmatched_media):,}, orphan sidecars: {len(report.orphan_sidecars):,}"
+        )
+        lines.append(
+            f"errors: {len(report.errors):,}" + (f" (see {report_path})" if report_path and report.errors else "")
+        )
     if report.seconds:
         lines.append(f"took {report.seconds:.1f} s ({report.items / max(report.seconds, 1e-9):,.0f} items/s)")
     return "\n".join(lines)

@@ -12,7 +12,9 @@ HELP = "pick photos in Google Photos (Picker API) and add them to the catalog"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--max-items", type=int, default=None, metavar="N", help="at most N items (Google's cap is 2000)")
+    parser.add_argument(
+        "--max-items", type=int, default=None, metavar="N", help="at most N items (Google's cap is 2000)"
+    )
     parser.add_argument("--no-qr", action="store_true", help="print the link without a QR code")
 
 

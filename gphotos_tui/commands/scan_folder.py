@@ -14,8 +14,13 @@ HELP = "index a local folder of photos (EXIF, size, SHA-256) and show which Goog
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", metavar="PATH", help="folder to scan (hidden files and symlinks are skipped)")
-    parser.add_argument("--list", type=int, default=0, metavar="N",
-                        help="also print up to N items of each list: Google items not local, local files not in Google")
+    parser.add_argument(
+        "--list",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also print up to N items of each list: Google items not local, local files not in Google",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,7 +51,10 @@ async def _scan(args: argparse.Namespace) -> int:
         print(f"warning: {error}", file=sys.stderr)
     print(report.one_line())
     print(status.one_line())
-    for key, title in (("google_missing", "Google items with no local copy"), ("local_only", "local files not in Google")):
+    for key, title in (
+        ("google_missing", "Google items with no local copy"),
+        ("local_only", "local files not in Google"),
+    ):
         if lists.get(key):
             print(f"{title} (first {len(lists[key])}):")
             for row in lists[key]:

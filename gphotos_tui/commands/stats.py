@@ -23,14 +23,19 @@ def _day(text: str) -> date:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print every aggregate as one JSON object")
-    parser.add_argument("--from", dest="date_from", type=_day, metavar="YYYY-MM-DD", help="first capture day (local time where known)")
+    parser.add_argument(
+        "--from", dest="date_from", type=_day, metavar="YYYY-MM-DD", help="first capture day (local time where known)"
+    )
     parser.add_argument("--to", dest="date_to", type=_day, metavar="YYYY-MM-DD", help="last capture day, inclusive")
     parser.add_argument("--camera", metavar="TEXT", help="camera make or model contains TEXT (any case)")
     parser.add_argument("--album", metavar="TEXT", help="in an album whose title contains TEXT (any case)")
     parser.add_argument("--type", dest="media_type", choices=("photo", "video"), help="only photos or only videos")
-    parser.add_argument("--source", metavar="KIND", help="seen by this source kind: takeout, picker, library, folder, demo")
-    parser.add_argument("--fresh", action="store_true",
-                        help="read the catalog again, ignoring the cached snapshot and results")
+    parser.add_argument(
+        "--source", metavar="KIND", help="seen by this source kind: takeout, picker, library, folder, demo"
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="read the catalog again, ignoring the cached snapshot and results"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

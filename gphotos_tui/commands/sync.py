@@ -7,6 +7,7 @@ Progress goes to stderr, a summary to stdout. Exit codes: 0 done, 1 failed,
 from __future__ import annotations
 
 import argparse
+
 from gphotos_tui.commands.common import db_path
 
 NAME = "sync"
@@ -35,4 +36,3 @@ def _jobs(args, clients):
     if not args.no_albums:
         jobs.append(LibraryAlbumsJob(library, usage, settings))
     return jobs
-

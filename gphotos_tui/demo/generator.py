@@ -24,11 +24,11 @@ import random
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from gphotos_tui.model import AlbumRecord, MediaRecord
 
-START = datetime(2016, 1, 1, tzinfo=timezone.utc)
+START = datetime(2016, 1, 1, tzinfo=UTC)
 START_EPOCH = calendar.timegm(START.utctimetuple())
 DAYS = 3653  # ~10 years: 2016-01-01 .. 2025-12-31
 
@@ -71,26 +71,92 @@ class Camera:
 
 
 CAMERAS: tuple[Camera, ...] = (
-    Camera("Apple", "iPhone 6s", (Lens("iPhone 6s back camera 4.15mm f/2.2", 4.15, 4.15, 2.2, 7.2),),
-           (4032, 3024), (2016, 2018), 1.0, "phone", "iphone", 0.10, 0.9),
-    Camera("Google", "Pixel 3", (Lens(None, 4.44, 4.44, 1.8, 6.1),),
-           (4032, 3024), (2018, 2021), 1.0, "phone", "pixel", 0.12, 0.92),
-    Camera("Apple", "iPhone 13 Pro", (
-        Lens("iPhone 13 Pro back triple camera 5.7mm f/1.5", 5.7, 5.7, 1.5, 4.6),
-        Lens("iPhone 13 Pro back triple camera 1.57mm f/1.8", 1.57, 1.57, 1.8, 8.9),
-        Lens("iPhone 13 Pro back triple camera 9mm f/2.8", 9.0, 9.0, 2.8, 8.6),
-    ), (4032, 3024), (2021, 2025), 1.1, "phone", "iphone", 0.11, 0.93),
-    Camera("SONY", "ILCE-7M3", (
-        Lens("FE 24-70mm F2.8 GM", 24, 70, 2.8, 1.0),
-        Lens("FE 85mm F1.8", 85, 85, 1.8, 1.0),
-        Lens("FE 16-35mm F4 ZA OSS", 16, 35, 4.0, 1.0),
-    ), (6000, 4000), (2018, 2025), 0.18, "camera", "sony", 0.04, 0.05, raw="ARW"),
-    Camera("FUJIFILM", "X100V", (Lens(None, 23, 23, 2.0, 1.5),),
-           (6240, 4160), (2020, 2025), 0.12, "camera", "fuji", 0.02, 0.0, raw="RAF"),
-    Camera("Canon", "Canon EOS 6D", (
-        Lens("EF24-105mm f/4L IS USM", 24, 105, 4.0, 1.0),
-        Lens("EF50mm f/1.8 STM", 50, 50, 1.8, 1.0),
-    ), (5472, 3648), (2016, 2019), 0.25, "camera", "canon", 0.03, 0.02, raw="CR2"),
+    Camera(
+        "Apple",
+        "iPhone 6s",
+        (Lens("iPhone 6s back camera 4.15mm f/2.2", 4.15, 4.15, 2.2, 7.2),),
+        (4032, 3024),
+        (2016, 2018),
+        1.0,
+        "phone",
+        "iphone",
+        0.10,
+        0.9,
+    ),
+    Camera(
+        "Google",
+        "Pixel 3",
+        (Lens(None, 4.44, 4.44, 1.8, 6.1),),
+        (4032, 3024),
+        (2018, 2021),
+        1.0,
+        "phone",
+        "pixel",
+        0.12,
+        0.92,
+    ),
+    Camera(
+        "Apple",
+        "iPhone 13 Pro",
+        (
+            Lens("iPhone 13 Pro back triple camera 5.7mm f/1.5", 5.7, 5.7, 1.5, 4.6),
+            Lens("iPhone 13 Pro back triple camera 1.57mm f/1.8", 1.57, 1.57, 1.8, 8.9),
+            Lens("iPhone 13 Pro back triple camera 9mm f/2.8", 9.0, 9.0, 2.8, 8.6),
+        ),
+        (4032, 3024),
+        (2021, 2025),
+        1.1,
+        "phone",
+        "iphone",
+        0.11,
+        0.93,
+    ),
+    Camera(
+        "SONY",
+        "ILCE-7M3",
+        (
+            Lens("FE 24-70mm F2.8 GM", 24, 70, 2.8, 1.0),
+            Lens("FE 85mm F1.8", 85, 85, 1.8, 1.0),
+            Lens("FE 16-35mm F4 ZA OSS", 16, 35, 4.0, 1.0),
+        ),
+        (6000, 4000),
+        (2018, 2025),
+        0.18,
+        "camera",
+        "sony",
+        0.04,
+        0.05,
+        raw="ARW",
+    ),
+    Camera(
+        "FUJIFILM",
+        "X100V",
+        (Lens(None, 23, 23, 2.0, 1.5),),
+        (6240, 4160),
+        (2020, 2025),
+        0.12,
+        "camera",
+        "fuji",
+        0.02,
+        0.0,
+        raw="RAF",
+    ),
+    Camera(
+        "Canon",
+        "Canon EOS 6D",
+        (
+            Lens("EF24-105mm f/4L IS USM", 24, 105, 4.0, 1.0),
+            Lens("EF50mm f/1.8 STM", 50, 50, 1.8, 1.0),
+        ),
+        (5472, 3648),
+        (2016, 2019),
+        0.25,
+        "camera",
+        "canon",
+        0.03,
+        0.02,
+        raw="CR2",
+    ),
 )
 
 
@@ -117,8 +183,36 @@ PLACES: tuple[Place, ...] = (
 
 THEME_ALBUMS = ("Family", "Garden", "Food")
 APERTURE_STOPS = (1.4, 1.8, 2.0, 2.2, 2.8, 3.5, 4.0, 5.6, 8.0, 11.0, 16.0)
-ISO_STEPS = (50, 64, 100, 125, 160, 200, 250, 320, 400, 500, 640, 800, 1000, 1250, 1600, 2000, 2500, 3200, 4000, 5000, 6400, 12800)
-SHUTTER_STEPS = tuple(sorted({1 / d for d in (8000, 4000, 2000, 1000, 500, 250, 125, 60, 30, 15, 8, 4, 2)} | {0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0}))
+ISO_STEPS = (
+    50,
+    64,
+    100,
+    125,
+    160,
+    200,
+    250,
+    320,
+    400,
+    500,
+    640,
+    800,
+    1000,
+    1250,
+    1600,
+    2000,
+    2500,
+    3200,
+    4000,
+    5000,
+    6400,
+    12800,
+)
+SHUTTER_STEPS = tuple(
+    sorted(
+        {1 / d for d in (8000, 4000, 2000, 1000, 500, 250, 125, 60, 30, 15, 8, 4, 2)}
+        | {0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0}
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +268,9 @@ class SyntheticLibrary:
         self.seed = seed
         rng = random.Random(seed)
         self.trips = self._plan_trips(rng)
-        self._trip_of_day: dict[int, Trip] = {d: t for t in self.trips for d in range(t.start_day, t.start_day + t.days)}
+        self._trip_of_day: dict[int, Trip] = {
+            d: t for t in self.trips for d in range(t.start_day, t.start_day + t.days)
+        }
         weights = []
         for day in range(DAYS):
             date = START + timedelta(days=day)
@@ -249,8 +345,15 @@ class SyntheticLibrary:
         camera = self._camera(rng, year, trip is not None or date.weekday() >= 5)
         is_video = rng.random() < camera.video_share
         scene = rng.getrandbits(48)
-        record = MediaRecord(external_id="", filename="", taken_at=taken_at, utc_offset_min=offset,
-                             camera_make=camera.make, camera_model=camera.model, time_source="sidecar")
+        record = MediaRecord(
+            external_id="",
+            filename="",
+            taken_at=taken_at,
+            utc_offset_min=offset,
+            camera_make=camera.make,
+            camera_model=camera.model,
+            time_source="sidecar",
+        )
         self._name(record, camera, counters, local, is_video)
         if is_video:
             self._video(rng, record, camera)
@@ -263,7 +366,9 @@ class SyntheticLibrary:
         record.archived = rng.random() < 0.02
         record.trashed = rng.random() < 0.005
         if rng.random() < 0.03:
-            record.description = rng.choice(("At the beach", "Birthday cake", "First snow", "Sunset from the balcony", "Market day", "Old town"))
+            record.description = rng.choice(
+                ("At the beach", "Birthday cake", "First snow", "Sunset from the balcony", "Market day", "Old town")
+            )
         self._identify(record, rng)
         albums = []
         if trip:
@@ -278,12 +383,18 @@ class SyntheticLibrary:
         owned, cum = _cameras_of(year, outing)
         return owned[bisect.bisect_right(cum, rng.random() * cum[-1])]
 
-    def _name(self, record: MediaRecord, camera: Camera, counters: dict[str, int], local: datetime, video: bool) -> None:
+    def _name(
+        self, record: MediaRecord, camera: Camera, counters: dict[str, int], local: datetime, video: bool
+    ) -> None:
         n = counters[camera.model] = counters.get(camera.model, 0) + 1
         style = camera.name_style
         if style == "pixel":
             stamp = local.strftime("%Y%m%d_%H%M%S") + f"{n % 1000:03d}"
-            record.filename = f"PXL_{stamp}.{'mp4' if video else 'jpg'}" if local.year >= 2020 else f"IMG_{stamp}.{'mp4' if video else 'jpg'}"
+            record.filename = (
+                f"PXL_{stamp}.{'mp4' if video else 'jpg'}"
+                if local.year >= 2020
+                else f"IMG_{stamp}.{'mp4' if video else 'jpg'}"
+            )
             record.mime_type = "video/mp4" if video else "image/jpeg"
         elif style == "iphone":
             heic = camera.model.startswith("iPhone 13") and not video
@@ -294,7 +405,7 @@ class SyntheticLibrary:
             prefix = {"sony": "DSC", "fuji": "DSCF", "canon": "IMG_"}[style]
             digits = 5 if style == "sony" else 4
             ext = "MP4" if video else "JPG"
-            record.filename = f"{prefix}{n % 10 ** digits:0{digits}d}.{ext}"
+            record.filename = f"{prefix}{n % 10**digits:0{digits}d}.{ext}"
             record.mime_type = "video/mp4" if video else "image/jpeg"
         record.media_type = "video" if video else "photo"
 
@@ -335,7 +446,9 @@ class SyntheticLibrary:
         record.size_bytes = int(duration * (6_000_000 if uhd else 2_000_000))
 
     def _identify(self, record: MediaRecord, rng: random.Random) -> None:
-        record.external_id = "AF1Qip" + hashlib.blake2b(rng.getrandbits(64).to_bytes(8, "big"), digest_size=18).hexdigest()
+        record.external_id = (
+            "AF1Qip" + hashlib.blake2b(rng.getrandbits(64).to_bytes(8, "big"), digest_size=18).hexdigest()
+        )
         record.product_url = f"https://photos.google.com/lr/photo/{record.external_id}"
 
     # -- duplicates --------------------------------------------------------------
@@ -348,7 +461,9 @@ class SyntheticLibrary:
             r -= rate
         return None
 
-    def _duplicates(self, rng: random.Random, counters: dict[str, int], original: SyntheticItem, kind: str, group: int) -> list[SyntheticItem]:
+    def _duplicates(
+        self, rng: random.Random, counters: dict[str, int], original: SyntheticItem, kind: str, group: int
+    ) -> list[SyntheticItem]:
         o = original.record
 
         def copy(variant: str, **changes) -> SyntheticItem:
@@ -363,44 +478,101 @@ class SyntheticLibrary:
             return [copy("copy", favorite=False)]
         if kind == "resized":
             scale = rng.choice((0.5, 0.375, 0.25))
-            return [copy("resized", width=int(o.width * scale), height=int(o.height * scale),
-                         size_bytes=int(o.size_bytes * scale * scale * 0.8), favorite=False, lens_model=None)]
+            return [
+                copy(
+                    "resized",
+                    width=int(o.width * scale),
+                    height=int(o.height * scale),
+                    size_bytes=int(o.size_bytes * scale * scale * 0.8),
+                    favorite=False,
+                    lens_model=None,
+                )
+            ]
         if kind == "thumbnail":
             side = rng.choice((256, 512, 1024))
             scale = side / max(o.width, o.height)
             raw = rng.random() < 0.4
             name = str(uuid.UUID(int=rng.getrandbits(128), version=4)).upper()
-            return [copy("thumbnail", filename=f"{name}.{'dng' if raw else 'jpg'}",
-                         mime_type="image/x-adobe-dng" if raw else "image/jpeg",
-                         width=int(o.width * scale), height=int(o.height * scale),
-                         size_bytes=int(o.width * o.height * scale * scale * 0.3), favorite=False)]
+            return [
+                copy(
+                    "thumbnail",
+                    filename=f"{name}.{'dng' if raw else 'jpg'}",
+                    mime_type="image/x-adobe-dng" if raw else "image/jpeg",
+                    width=int(o.width * scale),
+                    height=int(o.height * scale),
+                    size_bytes=int(o.width * o.height * scale * scale * 0.3),
+                    favorite=False,
+                )
+            ]
         if kind == "raw_jpeg":
             cam = next(c for c in CAMERAS if c.model == o.camera_model)
-            return [copy("raw", filename=f"{stem}.{cam.raw}", mime_type=f"image/x-{cam.make.lower()}-{cam.raw.lower()}",
-                         size_bytes=o.size_bytes * 4, favorite=False)]
+            return [
+                copy(
+                    "raw",
+                    filename=f"{stem}.{cam.raw}",
+                    mime_type=f"image/x-{cam.make.lower()}-{cam.raw.lower()}",
+                    size_bytes=o.size_bytes * 4,
+                    favorite=False,
+                )
+            ]
         if kind == "heic_jpeg":
-            return [copy("jpeg", filename=f"{stem}.JPG", mime_type="image/jpeg", size_bytes=int(o.size_bytes * 1.6), favorite=False)]
+            return [
+                copy(
+                    "jpeg",
+                    filename=f"{stem}.JPG",
+                    mime_type="image/jpeg",
+                    size_bytes=int(o.size_bytes * 1.6),
+                    favorite=False,
+                )
+            ]
         if kind == "edited":
             crop = rng.uniform(0.8, 0.97)
-            return [copy("edited", filename=f"{stem}-edited.{ext}", width=int(o.width * crop), height=int(o.height * crop),
-                         size_bytes=int(o.size_bytes * crop), favorite=False)]
+            return [
+                copy(
+                    "edited",
+                    filename=f"{stem}-edited.{ext}",
+                    width=int(o.width * crop),
+                    height=int(o.height * crop),
+                    size_bytes=int(o.size_bytes * crop),
+                    favorite=False,
+                )
+            ]
         if kind == "burst":
             shots = []
             for frame in range(1, rng.randint(3, 7)):
                 counters[o.camera_model] = n = counters[o.camera_model] + 1
                 name = f"{stem[:-4]}{n % 10000:04d}.{ext}" if stem[-4:].isdigit() else f"{stem}_{frame}.{ext}"
-                shot = copy("burst", filename=name, taken_at=o.taken_at + frame // 2 + rng.randint(0, 1), favorite=False)
+                shot = copy(
+                    "burst", filename=name, taken_at=o.taken_at + frame // 2 + rng.randint(0, 1), favorite=False
+                )
                 shot.scene = original.scene  # the same scene, a few frames on
                 shots.append(shot)
             return shots
         if kind == "near":
-            return [copy("near", filename=f"received_{rng.randrange(10**15):015d}.jpeg", mime_type="image/jpeg",
-                         taken_at=o.taken_at + rng.randint(3600, 30 * 86400), utc_offset_min=None,
-                         camera_make=None, camera_model=None, lens_model=None, focal_length_mm=None,
-                         focal_length_35mm=None, aperture_f=None, iso=None, exposure_s=None,
-                         latitude=None, longitude=None, width=1600 if o.width > o.height else 1200,
-                         height=1200 if o.width > o.height else 1600, size_bytes=rng.randint(150_000, 400_000),
-                         favorite=False, time_source="sidecar")]
+            return [
+                copy(
+                    "near",
+                    filename=f"received_{rng.randrange(10**15):015d}.jpeg",
+                    mime_type="image/jpeg",
+                    taken_at=o.taken_at + rng.randint(3600, 30 * 86400),
+                    utc_offset_min=None,
+                    camera_make=None,
+                    camera_model=None,
+                    lens_model=None,
+                    focal_length_mm=None,
+                    focal_length_35mm=None,
+                    aperture_f=None,
+                    iso=None,
+                    exposure_s=None,
+                    latitude=None,
+                    longitude=None,
+                    width=1600 if o.width > o.height else 1200,
+                    height=1200 if o.width > o.height else 1600,
+                    size_bytes=rng.randint(150_000, 400_000),
+                    favorite=False,
+                    time_source="sidecar",
+                )
+            ]
         raise AssertionError(kind)
 
 
@@ -431,7 +603,32 @@ def _zoom(rng: random.Random, lens: Lens) -> float:
     return round(rng.uniform(lens.focal_min, lens.focal_max))
 
 
-_HOUR_WEIGHTS = [0.2, 0.1, 0.05, 0.03, 0.03, 0.1, 0.4, 0.8, 1.2, 1.6, 2.0, 2.3, 2.6, 2.4, 2.2, 2.2, 2.4, 2.7, 2.9, 2.6, 2.0, 1.4, 0.9, 0.5]
+_HOUR_WEIGHTS = [
+    0.2,
+    0.1,
+    0.05,
+    0.03,
+    0.03,
+    0.1,
+    0.4,
+    0.8,
+    1.2,
+    1.6,
+    2.0,
+    2.3,
+    2.6,
+    2.4,
+    2.2,
+    2.2,
+    2.4,
+    2.7,
+    2.9,
+    2.6,
+    2.0,
+    1.4,
+    0.9,
+    0.5,
+]
 _HOUR_CUM = list(itertools.accumulate(_HOUR_WEIGHTS))
 _TRIP_HOUR_CUM = list(itertools.accumulate(w * (1.6 if 9 <= h <= 17 else 1.0) for h, w in enumerate(_HOUR_WEIGHTS)))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import random
 import struct
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from PIL import Image, ImageDraw, ImageEnhance
 
@@ -77,7 +77,7 @@ def exif_block(item: SyntheticItem) -> Image.Exif:
     ex[0x0112] = r.orientation or 1
     sub = ex.get_ifd(0x8769)
     if r.taken_at is not None and r.utc_offset_min is not None:
-        local = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(seconds=r.taken_at + r.utc_offset_min * 60)
+        local = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=r.taken_at + r.utc_offset_min * 60)
         stamp = local.strftime("%Y:%m:%d %H:%M:%S")
         ex[0x0132] = stamp
         sub[0x9003] = stamp  # DateTimeOriginal
@@ -165,9 +165,16 @@ def mov_bytes(item: SyntheticItem, *, brand: bytes = b"qt  ", moov_first: bool =
     ftyp = _box(b"ftyp", brand + b"\0\0\0\0" + brand + b"isom")
     mvhd = _full_box(b"mvhd", 0, struct.pack(">IIII", 0, 0, timescale, duration) + b"\0" * 80)
     matrix = struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
-    tkhd = _full_box(b"tkhd", 0, struct.pack(">IIIII", 0, 0, 1, 0, duration) + b"\0" * 8
-                     + struct.pack(">hhhH", 0, 0, 0, 0) + matrix
-                     + struct.pack(">II", (r.width or 1920) << 16, (r.height or 1080) << 16), flags=3)
+    tkhd = _full_box(
+        b"tkhd",
+        0,
+        struct.pack(">IIIII", 0, 0, 1, 0, duration)
+        + b"\0" * 8
+        + struct.pack(">hhhH", 0, 0, 0, 0)
+        + matrix
+        + struct.pack(">II", (r.width or 1920) << 16, (r.height or 1080) << 16),
+        flags=3,
+    )
     moov = _box(b"moov", mvhd + _box(b"trak", tkhd))
     mdat = _box(b"mdat", bytes(64))
     return ftyp + (moov + mdat if moov_first else mdat + moov)

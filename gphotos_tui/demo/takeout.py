@@ -25,7 +25,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PIL import Image
@@ -54,7 +54,7 @@ class _RawNameInfo(zipfile.ZipInfo):
 
     raw_name: bytes = b""
 
-    def _encodeFilenameFlags(self):  # noqa: N802 - zipfile's own hook
+    def _encodeFilenameFlags(self):
         return self.raw_name, self.flag_bits & ~0x800
 
 
@@ -70,8 +70,12 @@ class PartSet:
         if fmt == "zip":
             self._zips = [zipfile.ZipFile(p, "w") for p in self.paths]
         else:
-            self._tars = [tarfile.open(p, "w:gz", compresslevel=1, format=tarfile.PAX_FORMAT,
-                                       encoding="utf-8", errors="surrogateescape") for p in self.paths]
+            self._tars = [
+                tarfile.open(
+                    p, "w:gz", compresslevel=1, format=tarfile.PAX_FORMAT, encoding="utf-8", errors="surrogateescape"
+                )
+                for p in self.paths
+            ]
         self.mtime = calendar.timegm((2024, 7, 12, 11, 23, 41, 0, 0, 0))
 
     def part_of(self, name: str) -> int:
@@ -80,7 +84,11 @@ class PartSet:
     def add(self, name: str, data: bytes, part: int | None = None, *, raw_name: bytes | None = None) -> None:
         index = self.part_of(name) if part is None else part
         if self.fmt == "zip":
-            info = _RawNameInfo(name, date_time=(2024, 7, 12, 11, 23, 41)) if raw_name else zipfile.ZipInfo(name, (2024, 7, 12, 11, 23, 41))
+            info = (
+                _RawNameInfo(name, date_time=(2024, 7, 12, 11, 23, 41))
+                if raw_name
+                else zipfile.ZipInfo(name, (2024, 7, 12, 11, 23, 41))
+            )
             if raw_name:
                 info.raw_name = raw_name
             info.compress_type = zipfile.ZIP_DEFLATED if name.endswith(".json") else zipfile.ZIP_STORED
@@ -119,7 +127,7 @@ def sidecar_name(media_name: str, *, scheme: str = "new", number: int | None = N
         return f"{media_name}{suffix}{tail}.json"
     if room >= 2:
         return f"{media_name}{suffix[:room]}{tail}.json"
-    return f"{media_name[:limit - len('.json')]}{tail}.json"
+    return f"{media_name[: limit - len('.json')]}{tail}.json"
 
 
 def _formatted(stamp: int) -> str:
@@ -136,8 +144,13 @@ def sidecar_json(record: MediaRecord, *, title: str | None = None, uploaded: int
         "creationTime": {"timestamp": str(uploaded), "formatted": _formatted(uploaded)},
         "photoTakenTime": {"timestamp": str(taken), "formatted": _formatted(taken)},
     }
-    geo = {"latitude": record.latitude or 0.0, "longitude": record.longitude or 0.0, "altitude": 0.0,
-           "latitudeSpan": 0.0, "longitudeSpan": 0.0}
+    geo = {
+        "latitude": record.latitude or 0.0,
+        "longitude": record.longitude or 0.0,
+        "altitude": 0.0,
+        "latitudeSpan": 0.0,
+        "longitudeSpan": 0.0,
+    }
     doc["geoData"] = geo
     doc["geoDataExif"] = geo
     if record.product_url:
@@ -152,13 +165,27 @@ def sidecar_json(record: MediaRecord, *, title: str | None = None, uploaded: int
 
 
 def album_json(title: str, created: int | None = None, shape: str = "new") -> bytes:
-    body = {"title": title, "description": "", "access": "protected",
-            "date": {"timestamp": str(created or 0), "formatted": _formatted(created or 0)}}
+    body = {
+        "title": title,
+        "description": "",
+        "access": "protected",
+        "date": {"timestamp": str(created or 0), "formatted": _formatted(created or 0)},
+    }
     if shape == "wrapped":
         return json.dumps({"albumData": body}).encode()
     if shape == "minimal":
-        return json.dumps({"title": title, "enrichments": [{"locationEnrichment": {"location": [
-            {"name": title, "latitudeE7": 416000000, "longitudeE7": 125000000}]}}]}).encode()
+        return json.dumps(
+            {
+                "title": title,
+                "enrichments": [
+                    {
+                        "locationEnrichment": {
+                            "location": [{"name": title, "latitudeE7": 416000000, "longitudeE7": 125000000}]
+                        }
+                    }
+                ],
+            }
+        ).encode()
     return json.dumps(body, ensure_ascii=False).encode()
 
 
@@ -212,7 +239,9 @@ class TakeoutLayout:
 
 
 def _local(record: MediaRecord) -> datetime:
-    return datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(seconds=(record.taken_at or 0) + (record.utc_offset_min or 0) * 60)
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(
+        seconds=(record.taken_at or 0) + (record.utc_offset_min or 0) * 60
+    )
 
 
 def write_takeout(
@@ -268,8 +297,10 @@ def write_takeout(
         out.add(f"{root}/{folder}/{name}", data)
         layout.media += 1
         if with_json:
-            out.add(f"{root}/{folder}/{sidecar_name(title, scheme=scheme, number=number)}",
-                    sidecar_json(item.record, title=title))
+            out.add(
+                f"{root}/{folder}/{sidecar_name(title, scheme=scheme, number=number)}",
+                sidecar_json(item.record, title=title),
+            )
             layout.sidecars += 1
         return name
 
@@ -363,8 +394,15 @@ def write_quirk_corpus(out_dir: str | Path, fmt: str = "zip", *, drop_part: int 
             setattr(rec, key, value)
         return SyntheticItem(rec, [], scene=n)
 
-    def media(path: str, it: SyntheticItem, rule: str, time_source: str = "sidecar", part: int | None = None,
-              data: bytes | None = None, title: str | None = None) -> None:
+    def media(
+        path: str,
+        it: SyntheticItem,
+        rule: str,
+        time_source: str = "sidecar",
+        part: int | None = None,
+        data: bytes | None = None,
+        title: str | None = None,
+    ) -> None:
         entries.append((path, data if data is not None else _tiny(it), part))
         expected.append(Expect(path, rule, time_source, title))
 
@@ -381,7 +419,11 @@ def write_quirk_corpus(out_dir: str | Path, fmt: str = "zip", *, drop_part: int 
     media(f"{Y}/IMG_0002.JPG", a, "exact")
     side(f"{Y}/IMG_0002.JPG.json", a)
     # Clipped at 51: .supplemental-met.json, .supple.json, .s.json
-    for name in ("IMG_20230101_123456789_HDR_X.jpg", "PXL_20230101_123456789_NIGHT_A1.jpg", "PXL_20230101_123456789.PORTRAIT_B22.jpg"):
+    for name in (
+        "IMG_20230101_123456789_HDR_X.jpg",
+        "PXL_20230101_123456789_NIGHT_A1.jpg",
+        "PXL_20230101_123456789.PORTRAIT_B22.jpg",
+    ):
         a = item(name)
         sc = sidecar_name(name)
         assert sc != name + SUFFIX + ".json" and len(sc) == 51, sc
@@ -408,14 +450,20 @@ def write_quirk_corpus(out_dir: str | Path, fmt: str = "zip", *, drop_part: int 
     media(f"{Y}/{name}", a, "clipped")
     side(f"{Y}/{sidecar_name(name, limit=53)}", a)
     # Non-ASCII long names around 46: accents, CJK, emoji.
-    for name in ("Été à la plage avec les enfants, très joli soleil.jpg", "東京タワーの夜景と富士山の朝焼けと桜並木と川沿いの散歩道の写真.jpg",
-                 "🎉🎂 Birthday party at grandma's house with everyone 🎈.jpg"):
+    for name in (
+        "Été à la plage avec les enfants, très joli soleil.jpg",
+        "東京タワーの夜景と富士山の朝焼けと桜並木と川沿いの散歩道の写真.jpg",
+        "🎉🎂 Birthday party at grandma's house with everyone 🎈.jpg",
+    ):
         a = item(name)
         media(f"{Y}/{name}", a, "clipped", title=name)
         side(f"{Y}/{sidecar_name(name)}", a)
     # Numbering: IMG(1).JPG with IMG.JPG(1).json; .supplemental-metadata(1).json; middle form.
-    for number, sc in ((1, "IMG_3479.JPG(1).json"), (2, "IMG_3479.JPG.supplemental-metadata(2).json"),
-                       (3, "IMG_3479.JPG(3).supplemental-metadata.json")):
+    for number, sc in (
+        (1, "IMG_3479.JPG(1).json"),
+        (2, "IMG_3479.JPG.supplemental-metadata(2).json"),
+        (3, "IMG_3479.JPG(3).supplemental-metadata.json"),
+    ):
         a = item("IMG_3479.JPG")
         media(f"{Y}/IMG_3479({number}).JPG", a, "numbered", title="IMG_3479.JPG")
         side(f"{Y}/{sc}", a)
@@ -494,8 +542,13 @@ def write_quirk_corpus(out_dir: str | Path, fmt: str = "zip", *, drop_part: int 
     v = item("VID_9002.mp4", media_type="video", duration_s=7.5, width=1920, height=1080)
     media("Failed Videos/VID_9002.mp4", v, "exact", data=mov_bytes(v, brand=b"mp42"))
     side("Failed Videos/VID_9002.mp4.json", v)
-    for folder, flag in (("Trash", "trashed"), ("Papierkorb", "trashed"), ("Archive", "archived"),
-                         ("Corbeille", "trashed"), ("Locked Folder", None)):
+    for folder, flag in (
+        ("Trash", "trashed"),
+        ("Papierkorb", "trashed"),
+        ("Archive", "archived"),
+        ("Corbeille", "trashed"),
+        ("Locked Folder", None),
+    ):
         a = item(f"IMG_{folder[:4].upper()}.JPG")
         media(f"{folder}/IMG_{folder[:4].upper()}.JPG", a, "exact")
         side(f"{folder}/IMG_{folder[:4].upper()}.JPG.json", a, **({flag: True} if flag else {}))
@@ -521,9 +574,16 @@ def write_quirk_corpus(out_dir: str | Path, fmt: str = "zip", *, drop_part: int 
     # Sidecar edge values: "0" time, geo 0,0 with geoDataExif, partner sharing, French dates, unknown fields.
     a = item("ZERO_TIME.jpg")
     media(f"{Y}/ZERO_TIME.jpg", a, "exact", "exif")
-    side(f"{Y}/ZERO_TIME.jpg.json", a, photoTakenTime={"timestamp": "0", "formatted": "1 janv. 1970, 00:00:00 UTC"},
-         geoData={"latitude": 0.0, "longitude": 0.0}, geoDataExif={"latitude": 41.9, "longitude": 12.5},
-         googlePhotosOrigin={"fromPartnerSharing": {}}, somethingNew={"x": 1}, favorited=True)
+    side(
+        f"{Y}/ZERO_TIME.jpg.json",
+        a,
+        photoTakenTime={"timestamp": "0", "formatted": "1 janv. 1970, 00:00:00 UTC"},
+        geoData={"latitude": 0.0, "longitude": 0.0},
+        geoDataExif={"latitude": 41.9, "longitude": 12.5},
+        googlePhotosOrigin={"fromPartnerSharing": {}},
+        somethingNew={"x": 1},
+        favorited=True,
+    )
     # Data-saver .HEIC that is a JPEG; AppleDouble junk.
     a = item("IMG_6000.HEIC")
     media(f"{Y}/IMG_6000.HEIC", a, "exact")
@@ -557,8 +617,16 @@ def write_quirk_corpus(out_dir: str | Path, fmt: str = "zip", *, drop_part: int 
         paths[drop_part - 1].unlink()
         paths = [p for i, p in enumerate(paths) if i != drop_part - 1]
         problems.append(f"part {drop_part:03d}")
-    albums = {"Summer in Rome": "Summer in Rome", "Best of 2020": "Best of 2020", "Trip": "Trip to Italy",
-              "No title yet": "No title yet", "Untitled(1)": "Untitled(1)"}
-    memberships = {"IMG_7777.JPG": {"Summer in Rome", "Best of 2020"}, "IMG_8888.JPG": {"Trip"},
-                   "IMG_4242.JPG": {"Summer in Rome"}}
+    albums = {
+        "Summer in Rome": "Summer in Rome",
+        "Best of 2020": "Best of 2020",
+        "Trip": "Trip to Italy",
+        "No title yet": "No title yet",
+        "Untitled(1)": "Untitled(1)",
+    }
+    memberships = {
+        "IMG_7777.JPG": {"Summer in Rome", "Best of 2020"},
+        "IMG_8888.JPG": {"Trip"},
+        "IMG_4242.JPG": {"Summer in Rome"},
+    }
     return QuirkCorpus(paths, expected, albums, memberships, problems)

@@ -9,8 +9,9 @@ from gphotos_tui.google.quota import UsageMeter
 from gphotos_tui.google.tokens import StaticToken, token_source
 
 
-def google_clients(catalog: Catalog, *, root: str | None = None,
-                   static_token: str | None = None) -> tuple[AsyncLibrary, AsyncPicker, UsageMeter]:
+def google_clients(
+    catalog: Catalog, *, root: str | None = None, static_token: str | None = None
+) -> tuple[AsyncLibrary, AsyncPicker, UsageMeter]:
     """Library and Picker clients sharing one token source and one request meter.
 
     By default the API roots and the token come from the environment (or the
@@ -18,5 +19,8 @@ def google_clients(catalog: Catalog, *, root: str | None = None,
     """
     tokens = StaticToken(static_token) if static_token else token_source()
     usage = UsageMeter(catalog)
-    return (AsyncLibrary(LibraryClient(tokens, root=root, usage=usage)),
-            AsyncPicker(PickerClient(tokens, root=root, usage=usage)), usage)
+    return (
+        AsyncLibrary(LibraryClient(tokens, root=root, usage=usage)),
+        AsyncPicker(PickerClient(tokens, root=root, usage=usage)),
+        usage,
+    )

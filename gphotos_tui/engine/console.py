@@ -48,7 +48,7 @@ class ConsoleProgress:
         self._last, self._last_state, self._last_message = now, p.state, p.message
         text = describe(p)
         if self.tty:
-            self.stream.write("\r\x1b[2K" + text[: 200])
+            self.stream.write("\r\x1b[2K" + text[:200])
             self._open_line = True
             if p.state not in ("running",):
                 self.stream.write("\n")

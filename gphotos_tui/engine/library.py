@@ -14,9 +14,9 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 
-from gphotos_tui.catalog import Catalog, Source
+from gphotos_tui.catalog import Catalog
 from gphotos_tui.engine.progress import JobProgress, JobState, ProgressCallback
 from gphotos_tui.engine.shards import Listing, Shard, full_plan, incremental_plan, pick_split
 from gphotos_tui.google import convert
@@ -54,8 +54,9 @@ class _Tracker:
     def page(self, items: int, inserted: int, updated: int, requests: int = 1) -> None:
         self.inserted += inserted
         self.updated += updated
-        self.report = self.report.advanced(items=self.report.items + items, pages=self.report.pages + 1,
-                                           requests=self.report.requests + requests)
+        self.report = self.report.advanced(
+            items=self.report.items + items, pages=self.report.pages + 1, requests=self.report.requests + requests
+        )
         self.emit()
 
     def emit(self, **changes) -> None:
@@ -65,7 +66,7 @@ class _Tracker:
             self.progress(self.report)
 
 
-async def _check_quota(usage: UsageMeter | None, reserve: int, tracker: "_Tracker | None" = None) -> None:
+async def _check_quota(usage: UsageMeter | None, reserve: int, tracker: _Tracker | None = None) -> None:
     if usage is None:
         return
     used = await usage.used("library")
@@ -81,13 +82,20 @@ async def _check_quota(usage: UsageMeter | None, reserve: int, tracker: "_Tracke
 class LibraryMediaJob:
     name = "library-media"
 
-    def __init__(self, library: AsyncLibrary, usage: UsageMeter | None = None,
-                 settings: SyncSettings = SyncSettings(), *, full: bool = False, today: date | None = None):
+    def __init__(
+        self,
+        library: AsyncLibrary,
+        usage: UsageMeter | None = None,
+        settings: SyncSettings = SyncSettings(),
+        *,
+        full: bool = False,
+        today: date | None = None,
+    ):
         self.library = library
         self.usage = usage
         self.settings = settings
         self.full = full
-        self.today = today or datetime.now(timezone.utc).date()
+        self.today = today or datetime.now(UTC).date()
 
     async def run(self, catalog: Catalog, progress: ProgressCallback | None = None) -> JobProgress:
         source = await catalog.ensure_source(SourceKind.LIBRARY, "library", LIBRARY_LABEL)
@@ -96,13 +104,22 @@ class LibraryMediaJob:
         state = dict(meta.state) if meta else {}
         if not state.get("plan"):  # a new run; otherwise finish the interrupted one
             complete = state.get("complete_at") and state.get("newest") is not None and not self.full
-            plan = (incremental_plan(state["newest"], self.today, self.settings.overlap_days) if complete
-                    else full_plan(self.today, self.settings.first_year))
+            plan = (
+                incremental_plan(state["newest"], self.today, self.settings.overlap_days)
+                if complete
+                else full_plan(self.today, self.settings.first_year)
+            )
             # Strictly after anything seen before, so "not seen in this run" never depends on the clock's second.
-            last = (await catalog.writer.execute_fetchall(
-                "SELECT max(last_seen) FROM item_sources WHERE source_id = ?", (source.id,)))[0][0] or 0
-            state.update(plan=[s.as_state() for s in plan], mode="incremental" if complete else "full",
-                         run_started=max(int(time.time()), last + 1))
+            last = (
+                await catalog.writer.execute_fetchall(
+                    "SELECT max(last_seen) FROM item_sources WHERE source_id = ?", (source.id,)
+                )
+            )[0][0] or 0
+            state.update(
+                plan=[s.as_state() for s in plan],
+                mode="incremental" if complete else "full",
+                run_started=max(int(time.time()), last + 1),
+            )
             await catalog.write_batch(source, checkpoint=Checkpoint(META, None, state.get("newest"), state=state))
         pending = await self._pending_listings(catalog, source, state)
         self.run_started = state["run_started"]
@@ -123,8 +140,9 @@ class LibraryMediaJob:
                     if parent is not None:
                         child = parent.split()
                         async with lock:  # durable before any page of it is written
-                            await catalog.write_batch(source, checkpoint=Checkpoint(
-                                child.name, None, None, state={"range": child.as_state()}))
+                            await catalog.write_batch(
+                                source, checkpoint=Checkpoint(child.name, None, None, state={"range": child.as_state()})
+                            )
                         return Listing(child, child.start)
                     if not running:
                         return None
@@ -150,17 +168,34 @@ class LibraryMediaJob:
                 await asyncio.gather(*workers, return_exceptions=True)
                 raise
         except QuotaPause as pause:
-            await catalog.finish_run(run_id, "paused", str(pause), items=tracker.report.items,
-                                     pages=tracker.report.pages, requests=tracker.report.requests)
+            await catalog.finish_run(
+                run_id,
+                "paused",
+                str(pause),
+                items=tracker.report.items,
+                pages=tracker.report.pages,
+                requests=tracker.report.requests,
+            )
             tracker.emit(state=JobState.PAUSED, message=str(pause))
             return tracker.report
         except asyncio.CancelledError:
-            await catalog.finish_run(run_id, "cancelled", "stopped; the next run resumes here",
-                                     items=tracker.report.items, pages=tracker.report.pages)
+            await catalog.finish_run(
+                run_id,
+                "cancelled",
+                "stopped; the next run resumes here",
+                items=tracker.report.items,
+                pages=tracker.report.pages,
+            )
             raise
         except Exception as exc:
-            await catalog.finish_run(run_id, "failed", str(exc), items=tracker.report.items,
-                                     pages=tracker.report.pages, requests=tracker.report.requests)
+            await catalog.finish_run(
+                run_id,
+                "failed",
+                str(exc),
+                items=tracker.report.items,
+                pages=tracker.report.pages,
+                requests=tracker.report.requests,
+            )
             tracker.emit(state=JobState.FAILED, message=str(exc))
             raise
         # Every shard finished: the listing is complete.
@@ -175,8 +210,14 @@ class LibraryMediaJob:
         message = f"{tracker.report.items:,} items listed ({tracker.inserted:,} new, {tracker.updated:,} updated)"
         if missing:
             message += f"; {missing:,} no longer listed (flagged, kept in the catalog)"
-        await catalog.finish_run(run_id, "done", message, items=tracker.report.items, pages=tracker.report.pages,
-                                 requests=tracker.report.requests)
+        await catalog.finish_run(
+            run_id,
+            "done",
+            message,
+            items=tracker.report.items,
+            pages=tracker.report.pages,
+            requests=tracker.report.requests,
+        )
         tracker.emit(state=JobState.DONE, message=message)
         return tracker.report
 
@@ -186,7 +227,9 @@ class LibraryMediaJob:
         plan = [Shard.from_state(s) for s in state["plan"]]
         known = {c.shard: c for c in await catalog.checkpoints(source) if c.shard != META}
         names = {s.name for s in plan}
-        plan += [Shard.from_state(c.state["range"]) for c in known.values() if "range" in c.state and c.shard not in names]
+        plan += [
+            Shard.from_state(c.state["range"]) for c in known.values() if "range" in c.state and c.shard not in names
+        ]
         listings = []
         for shard in plan:
             checkpoint = known.get(shard.name)
@@ -197,14 +240,23 @@ class LibraryMediaJob:
                 listings.append(Listing(shard, low, checkpoint.page_token))
         return listings
 
-    async def _list_shard(self, catalog, source, listing: Listing, tracker: _Tracker, lock: asyncio.Lock,
-                          newest: list, changed: asyncio.Condition) -> None:
+    async def _list_shard(
+        self,
+        catalog,
+        source,
+        listing: Listing,
+        tracker: _Tracker,
+        lock: asyncio.Lock,
+        newest: list,
+        changed: asyncio.Condition,
+    ) -> None:
         shard, token = listing.shard, listing.token
         while True:
             await _check_quota(self.usage, self.settings.quota_reserve, tracker)
             try:
-                page = await self.library.search_page(ranges=[DateRange(shard.start, shard.end)],
-                                                      order_by=NEWEST_FIRST, page_token=token)
+                page = await self.library.search_page(
+                    ranges=[DateRange(shard.start, shard.end)], order_by=NEWEST_FIRST, page_token=token
+                )
             except PageTokenExpired:
                 if token is None:
                     raise
@@ -221,7 +273,8 @@ class LibraryMediaJob:
             state = {"range": shard.as_state(), "low": listing.low.isoformat()} if listing.low > shard.start else {}
             async with lock:
                 result = await catalog.write_batch(
-                    source, records,
+                    source,
+                    records,
                     checkpoint=Checkpoint(shard.name, page.next_page_token, page_newest, done=done, state=state),
                     seen_at=max(int(time.time()), self.run_started),
                 )
@@ -283,8 +336,14 @@ class LibraryAlbumsJob:
             tracker.emit(state=JobState.FAILED, message=str(exc))
             raise
         message = f"{len(albums)} albums, {tracker.report.items:,} memberships"
-        await catalog.finish_run(run_id, "done", message, items=tracker.report.items, pages=tracker.report.pages,
-                                 requests=tracker.report.requests)
+        await catalog.finish_run(
+            run_id,
+            "done",
+            message,
+            items=tracker.report.items,
+            pages=tracker.report.pages,
+            requests=tracker.report.requests,
+        )
         tracker.emit(state=JobState.DONE, message=message)
         return tracker.report
 

@@ -20,7 +20,7 @@ class CatalogLock:
         self.path = Path(str(catalog_path) + ".lock")
         self._fd: int | None = None
 
-    def acquire(self) -> "CatalogLock":
+    def acquire(self) -> CatalogLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
@@ -43,7 +43,7 @@ class CatalogLock:
             os.close(self._fd)
             self._fd = None
 
-    def __enter__(self) -> "CatalogLock":
+    def __enter__(self) -> CatalogLock:
         return self.acquire()
 
     def __exit__(self, *exc) -> None:

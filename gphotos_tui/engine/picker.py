@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from gphotos_tui.catalog import Catalog
 from gphotos_tui.engine.progress import JobProgress, JobState, ProgressCallback
@@ -26,8 +26,13 @@ PICKER_LABEL = "Picker API (photos you pick)"
 class PickerJob:
     name = "picker"
 
-    def __init__(self, picker: AsyncPicker, *, max_items: int | None = None,
-                 on_link: Callable[[str, float | None], None] | None = None):
+    def __init__(
+        self,
+        picker: AsyncPicker,
+        *,
+        max_items: int | None = None,
+        on_link: Callable[[str, float | None], None] | None = None,
+    ):
         self.picker = picker
         self.max_items = max_items
         self.on_link = on_link  # (picker URI, seconds until the session expires)
@@ -47,17 +52,33 @@ class PickerJob:
         saved = await catalog.checkpoint(source, SESSION)
         session = None
         if saved and saved.state.get("id") and (saved.state.get("expires") or 0) > time.time() + 60:
-            session = {"id": saved.state["id"], "pickerUri": saved.state["uri"], "mediaItemsSet": saved.state.get("set", False)}
+            session = {
+                "id": saved.state["id"],
+                "pickerUri": saved.state["uri"],
+                "mediaItemsSet": saved.state.get("set", False),
+            }
         if session is None:
             session = await self.picker.create_session(self.max_items)
             expires = parse_time(session.get("expireTime"))
-            await catalog.write_batch(source, checkpoint=Checkpoint(SESSION, None, state={
-                "id": session["id"], "uri": session["pickerUri"], "expires": expires}))
+            await catalog.write_batch(
+                source,
+                checkpoint=Checkpoint(
+                    SESSION, None, state={"id": session["id"], "uri": session["pickerUri"], "expires": expires}
+                ),
+            )
         run_id = await catalog.start_run(source, self.name)
-        expires = parse_time(session.get("expireTime")) if session.get("expireTime") else (saved.state.get("expires") if saved else None)
+        expires = (
+            parse_time(session.get("expireTime"))
+            if session.get("expireTime")
+            else (saved.state.get("expires") if saved else None)
+        )
         if self.on_link:
             self.on_link(session["pickerUri"], (expires - time.time()) if expires else None)
-        emit(state=JobState.RUNNING, message="waiting for you to pick photos in the browser", requests=report.requests + 1)
+        emit(
+            state=JobState.RUNNING,
+            message="waiting for you to pick photos in the browser",
+            requests=report.requests + 1,
+        )
         try:
             if not session.get("mediaItemsSet"):
                 polls = 0
@@ -68,8 +89,19 @@ class PickerJob:
                     emit(requests=report.requests + 1, message=f"waiting for your pick (checked {polls} times)")
 
                 session = await self.picker.wait_until_picked(session, on_poll=on_poll)
-                await catalog.write_batch(source, checkpoint=Checkpoint(SESSION, None, state={
-                    "id": session["id"], "uri": session.get("pickerUri", ""), "expires": expires, "set": True}))
+                await catalog.write_batch(
+                    source,
+                    checkpoint=Checkpoint(
+                        SESSION,
+                        None,
+                        state={
+                            "id": session["id"],
+                            "uri": session.get("pickerUri", ""),
+                            "expires": expires,
+                            "set": True,
+                        },
+                    ),
+                )
             emit(message="picked; reading the items")
             inserted = updated = 0
             async for page in self.picker.pages(session["id"]):
@@ -90,7 +122,9 @@ class PickerJob:
             emit(state=JobState.FAILED, message=str(exc))
             raise
         message = f"{report.items:,} picked items ({inserted:,} new, {updated:,} updated)"
-        await catalog.finish_run(run_id, "done", message, items=report.items, pages=report.pages, requests=report.requests)
+        await catalog.finish_run(
+            run_id, "done", message, items=report.items, pages=report.pages, requests=report.requests
+        )
         emit(state=JobState.DONE, message=message)
         return report
 
@@ -98,4 +132,4 @@ class PickerJob:
 def expiry_text(seconds: float | None) -> str:
     if seconds is None:
         return ""
-    return datetime.fromtimestamp(time.time() + seconds, timezone.utc).strftime("%H:%M UTC")
+    return datetime.fromtimestamp(time.time() + seconds, UTC).strftime("%H:%M UTC")

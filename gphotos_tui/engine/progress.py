@@ -49,7 +49,7 @@ class JobProgress:
             return None
         return max(0.0, (self.total - self.items) / self.rate)
 
-    def advanced(self, **changes) -> "JobProgress":
+    def advanced(self, **changes) -> JobProgress:
         return replace(self, **changes)
 
 
@@ -59,7 +59,7 @@ ProgressCallback = Callable[[JobProgress], None]
 def format_eta(seconds: float | None) -> str:
     if seconds is None:
         return "—"
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     if seconds < 60:
         return f"{seconds}s"
     if seconds < 3600:

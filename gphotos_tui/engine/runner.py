@@ -61,7 +61,9 @@ async def _run(catalog_path: Path, make_jobs: Callable) -> int:
         console.close()
         await catalog.close()
     used = clients[2].session
-    summary.append(f"{sum(used.values()):,} requests in {time.monotonic() - started:.1f} s "
-                   f"({', '.join(f'{api} {n:,}' for api, n in sorted(used.items()))})")
+    summary.append(
+        f"{sum(used.values()):,} requests in {time.monotonic() - started:.1f} s "
+        f"({', '.join(f'{api} {n:,}' for api, n in sorted(used.items()))})"
+    )
     print("\n".join(summary))
     return EXIT_OK

@@ -14,7 +14,7 @@ overlapping last page), and nothing can fall between the halves.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 PAGE = 100  # items per mediaItems.search page
 
@@ -29,7 +29,7 @@ class Shard:
         return [self.name, self.start.isoformat(), self.end.isoformat()]
 
     @classmethod
-    def from_state(cls, state: list) -> "Shard":
+    def from_state(cls, state: list) -> Shard:
         return cls(state[0], date.fromisoformat(state[1]), date.fromisoformat(state[2]))
 
 
@@ -55,12 +55,12 @@ def full_plan(today: date, first_year: int) -> list[Shard]:
 
 def incremental_plan(newest: int, today: date, overlap_days: int) -> list[Shard]:
     # Capture dates are the photographer's local dates: a day of margin covers any time zone.
-    start = datetime.fromtimestamp(newest, timezone.utc).date() - timedelta(days=overlap_days + 1)
+    start = datetime.fromtimestamp(newest, UTC).date() - timedelta(days=overlap_days + 1)
     return [Shard("media:new", start, today + timedelta(days=2))]
 
 
 def _midnight(day: date) -> int:
-    return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp())
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
 
 
 @dataclass
@@ -92,7 +92,7 @@ class Listing:
     def remaining_days(self) -> int:
         if self.oldest is None:
             return 0
-        top = datetime.fromtimestamp(self.oldest, timezone.utc).date()
+        top = datetime.fromtimestamp(self.oldest, UTC).date()
         return (top - self.low).days
 
     def remaining_items(self, today: date) -> float:
@@ -100,7 +100,7 @@ class Listing:
         if self.oldest is None or self.items == 0:
             return 0.0
         top = min(self.shard.end, today)
-        oldest_day = datetime.fromtimestamp(self.oldest, timezone.utc).date()
+        oldest_day = datetime.fromtimestamp(self.oldest, UTC).date()
         covered = max((top - oldest_day).days + 1, 1)
         return self.items / covered * self.remaining_days()
 

@@ -43,7 +43,7 @@ def boxes(data: bytes, start: int, end: int) -> Iterator[tuple[bytes, int, int, 
 def sniff_bmff(head: bytes) -> str | None:
     if len(head) < 12 or head[4:8] != b"ftyp":
         return None
-    brands = {head[8:12]} | {head[i:i + 4] for i in range(16, min(len(head), struct.unpack_from(">I", head)[0]), 4)}
+    brands = {head[8:12]} | {head[i : i + 4] for i in range(16, min(len(head), struct.unpack_from(">I", head)[0]), 4)}
     if b"crx " in brands:
         return "cr3"  # Canon RAW: an ISO box file, but neither HEIF nor a movie
     if brands & _HEIF_BRANDS:
@@ -102,14 +102,14 @@ def _read_heif_meta(data: bytes, start: int, end: int, meta: Metadata) -> None:
         if offset + length > len(data):
             meta.truncated = True
             continue
-        payload = data[offset:offset + length]
+        payload = data[offset : offset + length]
         if len(payload) < 4:
             continue
         skip = struct.unpack_from(">I", payload)[0]  # exif_tiff_header_offset
-        tiff = payload[4 + skip:] if 4 + skip < len(payload) else b""
+        tiff = payload[4 + skip :] if 4 + skip < len(payload) else b""
         if not tiff.startswith((b"II", b"MM")):
             at = payload.find(b"Exif\0\0")
-            tiff = payload[at + 6:] if at >= 0 else b""
+            tiff = payload[at + 6 :] if at >= 0 else b""
         width, height = meta.width, meta.height
         apply_exif(meta, parse_tiff(tiff))
         if width:
@@ -126,8 +126,12 @@ def _exif_item_ids(data: bytes, start: int, end: int) -> Iterator[int]:
         infe_version = data[s]
         if infe_version < 2:
             continue
-        item_id, id_len = (struct.unpack_from(">H", data, s + 4)[0], 2) if infe_version == 2 else (struct.unpack_from(">I", data, s + 4)[0], 4)
-        item_type = data[s + 4 + id_len + 2:s + 4 + id_len + 6]
+        item_id, id_len = (
+            (struct.unpack_from(">H", data, s + 4)[0], 2)
+            if infe_version == 2
+            else (struct.unpack_from(">I", data, s + 4)[0], 4)
+        )
+        item_type = data[s + 4 + id_len + 2 : s + 4 + id_len + 6]
         if item_type == b"Exif":
             yield item_id
 
@@ -148,7 +152,7 @@ def _item_locations(data: bytes, start: int, end: int) -> dict[int, list[tuple[i
             return 0
         if pos + size > end:
             raise IndexError
-        value = int.from_bytes(data[pos:pos + size], "big")
+        value = int.from_bytes(data[pos : pos + size], "big")
         pos += size
         return value
 
@@ -181,7 +185,7 @@ def _properties(data: bytes, start: int, end: int) -> tuple[list[tuple[int, int]
                 else:
                     sizes.append((0, 0))  # keep property indexes aligned
         elif box == b"ipma" and complete and e - s >= 8:
-            version, flags = data[s], int.from_bytes(data[s + 1:s + 4], "big")
+            version, flags = data[s], int.from_bytes(data[s + 1 : s + 4], "big")
             pos = s + 4
             count = struct.unpack_from(">I", data, pos)[0]
             pos += 4

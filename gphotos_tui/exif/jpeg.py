@@ -38,7 +38,7 @@ def read_jpeg(head: bytes) -> Metadata:
             return meta
         if marker == 0xE1:
             if head.startswith(b"Exif\0", pos + 4, end) and meta.make is None and meta.taken_local is None:
-                apply_exif(meta, parse_tiff(head[pos + 10:end]))
+                apply_exif(meta, parse_tiff(head[pos + 10 : end]))
         elif marker in _SOF and length >= 7:
             height, width = struct.unpack_from(">HH", head, pos + 5)
             if width and height:

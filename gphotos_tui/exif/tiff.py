@@ -15,9 +15,18 @@ GPS_IFD = 0x8825
 # Tags we decode, per IFD. Everything else is skipped without reading its value.
 IFD0_TAGS = {0x010F: "Make", 0x0110: "Model", 0x0112: "Orientation", 0x0132: "DateTime"}
 EXIF_TAGS = {
-    0x829A: "ExposureTime", 0x829D: "FNumber", 0x8827: "ISO", 0x9003: "DateTimeOriginal",
-    0x9011: "OffsetTimeOriginal", 0x9010: "OffsetTime", 0x920A: "FocalLength", 0xA002: "PixelXDimension",
-    0xA003: "PixelYDimension", 0xA405: "FocalLengthIn35mmFormat", 0xA434: "LensModel", 0x9202: "ApertureValue",
+    0x829A: "ExposureTime",
+    0x829D: "FNumber",
+    0x8827: "ISO",
+    0x9003: "DateTimeOriginal",
+    0x9011: "OffsetTimeOriginal",
+    0x9010: "OffsetTime",
+    0x920A: "FocalLength",
+    0xA002: "PixelXDimension",
+    0xA003: "PixelYDimension",
+    0xA405: "FocalLengthIn35mmFormat",
+    0xA434: "LensModel",
+    0x9202: "ApertureValue",
     0x9201: "ShutterSpeedValue",
 }
 GPS_TAGS = {1: "GPSLatitudeRef", 2: "GPSLatitude", 3: "GPSLongitudeRef", 4: "GPSLongitude"}
@@ -69,12 +78,12 @@ def _read_ifd(data: bytes, e: str, offset: int, wanted: dict[int, str], out: dic
     if count > MAX_ENTRIES:
         return pointers
     count = min(count, (len(data) - offset - 2) // 12)
-    block = data[offset + 2:offset + 2 + 12 * count]
+    block = data[offset + 2 : offset + 2 + 12 * count]
     u32 = _U32[e]
     for tag, typ, n, inline in _ENTRIES[e].iter_unpack(block):
         name = wanted.get(tag)
         if name is None:
-            if (tag == EXIF_IFD or tag == GPS_IFD) and typ in (4, 13) and n == 1:
+            if (tag in (EXIF_IFD, GPS_IFD)) and typ in (4, 13) and n == 1:
                 pointers[tag] = u32.unpack(inline)[0]
             continue
         if n == 1:
@@ -101,7 +110,7 @@ def _read_ifd(data: bytes, e: str, offset: int, wanted: dict[int, str], out: dic
             start = u32.unpack(inline)[0]
             if start + length > len(data):
                 continue
-            raw = data[start:start + length]
+            raw = data[start : start + length]
         value = _value(raw, e, typ, n)
         if value is not None:
             out[name] = value

@@ -20,7 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
     parser.add_argument("--latency", type=float, default=0.0, metavar="S", help="added to every request")
-    parser.add_argument("--client-secret", metavar="FILE", help="also write a Desktop client secret JSON for `gphotos-tui auth`")
+    parser.add_argument(
+        "--client-secret", metavar="FILE", help="also write a Desktop client secret JSON for `gphotos-tui auth`"
+    )
     args = parser.parse_args(argv)
     with FakeGoogle(SyntheticLibrary(args.size, args.seed), port=args.port) as fake:
         fake.faults.latency_s = args.latency

@@ -40,7 +40,9 @@ class Faults:
         self.latency_s = 0.0  # added to every request
         self.fired: dict[str, int] = {}
 
-    def add(self, kind: str, *, every: int = 1, times: int | None = 1, path: str = "/", retry_after: float = 0.01) -> Rule:
+    def add(
+        self, kind: str, *, every: int = 1, times: int | None = 1, path: str = "/", retry_after: float = 0.01
+    ) -> Rule:
         if kind not in KINDS:
             raise ValueError(f"unknown fault {kind!r}; choose from {', '.join(KINDS)}")
         if every < 1:

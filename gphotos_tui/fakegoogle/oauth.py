@@ -16,12 +16,14 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlparse
 
-ALL_SCOPES = frozenset({
-    "https://www.googleapis.com/auth/photoslibrary.readonly.appcreateddata",
-    "https://www.googleapis.com/auth/photoslibrary.appendonly",
-    "https://www.googleapis.com/auth/photoslibrary.edit.appcreateddata",
-    "https://www.googleapis.com/auth/photospicker.mediaitems.readonly",
-})
+ALL_SCOPES = frozenset(
+    {
+        "https://www.googleapis.com/auth/photoslibrary.readonly.appcreateddata",
+        "https://www.googleapis.com/auth/photoslibrary.appendonly",
+        "https://www.googleapis.com/auth/photoslibrary.edit.appcreateddata",
+        "https://www.googleapis.com/auth/photospicker.mediaitems.readonly",
+    }
+)
 
 
 class OAuthError(Exception):
@@ -70,7 +72,11 @@ class OAuthState:
         redirect = query.get("redirect_uri", "")
         if urlparse(redirect).hostname not in ("127.0.0.1", "localhost", "::1") or urlparse(redirect).scheme != "http":
             raise OAuthError(400, "invalid_request", "redirect_uri must be a loopback address for a Desktop client")
-        if query.get("response_type") != "code" or query.get("code_challenge_method") != "S256" or not query.get("code_challenge"):
+        if (
+            query.get("response_type") != "code"
+            or query.get("code_challenge_method") != "S256"
+            or not query.get("code_challenge")
+        ):
             raise OAuthError(400, "invalid_request", "response_type=code with an S256 code_challenge is required")
         scopes = frozenset(query.get("scope", "").split())
         if not scopes or not scopes <= ALL_SCOPES:
@@ -147,5 +153,9 @@ class OAuthState:
         token = "ya29.a0" + secrets.token_urlsafe(32)
         with self.lock:
             self.access[token] = AccessToken(scopes, time.time() + self.token_lifetime_s)
-        return {"access_token": token, "expires_in": self.token_lifetime_s, "scope": " ".join(sorted(scopes)),
-                "token_type": "Bearer"}
+        return {
+            "access_token": token,
+            "expires_in": self.token_lifetime_s,
+            "scope": " ".join(sorted(scopes)),
+            "token_type": "Bearer",
+        }

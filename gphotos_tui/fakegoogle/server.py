@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote_plus, parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 from gphotos_tui.demo.generator import SyntheticLibrary
 from gphotos_tui.fakegoogle import media, shapes
@@ -36,7 +36,8 @@ PICK = {SCOPE + "photospicker.mediaitems.readonly"}
 
 # (method, path regex, API for quota counting, scopes of which one is needed, handler name)
 ROUTES: tuple[tuple[str, re.Pattern, str, set, str], ...] = tuple(
-    (m, re.compile(p + r"\Z"), api, scopes, h) for m, p, api, scopes, h in (
+    (m, re.compile(p + r"\Z"), api, scopes, h)
+    for m, p, api, scopes, h in (
         ("GET", r"/v1/mediaItems", "library", READ, "media_list"),
         ("POST", r"/v1/mediaItems:search", "library", READ, "media_search"),
         ("GET", r"/v1/mediaItems:batchGet", "library", READ, "media_batch_get"),
@@ -74,26 +75,38 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 class FakeGoogle:
-    def __init__(self, library: SyntheticLibrary | None = None, *, port: int = 0, polls_until_picked: int = 3,
-                 poll_interval_s: float = 0.02, picked_count: int | None = None):
+    def __init__(
+        self,
+        library: SyntheticLibrary | None = None,
+        *,
+        port: int = 0,
+        polls_until_picked: int = 3,
+        poll_interval_s: float = 0.02,
+        picked_count: int | None = None,
+    ):
         self.library = library or SyntheticLibrary(200, seed=7)
         self._http = _QuietServer(("127.0.0.1", port), _Handler)
         self._http.fake = self  # type: ignore[attr-defined]
         self.port = self._http.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}/"
-        self.store = FakeStore(self.library, self.url, polls_until_picked=polls_until_picked,
-                               poll_interval_s=poll_interval_s, picked_count=picked_count)
+        self.store = FakeStore(
+            self.library,
+            self.url,
+            polls_until_picked=polls_until_picked,
+            poll_interval_s=poll_interval_s,
+            picked_count=picked_count,
+        )
         self.oauth = OAuthState()
         self.faults = Faults()
         self.quota = dict(DAILY_QUOTA)
-        self.usage = {api: 0 for api in DAILY_QUOTA}
+        self.usage = dict.fromkeys(DAILY_QUOTA, 0)
         self.requests: list[LoggedRequest] = []
         self._log_lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
     # -- lifecycle ---------------------------------------------------------------
 
-    def start(self) -> "FakeGoogle":
+    def start(self) -> FakeGoogle:
         self._thread = threading.Thread(target=self._http.serve_forever, args=(0.05,), name="fake-google", daemon=True)
         self._thread.start()
         return self
@@ -104,7 +117,7 @@ class FakeGoogle:
         if self._thread:
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> "FakeGoogle":
+    def __enter__(self) -> FakeGoogle:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -130,21 +143,34 @@ class FakeGoogle:
 
     def client_secret_json(self, path: Path) -> Path:
         """Write a Desktop client secret file (as Cloud Console does) that points at this server."""
-        path.write_text(json.dumps({"installed": {
-            "client_id": self.oauth.client_id, "project_id": "fake-project", "client_secret": self.oauth.client_secret,
-            "auth_uri": self.auth_uri, "token_uri": self.token_uri, "revoke_uri": self.revoke_uri,
-            "redirect_uris": ["http://localhost"],
-        }}))
+        path.write_text(
+            json.dumps(
+                {
+                    "installed": {
+                        "client_id": self.oauth.client_id,
+                        "project_id": "fake-project",
+                        "client_secret": self.oauth.client_secret,
+                        "auth_uri": self.auth_uri,
+                        "token_uri": self.token_uri,
+                        "revoke_uri": self.revoke_uri,
+                        "redirect_uris": ["http://localhost"],
+                    }
+                }
+            )
+        )
         return path
 
     def environ(self) -> dict[str, str]:
         """Environment that points gphotos-tui's clients at this server with the static token."""
-        return {"GPHOTOS_TUI_LIBRARY_API_ROOT": self.url, "GPHOTOS_TUI_PICKER_API_ROOT": self.url,
-                "GPHOTOS_TUI_ACCESS_TOKEN": self.static_token}
+        return {
+            "GPHOTOS_TUI_LIBRARY_API_ROOT": self.url,
+            "GPHOTOS_TUI_PICKER_API_ROOT": self.url,
+            "GPHOTOS_TUI_ACCESS_TOKEN": self.static_token,
+        }
 
     def reset_quota(self) -> None:
         with self._log_lock:
-            self.usage = {api: 0 for api in DAILY_QUOTA}
+            self.usage = dict.fromkeys(DAILY_QUOTA, 0)
 
     def clear_log(self) -> None:
         with self._log_lock:
@@ -214,8 +240,11 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             self._authorize(route[3])
             if not self.fake.count(route[2]):
-                raise ApiError(429, "RESOURCE_EXHAUSTED",
-                               f"Quota exceeded for quota metric '{route[2]} requests' and limit 'per day'.")
+                raise ApiError(
+                    429,
+                    "RESOURCE_EXHAUSTED",
+                    f"Quota exceeded for quota metric '{route[2]} requests' and limit 'per day'.",
+                )
             handler = getattr(self, "_h_" + route[4])
             handler(query, body, **match.groupdict())
         except ApiError as exc:
@@ -252,7 +281,7 @@ class _Handler(BaseHTTPRequestHandler):
         header = self.headers.get("Authorization", "")
         if not header.startswith("Bearer "):
             raise ApiError(401, "UNAUTHENTICATED", "Request is missing required authentication credential.")
-        scopes = self.fake.oauth.scopes_of(header[len("Bearer "):])
+        scopes = self.fake.oauth.scopes_of(header[len("Bearer ") :])
         if scopes is None:
             raise ApiError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.")
         if not scopes & needed:
@@ -262,8 +291,11 @@ class _Handler(BaseHTTPRequestHandler):
         """Apply ``rule``; True when the request has been answered (or dropped)."""
         kind = rule.kind
         if kind == "429":
-            self._send_json(429, shapes.error(429, "RESOURCE_EXHAUSTED", "Too many requests."),
-                            {"Retry-After": f"{rule.retry_after:g}"})
+            self._send_json(
+                429,
+                shapes.error(429, "RESOURCE_EXHAUSTED", "Too many requests."),
+                {"Retry-After": f"{rule.retry_after:g}"},
+            )
         elif kind in ("500", "503"):
             status = "INTERNAL" if kind == "500" else "UNAVAILABLE"
             self._send_json(int(kind), shapes.error(int(kind), status, "The service is currently unavailable."))
@@ -316,8 +348,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _h_media_list(self, query, body):
         if "sessionId" in query:  # the Picker's mediaItems.list shares the path
             self._api = "picker"
-            return self._send_json(200, self.fake.store.list_picked(
-                query["sessionId"][0], _one(query, "pageToken"), _one(query, "pageSize")))
+            return self._send_json(
+                200,
+                self.fake.store.list_picked(query["sessionId"][0], _one(query, "pageToken"), _one(query, "pageSize")),
+            )
         self._send_json(200, self.fake.store.list_media(_one(query, "pageToken"), _one(query, "pageSize")))
 
     def _h_media_search(self, query, body):

@@ -9,12 +9,12 @@ fractional digits, and optional fields left out rather than set to null.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from gphotos_tui.demo.generator import SyntheticItem
 from gphotos_tui.model import AlbumRecord
 
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def rfc3339(ts: int, digits: int = 0) -> str:
@@ -56,35 +56,51 @@ def media_item(item: SyntheticItem, base_url: str) -> dict:
     if r.width and r.height:
         meta["width"], meta["height"] = str(r.width), str(r.height)
     if r.media_type == "video":
-        meta["video"] = _drop_none({"cameraMake": r.camera_make, "cameraModel": r.camera_model,
-                                    "fps": 30.0, "status": "READY"})
+        meta["video"] = _drop_none(
+            {"cameraMake": r.camera_make, "cameraModel": r.camera_model, "fps": 30.0, "status": "READY"}
+        )
     else:  # may stay {}: Google sends "photo": {} for screenshots and edits
-        meta["photo"] = _drop_none({
-            "cameraMake": r.camera_make, "cameraModel": r.camera_model,
-            "focalLength": r.focal_length_mm, "apertureFNumber": r.aperture_f,
-            "isoEquivalent": r.iso, "exposureTime": duration(r.exposure_s) if r.exposure_s else None,
-        })
-    return _drop_none({
-        "id": r.external_id,
-        "description": r.description,
-        "productUrl": f"https://photos.google.com/lr/photo/{r.external_id}",
-        "baseUrl": base_url,
-        "mimeType": r.mime_type,
-        "filename": r.filename,
-        "mediaMetadata": meta,
-    })
+        meta["photo"] = _drop_none(
+            {
+                "cameraMake": r.camera_make,
+                "cameraModel": r.camera_model,
+                "focalLength": r.focal_length_mm,
+                "apertureFNumber": r.aperture_f,
+                "isoEquivalent": r.iso,
+                "exposureTime": duration(r.exposure_s) if r.exposure_s else None,
+            }
+        )
+    return _drop_none(
+        {
+            "id": r.external_id,
+            "description": r.description,
+            "productUrl": f"https://photos.google.com/lr/photo/{r.external_id}",
+            "baseUrl": base_url,
+            "mimeType": r.mime_type,
+            "filename": r.filename,
+            "mediaMetadata": meta,
+        }
+    )
 
 
 def picked_item(item: SyntheticItem, base_url: str) -> dict:
     """A Picker API ``PickedMediaItem`` (no description, location, albums or product URL)."""
     r = item.record
     video = r.media_type == "video"
-    meta = _drop_none({"width": r.width, "height": r.height, "cameraMake": r.camera_make, "cameraModel": r.camera_model})
+    meta = _drop_none(
+        {"width": r.width, "height": r.height, "cameraMake": r.camera_make, "cameraModel": r.camera_model}
+    )
     if video:
         meta["videoMetadata"] = {"fps": 30.0, "processingStatus": "READY"}
     else:
-        photo = _drop_none({"focalLength": r.focal_length_mm, "apertureFNumber": r.aperture_f,
-                            "isoEquivalent": r.iso, "exposureTime": duration(r.exposure_s) if r.exposure_s else None})
+        photo = _drop_none(
+            {
+                "focalLength": r.focal_length_mm,
+                "apertureFNumber": r.aperture_f,
+                "isoEquivalent": r.iso,
+                "exposureTime": duration(r.exposure_s) if r.exposure_s else None,
+            }
+        )
         if photo:
             meta["photoMetadata"] = photo
     return {
@@ -96,15 +112,17 @@ def picked_item(item: SyntheticItem, base_url: str) -> dict:
 
 
 def album(record: AlbumRecord, album_id: str, count: int, cover_id: str | None, cover_url: str | None) -> dict:
-    return _drop_none({
-        "id": album_id,
-        "title": record.title,
-        "productUrl": f"https://photos.google.com/lr/album/{album_id}",
-        "isWriteable": True,  # every fake album counts as app-created
-        "mediaItemsCount": str(count) if count else None,
-        "coverPhotoBaseUrl": cover_url,
-        "coverPhotoMediaItemId": cover_id,
-    })
+    return _drop_none(
+        {
+            "id": album_id,
+            "title": record.title,
+            "productUrl": f"https://photos.google.com/lr/album/{album_id}",
+            "isWriteable": True,  # every fake album counts as app-created
+            "mediaItemsCount": str(count) if count else None,
+            "coverPhotoBaseUrl": cover_url,
+            "coverPhotoMediaItemId": cover_id,
+        }
+    )
 
 
 def error(code: int, status: str, message: str) -> dict:

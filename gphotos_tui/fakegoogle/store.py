@@ -52,11 +52,20 @@ class Session:
 
 
 class FakeStore:
-    def __init__(self, library: SyntheticLibrary, base_url: str, *, polls_until_picked: int = 3,
-                 poll_interval_s: float = 0.02, picked_count: int | None = None):
+    def __init__(
+        self,
+        library: SyntheticLibrary,
+        base_url: str,
+        *,
+        polls_until_picked: int = 3,
+        poll_interval_s: float = 0.02,
+        picked_count: int | None = None,
+    ):
         self.base_url = base_url.rstrip("/")
         self.lock = threading.Lock()
-        self.items: list[SyntheticItem] = sorted(library.items(), key=lambda i: -(i.record.taken_at or 0))  # newest first
+        self.items: list[SyntheticItem] = sorted(
+            library.items(), key=lambda i: -(i.record.taken_at or 0)
+        )  # newest first
         self.by_id = {i.record.external_id: i for i in self.items}
         self.albums: dict[str, AlbumRecord] = {}
         self.album_items: dict[str, list[str]] = {}
@@ -96,7 +105,7 @@ class FakeStore:
 
     def _page(self, ids: list, token: str | None, size: int, query: str) -> tuple[list, str | None]:
         start = self._offset(token, query)
-        chunk = ids[start:start + size]
+        chunk = ids[start : start + size]
         more = start + size < len(ids)
         return chunk, (self._token(start + size, query) if more else None)
 
@@ -107,7 +116,8 @@ class FakeStore:
         cached = self._media_json.get(item.record.external_id)
         if cached is None:
             cached = self._media_json[item.record.external_id] = shapes.media_item(
-                item, f"{self.base_url}/lr/{item.record.external_id}")
+                item, f"{self.base_url}/lr/{item.record.external_id}"
+            )
         return cached
 
     def list_media(self, token: str | None, size_raw) -> dict:
@@ -136,15 +146,19 @@ class FakeStore:
                 cached = self._filtered.get(key)
                 if cached is None or cached[0] is not self.items or cached[1] != len(self.items):
                     match = _date_matcher(date_filter)
-                    cached = self._filtered[key] = (self.items, len(self.items),
-                                                    [i for i in items if match(shapes.local_date(i))])
+                    cached = self._filtered[key] = (
+                        self.items,
+                        len(self.items),
+                        [i for i in items if match(shapes.local_date(i))],
+                    )
                 items = cached[2]
             if order == "MediaMetadata.creation_time":
                 items = items[::-1]
             elif order not in (None, "", "MediaMetadata.creation_time desc"):
                 raise ApiError(400, "INVALID_ARGUMENT", f"Invalid orderBy: {order}")
-        query = hashlib.sha1(json.dumps({k: v for k, v in body.items() if k not in ("pageToken", "pageSize")},
-                                        sort_keys=True).encode()).hexdigest()
+        query = hashlib.sha1(
+            json.dumps({k: v for k, v in body.items() if k not in ("pageToken", "pageSize")}, sort_keys=True).encode()
+        ).hexdigest()
         chunk, nxt = self._page(items, body.get("pageToken"), size, query)
         return _result("mediaItems", [self.media_json(i) for i in chunk], nxt)
 
@@ -160,15 +174,19 @@ class FakeStore:
         results = []
         for media_id in ids:
             item = self.by_id.get(media_id)
-            results.append({"mediaItem": self.media_json(item)} if item else
-                           {"status": {"code": 5, "message": "Requested entity was not found."}})
+            results.append(
+                {"mediaItem": self.media_json(item)}
+                if item
+                else {"status": {"code": 5, "message": "Requested entity was not found."}}
+            )
         return {"mediaItemResults": results}
 
     def album_json(self, album_id: str) -> dict:
         members = self.album_items[album_id]
         cover = members[0] if members else None
-        return shapes.album(self.albums[album_id], album_id, len(members), cover,
-                            f"{self.base_url}/lr/{cover}" if cover else None)
+        return shapes.album(
+            self.albums[album_id], album_id, len(members), cover, f"{self.base_url}/lr/{cover}" if cover else None
+        )
 
     def list_albums(self, token: str | None, size_raw) -> dict:
         size = page_size(size_raw, ALBUM_PAGE)
@@ -248,8 +266,12 @@ class FakeStore:
         return session
 
     def _session_json(self, s: Session) -> dict:
-        data = {"id": s.id, "pickerUri": f"{self.base_url}/picker/{s.id}",
-                "expireTime": shapes.rfc3339(int(s.expire_at)), "pickingConfig": {"maxItemCount": str(s.max_items)}}
+        data = {
+            "id": s.id,
+            "pickerUri": f"{self.base_url}/picker/{s.id}",
+            "expireTime": shapes.rfc3339(int(s.expire_at)),
+            "pickingConfig": {"maxItemCount": str(s.max_items)},
+        }
         if s.polls_left > 0:
             data["pollingConfig"] = {"pollInterval": shapes.duration(self.poll_interval_s), "timeoutIn": "1800s"}
         else:

@@ -19,8 +19,8 @@ as Cloud Console writes them.
 from __future__ import annotations
 
 import asyncio
-import logging
 import json
+import logging
 import secrets
 import threading
 import time
@@ -75,19 +75,24 @@ def load_client_secret(path: Path) -> ClientConfig:
     try:
         data = json.loads(Path(path).read_text())
     except FileNotFoundError:
-        raise SignInError(f"no client secret file at {path}; download it from Google Cloud Console "
-                          "(Credentials > OAuth client ID > Desktop app) and pass --client-secret") from None
+        raise SignInError(
+            f"no client secret file at {path}; download it from Google Cloud Console "
+            "(Credentials > OAuth client ID > Desktop app) and pass --client-secret"
+        ) from None
     except ValueError:
-        raise SignInError(f"{path} is not JSON; it should be the client_secret_….json file from Cloud Console") from None
+        raise SignInError(
+            f"{path} is not JSON; it should be the client_secret_….json file from Cloud Console"
+        ) from None
     if "installed" not in data:
         kind = next(iter(data), "unknown") if isinstance(data, dict) else "unknown"
-        raise SignInError(f"{path} is a {kind!r} client; create an OAuth client of type \"Desktop app\" instead")
+        raise SignInError(f'{path} is a {kind!r} client; create an OAuth client of type "Desktop app" instead')
     c = data["installed"]
     missing = [k for k in ("client_id", "client_secret", "auth_uri", "token_uri") if not c.get(k)]
     if missing:
         raise SignInError(f"{path} lacks {', '.join(missing)}; download the file again from Cloud Console")
-    return ClientConfig(c["client_id"], c["client_secret"], c["auth_uri"], c["token_uri"],
-                        c.get("revoke_uri") or GOOGLE_REVOKE_URI)
+    return ClientConfig(
+        c["client_id"], c["client_secret"], c["auth_uri"], c["token_uri"], c.get("revoke_uri") or GOOGLE_REVOKE_URI
+    )
 
 
 class SignIn:
@@ -110,12 +115,24 @@ class SignIn:
         self.redirect_uri = f"http://127.0.0.1:{self.port}/"
         # google-auth-oauthlib builds the request: PKCE (S256, a fresh verifier) and our random state.
         self._flow = Flow.from_client_config(
-            {"installed": {"client_id": client.client_id, "client_secret": client.client_secret,
-                           "auth_uri": client.auth_uri, "token_uri": client.token_uri}},
-            scopes=list(self.scopes), redirect_uri=self.redirect_uri, autogenerate_code_verifier=True)
+            {
+                "installed": {
+                    "client_id": client.client_id,
+                    "client_secret": client.client_secret,
+                    "auth_uri": client.auth_uri,
+                    "token_uri": client.token_uri,
+                }
+            },
+            scopes=list(self.scopes),
+            redirect_uri=self.redirect_uri,
+            autogenerate_code_verifier=True,
+        )
         self.authorization_url, _ = self._flow.authorization_url(
-            state=self.state, access_type="offline", prompt="consent")
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="oauth-loopback", daemon=True)
+            state=self.state, access_type="offline", prompt="consent"
+        )
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="oauth-loopback", daemon=True
+        )
         self._thread.start()
 
     def __repr__(self) -> str:
@@ -126,8 +143,9 @@ class SignIn:
     def accept(self, query: dict[str, str]) -> str:
         """Take a redirect's query; returns a message for the browser or the user."""
         if query.get("state") != self.state:
-            raise SignInError("that address belongs to a different sign-in attempt (state mismatch); "
-                              "use the link printed by this run")
+            raise SignInError(
+                "that address belongs to a different sign-in attempt (state mismatch); use the link printed by this run"
+            )
         with self._lock:
             if self._done.is_set():
                 return "already signed in"
@@ -162,8 +180,10 @@ class SignIn:
             if self._error == "cancelled":
                 raise SignInError("sign-in cancelled")
             if self._error:
-                raise SignInError(f"Google reported {self._error!r}: access was not granted"
-                                  + (" (you clicked Cancel or Deny)" if self._error == "access_denied" else ""))
+                raise SignInError(
+                    f"Google reported {self._error!r}: access was not granted"
+                    + (" (you clicked Cancel or Deny)" if self._error == "access_denied" else "")
+                )
             return self._exchange(self._code)
         finally:
             self.close()
@@ -191,7 +211,9 @@ class SignIn:
         try:
             self._flow.fetch_token(code=code)
         except InsecureTransportError:
-            raise SignInError(f"the token endpoint {self.client.token_uri} is not https; refusing to send the code") from None
+            raise SignInError(
+                f"the token endpoint {self.client.token_uri} is not https; refusing to send the code"
+            ) from None
         except (OAuth2Error, requests.RequestException) as exc:
             detail = getattr(exc, "error", None) or type(exc).__name__
             raise SignInError(f"the token endpoint refused the code or could not be reached ({detail})") from None
@@ -201,10 +223,16 @@ class SignIn:
         refresh_left = token.get("refresh_token_expires_in")
         expiry = token.get("expires_at") or time.time() + float(token.get("expires_in", 3600))
         return StoredTokens(
-            access_token=creds.token, refresh_token=creds.refresh_token, expiry=float(expiry),
-            token_uri=self.client.token_uri, client_id=self.client.client_id,
-            client_secret=self.client.client_secret, scopes=granted, revoke_uri=self.client.revoke_uri,
-            refresh_expiry=time.time() + float(refresh_left) if refresh_left else None)
+            access_token=creds.token,
+            refresh_token=creds.refresh_token,
+            expiry=float(expiry),
+            token_uri=self.client.token_uri,
+            client_id=self.client.client_id,
+            client_secret=self.client.client_secret,
+            scopes=granted,
+            revoke_uri=self.client.revoke_uri,
+            refresh_expiry=time.time() + float(refresh_left) if refresh_left else None,
+        )
 
 
 def missing_scopes(stored: StoredTokens, wanted=DEFAULT_SCOPES) -> list[str]:

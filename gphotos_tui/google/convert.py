@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from gphotos_tui.model import AlbumRecord, MediaRecord
 
@@ -26,7 +26,7 @@ def parse_time(text: str | None) -> int | None:
     zone = m.group(8)
     offset = 0 if zone in ("Z", "z") else (1 if zone[0] == "+" else -1) * (int(zone[1:3]) * 60 + int(zone[4:6]))
     try:
-        stamp = datetime(y, mo, d, h, mi, s, tzinfo=timezone.utc).timestamp()
+        stamp = datetime(y, mo, d, h, mi, s, tzinfo=UTC).timestamp()
     except ValueError:
         return None
     return int(stamp) - offset * 60

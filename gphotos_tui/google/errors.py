@@ -12,7 +12,7 @@ import re
 
 SCOPES_EXPLAINED = (
     "Google refused the request: the signed-in account did not grant the needed permission "
-    "(\"insufficient authentication scopes\"). Since 31 March 2025 the Library API only lists photos and "
+    '("insufficient authentication scopes"). Since 31 March 2025 the Library API only lists photos and '
     "albums this app uploaded itself, and the old whole-library scopes were removed; your existing photos "
     "are reachable through the Picker (pick them by hand) or a Google Takeout export. If you declined a "
     "permission on the consent screen, run `gphotos-tui auth` again and allow everything it asks for."

@@ -55,28 +55,45 @@ def _date(d: date) -> dict:
 
 
 class LibraryClient:
-    def __init__(self, tokens, *, root: str | None = None, usage: UsageMeter | None = None,
-                 policy: RetryPolicy | None = None, **caller_options):
-        self.caller = ApiCaller("photoslibrary_v1", tokens, api="library", root=root, usage=usage, policy=policy,
-                                **caller_options)
+    def __init__(
+        self,
+        tokens,
+        *,
+        root: str | None = None,
+        usage: UsageMeter | None = None,
+        policy: RetryPolicy | None = None,
+        **caller_options,
+    ):
+        self.caller = ApiCaller(
+            "photoslibrary_v1", tokens, api="library", root=root, usage=usage, policy=policy, **caller_options
+        )
 
     # -- media items ---------------------------------------------------------------
 
     def list_media_page(self, page_token: str | None = None, page_size: int = MEDIA_PAGE_SIZE) -> Page:
         params = {"pageSize": min(page_size, MEDIA_PAGE_SIZE)} | ({"pageToken": page_token} if page_token else {})
-        body = self.caller.call("mediaItems.list", lambda s: s.mediaItems().list(**params),
-                                has_page_token=bool(page_token))
+        body = self.caller.call(
+            "mediaItems.list", lambda s: s.mediaItems().list(**params), has_page_token=bool(page_token)
+        )
         return Page(body.get("mediaItems", []), body.get("nextPageToken"))
 
-    def search_page(self, *, ranges: list[DateRange] | None = None, dates: list[dict] | None = None,
-                    album_id: str | None = None, order_by: str | None = None, page_token: str | None = None,
-                    page_size: int = MEDIA_PAGE_SIZE) -> Page:
+    def search_page(
+        self,
+        *,
+        ranges: list[DateRange] | None = None,
+        dates: list[dict] | None = None,
+        album_id: str | None = None,
+        order_by: str | None = None,
+        page_token: str | None = None,
+        page_size: int = MEDIA_PAGE_SIZE,
+    ) -> Page:
         body = search_body(ranges=ranges, dates=dates, album_id=album_id, order_by=order_by)
         body["pageSize"] = min(page_size, MEDIA_PAGE_SIZE)
         if page_token:
             body["pageToken"] = page_token
-        result = self.caller.call("mediaItems.search", lambda s: s.mediaItems().search(body=body),
-                                  has_page_token=bool(page_token))
+        result = self.caller.call(
+            "mediaItems.search", lambda s: s.mediaItems().search(body=body), has_page_token=bool(page_token)
+        )
         return Page(result.get("mediaItems", []), result.get("nextPageToken"))
 
     def get_media(self, media_id: str) -> dict:
@@ -109,9 +126,11 @@ class LibraryClient:
         """Add items in calls of at most 50 ids; returns how many calls were made."""
         calls = 0
         for start in range(0, len(media_ids), BATCH_LIMIT):
-            chunk = media_ids[start:start + BATCH_LIMIT]
-            self.caller.call("albums.batchAddMediaItems", lambda s, c=chunk: s.albums().batchAddMediaItems(
-                albumId=album_id, body={"mediaItemIds": c}))
+            chunk = media_ids[start : start + BATCH_LIMIT]
+            self.caller.call(
+                "albums.batchAddMediaItems",
+                lambda s, c=chunk: s.albums().batchAddMediaItems(albumId=album_id, body={"mediaItemIds": c}),
+            )
             calls += 1
         return calls
 
@@ -148,8 +167,12 @@ def search_body(*, ranges=None, dates=None, album_id=None, order_by=None) -> dic
     return body
 
 
-def iter_pages(fetch: Callable[[str | None], Page], start_token: str | None = None,
-               restart_on_expired: bool = True, key: str = "id") -> Iterator[Page]:
+def iter_pages(
+    fetch: Callable[[str | None], Page],
+    start_token: str | None = None,
+    restart_on_expired: bool = True,
+    key: str = "id",
+) -> Iterator[Page]:
     """Follow ``nextPageToken`` to the end (it is the only reliable end marker; pages may be empty).
 
     When Google rejects a page token, the listing restarts from the first

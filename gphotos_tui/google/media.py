@@ -37,8 +37,16 @@ class Fetched:
 
 
 class MediaDownloader:
-    def __init__(self, tokens, *, usage: UsageMeter | None = None, concurrency: int = 4,
-                 policy: RetryPolicy | None = None, timeout_s: float = 60.0, chunk: int = 65536):
+    def __init__(
+        self,
+        tokens,
+        *,
+        usage: UsageMeter | None = None,
+        concurrency: int = 4,
+        policy: RetryPolicy | None = None,
+        timeout_s: float = 60.0,
+        chunk: int = 65536,
+    ):
         self.tokens = tokens
         self.usage = usage or UsageMeter()
         self.policy = policy or RetryPolicy()
@@ -47,7 +55,7 @@ class MediaDownloader:
         self._chunk = chunk
         self.retries = 0
 
-    async def __aenter__(self) -> "MediaDownloader":
+    async def __aenter__(self) -> MediaDownloader:
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -106,8 +114,12 @@ class MediaDownloader:
                 await self._pause(failures, retry_after)
                 continue
             if status == 403:
-                raise errors.ApiError(403, "PERMISSION_DENIED", "the base URL is expired or not yours; "
-                                      "refresh it with mediaItems.batchGet (base URLs last 60 minutes)")
+                raise errors.ApiError(
+                    403,
+                    "PERMISSION_DENIED",
+                    "the base URL is expired or not yours; "
+                    "refresh it with mediaItems.batchGet (base URLs last 60 minutes)",
+                )
             raise errors.ApiError(status, "", "download failed")
 
     async def _pause(self, failures: int, retry_after: float | None) -> None:
@@ -120,5 +132,3 @@ def _retry_after(value: str | None) -> float | None:
         return float(value) if value else None
     except ValueError:
         return None
-
-

@@ -32,10 +32,18 @@ def parse_duration(text: str | None, default: float) -> float:
 
 
 class PickerClient:
-    def __init__(self, tokens, *, root: str | None = None, usage: UsageMeter | None = None,
-                 policy: RetryPolicy | None = None, **caller_options):
-        self.caller = ApiCaller("photospicker_v1", tokens, api="picker", root=root, usage=usage, policy=policy,
-                                **caller_options)
+    def __init__(
+        self,
+        tokens,
+        *,
+        root: str | None = None,
+        usage: UsageMeter | None = None,
+        policy: RetryPolicy | None = None,
+        **caller_options,
+    ):
+        self.caller = ApiCaller(
+            "photospicker_v1", tokens, api="picker", root=root, usage=usage, policy=policy, **caller_options
+        )
 
     def create_session(self, max_items: int | None = None) -> dict:
         body = {"pickingConfig": {"maxItemCount": str(max_items)}} if max_items else {}
@@ -47,9 +55,15 @@ class PickerClient:
     def delete_session(self, session_id: str) -> None:
         self.caller.call("sessions.delete", lambda s: s.sessions().delete(sessionId=session_id))
 
-    def wait_until_picked(self, session: dict, *, on_poll: Callable[[dict], None] | None = None,
-                          sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
-                          cancelled: Callable[[], bool] = lambda: False) -> dict:
+    def wait_until_picked(
+        self,
+        session: dict,
+        *,
+        on_poll: Callable[[dict], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> dict:
         """Poll at the server's interval until ``mediaItemsSet``; PickerTimeout after ``timeoutIn``."""
         started = clock()
         while not session.get("mediaItemsSet"):
@@ -63,13 +77,15 @@ class PickerClient:
                 on_poll(session)
         return session
 
-    def list_picked_page(self, session_id: str, page_token: str | None = None,
-                         page_size: int = PICKED_PAGE_SIZE) -> Page:
+    def list_picked_page(
+        self, session_id: str, page_token: str | None = None, page_size: int = PICKED_PAGE_SIZE
+    ) -> Page:
         params = {"sessionId": session_id, "pageSize": min(page_size, PICKED_PAGE_SIZE)}
         if page_token:
             params["pageToken"] = page_token
-        body = self.caller.call("mediaItems.list", lambda s: s.mediaItems().list(**params),
-                                has_page_token=bool(page_token))
+        body = self.caller.call(
+            "mediaItems.list", lambda s: s.mediaItems().list(**params), has_page_token=bool(page_token)
+        )
         return Page(body.get("mediaItems", []), body.get("nextPageToken"))
 
     def iter_picked(self, session_id: str) -> Iterator[Page]:

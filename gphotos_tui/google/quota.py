@@ -60,8 +60,9 @@ class UsageMeter:
             pending = self._pending[(day, api)]
         if self.catalog is None:
             return pending  # nothing is flushed without a catalog
-        row = await (await self.catalog.writer.execute(
-            "SELECT requests FROM api_usage WHERE day = ? AND api = ?", (day, api))).fetchone()
+        row = await (
+            await self.catalog.writer.execute("SELECT requests FROM api_usage WHERE day = ? AND api = ?", (day, api))
+        ).fetchone()
         return (row[0] if row else 0) + pending
 
     async def remaining(self, api: str) -> int | None:

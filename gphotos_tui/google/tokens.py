@@ -39,8 +39,10 @@ class StaticToken:
         return self._value
 
     def refresh(self, stale: str | None = None) -> str:
-        raise AuthError(f"Google rejected the token from {ACCESS_TOKEN_ENV} (401); set a fresh one or unset it "
-                        "and run `gphotos-tui auth`")
+        raise AuthError(
+            f"Google rejected the token from {ACCESS_TOKEN_ENV} (401); set a fresh one or unset it "
+            "and run `gphotos-tui auth`"
+        )
 
     def __repr__(self) -> str:
         return "StaticToken([redacted])"
@@ -60,8 +62,10 @@ class StoredTokens:
     refresh_expiry: float | None = None  # Google sends refresh_token_expires_in for apps in Testing (7 days)
 
     def __repr__(self) -> str:
-        return (f"StoredTokens(client_id={self.client_id!r}, scopes={self.scopes!r}, expiry={self.expiry:.0f}, "
-                "access_token=[redacted], refresh_token=[redacted])")
+        return (
+            f"StoredTokens(client_id={self.client_id!r}, scopes={self.scopes!r}, expiry={self.expiry:.0f}, "
+            "access_token=[redacted], refresh_token=[redacted])"
+        )
 
     __str__ = __repr__
 
@@ -85,15 +89,19 @@ class StoredTokens:
         return path
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "StoredTokens":
+    def load(cls, path: Path | None = None) -> StoredTokens:
         path = path or locations().tokens
         try:
             data = json.loads(path.read_text())
             return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
         except FileNotFoundError:
-            raise AuthError("not signed in to Google: run `gphotos-tui auth` (or set GPHOTOS_TUI_ACCESS_TOKEN)") from None
+            raise AuthError(
+                "not signed in to Google: run `gphotos-tui auth` (or set GPHOTOS_TUI_ACCESS_TOKEN)"
+            ) from None
         except (ValueError, TypeError) as exc:
-            raise AuthError(f"the token file {path} is damaged ({type(exc).__name__}); run `gphotos-tui auth` again") from None
+            raise AuthError(
+                f"the token file {path} is damaged ({type(exc).__name__}); run `gphotos-tui auth` again"
+            ) from None
 
 
 class OAuthTokens:
@@ -120,17 +128,28 @@ class OAuthTokens:
             if not self.stored.refresh_token:
                 raise AuthError("the saved sign-in has no refresh token; run `gphotos-tui auth` again")
             try:
-                resp = httpx.post(self.stored.token_uri, timeout=self._timeout, data={
-                    "grant_type": "refresh_token", "refresh_token": self.stored.refresh_token,
-                    "client_id": self.stored.client_id, "client_secret": self.stored.client_secret})
+                resp = httpx.post(
+                    self.stored.token_uri,
+                    timeout=self._timeout,
+                    data={
+                        "grant_type": "refresh_token",
+                        "refresh_token": self.stored.refresh_token,
+                        "client_id": self.stored.client_id,
+                        "client_secret": self.stored.client_secret,
+                    },
+                )
             except httpx.HTTPError as exc:
-                raise AuthError(f"could not reach Google's token endpoint to refresh the sign-in: {type(exc).__name__}") from None
+                raise AuthError(
+                    f"could not reach Google's token endpoint to refresh the sign-in: {type(exc).__name__}"
+                ) from None
             body = _json(resp)
             if resp.status_code != 200 or "access_token" not in body:
                 if body.get("error") == "invalid_grant":
                     raise InvalidGrant()
-                raise AuthError(f"token refresh failed: HTTP {resp.status_code} {body.get('error', '')} "
-                                f"{body.get('error_description', '')}".strip())
+                raise AuthError(
+                    f"token refresh failed: HTTP {resp.status_code} {body.get('error', '')} "
+                    f"{body.get('error_description', '')}".strip()
+                )
             self.stored.access_token = body["access_token"]
             self.stored.expiry = time.time() + float(body.get("expires_in", 3600))
             if body.get("refresh_token"):

@@ -28,8 +28,10 @@ from gphotos_tui.google.quota import UsageMeter
 
 LIBRARY_ROOT_ENV = "GPHOTOS_TUI_LIBRARY_API_ROOT"
 PICKER_ROOT_ENV = "GPHOTOS_TUI_PICKER_API_ROOT"
-DEFAULT_ROOTS = {"photoslibrary_v1": "https://photoslibrary.googleapis.com/",
-                 "photospicker_v1": "https://photospicker.googleapis.com/"}
+DEFAULT_ROOTS = {
+    "photoslibrary_v1": "https://photoslibrary.googleapis.com/",
+    "photospicker_v1": "https://photospicker.googleapis.com/",
+}
 ROOT_ENVS = {"photoslibrary_v1": LIBRARY_ROOT_ENV, "photospicker_v1": PICKER_ROOT_ENV}
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 TRANSPORT_ERRORS = (OSError, http.client.HTTPException, httplib2.HttpLib2Error)
@@ -43,7 +45,7 @@ class RetryPolicy:
     max_retry_after_s: float = 120.0  # a longer Retry-After means "come back tomorrow"
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        backoff = random.uniform(0, min(self.cap_s, self.base_s * 2 ** attempt))
+        backoff = random.uniform(0, min(self.cap_s, self.base_s * 2**attempt))
         return max(backoff, retry_after or 0.0)
 
 
@@ -59,8 +61,18 @@ def discovery_document(name: str, root: str | None = None) -> dict:
 class ApiCaller:
     """One API (library or picker) for any number of threads."""
 
-    def __init__(self, name: str, tokens, *, api: str, root: str | None = None, usage: UsageMeter | None = None,
-                 policy: RetryPolicy | None = None, timeout_s: float = 60.0, sleep=time.sleep):
+    def __init__(
+        self,
+        name: str,
+        tokens,
+        *,
+        api: str,
+        root: str | None = None,
+        usage: UsageMeter | None = None,
+        policy: RetryPolicy | None = None,
+        timeout_s: float = 60.0,
+        sleep=time.sleep,
+    ):
         self.document = discovery_document(name, root)
         self.root = self.document["rootUrl"]
         self.tokens = tokens
@@ -101,7 +113,9 @@ class ApiCaller:
                     raise final from None
                 retry_after = _retry_after(exc)
                 failures += 1
-                if status == 429 and (failures >= self.policy.attempts or (retry_after or 0) > self.policy.max_retry_after_s):
+                if status == 429 and (
+                    failures >= self.policy.attempts or (retry_after or 0) > self.policy.max_retry_after_s
+                ):
                     raise errors.QuotaExhausted(self.api, f"{method}: {message}") from None
                 if failures >= self.policy.attempts:
                     raise errors.RetriesExhausted(f"{method}: HTTP {status} {code} after {failures} tries") from None
@@ -111,13 +125,17 @@ class ApiCaller:
                 failures += 1
                 self._local.service = None  # start over with a fresh connection
                 if failures >= self.policy.attempts:
-                    raise errors.RetriesExhausted(f"{method}: connection failed {failures} times ({type(exc).__name__})") from None
+                    raise errors.RetriesExhausted(
+                        f"{method}: connection failed {failures} times ({type(exc).__name__})"
+                    ) from None
                 self._pause(failures, None)
                 continue
             if not isinstance(result, dict):  # googleapiclient hands back the raw text when it is not JSON
                 failures += 1
                 if failures >= self.policy.attempts:
-                    raise errors.MalformedResponse(f"{method}: the response was not JSON after {failures} tries") from None
+                    raise errors.MalformedResponse(
+                        f"{method}: the response was not JSON after {failures} tries"
+                    ) from None
                 self._pause(failures, None)
                 continue
             return result

@@ -57,8 +57,10 @@ class ScanReport:
         self.errors = self.errors or []
 
     def one_line(self) -> str:
-        return (f"{self.files:,} media files in {self.root}: {self.hashed:,} read, {self.unchanged:,} unchanged, "
-                f"{self.removed:,} gone, {self.linked:,} are Google items, {len(self.errors):,} errors")
+        return (
+            f"{self.files:,} media files in {self.root}: {self.hashed:,} read, {self.unchanged:,} unchanged, "
+            f"{self.removed:,} gone, {self.linked:,} are Google items, {len(self.errors):,} errors"
+        )
 
 
 def media_files(root: Path) -> Iterator[tuple[str, os.stat_result]]:
@@ -86,9 +88,13 @@ def read_file(path: str, size: int, mtime: int) -> tuple[MediaRecord, str]:
         while chunk := fh.read(CHUNK):
             digest.update(chunk)
     name = unicodedata.normalize("NFC", os.path.basename(path))
-    record = MediaRecord(external_id=unicodedata.normalize("NFC", path), filename=name, size_bytes=size,
-                         content_hash=digest.hexdigest(),
-                         media_type="video" if names.is_video_name(name) else "photo")
+    record = MediaRecord(
+        external_id=unicodedata.normalize("NFC", path),
+        filename=name,
+        size_bytes=size,
+        content_hash=digest.hexdigest(),
+        media_type="video" if names.is_video_name(name) else "photo",
+    )
     try:
         meta = read_metadata(head)
     except MetadataError:
@@ -155,8 +161,12 @@ async def scan_folder(catalog: Catalog, root: str | Path, *, progress: ProgressC
         while (batch := await queue.get()) is not None:
             seen.update(entry[0] for entry in batch)
             await _write(catalog, source, batch, report)
-            state = state.advanced(items=report.files, pages=state.pages + 1, errors=len(report.errors),
-                                   message=f"{report.files:,} files, {report.hashed:,} read")
+            state = state.advanced(
+                items=report.files,
+                pages=state.pages + 1,
+                errors=len(report.errors),
+                message=f"{report.files:,} files, {report.hashed:,} read",
+            )
             notify(state)
             if reader.done() and reader.exception():
                 break
@@ -166,11 +176,12 @@ async def scan_folder(catalog: Catalog, root: str | Path, *, progress: ProgressC
         while not reader.done():  # let the thread see the stop flag; drain what it still sends
             try:
                 await asyncio.wait_for(queue.get(), 0.05)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         cancelled = isinstance(exc, (asyncio.CancelledError, ScanCancelled))
-        await catalog.finish_run(run_id, "cancelled" if cancelled else "failed", None if cancelled else str(exc),
-                                 items=report.files)
+        await catalog.finish_run(
+            run_id, "cancelled" if cancelled else "failed", None if cancelled else str(exc), items=report.files
+        )
         raise
     report.removed = await _forget_missing(catalog, source, [p for p in known if p not in seen])
     report.linked = await _linked(catalog, source)
@@ -192,20 +203,35 @@ async def _write(catalog: Catalog, source, batch: list[tuple], report: ScanRepor
     if unchanged:  # not re-read, but still there: keep their provenance current
         await catalog.writer.execute(
             "UPDATE item_sources SET last_seen = ?, missing_since = NULL WHERE kind = 'folder' AND source_id = ? "
-            "AND external_id IN (SELECT value FROM json_each(?))", (int(time.time()), source.id, json.dumps(unchanged)))
+            "AND external_id IN (SELECT value FROM json_each(?))",
+            (int(time.time()), source.id, json.dumps(unchanged)),
+        )
     # A file not re-read keeps its recorded source and fidelity (a backup's API download stays 'api_photo').
-    rows = [LocalFile(path, size, mtime, digest, ids.get(unicodedata.normalize("NFC", path)),
-                      source.id if record else None, "original" if record else None)
-            for path, size, mtime, record, digest in batch]
+    rows = [
+        LocalFile(
+            path,
+            size,
+            mtime,
+            digest,
+            ids.get(unicodedata.normalize("NFC", path)),
+            source.id if record else None,
+            "original" if record else None,
+        )
+        for path, size, mtime, record, digest in batch
+    ]
     await records.record_files(catalog, rows)
 
 
 async def _linked(catalog: Catalog, source) -> int:
     """Items of this folder that a Google source (Takeout, Picker, Library) also has."""
-    row = await (await catalog.reader.execute(
-        "SELECT count(DISTINCT f.item_id) FROM item_sources f JOIN item_sources g ON g.item_id = f.item_id "
-        "AND g.kind IN ('takeout', 'picker', 'library') WHERE f.kind = 'folder' AND f.source_id = ? "
-        "AND f.missing_since IS NULL", (source.id,))).fetchone()
+    row = await (
+        await catalog.reader.execute(
+            "SELECT count(DISTINCT f.item_id) FROM item_sources f JOIN item_sources g ON g.item_id = f.item_id "
+            "AND g.kind IN ('takeout', 'picker', 'library') WHERE f.kind = 'folder' AND f.source_id = ? "
+            "AND f.missing_since IS NULL",
+            (source.id,),
+        )
+    ).fetchone()
     return row[0]
 
 
@@ -216,9 +242,11 @@ async def _forget_missing(catalog: Catalog, source, gone: list[str]) -> int:
     await catalog.writer.execute(
         "UPDATE item_sources SET missing_since = ? WHERE kind = 'folder' AND source_id = ? "
         "AND external_id IN (SELECT value FROM json_each(?))",
-        (int(time.time()), source.id, json.dumps([unicodedata.normalize("NFC", p) for p in gone])))
-    cur = await catalog.writer.execute("DELETE FROM local_files WHERE path IN (SELECT value FROM json_each(?))",
-                                       (json.dumps(gone),))
+        (int(time.time()), source.id, json.dumps([unicodedata.normalize("NFC", p) for p in gone])),
+    )
+    cur = await catalog.writer.execute(
+        "DELETE FROM local_files WHERE path IN (SELECT value FROM json_each(?))", (json.dumps(gone),)
+    )
     return cur.rowcount
 
 

@@ -35,10 +35,10 @@ from gphotos_tui.ui.screens.base import CatalogScreen
 from gphotos_tui.ui.screens.duplicates import DuplicatesScreen
 from gphotos_tui.ui.screens.help import HelpScreen, collect_bindings
 from gphotos_tui.ui.screens.picker import PickerScreen
-from gphotos_tui.ui.screens.takeout import PathsScreen, TakeoutReportScreen, takeout_paths_screen
-from gphotos_tui.ui.takeout import demo_takeout_dir, final_progress, import_job
 from gphotos_tui.ui.screens.stats import StatsScreen, load_stats
 from gphotos_tui.ui.screens.sync import SyncScreen
+from gphotos_tui.ui.screens.takeout import PathsScreen, TakeoutReportScreen, takeout_paths_screen
+from gphotos_tui.ui.takeout import demo_takeout_dir, final_progress, import_job
 
 SYNC_GROUP = "sync"
 DEMO_SEED = 42
@@ -163,15 +163,25 @@ class GPhotosApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for mode, title in MODE_TITLES.items():
-            yield SystemCommand(f"{title} screen", f"Switch to the {title} mode", lambda m=mode: self.run_action(f"mode('{m}')"))
+            yield SystemCommand(
+                f"{title} screen", f"Switch to the {title} mode", lambda m=mode: self.run_action(f"mode('{m}')")
+            )
         yield SystemCommand("Help: keys", "Every key of the current screen", self.action_help)
-        yield SystemCommand("Sync: Library API", "List the items this app created in Google Photos", self.action_sync_google)
-        yield SystemCommand("Import: Google Takeout", "Import Takeout parts (.zip, .tgz, folders)", self.action_import_takeout)
-        yield SystemCommand("Scan: local folder", "Index a local folder and link it to your Google items",
-                            self.action_scan_folder)
-        yield SystemCommand("Backup: originals", "Copy originals into a local folder, incrementally", self.action_backup)
-        yield SystemCommand("Sync: pick photos", "Pick photos in Google Photos (Picker API) and catalog them",
-                            self.action_pick_photos)
+        yield SystemCommand(
+            "Sync: Library API", "List the items this app created in Google Photos", self.action_sync_google
+        )
+        yield SystemCommand(
+            "Import: Google Takeout", "Import Takeout parts (.zip, .tgz, folders)", self.action_import_takeout
+        )
+        yield SystemCommand(
+            "Scan: local folder", "Index a local folder and link it to your Google items", self.action_scan_folder
+        )
+        yield SystemCommand(
+            "Backup: originals", "Copy originals into a local folder, incrementally", self.action_backup
+        )
+        yield SystemCommand(
+            "Sync: pick photos", "Pick photos in Google Photos (Picker API) and catalog them", self.action_pick_photos
+        )
         if self.demo:
             yield SystemCommand("Demo: start", "Start or resume filling the demo library", self.action_start_demo)
             yield SystemCommand("Demo: stop", "Stop the demo fill (it resumes later)", self.action_stop_job)
@@ -236,8 +246,12 @@ class GPhotosApp(App[None]):
         try:
             client = load_client_secret(secret)
         except (GoogleError, OSError):
-            self.notify("Not signed in to Google. Run `gphotos-tui auth --client-secret FILE` once "
-                        "(see the README for the Cloud Console steps).", severity="warning", timeout=12)
+            self.notify(
+                "Not signed in to Google. Run `gphotos-tui auth --client-secret FILE` once "
+                "(see the README for the Cloud Console steps).",
+                severity="warning",
+                timeout=12,
+            )
             return False
         from gphotos_tui.ui.signin import SignInScreen
 
@@ -278,9 +292,12 @@ class GPhotosApp(App[None]):
                 self.takeout_report, self.takeout_parts = report, parts
                 final = final_progress(report)
                 if report.unmatched_media or report.orphan_sidecars or report.errors:
-                    self.log_line(f"Takeout: {len(report.unmatched_media):,} unmatched media, "
-                                  f"{len(report.orphan_sidecars):,} orphan sidecars, {len(report.errors):,} errors "
-                                  "(press u for the list)", error=bool(report.errors))
+                    self.log_line(
+                        f"Takeout: {len(report.unmatched_media):,} unmatched media, "
+                        f"{len(report.orphan_sidecars):,} orphan sidecars, {len(report.errors):,} errors "
+                        "(press u for the list)",
+                        error=bool(report.errors),
+                    )
                 return final
 
             self.start_job("takeout", "Google Takeout import", run)
@@ -302,13 +319,25 @@ class GPhotosApp(App[None]):
                 from gphotos_tui.backup.status import backup_status
 
                 status = await backup_status(catalog)
-                return JobProgress("folder", f"Folder {paths[0]}", state=JobState.DONE,
-                                   items=getattr(report, "files", 0) or 0, message=status.one_line())
+                return JobProgress(
+                    "folder",
+                    f"Folder {paths[0]}",
+                    state=JobState.DONE,
+                    items=getattr(report, "files", 0) or 0,
+                    message=status.one_line(),
+                )
 
             self.start_job("folder", "Local folder scan", run)
 
-        self.push_screen(PathsScreen("Scan a local folder", "Index photos and videos under a folder (EXIF, size, "
-                                     "content hash) and link them to your Google items.", "", "~/Pictures"), start)
+        self.push_screen(
+            PathsScreen(
+                "Scan a local folder",
+                "Index photos and videos under a folder (EXIF, size, content hash) and link them to your Google items.",
+                "",
+                "~/Pictures",
+            ),
+            start,
+        )
 
     def action_backup(self) -> None:
         if self.catalog is None:
@@ -325,19 +354,28 @@ class GPhotosApp(App[None]):
             from gphotos_tui.backup.run import run_backup
 
             async def run(progress: ProgressCallback) -> JobProgress:
-                library, _picker, usage = self.google.clients(catalog) if self._signed_in_quietly() else (None, None, None)
+                library, _picker, usage = (
+                    self.google.clients(catalog) if self._signed_in_quietly() else (None, None, None)
+                )
                 tokens = library.client.caller.tokens if library else None
-                report = await run_backup(catalog, paths[0], takeout=paths[1:], library=library, tokens=tokens,
-                                          usage=usage, progress=progress)
+                report = await run_backup(
+                    catalog, paths[0], takeout=paths[1:], library=library, tokens=tokens, usage=usage, progress=progress
+                )
                 return JobProgress("backup", f"Backup to {paths[0]}", state=JobState.DONE, message=report.one_line())
 
             self.start_job("backup", "Backup of originals", run)
 
-        self.push_screen(PathsScreen(
-            "Back up originals", "First the destination folder, then (optional) the Takeout parts to copy originals "
-            "from; items without a Takeout copy are downloaded through Google (lower fidelity: no GPS, transcoded "
-            "videos). Files go to DEST/YYYY/MM/, albums become folders of links; a second run is incremental.",
-            suggestion, "~/PhotoBackup ~/Downloads/takeout-*.zip"), start)
+        self.push_screen(
+            PathsScreen(
+                "Back up originals",
+                "First the destination folder, then (optional) the Takeout parts to copy originals "
+                "from; items without a Takeout copy are downloaded through Google (lower fidelity: no GPS, transcoded "
+                "videos). Files go to DEST/YYYY/MM/, albums become folders of links; a second run is incremental.",
+                suggestion,
+                "~/PhotoBackup ~/Downloads/takeout-*.zip",
+            ),
+            start,
+        )
 
     def _signed_in_quietly(self) -> bool:
         from gphotos_tui.google.tokens import ACCESS_TOKEN_ENV
@@ -368,7 +406,9 @@ class GPhotosApp(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == SYNC_GROUP and event.state in (
-            WorkerState.SUCCESS, WorkerState.CANCELLED, WorkerState.ERROR
+            WorkerState.SUCCESS,
+            WorkerState.CANCELLED,
+            WorkerState.ERROR,
         ):
             self._job_ended(event.worker)
 
@@ -382,8 +422,11 @@ class GPhotosApp(App[None]):
         last = relay.latest or JobProgress(worker.name, label)
         if worker.state is WorkerState.SUCCESS and isinstance(worker.result, JobProgress):
             final = worker.result
-            self.log_line(f"{label}: finished: {final.message}" if final.message
-                          else f"{label}: finished, {final.items:,} items in {final.pages:,} pages")
+            self.log_line(
+                f"{label}: finished: {final.message}"
+                if final.message
+                else f"{label}: finished, {final.items:,} items in {final.pages:,} pages"
+            )
         elif worker.state is WorkerState.ERROR:
             final = last.advanced(state=JobState.FAILED, errors=last.errors + 1, message=str(worker.error))
             self.log_line(f"{label}: failed: {worker.error}", error=True)
@@ -434,9 +477,13 @@ class GPhotosApp(App[None]):
     def on_job_progressed(self, message: JobProgressed) -> None:
         previous = self.current_job
         progress = message.progress
-        if previous is not None and previous.job == progress.job and (
-            progress.started < previous.started
-            or (progress.started == previous.started and previous.state is not JobState.RUNNING)
+        if (
+            previous is not None
+            and previous.job == progress.job
+            and (
+                progress.started < previous.started
+                or (progress.started == previous.started and previous.state is not JobState.RUNNING)
+            )
         ):
             return  # a late report of a run that already ended
         self.current_job = progress

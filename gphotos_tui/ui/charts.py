@@ -79,7 +79,7 @@ class ColumnChart(_ThemedPlot):
     is drawn ahead at the size it will get, so showing it is only a copy.
     """
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.bars: Bars | None = None
         self.selected: int | None = None
@@ -150,7 +150,7 @@ class RankedBars(Widget):
 
     DEFAULT_CSS = "RankedBars { height: 1fr; width: 1fr; padding: 0 1; }"
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.bars: Bars | None = None
         self.selected: int | None = None
@@ -186,9 +186,11 @@ class RankedBars(Widget):
             label = bars.labels[i]
             if len(label) > name_width:  # keep both ends: lens names differ at the end
                 head = (name_width - 1) // 2
-                label = label[:head] + "~" + label[len(label) - (name_width - 1 - head):]
+                label = label[:head] + "~" + label[len(label) - (name_width - 1 - head) :]
             eighths = round(bars.values[i] / top * bar_width * 8)
-            bar = "\u2588" * (eighths // 8) + (" \u258f\u258e\u258d\u258c\u258b\u258a\u2589"[eighths % 8] if eighths % 8 else "")
+            bar = "\u2588" * (eighths // 8) + (
+                " \u258f\u258e\u258d\u258c\u258b\u258a\u2589"[eighths % 8] if eighths % 8 else ""
+            )
             selected = i == self.selected
             marker = ">" if selected else " "
             text.append(f"{marker}{label:<{name_width}} ", style=accent if selected else "")
@@ -207,7 +209,7 @@ class Heatmap(Widget):
     DEFAULT_CSS = "Heatmap { height: 1fr; width: 1fr; padding: 0 1; }"
     SHADES = (" ", "\u2591", "\u2592", "\u2593", "\u2588")
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.grid: Grid | None = None
         self.selected: tuple[int, int] | None = None
@@ -254,7 +256,9 @@ class Heatmap(Widget):
                 text.append(cell, style=style)
             text.append("\n")
         legend = "  ".join(
-            f"{self.SHADES[i + 1] * 2} <={bounds[i]:,}" for i in range(4) if bounds[i] and (i == 0 or bounds[i] != bounds[i - 1])
+            f"{self.SHADES[i + 1] * 2} <={bounds[i]:,}"
+            for i in range(4)
+            if bounds[i] and (i == 0 or bounds[i] != bounds[i - 1])
         )
         text.append(f"{grid.xlabel}   \u00b7 0  {legend} {grid.legend_unit}\n", style="dim")
         return text

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from gphotos_tui.catalog import CatalogError
 
-
 #: ``PRAGMA application_id`` of catalogs made by ``--demo`` ("gpdm"): the demo's own sync, pick and
 #: Takeout import (from the loopback fake Google) add non-demo sources, yet the file stays a demo.
 DEMO_APPLICATION_ID = 0x6770646D

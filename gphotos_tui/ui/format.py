@@ -9,13 +9,13 @@ def utc_datetime(seconds: int | None) -> str:
     """'2021-06-04 17:22' in UTC, or '—' when unknown."""
     if seconds is None:
         return "—"
-    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%d %H:%M")
 
 
 def utc_date(seconds: int | None) -> str:
     if seconds is None:
         return "—"
-    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime("%Y-%m-%d")
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%d")
 
 
 def date_span(first: int | None, last: int | None) -> str:

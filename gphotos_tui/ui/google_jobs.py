@@ -34,8 +34,12 @@ class GoogleAccess:
         if self._fake is None:
             from gphotos_tui.fakegoogle.server import FakeGoogle
 
-            self._fake = FakeGoogle(SyntheticLibrary(self.demo_size, self.seed), polls_until_picked=3,
-                                    poll_interval_s=DEMO_POLL_S, picked_count=min(40, self.demo_size)).start()
+            self._fake = FakeGoogle(
+                SyntheticLibrary(self.demo_size, self.seed),
+                polls_until_picked=3,
+                poll_interval_s=DEMO_POLL_S,
+                picked_count=min(40, self.demo_size),
+            ).start()
             self._fake.faults.latency_s = DEMO_LATENCY_S
         return google_clients(catalog, root=self._fake.url, static_token=self._fake.static_token)
 
@@ -53,14 +57,19 @@ async def sync_library(access: GoogleAccess, catalog: Catalog, progress: Progres
         if media.state != "done":
             return media
         albums = await LibraryAlbumsJob(library, usage).run(catalog, progress)
-        return albums.advanced(items=media.items, pages=media.pages + albums.pages,
-                               requests=media.requests + albums.requests, message=f"{media.message}; {albums.message}")
+        return albums.advanced(
+            items=media.items,
+            pages=media.pages + albums.pages,
+            requests=media.requests + albums.requests,
+            message=f"{media.message}; {albums.message}",
+        )
     finally:
         await usage.flush()
 
 
-async def pick_photos(access: GoogleAccess, catalog: Catalog, progress: ProgressCallback,
-                      on_link: Callable[[str, float | None], None]) -> JobProgress:
+async def pick_photos(
+    access: GoogleAccess, catalog: Catalog, progress: ProgressCallback, on_link: Callable[[str, float | None], None]
+) -> JobProgress:
     _library, picker, usage = access.clients(catalog)
     try:
         return await PickerJob(picker, on_link=on_link).run(catalog, progress)

@@ -53,8 +53,10 @@ class SignInScreen(ModalScreen[StoredTokens | None]):
                 yield Static("Open this link in a browser signed in to your Google account (or scan the code):")
                 yield Static("", id="url", markup=False)
                 yield Static("", id="qr", markup=False)
-                yield Static("If the browser ends on a page that does not load (another machine, over SSH), "
-                             "copy that page's whole address and paste it here:")
+                yield Static(
+                    "If the browser ends on a page that does not load (another machine, over SSH), "
+                    "copy that page's whole address and paste it here:"
+                )
                 yield Input(placeholder="http://127.0.0.1:…/?state=…&code=…", id="paste")
                 yield Label("Waiting for Google…", id="status")
 

@@ -28,8 +28,9 @@ def _write_demo_takeout(out: Path, size: int, seed: int) -> None:
     write_takeout(library, out, parts=2, fmt="zip", items=items)
 
 
-async def import_job(catalog: Catalog, paths: list[str], progress: ProgressCallback, *,
-                     demo_size: int | None = None, seed: int = 42):
+async def import_job(
+    catalog: Catalog, paths: list[str], progress: ProgressCallback, *, demo_size: int | None = None, seed: int = 42
+):
     """Import ``paths``; returns the ImportReport (kept for the report view) and the parts read."""
     from gphotos_tui.sources.takeout.importer import import_takeout
 
@@ -44,5 +45,12 @@ async def import_job(catalog: Catalog, paths: list[str], progress: ProgressCallb
 
 def final_progress(report, label: str = "Google Takeout") -> JobProgress:
     message = ("already imported: nothing changed; " if report.already_imported else "") + report.one_line()
-    return JobProgress("takeout", label, state=JobState.DONE, items=report.items, total=report.items,
-                       errors=len(report.errors), message=message)
+    return JobProgress(
+        "takeout",
+        label,
+        state=JobState.DONE,
+        items=report.items,
+        total=report.items,
+        errors=len(report.errors),
+        message=message,
+    )

@@ -76,14 +76,21 @@ async def _backup(paths: list[Path], tmp: Path) -> dict:
     finally:
         await catalog.close()
     assert not report.errors and again.copied == 0, (report.errors[:3], again.one_line())
-    return {"files": report.copied, "bytes": report.bytes_written, "seconds": round(seconds, 3),
-            "album_links": report.album_links, "incremental_rerun_seconds": round(rerun, 3)}
+    return {
+        "files": report.copied,
+        "bytes": report.bytes_written,
+        "seconds": round(seconds, 3),
+        "album_links": report.album_links,
+        "incremental_rerun_seconds": round(rerun, 3),
+    }
 
 
 def _best(runs: list[dict]) -> dict:
     best = min(runs, key=lambda r: r["seconds"])
-    return best | {"mb_per_s": round(best["bytes"] / 1e6 / best["seconds"], 1),
-                   "files_per_s": round(best["files"] / best["seconds"])}
+    return best | {
+        "mb_per_s": round(best["bytes"] / 1e6 / best["seconds"], 1),
+        "files_per_s": round(best["files"] / best["seconds"]),
+    }
 
 
 async def _seed(fake, catalog) -> list[dict]:
@@ -117,8 +124,14 @@ async def _downloads(fake, tmp: Path, concurrency: int) -> dict:
         tokens = StaticToken(fake.static_token)
         library = AsyncLibrary(LibraryClient(tokens, root=fake.url))
         started = time.perf_counter()
-        report = await run_backup(catalog, tmp / f"dl{concurrency}", library=library, tokens=tokens,
-                                  usage=UsageMeter(), concurrency=concurrency)
+        report = await run_backup(
+            catalog,
+            tmp / f"dl{concurrency}",
+            library=library,
+            tokens=tokens,
+            usage=UsageMeter(),
+            concurrency=concurrency,
+        )
         seconds = time.perf_counter() - started
     finally:
         await catalog.close()

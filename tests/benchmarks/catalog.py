@@ -66,7 +66,7 @@ def _guard(fn, *args, **kwargs) -> dict:
     """One figure failing (say, the UI not importable) is reported, not fatal."""
     try:
         return fn(*args, **kwargs)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return {"error": f"{type(exc).__name__}: {exc}"}
 
 
@@ -140,7 +140,9 @@ def _scratch_catalog(path: Path) -> sqlite3.Connection:
     for pragma in store.PRAGMAS:
         conn.execute(pragma)
     store.migrate_sync(conn)
-    conn.execute("INSERT INTO sources (id, kind, ref, label, created_at) VALUES (1, 'library', 'bench', 'Benchmark', 0)")
+    conn.execute(
+        "INSERT INTO sources (id, kind, ref, label, created_at) VALUES (1, 'library', 'bench', 'Benchmark', 0)"
+    )
     conn.execute("PRAGMA foreign_keys=OFF")  # as the page writer runs
     return conn
 
@@ -237,7 +239,11 @@ def _child(db: Path, visit_limit: float | None = None, timeout: float = 600) -> 
         try:
             proc = subprocess.run(
                 [sys.executable, "-c", _CHILD, str(db), str(visit_limit or 0)],
-                capture_output=True, text=True, env=env, timeout=timeout, cwd=REPO,
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=timeout,
+                cwd=REPO,
             )
             output, failure = proc.stdout, proc.stderr.strip()[-600:] if proc.returncode else None
         except subprocess.TimeoutExpired as exc:

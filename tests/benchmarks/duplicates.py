@@ -44,9 +44,25 @@ def _items(n: int) -> list[DupItem]:
     items = []
     for i, s in enumerate(SyntheticLibrary(n, 7).items(), 1):
         r = s.record
-        items.append(DupItem(i, r.external_id, r.filename, r.mime_type, r.taken_at, r.width, r.height, r.size_bytes,
-                             f"{r.camera_make} {r.camera_model}" if r.camera_model else None, r.content_hash,
-                             bool(r.favorite), len(s.album_keys), r.product_url, None, r.media_type == "video"))
+        items.append(
+            DupItem(
+                i,
+                r.external_id,
+                r.filename,
+                r.mime_type,
+                r.taken_at,
+                r.width,
+                r.height,
+                r.size_bytes,
+                f"{r.camera_make} {r.camera_model}" if r.camera_model else None,
+                r.content_hash,
+                bool(r.favorite),
+                len(s.album_keys),
+                r.product_url,
+                None,
+                r.media_type == "video",
+            )
+        )
     BENCH_DIR.mkdir(exist_ok=True)
     path.write_bytes(pickle.dumps(items))
     return items
@@ -55,7 +71,7 @@ def _items(n: int) -> list[DupItem]:
 def _hashes(n: int) -> np.ndarray:
     """n random hashes with 1% planted near copies at distances 0..threshold."""
     rng = np.random.default_rng(11)
-    values = rng.integers(-2**63, 2**63 - 1, n, dtype=np.int64).view(np.uint64)
+    values = rng.integers(-(2**63), 2**63 - 1, n, dtype=np.int64).view(np.uint64)
     threshold = Settings().near_threshold
     for k in range(0, n // 50, 2):
         flipped = values[k]
@@ -132,7 +148,7 @@ def run(quick: bool = False) -> dict:
         "near_same_pairs_as_baseline": bool(len(first) == len(base_first)),
         "near_groups_s": round(groups_s, 3),
         "near_groups_found": len(near),
-        "near_pairs_found": int(len(first)),
+        "near_pairs_found": len(first),
         "near_pairs_planted": planted_pairs,
         f"near_s_threshold_{small_t}": round(near5_s, 3),
         "jpeg_size": "1600x1200" if quick else "4000x3000",
@@ -164,8 +180,9 @@ def baseline_near_pairs(hashes: np.ndarray, threshold: int):
         starts = np.cumsum(sizes) - sizes
         zero_at = [np.nonzero((chunk & (1 << bit)) == 0)[0] for bit in range(width)] if radius else []
         chunk_at = [chunk[side] for side in zero_at]
-        masks = [0] + [sum(1 << b for b in bits) for k in range(1, radius + 1)
-                       for bits in itertools.combinations(range(width), k)]
+        masks = [0] + [
+            sum(1 << b for b in bits) for k in range(1, radius + 1) for bits in itertools.combinations(range(width), k)
+        ]
         for flips in masks:
             if flips:
                 top = flips.bit_length() - 1
@@ -176,8 +193,9 @@ def baseline_near_pairs(hashes: np.ndarray, threshold: int):
             hit = np.nonzero(counts)[0]
             reps = counts[hit]
             queries = np.repeat(side[hit], reps)
-            partners = order[np.repeat(starts[probe[hit]], reps) + np.arange(reps.sum())
-                             - np.repeat(np.cumsum(reps) - reps, reps)]
+            partners = order[
+                np.repeat(starts[probe[hit]], reps) + np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+            ]
             if not flips:
                 keep = queries < partners
                 queries, partners = queries[keep], partners[keep]
@@ -214,22 +232,32 @@ def quality(scenes: int = 150, thresholds=(4, 6, 8, 10, 12)) -> dict:
         img = Image.blend(render_scene(5000 + s, 480, 360), Image.effect_noise((480, 360), 30).convert("RGB"), 0.1)
         originals.append(phash_bytes(jpeg(img)))
         w, h = img.size
-        variants.append({
-            "resized": phash_bytes(jpeg(img.resize((w // 3, h // 3)))),
-            "recompressed": phash_bytes(jpeg(img, 35)),
-            "cropped": phash_bytes(jpeg(img.crop((w * 3 // 100, h * 3 // 100, w * 97 // 100, h * 97 // 100)))),
-            "edited": phash_bytes(jpeg(ImageEnhance.Contrast(img).enhance(1.3))),
-        })
+        variants.append(
+            {
+                "resized": phash_bytes(jpeg(img.resize((w // 3, h // 3)))),
+                "recompressed": phash_bytes(jpeg(img, 35)),
+                "cropped": phash_bytes(jpeg(img.crop((w * 3 // 100, h * 3 // 100, w * 97 // 100, h * 97 // 100)))),
+                "edited": phash_bytes(jpeg(ImageEnhance.Contrast(img).enhance(1.3))),
+            }
+        )
     out = {}
     for t in thresholds:
         row = {}
         for kind in variants[0]:
             hits = sum(hash_distance(o, v[kind]) <= t for o, v in zip(originals, variants))
-            false = sum(hash_distance(originals[a], variants[b][kind]) <= t
-                        for a in range(scenes) for b in range(scenes) if a != b)
-            row[kind] = {"precision": round(hits / (hits + false), 4) if hits + false else 1.0,
-                         "recall": round(hits / scenes, 4)}
-        unrelated = sum(hash_distance(originals[a], originals[b]) <= t for a in range(scenes) for b in range(a + 1, scenes))
+            false = sum(
+                hash_distance(originals[a], variants[b][kind]) <= t
+                for a in range(scenes)
+                for b in range(scenes)
+                if a != b
+            )
+            row[kind] = {
+                "precision": round(hits / (hits + false), 4) if hits + false else 1.0,
+                "recall": round(hits / scenes, 4),
+            }
+        unrelated = sum(
+            hash_distance(originals[a], originals[b]) <= t for a in range(scenes) for b in range(a + 1, scenes)
+        )
         row["unrelated_pairs_matched"] = unrelated
         out[str(t)] = row
     return out

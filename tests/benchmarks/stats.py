@@ -40,8 +40,13 @@ from tests.benchmarks.catalog import cache_dir, demo_catalog
 
 REPO = Path(__file__).resolve().parents[2]
 #: A different never-computed filter combination for each run of the "new filters" figure.
-NEW_FILTERS = (["--type", "video"], ["--camera", "sony"], ["--from", "2020-01-01", "--type", "photo"],
-               ["--to", "2018-12-31"], ["--source", "demo", "--camera", "iphone"])
+NEW_FILTERS = (
+    ["--type", "video"],
+    ["--camera", "sony"],
+    ["--from", "2020-01-01", "--type", "photo"],
+    ["--to", "2018-12-31"],
+    ["--source", "demo", "--camera", "iphone"],
+)
 
 
 def run(quick: bool) -> dict:
@@ -69,15 +74,26 @@ def measure(db: Path, runs: int) -> dict:
             warm.append(_timed(cli, env))
         footprint = _timed([sys.executable, "-c", _FOOTPRINT, str(db)], env, parse=True)
         # Once: what the pandas approach's export costs (the timed pandas runs start from its Parquet file).
-        export_s = _timed([sys.executable, "-c", "import sys; from pathlib import Path; "
-                           "from tests.benchmarks.stats import write_parquet; write_parquet(Path(sys.argv[1]), Path(sys.argv[2]))",
-                           str(db), str(Path(home) / "export.parquet")], env)
+        export_s = _timed(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from pathlib import Path; "
+                "from tests.benchmarks.stats import write_parquet; write_parquet(Path(sys.argv[1]), Path(sys.argv[2]))",
+                str(db),
+                str(Path(home) / "export.parquet"),
+            ],
+            env,
+        )
         screen, after_warmup = [], []
         for _ in range(runs):  # each in its own home: the first visit has nothing cached
             for mode, figures in (("at-once", screen), ("after-warmup", after_warmup)):
                 with tempfile.TemporaryDirectory(prefix="stats-screen-") as own:
-                    figures.append(_timed([sys.executable, "-c", _SCREEN, str(db), mode],
-                                          {**env, "GPHOTOS_TUI_HOME": own}, parse=True))
+                    figures.append(
+                        _timed(
+                            [sys.executable, "-c", _SCREEN, str(db), mode], {**env, "GPHOTOS_TUI_HOME": own}, parse=True
+                        )
+                    )
     best_cold, best_new, best_warm, best_pandas = min(cold), min(new_filters), min(warm), min(pandas)
     return {
         "items": items,
@@ -104,8 +120,14 @@ def measure(db: Path, runs: int) -> dict:
         "stats_json_cold_peak_rss_mb": cold_rss_mb,
         "load_avg": [load_before, round(os.getloadavg()[0], 2)],
         "runs": runs,
-        "all_s": {"cold": _r(cold), "new_filters": _r(new_filters), "warm": _r(warm), "pandas": _r(pandas),
-                  "screen": screen, "screen_after_warmup": after_warmup},
+        "all_s": {
+            "cold": _r(cold),
+            "new_filters": _r(new_filters),
+            "warm": _r(warm),
+            "pandas": _r(pandas),
+            "screen": screen,
+            "screen_after_warmup": after_warmup,
+        },
     }
 
 

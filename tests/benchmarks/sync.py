@@ -108,5 +108,6 @@ def run(quick: bool = False) -> dict:
         "fastest_workers": best_workers,
         "speedup_at_default": round(base["seconds"] / engine.get(SyncSettings().workers, best)["seconds"], 2),
         "extra_requests_pct_at_default": round(
-            100 * (engine.get(SyncSettings().workers, best)["requests"] - base["requests"]) / base["requests"], 1),
+            100 * (engine.get(SyncSettings().workers, best)["requests"] - base["requests"]) / base["requests"], 1
+        ),
     }

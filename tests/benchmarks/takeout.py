@@ -41,8 +41,9 @@ def _archive(items: int, side: int) -> tuple[list[Path], int]:
     from gphotos_tui.demo.takeout import PixelPool, write_takeout
 
     folder.mkdir(parents=True, exist_ok=True)
-    layout = write_takeout(SyntheticLibrary(items, 2024), folder, parts=max(2, items // 20000), pooled=True,
-                           pool=PixelPool(side=side))
+    layout = write_takeout(
+        SyntheticLibrary(items, 2024), folder, parts=max(2, items // 20000), pooled=True, pool=PixelPool(side=side)
+    )
     size = sum(p.stat().st_size for p in layout.paths)
     marker.write_text(json.dumps({"paths": [str(p) for p in layout.paths], "bytes": size, "items": layout.items}))
     return layout.paths, size
@@ -87,8 +88,13 @@ def _child(mode: str, paths: list[Path], db: Path, workers: str = "auto") -> dic
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     env = dict(os.environ, GPHOTOS_TUI_HOME=str(db.parent / "home"))
-    result = subprocess.run([sys.executable, "-c", _CHILD, mode, workers, str(db), *map(str, paths)],
-                            capture_output=True, text=True, cwd=ROOT, env=env)
+    result = subprocess.run(
+        [sys.executable, "-c", _CHILD, mode, workers, str(db), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"{mode} child failed: {result.stderr[-2000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -107,25 +113,31 @@ def _measure(paths: list[Path], size: int, repeats: int, workers: tuple[str, ...
         for w in workers:
             imports[w].append(_child("import", paths, db, w))
     floor = _best(floors)
-    out = {"archive_mb": round(size / 1e6, 1), "parts": len(paths),
-           "floor_s": round(floor["seconds"], 2), "floor_cpu_s": round(floor["cpu_s"], 2),
-           "floor_peak_rss_mb": floor["peak_rss_mb"]}
+    out = {
+        "archive_mb": round(size / 1e6, 1),
+        "parts": len(paths),
+        "floor_s": round(floor["seconds"], 2),
+        "floor_cpu_s": round(floor["cpu_s"], 2),
+        "floor_peak_rss_mb": floor["peak_rss_mb"],
+    }
     for w in workers:
         best = _best(imports[w])
         items = best["items"]
         key = "import" if w == "auto" else f"import_workers_{w}"
-        out.update({
-            "items": items,
-            "entries": best["entries"],
-            f"{key}_s": round(best["seconds"], 2),
-            f"{key}_items_per_s": round(items / best["seconds"]),
-            f"{key}_cpu_us_per_item": round(1e6 * best["cpu_s"] / items),
-            f"{key}_peak_rss_mb": best["peak_rss_mb"],
-            f"{key}_worker_peak_rss_mb": best["worker_peak_rss_mb"],
-            f"{key}_vs_floor": round(best["seconds"] / floor["seconds"], 1),
-            "matched_pct": best["matched_pct"],
-            "errors": best["errors"],
-        })
+        out.update(
+            {
+                "items": items,
+                "entries": best["entries"],
+                f"{key}_s": round(best["seconds"], 2),
+                f"{key}_items_per_s": round(items / best["seconds"]),
+                f"{key}_cpu_us_per_item": round(1e6 * best["cpu_s"] / items),
+                f"{key}_peak_rss_mb": best["peak_rss_mb"],
+                f"{key}_worker_peak_rss_mb": best["worker_peak_rss_mb"],
+                f"{key}_vs_floor": round(best["seconds"] / floor["seconds"], 1),
+                "matched_pct": best["matched_pct"],
+                "errors": best["errors"],
+            }
+        )
     out["floor_items_per_s"] = round(out["items"] / floor["seconds"])
     return out
 
@@ -156,7 +168,9 @@ def run(quick: bool) -> dict:
         "rss_big_vs_small_pictures": round(big["import_peak_rss_mb"] / little["import_peak_rss_mb"], 2),
         "archive_bytes_big_vs_small": round(big["archive_mb"] / little["archive_mb"], 1),
         # what each extra item costs in memory (matching needs every part catalogued first)
-        "rss_kb_per_item": round(1024 * (base["import_peak_rss_mb"] - little["import_peak_rss_mb"]) / (base["items"] - little["items"]), 2),
+        "rss_kb_per_item": round(
+            1024 * (base["import_peak_rss_mb"] - little["import_peak_rss_mb"]) / (base["items"] - little["items"]), 2
+        ),
         "cpus": os.cpu_count(),
         "load_avg_before": [round(x, 2) for x in load_before],
         "load_avg_after": [round(x, 2) for x in os.getloadavg()],

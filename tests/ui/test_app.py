@@ -14,7 +14,7 @@ from gphotos_tui.ui.screens.duplicates import DuplicatesScreen
 from gphotos_tui.ui.screens.help import HelpScreen
 from gphotos_tui.ui.screens.stats import StatsScreen
 from gphotos_tui.ui.screens.sync import SyncScreen
-from gphotos_tui.ui.widgets.item_list import WINDOW_ROWS, ItemList
+from gphotos_tui.ui.widgets.item_list import ItemList
 from gphotos_tui.ui.widgets.job_panel import JobPanel
 from tests.ui.conftest import UI_CATALOG_SIZE, settle, wait_until
 

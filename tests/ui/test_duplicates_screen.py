@@ -89,7 +89,8 @@ async def test_link_of_the_selected_item_with_qr_code(catalog_file):
         await settle(pilot)
         assert isinstance(app.screen, LinkModal) and app.screen.url == member.product_url
         assert "\u2580" in str(app.screen.query_one("#link-qr", Static).render()) or "\u2584" in str(
-            app.screen.query_one("#link-qr", Static).render())
+            app.screen.query_one("#link-qr", Static).render()
+        )
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, DuplicatesScreen)
@@ -188,8 +189,9 @@ async def test_review_album_key_creates_the_album_through_the_library_api(catalo
         await pilot.press("4")
         await settle(pilot)
         screen = app.screen
-        discards = {m.public_id.removeprefix("demo:") for g in screen.groups for m in g.members
-                    if g.decision(m.id) == "discard"}
+        discards = {
+            m.public_id.removeprefix("demo:") for g in screen.groups for m in g.members if g.decision(m.id) == "discard"
+        }
         await pilot.press("g")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmAccept) and f"with {len(discards):,} discards" in app.screen.message

@@ -121,8 +121,9 @@ async def test_backup_and_folder_scan_from_the_sync_screen(tmp_path):
         await wait_for_jobs(pilot)
         await pilot.press("2")
         status = app.screen.query_one("#backup-status", Static)
-        assert await wait_until(lambda: "Google items are on this machine" in str(status.render())), \
-            str(status.render())
+        assert await wait_until(lambda: "Google items are on this machine" in str(status.render())), str(
+            status.render()
+        )
 
 
 async def test_demo_catalog_with_google_sources_is_still_replaced_next_time(tmp_path):

@@ -45,8 +45,9 @@ async def test_pseudo_albums_open_the_right_items(catalog_file):
         await settle(pilot)
         await pilot.press("down", "enter")  # Not in any album
         await settle(pilot)
-        loose = await count(app, "SELECT count(*) FROM items i WHERE NOT EXISTS "
-                                 "(SELECT 1 FROM album_items a WHERE a.item_id = i.id)")
+        loose = await count(
+            app, "SELECT count(*) FROM items i WHERE NOT EXISTS (SELECT 1 FROM album_items a WHERE a.item_id = i.id)"
+        )
         assert app.screen.query_one(ItemList).row_count == loose > 0
 
 

@@ -20,12 +20,12 @@ async def test_keyset_windows_match_offset_windows_and_full_scan(catalog_file):
         assert [r.id for r in full[:2]] == [5, 6]
         window = 64
         by_keyset, after = [], None
-        for number in range(0, 300 // window + 1):
+        for number in range(300 // window + 1):
             rows = await queries.item_window(conn, None, offset=number * window, limit=window, after=after)
             by_keyset += rows
             after = rows[-1].sort_key if rows else None
         by_offset = []
-        for number in range(0, 300 // window + 1):
+        for number in range(300 // window + 1):
             by_offset += await queries.item_window(conn, None, offset=number * window, limit=window)
         assert [r.id for r in by_keyset] == [r.id for r in by_offset] == [r.id for r in full]
     finally:
@@ -39,7 +39,9 @@ async def test_album_windows_hold_only_album_members(catalog_file):
         album = max(await queries.albums(conn), key=lambda a: a.items)
         rows = await _full_order(conn, album.id)
         assert len(rows) == album.items == await queries.item_count(conn, album.id)
-        members = {r[0] for r in await conn.execute_fetchall("SELECT item_id FROM album_items WHERE album_id = ?", (album.id,))}
+        members = {
+            r[0] for r in await conn.execute_fetchall("SELECT item_id FROM album_items WHERE album_id = ?", (album.id,))
+        }
         assert {r.id for r in rows} == members
         keys = [r.sort_key for r in rows]
         assert keys == sorted(keys)

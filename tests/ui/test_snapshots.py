@@ -26,7 +26,7 @@ async def _open_mode(pilot, *keys: str) -> None:
 
 
 def test_sync_mode(snap_compare, catalog_file):
-    assert snap_compare(fixture_app(catalog_file), terminal_size=SIZE, run_before=lambda p: _open_mode(p))
+    assert snap_compare(fixture_app(catalog_file), terminal_size=SIZE, run_before=_open_mode)
 
 
 def test_albums_mode(snap_compare, catalog_file):
@@ -49,7 +49,7 @@ def test_help(snap_compare, catalog_file):
 
 
 def test_sync_mode_80x24(snap_compare, catalog_file):
-    assert snap_compare(fixture_app(catalog_file), terminal_size=(80, 24), run_before=lambda p: _open_mode(p))
+    assert snap_compare(fixture_app(catalog_file), terminal_size=(80, 24), run_before=_open_mode)
 
 
 def test_album_items_80x24(snap_compare, catalog_file):

@@ -61,6 +61,7 @@ async def test_every_chart_is_reachable_by_keyboard_and_matches_stats_json(catal
             await pilot.press("down")
         assert seen == [c.id for c in CHARTS]
         on_screen = _without_timing(screen.stats.as_json())
+
     def stats_json() -> dict:  # the headless command, in a thread: it runs its own event loop
         out = io.StringIO()
         with redirect_stdout(out):

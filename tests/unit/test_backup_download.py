@@ -53,9 +53,12 @@ async def test_library_items_download_with_faults_then_rerun_skips(fake, tmp_pat
     assert report.downloaded == report.planned_downloads == N
     batch_calls = [r for r in fake.requests if r.path.endswith(":batchGet")]
     assert len(batch_calls) == 1  # 24 ids: one batchGet of ≤50 for fresh base URLs
-    rows = await (await catalog.reader.execute(
-        "SELECT f.path, f.size_bytes, f.sha256, f.fidelity, s.external_id, i.media_type FROM local_files f "
-        "JOIN item_sources s ON s.item_id = f.item_id AND s.kind = 'library' JOIN items i ON i.id = f.item_id")).fetchall()
+    rows = await (
+        await catalog.reader.execute(
+            "SELECT f.path, f.size_bytes, f.sha256, f.fidelity, s.external_id, i.media_type FROM local_files f "
+            "JOIN item_sources s ON s.item_id = f.item_id AND s.kind = 'library' JOIN items i ON i.id = f.item_id"
+        )
+    ).fetchall()
     assert len(rows) == N
     for path, size, sha, fidelity, external_id, media_type in rows:
         data = expected_bytes(fake, external_id)
@@ -91,8 +94,9 @@ async def test_partial_download_is_restarted_to_identical_bytes(fake, tmp_path):
 async def test_stops_before_the_media_quota_runs_out(fake, tmp_path):
     fake.faults.clear()
     catalog = await _catalog(fake, tmp_path / "c.sqlite")
-    await catalog.writer.execute("INSERT INTO api_usage (day, api, requests) VALUES (?, 'media', 74990)",
-                                 (pacific_day(),))
+    await catalog.writer.execute(
+        "INSERT INTO api_usage (day, api, requests) VALUES (?, 'media', 74990)", (pacific_day(),)
+    )
     report = await _backup(fake, catalog, tmp_path / "dest")
     assert report.downloaded == 0 and "quota" in report.stopped
     await catalog.close()

@@ -9,16 +9,19 @@ from gphotos_tui.backup.run import run_backup
 from gphotos_tui.catalog import Catalog
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("../../etc/passwd", "_.._etc_passwd"),
-    ("/etc/shadow", "_etc_shadow"),
-    ("..", "unnamed"),
-    (".hidden.jpg", "hidden.jpg"),
-    ("a\x00b\x1b[31m.jpg", "a_b_[31m.jpg"),
-    ("C:\\Windows\\x.jpg", "C__Windows_x.jpg"),
-    ("CON.jpg", "_CON.jpg"),
-    ("", "unnamed"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("../../etc/passwd", "_.._etc_passwd"),
+        ("/etc/shadow", "_etc_shadow"),
+        ("..", "unnamed"),
+        (".hidden.jpg", "hidden.jpg"),
+        ("a\x00b\x1b[31m.jpg", "a_b_[31m.jpg"),
+        ("C:\\Windows\\x.jpg", "C__Windows_x.jpg"),
+        ("CON.jpg", "_CON.jpg"),
+        ("", "unnamed"),
+    ],
+)
 def test_safe_component(raw, expected):
     assert safe_component(raw) == expected
 
@@ -30,7 +33,11 @@ def test_long_names_are_clipped_keeping_the_extension():
 
 def test_case_collisions_are_numbered():
     names = NameAllocator()
-    assert [names.claim("2020/01", n) for n in ("IMG.jpg", "img.JPG", "Img.jpg")] == ["IMG.jpg", "img (1).JPG", "Img (2).jpg"]
+    assert [names.claim("2020/01", n) for n in ("IMG.jpg", "img.JPG", "Img.jpg")] == [
+        "IMG.jpg",
+        "img (1).JPG",
+        "Img (2).jpg",
+    ]
     assert names.claim("2020/02", "img.jpg") == "img.jpg"
 
 
@@ -45,8 +52,9 @@ def test_inside_refuses_escapes(tmp_path):
 
 
 def _sidecar(title: str, photo_id: str, ts: int) -> bytes:
-    return json.dumps({"title": title, "photoTakenTime": {"timestamp": str(ts)},
-                       "url": f"https://photos.google.com/photo/{photo_id}"}).encode()
+    return json.dumps(
+        {"title": title, "photoTakenTime": {"timestamp": str(ts)}, "url": f"https://photos.google.com/photo/{photo_id}"}
+    ).encode()
 
 
 async def test_malicious_takeout_titles_stay_inside_dest(tmp_path):

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gphotos_tui.backup import copier, takeout as backup_takeout
+from gphotos_tui.backup import copier
+from gphotos_tui.backup import takeout as backup_takeout
 from gphotos_tui.backup.links import ALBUMS
 from gphotos_tui.backup.run import run_backup
 from gphotos_tui.catalog import Catalog
@@ -45,9 +46,12 @@ async def test_backup_tree_links_mtimes_and_incremental_rerun(parts, tmp_path, f
     assert len(files) == report.copied
     assert not list(dest.rglob("*.part"))
     # One file per item however many folders held it: no two files with the same bytes and name stem.
-    rows = await (await catalog.reader.execute(
-        "SELECT f.path, f.size_bytes, f.sha256, f.fidelity, i.taken_at, i.utc_offset_min FROM local_files f "
-        "JOIN items i ON i.id = f.item_id")).fetchall()
+    rows = await (
+        await catalog.reader.execute(
+            "SELECT f.path, f.size_bytes, f.sha256, f.fidelity, i.taken_at, i.utc_offset_min FROM local_files f "
+            "JOIN items i ON i.id = f.item_id"
+        )
+    ).fetchall()
     assert len(rows) == report.copied
     for path, size, sha, fidelity, taken_at, offset in rows:
         p = Path(path)
@@ -57,6 +61,7 @@ async def test_backup_tree_links_mtimes_and_incremental_rerun(parts, tmp_path, f
             assert int(p.stat().st_mtime) == taken_at
             year, month = p.parent.parent.name, p.parent.name
             import time
+
             local = time.gmtime(taken_at + (offset or 0) * 60)
             assert (int(year), int(month)) == (local.tm_year, local.tm_mon)
     # Album folders hold relative links that resolve to files inside DEST.
@@ -172,8 +177,14 @@ def test_backup_command(parts, tmp_path, capsys, monkeypatch):
     from gphotos_tui.commands import backup as backup_command
 
     monkeypatch.delenv("GPHOTOS_TUI_ACCESS_TOKEN", raising=False)
-    args = argparse.Namespace(dest=str(tmp_path / "dest"), from_takeout=[str(p) for p in parts["zip"]], dry_run=True,
-                              no_download=False, concurrency=4, db=str(tmp_path / "c.sqlite"))
+    args = argparse.Namespace(
+        dest=str(tmp_path / "dest"),
+        from_takeout=[str(p) for p in parts["zip"]],
+        dry_run=True,
+        no_download=False,
+        concurrency=4,
+        db=str(tmp_path / "c.sqlite"),
+    )
     assert backup_command.run(args) == 0
     assert "dry run: would write" in capsys.readouterr().out and not (tmp_path / "dest").exists()
     args.dry_run = False

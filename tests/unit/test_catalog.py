@@ -93,7 +93,7 @@ async def test_failed_batch_rolls_back_page_and_checkpoint(catalog):
 
     bad = rec("bad")
     bad.width = object()  # not bindable: the batch must fail as a whole
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017 - whatever the driver raises, nothing may be written
         await catalog.write_batch(src, [rec("good"), bad], checkpoint=Checkpoint("all", "t1"))
     assert await count(catalog, "SELECT count(*) FROM items") == 0
     assert await catalog.checkpoint(src, "all") is None

@@ -73,8 +73,12 @@ def test_every_planted_kind_found_with_the_right_keeper(demo_db):
         keeper = [m for m in g.members if g.suggested(m.id) == "keep"]
         if len(keeper) != 1 or items[keeper[0].public_id.removeprefix("demo:")].variant != "original":
             wrong_keeper.append(g)
-    expected = Counter({k: sum(1 for exts in planted.values() if {items[e].planted for e in exts} - {None} == {k})
-                        for k in DUPLICATE_KINDS})
+    expected = Counter(
+        {
+            k: sum(1 for exts in planted.values() if {items[e].planted for e in exts} - {None} == {k})
+            for k in DUPLICATE_KINDS
+        }
+    )
     assert not wrong_keeper
     for kind in DUPLICATE_KINDS:
         assert expected[kind] > 0, kind
@@ -121,8 +125,12 @@ def test_plan_export_lists_each_discard_with_its_google_link(demo_db):
 
 
 def test_dupes_command_json_shape_matches_the_scan(demo_db):
-    out = subprocess.run([sys.executable, "-m", "gphotos_tui", "dupes", "--json", "--no-hash", "--db", str(demo_db)],
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "gphotos_tui", "dupes", "--json", "--no-hash", "--db", str(demo_db)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     groups = asyncio.run(_scan(demo_db, compute_hashes=False)).groups
@@ -132,8 +140,12 @@ def test_dupes_command_json_shape_matches_the_scan(demo_db):
         assert sum(i["suggested"] == "keep" for i in entry["items"]) == 1
         for item in entry["items"]:
             assert set(item) == {"id", "filename", "suggested"} and item["id"].startswith("demo:AF1Qip")
-    csv_out = subprocess.run([sys.executable, "-m", "gphotos_tui", "dupes", "--csv", "--no-hash", "--db", str(demo_db)],
-                             capture_output=True, text=True, timeout=120)
+    csv_out = subprocess.run(
+        [sys.executable, "-m", "gphotos_tui", "dupes", "--csv", "--no-hash", "--db", str(demo_db)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert csv_out.stdout.count("\n") == 1 + sum(len(g["items"]) for g in data["groups"])
 
 
@@ -151,21 +163,43 @@ def test_dupes_command_trash_dry_run_then_move_then_undo(demo_db, tmp_path):
         for m in group.members:
             path = root / _local_name(m)  # copies of one shot often share a name: keep files apart
             path.write_bytes(m.filename.encode())
-            conn.execute("INSERT INTO local_files (path, size_bytes, item_id, seen_at) VALUES (?, ?, ?, 0)",
-                         (str(path), path.stat().st_size, m.id))
+            conn.execute(
+                "INSERT INTO local_files (path, size_bytes, item_id, seen_at) VALUES (?, ?, ?, 0)",
+                (str(path), path.stat().st_size, m.id),
+            )
     discard = next(m for m in group.members if group.suggested(m.id) == "discard")
-    base = [sys.executable, "-m", "gphotos_tui", "dupes", "--no-hash", "--db", str(db), "--trash", str(trash), "--root", str(root)]
+    base = [
+        sys.executable,
+        "-m",
+        "gphotos_tui",
+        "dupes",
+        "--no-hash",
+        "--db",
+        str(db),
+        "--trash",
+        str(trash),
+        "--root",
+        str(root),
+    ]
     dry = subprocess.run(base, capture_output=True, text=True, timeout=120)
     assert dry.returncode == 0 and "dry run: 1 file(s) would move" in dry.stderr, dry.stderr
     assert (root / _local_name(discard)).exists() and not trash.exists()
     moved = subprocess.run([*base, "--yes"], capture_output=True, text=True, timeout=120)
     assert moved.returncode == 0 and not (root / _local_name(discard)).exists(), moved.stderr
     assert (trash / "backup" / _local_name(discard)).read_bytes() == discard.filename.encode()
-    undone = subprocess.run([sys.executable, "-m", "gphotos_tui", "dupes", "--undo", str(trash / "undo-log.jsonl")],
-                            capture_output=True, text=True, timeout=120)
+    undone = subprocess.run(
+        [sys.executable, "-m", "gphotos_tui", "dupes", "--undo", str(trash / "undo-log.jsonl")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert undone.returncode == 0 and (root / _local_name(discard)).exists(), undone.stderr
-    refused = subprocess.run([sys.executable, "-m", "gphotos_tui", "dupes", "--db", str(db), "--trash", str(trash)],
-                             capture_output=True, text=True, timeout=120)
+    refused = subprocess.run(
+        [sys.executable, "-m", "gphotos_tui", "dupes", "--db", str(db), "--trash", str(trash)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert refused.returncode == 2 and "--root" in refused.stderr
 
 

@@ -42,8 +42,9 @@ def test_hashes_stream_in_batches_and_unreadable_photos_are_skipped(tmp_path):
             photos = await count_without_hash(catalog.reader)
             provider = OddOnly()
             seen = []
-            hashed, errors = await hash_missing(catalog, [provider], lambda stage, done, total: seen.append(done),
-                                                workers=1, batch=16)
+            hashed, errors = await hash_missing(
+                catalog, [provider], lambda stage, done, total: seen.append(done), workers=1, batch=16
+            )
             rows = await catalog.reader.execute_fetchall("SELECT item_id, origin FROM perceptual_hashes")
             again, _ = await hash_missing(catalog, [provider], workers=1, batch=16)
             return photos, provider.asked, seen, hashed, errors, rows, again, await count_without_hash(catalog.reader)
@@ -51,7 +52,7 @@ def test_hashes_stream_in_batches_and_unreadable_photos_are_skipped(tmp_path):
             await catalog.close()
 
     photos, asked, seen, hashed, errors, rows, again, left = asyncio.run(run())
-    assert max(asked) <= 16 and sum(asked[:len(asked) // 2]) > 0  # never the whole library at once
+    assert max(asked) <= 16 and sum(asked[: len(asked) // 2]) > 0  # never the whole library at once
     assert seen[0] == 0 and seen[-1] == photos and seen == sorted(seen)
     assert not errors and hashed == len(rows) > 0
     assert all(item_id % 2 and origin == "local" for item_id, origin in rows)

@@ -26,8 +26,8 @@ def _clustered(n: int, seed: int) -> np.ndarray:
             for bit in rng.choice(64, (k + copy) % 11, replace=False):
                 flipped ^= np.uint64(1) << np.uint64(bit)
             values[k + copy] = flipped if copy % 2 else values[k]
-    low = values[n // 2:n // 2 + n // 8]
-    values[n // 2:n // 2 + n // 8] = (low & ~np.uint64(0xFFFFFF)) | np.uint64(0xABCDEF)
+    low = values[n // 2 : n // 2 + n // 8]
+    values[n // 2 : n // 2 + n // 8] = (low & ~np.uint64(0xFFFFFF)) | np.uint64(0xABCDEF)
     return values.view(np.int64)
 
 

@@ -20,17 +20,25 @@ from gphotos_tui.analysis.duplicates.providers import BytesLoader
 from gphotos_tui.demo.images import render_scene
 
 
-@pytest.mark.parametrize("name, base", [
-    ("img_0001-edited", ("img_0001", "-edited")), ("pxl_1-modifié", ("pxl_1", "-modifié")),
-    ("foto-bearbeitet(1)", ("foto", "-bearbeitet")), ("写真-編集済み", ("写真", "-編集済み")),
-    ("img_0001", None), ("-edited", None),
-])
+@pytest.mark.parametrize(
+    "name, base",
+    [
+        ("img_0001-edited", ("img_0001", "-edited")),
+        ("pxl_1-modifié", ("pxl_1", "-modifié")),
+        ("foto-bearbeitet(1)", ("foto", "-bearbeitet")),
+        ("写真-編集済み", ("写真", "-編集済み")),
+        ("img_0001", None),
+        ("-edited", None),
+    ],
+)
 def test_edit_suffixes_in_any_language(name, base):
     assert edit_base(name) == base
 
 
 def test_formats_and_uuid_names():
-    assert file_format("DSC00001.ARW") == "raw" and file_format("IMG_1.HEIC") == "heic" and file_format("a.JPG") == "jpeg"
+    assert (
+        file_format("DSC00001.ARW") == "raw" and file_format("IMG_1.HEIC") == "heic" and file_format("a.JPG") == "jpeg"
+    )
     assert is_uuid_name("3F2504E0-4F89-41D3-9A0C-0305E82C3301.dng") and not is_uuid_name("IMG_0001.jpg")
 
 
@@ -39,18 +47,26 @@ def test_group_keys_depend_only_on_class_and_members():
 
 
 def _item(i, name, t=1000, w=4000, h=3000, **kw):
-    return DupItem(i, f"demo:{i}", name, None, t, w, h, kw.pop("size", 1000 + i), kw.pop("camera", "Canon EOS 6D"), **kw)
+    return DupItem(
+        i, f"demo:{i}", name, None, t, w, h, kw.pop("size", 1000 + i), kw.pop("camera", "Canon EOS 6D"), **kw
+    )
 
 
 def test_metadata_classes_and_keepers_on_handmade_items():
     items = [
-        _item(1, "IMG_1.JPG"), _item(2, "IMG_1.CR2", size=9000),  # raw_jpeg: keep the JPEG by default
-        _item(3, "IMG_2.JPG", t=2000), _item(4, "IMG_2-bearbeitet.JPG", t=2000, w=3800, h=2850),  # edited
-        _item(5, "IMG_3.JPG", t=3000), _item(6, "IMG_3.JPG", t=3001, w=1000, h=750),  # resized
-        _item(7, "IMG_4.JPG", t=4000), _item(8, "IMG_4.JPG", t=4000, size=1007, favorite=True),  # exact: the favourite
-        _item(9, "IMG_0100.JPG", t=9000, size=5000), _item(10, "IMG_0101.JPG", t=9002, size=5000),
+        _item(1, "IMG_1.JPG"),
+        _item(2, "IMG_1.CR2", size=9000),  # raw_jpeg: keep the JPEG by default
+        _item(3, "IMG_2.JPG", t=2000),
+        _item(4, "IMG_2-bearbeitet.JPG", t=2000, w=3800, h=2850),  # edited
+        _item(5, "IMG_3.JPG", t=3000),
+        _item(6, "IMG_3.JPG", t=3001, w=1000, h=750),  # resized
+        _item(7, "IMG_4.JPG", t=4000),
+        _item(8, "IMG_4.JPG", t=4000, size=1007, favorite=True),  # exact: the favourite
+        _item(9, "IMG_0100.JPG", t=9000, size=5000),
+        _item(10, "IMG_0101.JPG", t=9002, size=5000),
         _item(11, "IMG_0102.JPG", t=9003, size=5000),
-        _item(12, "IMG_0500.JPG", t=20000), _item(13, "IMG_0900.JPG", t=20001),  # same second, far-apart numbers
+        _item(12, "IMG_0500.JPG", t=20000),
+        _item(13, "IMG_0900.JPG", t=20001),  # same second, far-apart numbers
     ]
     groups = {g.kind: g for g in metadata_groups(items)}
     assert set(groups) == {"raw_jpeg", "edited", "resized", "exact", "burst"}
@@ -63,7 +79,7 @@ def test_metadata_classes_and_keepers_on_handmade_items():
 
 def test_near_index_finds_exactly_the_brute_force_pairs():
     rng = np.random.default_rng(7)
-    hashes = rng.integers(-2**63, 2**63 - 1, 2000, dtype=np.int64)
+    hashes = rng.integers(-(2**63), 2**63 - 1, 2000, dtype=np.int64)
     values = hashes.view(np.uint64)
     for k in range(0, 300, 2):  # plant pairs at every distance 0..12
         flipped = values[k]
@@ -106,7 +122,9 @@ def test_halfblock_preview_has_the_requested_cells():
 
 
 def _group(tmp_path, names):
-    members = [DupItem(i, f"folder:{i}", n, product_url=f"https://photos.google.com/lr/photo/{i}") for i, n in enumerate(names)]
+    members = [
+        DupItem(i, f"folder:{i}", n, product_url=f"https://photos.google.com/lr/photo/{i}") for i, n in enumerate(names)
+    ]
     return Group("exact", "same content hash", members, keep={0})
 
 

@@ -8,8 +8,12 @@ import json
 import pytest
 
 from gphotos_tui.analysis.duplicates import scan
-from gphotos_tui.analysis.duplicates.review_album import (MISSING_SCOPE, ReviewAlbumError, create_review_album,
-                                                          review_plan)
+from gphotos_tui.analysis.duplicates.review_album import (
+    MISSING_SCOPE,
+    ReviewAlbumError,
+    create_review_album,
+    review_plan,
+)
 from gphotos_tui.catalog import Catalog
 from gphotos_tui.cli import main
 from gphotos_tui.demo.generator import SyntheticLibrary
@@ -85,7 +89,9 @@ def test_items_from_other_sources_are_counted_and_explained(env, tmp_path, capsy
 
 
 def test_missing_album_permission_says_how_to_get_it(env, synced, monkeypatch, capsys):
-    read_only = env.oauth.grant_static(frozenset({"https://www.googleapis.com/auth/photoslibrary.readonly.appcreateddata"}))
+    read_only = env.oauth.grant_static(
+        frozenset({"https://www.googleapis.com/auth/photoslibrary.readonly.appcreateddata"})
+    )
     monkeypatch.setenv("GPHOTOS_TUI_ACCESS_TOKEN", read_only)
     assert main(["dupes", "--db", str(synced), "--no-hash", "--review-album", "x"]) == 1
     err = capsys.readouterr().err
@@ -102,7 +108,9 @@ def test_spent_quota_is_reported_plainly(env, synced, capsys):
 
 def test_network_failure_and_partial_add_are_explained(env, synced):
     fast = RetryPolicy(attempts=3, base_s=0.001, cap_s=0.002)
-    library = AsyncLibrary(LibraryClient(StaticToken(env.static_token), root=env.url, policy=fast, sleep=lambda s: None))
+    library = AsyncLibrary(
+        LibraryClient(StaticToken(env.static_token), root=env.url, policy=fast, sleep=lambda s: None)
+    )
     ids, _ = asyncio.run(_discard_ids(synced))
     from gphotos_tui.analysis.duplicates.review_album import ReviewPlan
 

@@ -40,9 +40,12 @@ def fake():
 @pytest.fixture(scope="module")
 def synced(fake, tmp_path_factory):
     """A catalog filled by a Library API sync from the fake, plus one photo only the Picker gave."""
+
     async def picked_only(catalog):
         picker = await catalog.ensure_source("picker", "session-1", "Picked")
-        await catalog.write_batch(picker, [MediaRecord(PICKER_ONLY, "picked.jpg", "image/jpeg", taken_at=1_000_000_000)])
+        await catalog.write_batch(
+            picker, [MediaRecord(PICKER_ONLY, "picked.jpg", "image/jpeg", taken_at=1_000_000_000)]
+        )
 
     return sync_from_fake(fake, tmp_path_factory.mktemp("synced") / "catalog.sqlite", picked_only)
 
@@ -80,9 +83,12 @@ def loopback_only(monkeypatch):
 def library_photos(db) -> dict[int, str]:
     """item id -> Library media id of every photo the sync stored."""
     with sqlite3.connect(db) as conn:
-        return dict(conn.execute(
-            "SELECT s.item_id, s.external_id FROM item_sources s JOIN items i ON i.id = s.item_id "
-            "WHERE s.kind = 'library' AND i.media_type = 'photo'").fetchall())
+        return dict(
+            conn.execute(
+                "SELECT s.item_id, s.external_id FROM item_sources s JOIN items i ON i.id = s.item_id "
+                "WHERE s.kind = 'library' AND i.media_type = 'photo'"
+            ).fetchall()
+        )
 
 
 def stored(db) -> dict[int, tuple[int, str]]:
@@ -171,8 +177,10 @@ def test_cli_stops_before_google_says_429_when_the_quota_is_used(db, fake, monke
     for name, value in fake.environ().items():
         monkeypatch.setenv(name, value)
     with sqlite3.connect(db) as conn:
-        conn.execute("INSERT INTO api_usage (day, api, requests) VALUES (?, 'media', ?)",
-                     (pacific_day(), DAILY_QUOTA["media"] - 5))
+        conn.execute(
+            "INSERT INTO api_usage (day, api, requests) VALUES (?, 'media', ?)",
+            (pacific_day(), DAILY_QUOTA["media"] - 5),
+        )
     assert main(["dupes", "--db", str(db), "--thumbnails"]) == 75
     captured = capsys.readouterr()
     assert "groups" in json.loads(captured.out)  # the groups of what is hashed still come out

@@ -25,8 +25,9 @@ def fake():
 
 def gphotos(fake, home, *args, timeout=120):
     env = dict(os.environ, **fake.environ(), GPHOTOS_TUI_HOME=str(home))
-    return subprocess.run([sys.executable, "-m", "gphotos_tui", *args], env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "gphotos_tui", *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def export(fake, home, db):
@@ -59,8 +60,12 @@ def test_killed_at_random_points_resumes_to_the_same_catalog(fake, tmp_path):
     try:
         while kills < 20 and runs < 60:
             # --full makes every run do real listing work (a killed run's plan is resumed first).
-            proc = subprocess.Popen([sys.executable, "-m", "gphotos_tui", "sync", "--full", "--db", str(db)],
-                                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "gphotos_tui", "sync", "--full", "--db", str(db)],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             runs += 1
             time.sleep(rng.uniform(0.3, 2.5))
             if proc.poll() is None:
@@ -77,9 +82,8 @@ def test_killed_at_random_points_resumes_to_the_same_catalog(fake, tmp_path):
 
 def test_two_runs_cannot_write_one_catalog(tmp_path):
     db = tmp_path / "c.sqlite"
-    with CatalogLock(db):
-        with pytest.raises(CatalogBusy, match="another gphotos-tui run"):
-            CatalogLock(db).acquire()
+    with CatalogLock(db), pytest.raises(CatalogBusy, match="another gphotos-tui run"):
+        CatalogLock(db).acquire()
     with CatalogLock(db):  # released: usable again
         pass
 
@@ -87,8 +91,13 @@ def test_two_runs_cannot_write_one_catalog(tmp_path):
 def test_not_signed_in_is_a_clear_message(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("GPHOTOS_TUI_")}
     env["GPHOTOS_TUI_HOME"] = str(tmp_path)
-    result = subprocess.run([sys.executable, "-m", "gphotos_tui", "sync", "--db", str(tmp_path / "c.sqlite")],
-                            env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "gphotos_tui", "sync", "--db", str(tmp_path / "c.sqlite")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert "gphotos-tui auth" in result.stderr
     assert "Traceback" not in result.stderr

@@ -1,6 +1,9 @@
 """The sync engine against the loopback fake Google server: complete, idempotent, resumable."""
 
 import asyncio
+import itertools
+from datetime import UTC
+
 import pytest
 
 from gphotos_tui.catalog import Catalog
@@ -37,7 +40,8 @@ def library_for(fake, catalog):
     return AsyncLibrary(LibraryClient(StaticToken(fake.static_token), root=fake.url, usage=usage, policy=FAST)), usage
 
 
-async def sync(fake, catalog, settings=SyncSettings(workers=4), **kw):
+async def sync(fake, catalog, settings=None, **kw):
+    settings = settings or SyncSettings(workers=4)
     library, usage = library_for(fake, catalog)
     media = await LibraryMediaJob(library, usage, settings, **kw).run(catalog)
     albums = await LibraryAlbumsJob(library, usage, settings).run(catalog)
@@ -65,7 +69,7 @@ def test_full_plan_shards_cover_every_date_once():
 
     plan = full_plan(date(2026, 11, 21), 2000)
     days = sorted((s.start, s.end) for s in plan)
-    for (a_start, a_end), (b_start, b_end) in zip(days, days[1:]):
+    for (_a_start, a_end), (b_start, _b_end) in itertools.pairwise(days):
         assert (b_start - a_end).days == 1
     assert days[0][0] == date(1, 1, 1) and days[-1][1] == date(2026, 12, 31)
 
@@ -122,7 +126,8 @@ async def test_insufficient_scope_fails_clearly_and_is_recorded(fake, catalog):
 async def test_quota_pause_then_resume(fake, catalog, reference):
     library, usage = library_for(fake, catalog)
     await catalog.writer.execute(
-        "INSERT INTO api_usage (day, api, requests) VALUES (?, 'library', 9890)", (pacific_day(),))
+        "INSERT INTO api_usage (day, api, requests) VALUES (?, 'library', 9890)", (pacific_day(),)
+    )
     report = await LibraryMediaJob(library, usage, SyncSettings(workers=2)).run(catalog)
     assert report.state == JobState.PAUSED
     assert "10,000" in report.message
@@ -136,7 +141,7 @@ async def test_cancel_mid_run_then_resume(fake, catalog, reference):
     fake.faults.latency_s = 0.01
     library, usage = library_for(fake, catalog)
     task = asyncio.create_task(LibraryMediaJob(library, usage, SyncSettings(workers=2)).run(catalog))
-    while (await catalog.reader.execute_fetchall("SELECT count(*) FROM items"))[0][0] < 150:
+    while (await catalog.reader.execute_fetchall("SELECT count(*) FROM items"))[0][0] < 150:  # noqa: ASYNC110
         await asyncio.sleep(0.01)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -181,7 +186,8 @@ async def test_cancel_after_splits_then_resume(fake, catalog, reference):
     eager = SyncSettings(workers=4, split_min_pages=0.5)
     task = asyncio.create_task(LibraryMediaJob(library, usage, eager).run(catalog))
     while not await catalog.reader.execute_fetchall(
-            "SELECT 1 FROM sync_checkpoints WHERE shard LIKE '%<%' AND done = 0"):
+        "SELECT 1 FROM sync_checkpoints WHERE shard LIKE '%<%' AND done = 0"
+    ):
         assert not task.done()
         await asyncio.sleep(0.005)
     task.cancel()
@@ -193,28 +199,28 @@ async def test_cancel_after_splits_then_resume(fake, catalog, reference):
 
 
 def full_plan_for_today():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return full_plan(datetime.now(timezone.utc).date(), SyncSettings().first_year)
+    return full_plan(datetime.now(UTC).date(), SyncSettings().first_year)
 
 
 def test_a_split_leaves_no_gap_for_any_time_zone():
-    from datetime import date, datetime, timedelta, timezone
+    from datetime import date, datetime, timedelta
 
     from gphotos_tui.engine.shards import Listing, Shard
 
     listing = Listing(Shard("s", date(2024, 1, 1), date(2024, 12, 31)), date(2024, 1, 1))
-    oldest = int(datetime(2024, 9, 10, 12, tzinfo=timezone.utc).timestamp())
+    oldest = int(datetime(2024, 9, 10, 12, tzinfo=UTC).timestamp())
     listing.listed([oldest], 200)
     child = listing.split()
     assert child.start == date(2024, 1, 1) and child.end + timedelta(days=1) == listing.low
     # The running half may stop only after items older than midnight UTC of the child's last day:
     # every later item then has a local date (UTC-12 ... UTC+14) the child covers.
-    edge = int(datetime(child.end.year, child.end.month, child.end.day, tzinfo=timezone.utc).timestamp())
+    edge = int(datetime(child.end.year, child.end.month, child.end.day, tzinfo=UTC).timestamp())
     listing.listed([edge], 100)
     assert not listing.finished
     listing.listed([edge - 1], 100)
     assert listing.finished
     unsplit = Listing(Shard("u", date(2024, 1, 1), date(2024, 12, 31)), date(2024, 1, 1))
-    unsplit.listed([int(datetime(2023, 12, 31, 20, tzinfo=timezone.utc).timestamp())], 1)  # local date Jan 1
+    unsplit.listed([int(datetime(2023, 12, 31, 20, tzinfo=UTC).timestamp())], 1)  # local date Jan 1
     assert not unsplit.finished  # only a split ends a shard early

@@ -10,9 +10,24 @@ from gphotos_tui.demo.generator import SyntheticLibrary
 from gphotos_tui.demo.images import heic_bytes, jpeg_bytes, mov_bytes
 from gphotos_tui.exif import MetadataError, read_metadata
 
-TAGS = ["Make", "Model", "LensModel", "FocalLength", "FocalLengthIn35mmFormat", "FNumber", "ISO", "ExposureTime",
-        "DateTimeOriginal", "OffsetTimeOriginal", "GPSLatitude", "GPSLongitude", "ImageWidth", "ImageHeight",
-        "Orientation", "Duration"]
+TAGS = [
+    "Make",
+    "Model",
+    "LensModel",
+    "FocalLength",
+    "FocalLengthIn35mmFormat",
+    "FNumber",
+    "ISO",
+    "ExposureTime",
+    "DateTimeOriginal",
+    "OffsetTimeOriginal",
+    "GPSLatitude",
+    "GPSLongitude",
+    "ImageWidth",
+    "ImageHeight",
+    "Orientation",
+    "Duration",
+]
 
 
 @pytest.fixture(scope="module")
@@ -26,16 +41,27 @@ def samples():
 
 
 def _exiftool(path) -> dict:
-    out = subprocess.run(["exiftool", "-j", "-n", *(f"-{t}" for t in TAGS), str(path)],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["exiftool", "-j", "-n", *(f"-{t}" for t in TAGS), str(path)], capture_output=True, text=True, check=True
+    ).stdout
     return json.loads(out)[0]
 
 
 def _compare(meta, tool: dict) -> list[str]:
-    pairs = [("make", "Make"), ("model", "Model"), ("lens", "LensModel"), ("focal_length_mm", "FocalLength"),
-             ("focal_length_35mm", "FocalLengthIn35mmFormat"), ("aperture_f", "FNumber"), ("iso", "ISO"),
-             ("exposure_s", "ExposureTime"), ("orientation", "Orientation"), ("width", "ImageWidth"),
-             ("height", "ImageHeight"), ("duration_s", "Duration")]
+    pairs = [
+        ("make", "Make"),
+        ("model", "Model"),
+        ("lens", "LensModel"),
+        ("focal_length_mm", "FocalLength"),
+        ("focal_length_35mm", "FocalLengthIn35mmFormat"),
+        ("aperture_f", "FNumber"),
+        ("iso", "ISO"),
+        ("exposure_s", "ExposureTime"),
+        ("orientation", "Orientation"),
+        ("width", "ImageWidth"),
+        ("height", "ImageHeight"),
+        ("duration_s", "Duration"),
+    ]
     wrong = []
     for ours, theirs in pairs:
         got, want = getattr(meta, ours), tool.get(theirs)
@@ -74,7 +100,7 @@ def test_jpeg_heic_and_mov_agree_with_exiftool(samples, tmp_path):
 
 def test_values_match_the_camera_record(samples):
     photos, heic, video = samples
-    for item in photos + [heic]:
+    for item in [*photos, heic]:
         r = item.record
         data = heic_bytes(item) if item is heic else jpeg_bytes(item, 48)
         meta = read_metadata(data)
@@ -84,7 +110,10 @@ def test_values_match_the_camera_record(samples):
         assert meta.exposure_s == pytest.approx(r.exposure_s, rel=1e-4)
         if r.latitude is not None:
             assert meta.latitude == pytest.approx(r.latitude, abs=1e-5)
-    assert (read_metadata(heic_bytes(heic)).width, read_metadata(heic_bytes(heic)).height) == (heic.record.width, heic.record.height)
+    assert (read_metadata(heic_bytes(heic)).width, read_metadata(heic_bytes(heic)).height) == (
+        heic.record.width,
+        heic.record.height,
+    )
     meta = read_metadata(mov_bytes(video))
     assert meta.duration_s == pytest.approx(video.record.duration_s, abs=0.01)
     assert (meta.width, meta.height) == (video.record.width, video.record.height)

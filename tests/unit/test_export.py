@@ -11,8 +11,20 @@ async def test_jsonl_keys_and_values(catalog):
     src = await catalog.ensure_source(SourceKind.TAKEOUT, "a", "Takeout")
     await catalog.write_batch(
         src,
-        [MediaRecord("x1", "IMG_1.JPG", "image/jpeg", taken_at=1_556_719_380, utc_offset_min=120,
-                     aperture_f=2.8, exposure_s=0.004, favorite=True, camera_make="SONY", camera_model="ILCE-7M3")],
+        [
+            MediaRecord(
+                "x1",
+                "IMG_1.JPG",
+                "image/jpeg",
+                taken_at=1_556_719_380,
+                utc_offset_min=120,
+                aperture_f=2.8,
+                exposure_s=0.004,
+                favorite=True,
+                camera_make="SONY",
+                camera_model="ILCE-7M3",
+            )
+        ],
         albums=[AlbumRecord("b", "Beach"), AlbumRecord("a", "Alps")],
         memberships=[Membership("b", "x1"), Membership("a", "x1")],
     )

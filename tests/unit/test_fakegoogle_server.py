@@ -48,8 +48,13 @@ def test_page_sizes_are_coerced_to_documented_maxima(http):
 def test_bearer_token_is_required(fake):
     resp = httpx.get(fake.url + "v1/mediaItems")
     assert resp.status_code == 401
-    assert resp.json() == {"error": {"code": 401, "message": "Request is missing required authentication credential.",
-                                     "status": "UNAUTHENTICATED"}}
+    assert resp.json() == {
+        "error": {
+            "code": 401,
+            "message": "Request is missing required authentication credential.",
+            "status": "UNAUTHENTICATED",
+        }
+    }
     assert httpx.get(fake.url + "v1/albums", headers={"Authorization": "Bearer nope"}).status_code == 401
 
 
@@ -61,11 +66,16 @@ def test_missing_scope_gives_googles_403(fake):
 
 
 def test_search_rules(http):
-    both = http.post("/v1/mediaItems:search", json={"albumId": "x", "filters": {"dateFilter": {"dates": [{"year": 2020}]}}})
+    both = http.post(
+        "/v1/mediaItems:search", json={"albumId": "x", "filters": {"dateFilter": {"dates": [{"year": 2020}]}}}
+    )
     assert both.status_code == 400
     assert http.post("/v1/mediaItems:search", json={"orderBy": "MediaMetadata.creation_time"}).status_code == 400
-    year = {"filters": {"dateFilter": {"dates": [{"year": 2021, "month": 0, "day": 0}]}},
-            "orderBy": "MediaMetadata.creation_time", "pageSize": 100}
+    year = {
+        "filters": {"dateFilter": {"dates": [{"year": 2021, "month": 0, "day": 0}]}},
+        "orderBy": "MediaMetadata.creation_time",
+        "pageSize": 100,
+    }
     items = http.post("/v1/mediaItems:search", json=year).json().get("mediaItems", [])
     times = [i["mediaMetadata"]["creationTime"] for i in items]
     assert times == sorted(times) and all(t[:4] in ("2020", "2021", "2022") for t in times)  # local-date year
@@ -101,8 +111,10 @@ def test_base_url_bytes(http, fake):
     small = http.get(f"/lr/{photo.record.external_id}=w64-h64")
     assert small.headers["content-type"] == "image/jpeg" and small.content[:2] == b"\xff\xd8"
     full = http.get(f"/lr/{photo.record.external_id}=d").content
-    from PIL import Image
     import io
+
+    from PIL import Image
+
     exif = Image.open(io.BytesIO(full)).getexif()
     assert exif.get(0x0110) == photo.record.camera_model and not exif.get_ifd(0x8825)  # =d drops GPS only
     assert http.get(f"/lr/{video.record.external_id}=dv").content[4:8] == b"ftyp"
@@ -147,26 +159,52 @@ def test_request_log_has_no_headers(http, fake):
 def test_oauth_stand_in_checks_pkce_and_redirect(fake):
     verifier = "v" * 50
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    params = {"client_id": fake.oauth.client_id, "redirect_uri": "http://127.0.0.1:9/", "response_type": "code",
-              "scope": "https://www.googleapis.com/auth/photospicker.mediaitems.readonly", "state": "s1",
-              "code_challenge": challenge, "code_challenge_method": "S256"}
+    params = {
+        "client_id": fake.oauth.client_id,
+        "redirect_uri": "http://127.0.0.1:9/",
+        "response_type": "code",
+        "scope": "https://www.googleapis.com/auth/photospicker.mediaitems.readonly",
+        "state": "s1",
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+    }
     resp = httpx.get(fake.auth_uri, params=params)
     assert resp.status_code == 302
     location = httpx.URL(resp.headers["location"])
     assert location.params["state"] == "s1"
-    form = {"grant_type": "authorization_code", "code": location.params["code"], "redirect_uri": "http://127.0.0.1:9/",
-            "client_id": fake.oauth.client_id, "client_secret": fake.oauth.client_secret, "code_verifier": "wrong" * 10}
+    form = {
+        "grant_type": "authorization_code",
+        "code": location.params["code"],
+        "redirect_uri": "http://127.0.0.1:9/",
+        "client_id": fake.oauth.client_id,
+        "client_secret": fake.oauth.client_secret,
+        "code_verifier": "wrong" * 10,
+    }
     assert httpx.post(fake.token_uri, data=form).json()["error"] == "invalid_grant"  # code is now used up too
     resp = httpx.get(fake.auth_uri, params=params)
     form["code"] = httpx.URL(resp.headers["location"]).params["code"]
     form["code_verifier"] = verifier
     tokens = httpx.post(fake.token_uri, data=form).json()
     assert tokens["token_type"] == "Bearer" and tokens["refresh_token"]
-    refreshed = httpx.post(fake.token_uri, data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"],
-                                                 "client_id": fake.oauth.client_id, "client_secret": fake.oauth.client_secret})
+    refreshed = httpx.post(
+        fake.token_uri,
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": tokens["refresh_token"],
+            "client_id": fake.oauth.client_id,
+            "client_secret": fake.oauth.client_secret,
+        },
+    )
     assert refreshed.json()["access_token"] != tokens["access_token"]
     assert httpx.post(fake.revoke_uri, data={"token": tokens["refresh_token"]}).status_code == 200
-    again = httpx.post(fake.token_uri, data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"],
-                                             "client_id": fake.oauth.client_id, "client_secret": fake.oauth.client_secret})
+    again = httpx.post(
+        fake.token_uri,
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": tokens["refresh_token"],
+            "client_id": fake.oauth.client_id,
+            "client_secret": fake.oauth.client_secret,
+        },
+    )
     assert again.json()["error"] == "invalid_grant"
     assert httpx.get(fake.auth_uri, params=params | {"redirect_uri": "https://evil.example/"}).status_code == 400

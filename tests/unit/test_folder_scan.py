@@ -36,13 +36,21 @@ async def test_scan_links_local_files_and_rescans_incrementally(tmp_path):
     report = await scan_folder(catalog, root)
     assert (report.files, report.hashed, report.linked) == (9, 9, 8)
     status = await backup_status(catalog)
-    assert (status.google_items, status.google_local, status.google_original, status.google_missing,
-            status.local_only) == (12, 8, 8, 4, 1)
+    assert (
+        status.google_items,
+        status.google_local,
+        status.google_original,
+        status.google_missing,
+        status.local_only,
+    ) == (12, 8, 8, 4, 1)
     lists = await status_lists(catalog)
     assert {r.filename for r in lists["google_missing"]} == {i.record.filename for i in items[8:]}
     assert [os.path.basename(r.path) for r in lists["local_only"]] == ["mine_only.jpg"]
     assert all(r.fidelity == "original" for r in lists["google_local"])
-    assert len(await status_lists(catalog, limit=3)) == 3 and len((await status_lists(catalog, limit=3))["google_local"]) == 3
+    assert (
+        len(await status_lists(catalog, limit=3)) == 3
+        and len((await status_lists(catalog, limit=3))["google_local"]) == 3
+    )
 
     again = await scan_folder(catalog, root)
     assert (again.files, again.hashed, again.unchanged, again.removed, again.linked) == (9, 0, 9, 0, 8)
@@ -51,9 +59,11 @@ async def test_scan_links_local_files_and_rescans_incrementally(tmp_path):
     (root / "mine_only.jpg").unlink()
     third = await scan_folder(catalog, root)
     assert (third.files, third.hashed, third.removed) == (8, 1, 1)
-    sha = await (await catalog.reader.execute("SELECT sha256, size_bytes FROM local_files WHERE path = ?",
-                                              (str(changed),))).fetchone()
+    sha = await (
+        await catalog.reader.execute("SELECT sha256, size_bytes FROM local_files WHERE path = ?", (str(changed),))
+    ).fetchone()
     import hashlib
+
     assert sha == (hashlib.sha256(changed.read_bytes()).hexdigest(), changed.stat().st_size)
     assert (await backup_status(catalog)).local_only == 0
     await catalog.close()
@@ -61,6 +71,7 @@ async def test_scan_links_local_files_and_rescans_incrementally(tmp_path):
 
 def test_scan_folder_command(tmp_path, capsys):
     import argparse
+
     root = tmp_path / "pics"
     root.mkdir()
     for item in photos(3):
@@ -82,12 +93,23 @@ async def test_status_counts_items_not_files(tmp_path):
         google = await catalog.ensure_source(SourceKind.LIBRARY, "library", "Library API")
         await catalog.write_batch(google, [i.record for i in items])
         ids = [row[0] for row in await catalog.reader.execute_fetchall("SELECT id FROM items ORDER BY id")]
-        copies = [("a-api.jpg", ids[0], "api_photo"), ("a.jpg", ids[0], "original"), ("b-api.jpg", ids[1], "api_photo"),
-                  ("mine.jpg", None, "original")]
-        await catalog.write_rows("INSERT INTO local_files (path, size_bytes, item_id, fidelity, seen_at) "
-                                 "VALUES (?, 1, ?, ?, 0)", copies)
+        copies = [
+            ("a-api.jpg", ids[0], "api_photo"),
+            ("a.jpg", ids[0], "original"),
+            ("b-api.jpg", ids[1], "api_photo"),
+            ("mine.jpg", None, "original"),
+        ]
+        await catalog.write_rows(
+            "INSERT INTO local_files (path, size_bytes, item_id, fidelity, seen_at) VALUES (?, 1, ?, ?, 0)", copies
+        )
         status = await backup_status(catalog)
     finally:
         await catalog.close()
-    assert (status.google_items, status.google_local, status.google_original, status.google_missing,
-            status.local_files, status.local_only) == (3, 2, 1, 1, 4, 1)
+    assert (
+        status.google_items,
+        status.google_local,
+        status.google_original,
+        status.google_missing,
+        status.local_files,
+        status.local_only,
+    ) == (3, 2, 1, 1, 4, 1)

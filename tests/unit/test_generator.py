@@ -1,4 +1,5 @@
 from collections import Counter
+from datetime import UTC
 
 from gphotos_tui.demo.generator import DUPLICATE_KINDS, SyntheticLibrary
 
@@ -23,9 +24,9 @@ def test_realistic_distributions():
     photos = [r for r in records if r.media_type == "photo" and r.aperture_f]
     assert all(r.iso and r.exposure_s and r.focal_length_mm for r in photos)
     # Weekends are busier than weekdays, afternoons busier than nights.
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    local = [datetime.fromtimestamp(r.taken_at + (r.utc_offset_min or 0) * 60, timezone.utc) for r in records]
+    local = [datetime.fromtimestamp(r.taken_at + (r.utc_offset_min or 0) * 60, UTC) for r in records]
     weekday = Counter(d.weekday() for d in local)
     assert weekday[5] > weekday[1]
     hours = Counter(d.hour for d in local)

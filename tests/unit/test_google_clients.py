@@ -1,5 +1,6 @@
 """Library and Picker clients against the fake server, under every injected fault."""
 
+import itertools
 import re
 from datetime import date
 
@@ -8,7 +9,7 @@ import pytest
 from gphotos_tui.demo.generator import SyntheticLibrary
 from gphotos_tui.fakegoogle import FakeGoogle
 from gphotos_tui.google import errors
-from gphotos_tui.google.library import AsyncLibrary, DateRange, LibraryClient, NEWEST_FIRST, OLDEST_FIRST
+from gphotos_tui.google.library import NEWEST_FIRST, OLDEST_FIRST, AsyncLibrary, DateRange, LibraryClient
 from gphotos_tui.google.picker import AsyncPicker, PickerClient
 from gphotos_tui.google.tokens import OAuthTokens, StaticToken, StoredTokens
 from gphotos_tui.google.transport import RetryPolicy
@@ -96,10 +97,17 @@ def test_request_log_shows_only_documented_calls(library, picker, fake):
     all_ids(picker.iter_picked(session["id"]))
     picker.delete_session(session["id"])
     documented = [
-        ("GET", r"/v1/mediaItems"), ("POST", r"/v1/mediaItems:search"), ("GET", r"/v1/mediaItems:batchGet"),
-        ("GET", r"/v1/mediaItems/[^/:]+"), ("GET", r"/v1/albums"), ("GET", r"/v1/albums/[^/:]+"),
-        ("POST", r"/v1/albums"), ("POST", r"/v1/albums/[^/:]+:batchAddMediaItems"),
-        ("POST", r"/v1/sessions"), ("GET", r"/v1/sessions/[^/]+"), ("DELETE", r"/v1/sessions/[^/]+"),
+        ("GET", r"/v1/mediaItems"),
+        ("POST", r"/v1/mediaItems:search"),
+        ("GET", r"/v1/mediaItems:batchGet"),
+        ("GET", r"/v1/mediaItems/[^/:]+"),
+        ("GET", r"/v1/albums"),
+        ("GET", r"/v1/albums/[^/:]+"),
+        ("POST", r"/v1/albums"),
+        ("POST", r"/v1/albums/[^/:]+:batchAddMediaItems"),
+        ("POST", r"/v1/sessions"),
+        ("GET", r"/v1/sessions/[^/]+"),
+        ("DELETE", r"/v1/sessions/[^/]+"),
     ]
     for r in fake.requests:
         assert any(r.method == m and re.fullmatch(p, r.path) for m, p in documented), (r.method, r.path)
@@ -107,7 +115,7 @@ def test_request_log_shows_only_documented_calls(library, picker, fake):
         size = int((r.query.get("pageSize") or [(r.body or {}).get("pageSize", 0)])[0])
         limit = 50 if r.path == "/v1/albums" else 100
         assert size <= limit
-        if r.path == "/v1/mediaItems" and "sessionId" not in r.query or r.path == "/v1/mediaItems:search":
+        if (r.path == "/v1/mediaItems" and "sessionId" not in r.query) or r.path == "/v1/mediaItems:search":
             assert size == 100
         if r.path == "/v1/albums" and r.method == "GET":
             assert size == 50
@@ -270,7 +278,7 @@ def test_parallel_date_shards_from_threads(library, fake):
 
     shards = split_dates(date(2015, 12, 30), date(2026, 1, 2), 7)
     assert shards[0].start == date(2015, 12, 30) and shards[-1].end == date(2026, 1, 2)
-    assert all((b.start - a.end).days == 1 for a, b in zip(shards, shards[1:]))  # no gap, no overlap
+    assert all((b.start - a.end).days == 1 for a, b in itertools.pairwise(shards))  # no gap, no overlap
     fake.faults.add("503", every=4, times=6)
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda r: all_ids(library.iter_media(ranges=[r], order_by=OLDEST_FIRST)), shards))

@@ -7,30 +7,50 @@ from gphotos_tui.fakegoogle import shapes
 from gphotos_tui.google import convert
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("2021-06-01T12:00:00Z", 1622548800),
-    ("2021-06-01T12:00:00.5Z", 1622548800),
-    ("2021-06-01T12:00:00.123456789Z", 1622548800),
-    ("2021-06-01T14:00:00+02:00", 1622548800),
-    ("2021-06-01T07:30:00.000-04:30", 1622548800),
-    ("1969-12-31T23:59:59Z", -1),
-    ("not a time", None),
-    ("2021-13-01T00:00:00Z", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("2021-06-01T12:00:00Z", 1622548800),
+        ("2021-06-01T12:00:00.5Z", 1622548800),
+        ("2021-06-01T12:00:00.123456789Z", 1622548800),
+        ("2021-06-01T14:00:00+02:00", 1622548800),
+        ("2021-06-01T07:30:00.000-04:30", 1622548800),
+        ("1969-12-31T23:59:59Z", -1),
+        ("not a time", None),
+        ("2021-13-01T00:00:00Z", None),
+        (None, None),
+    ],
+)
 def test_parse_time(text, expected):
     assert convert.parse_time(text) == expected
 
 
-@pytest.mark.parametrize("text,expected", [("0.008s", 0.008), ("1s", 1.0), ("0.000125s", 0.000125),
-                                           ("30s", 30.0), ("0s", None), ("fast", None), ("", None), ("0.008", None)])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("0.008s", 0.008),
+        ("1s", 1.0),
+        ("0.000125s", 0.000125),
+        ("30s", 30.0),
+        ("0s", None),
+        ("fast", None),
+        ("", None),
+        ("0.008", None),
+    ],
+)
 def test_parse_duration(text, expected):
     assert convert.parse_duration_s(text) == expected
 
 
 def test_library_item_with_missing_fields():
     record = convert.library_item({"id": "X", "mediaMetadata": {"photo": {}}})
-    assert (record.external_id, record.filename, record.taken_at, record.width, record.exposure_s) == ("X", "X", None, None, None)
+    assert (record.external_id, record.filename, record.taken_at, record.width, record.exposure_s) == (
+        "X",
+        "X",
+        None,
+        None,
+        None,
+    )
     assert record.time_source is None and record.media_type == "photo"
 
 
@@ -41,9 +61,19 @@ def test_round_trip_through_google_shapes():
         lib = convert.library_item(shapes.media_item(item, "http://x/lr/1"))
         pick = convert.picked_item(shapes.picked_item(item, "http://x/lr/1"))
         for got in (lib, pick):
-            assert (got.external_id, got.filename, got.mime_type, got.media_type) == (r.external_id, r.filename, r.mime_type, r.media_type)
+            assert (got.external_id, got.filename, got.mime_type, got.media_type) == (
+                r.external_id,
+                r.filename,
+                r.mime_type,
+                r.media_type,
+            )
             assert (got.taken_at, got.width, got.height) == (r.taken_at, r.width, r.height)
-            assert (got.camera_make, got.camera_model, got.iso, got.aperture_f) == (r.camera_make, r.camera_model, r.iso, r.aperture_f)
+            assert (got.camera_make, got.camera_model, got.iso, got.aperture_f) == (
+                r.camera_make,
+                r.camera_model,
+                r.iso,
+                r.aperture_f,
+            )
             assert got.focal_length_mm == r.focal_length_mm
             assert got.exposure_s == pytest.approx(r.exposure_s, rel=1e-6) if r.exposure_s else got.exposure_s is None
             assert got.latitude is None and got.favorite is None  # the APIs never give these

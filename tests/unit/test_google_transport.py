@@ -1,6 +1,6 @@
 """Root URLs from the environment, Retry-After, the Pacific quota day, scope errors from a fault."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -48,8 +48,9 @@ def test_retry_after_is_waited_for(fake):
     fake.faults.clear()
     fake.faults.add("429", times=2, retry_after=0.25)
     slept = []
-    client = LibraryClient(StaticToken(fake.static_token), root=fake.url,
-                           policy=RetryPolicy(base_s=0.001, cap_s=0.001), sleep=slept.append)
+    client = LibraryClient(
+        StaticToken(fake.static_token), root=fake.url, policy=RetryPolicy(base_s=0.001, cap_s=0.001), sleep=slept.append
+    )
     assert client.list_albums_page().items
     assert slept == [0.25, 0.25]
 
@@ -71,9 +72,9 @@ def test_insufficient_scope_fault(fake):
 
 
 def test_pacific_day_boundary():
-    assert pacific_day(datetime(2026, 3, 8, 7, 59, tzinfo=timezone.utc)) == "2026-03-07"  # 23:59 PST
-    assert pacific_day(datetime(2026, 3, 8, 8, 0, tzinfo=timezone.utc)) == "2026-03-08"
-    assert pacific_day(datetime(2026, 7, 1, 6, 59, tzinfo=timezone.utc)) == "2026-06-30"  # PDT
+    assert pacific_day(datetime(2026, 3, 8, 7, 59, tzinfo=UTC)) == "2026-03-07"  # 23:59 PST
+    assert pacific_day(datetime(2026, 3, 8, 8, 0, tzinfo=UTC)) == "2026-03-08"
+    assert pacific_day(datetime(2026, 7, 1, 6, 59, tzinfo=UTC)) == "2026-06-30"  # PDT
 
 
 async def test_usage_persists_across_meters(catalog):

@@ -10,7 +10,11 @@ import gphotos_tui
 def core_modules() -> list[str]:
     names = []
     for info in pkgutil.walk_packages(gphotos_tui.__path__, "gphotos_tui."):
-        if info.name == "gphotos_tui.ui" or info.name.startswith("gphotos_tui.ui.") or info.name == "gphotos_tui.__main__":
+        if (
+            info.name == "gphotos_tui.ui"
+            or info.name.startswith("gphotos_tui.ui.")
+            or info.name == "gphotos_tui.__main__"
+        ):
             continue
         names.append(info.name)
     return names

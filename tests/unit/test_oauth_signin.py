@@ -71,7 +71,9 @@ def assert_signed_in(fake, capsys):
 
 def test_local_browser_path(fake, secret, monkeypatch, capsys):
     opened = []
-    monkeypatch.setattr(auth_command, "open_browser", lambda url: (opened.append(url), in_background(follow, url))[0] is None)
+    monkeypatch.setattr(
+        auth_command, "open_browser", lambda url: (opened.append(url), in_background(follow, url))[0] is None
+    )
     monkeypatch.setattr(auth_command, "read_line", lambda: "")
     assert main(["auth", "--client-secret", str(secret), "--timeout", "10"]) == 0
     assert opened and "code_challenge_method=S256" in opened[0] and "state=" in opened[0]
@@ -94,7 +96,9 @@ def test_ssh_tunnel_path_with_fixed_port(fake, secret, monkeypatch, capsys):
 
 def test_paste_back_path(fake, secret, monkeypatch, capsys):
     pasted: queue.Queue[str] = queue.Queue()
-    monkeypatch.setattr(auth_command, "show_url", lambda url: pasted.put("not a url\n") or pasted.put(final_address(url) + "\n"))
+    monkeypatch.setattr(
+        auth_command, "show_url", lambda url: pasted.put("not a url\n") or pasted.put(final_address(url) + "\n")
+    )
     monkeypatch.setattr(auth_command, "read_line", lambda: pasted.get(timeout=10))
     assert main(["auth", "--client-secret", str(secret), "--no-browser", "--timeout", "10"]) == 0
     err = capsys.readouterr().err
@@ -176,8 +180,16 @@ def test_no_token_in_logs_exceptions_or_files(fake, secret, tmp_path, monkeypatc
     with pytest.raises(errors.InvalidGrant) as caught:
         client.list_media_page()
     secrets_ = [stored.access_token, stored.refresh_token, fake.oauth.client_secret]
-    texts = [str(caught.value), repr(caught.value), repr(tokens), repr(stored), str(stored), repr(fake.requests),
-             caplog.text, "".join(capsys.readouterr())]
+    texts = [
+        str(caught.value),
+        repr(caught.value),
+        repr(tokens),
+        repr(stored),
+        str(stored),
+        repr(fake.requests),
+        caplog.text,
+        "".join(capsys.readouterr()),
+    ]
     home = locations()
     for path in [*home.config_dir.rglob("*"), *home.data_dir.rglob("*"), *home.cache_dir.rglob("*")]:
         if path.is_file() and path != home.tokens and path.name != "client_secret.json":

@@ -36,20 +36,46 @@ async def _build(path) -> None:
     catalog = await Catalog.open(path)
     try:
         await fill_demo(catalog, DEMO_SIZE, seed=11, page_size=250)
-        first = await (await catalog.reader.execute(
-            "SELECT filename, taken_at FROM items WHERE media_type = 'photo' ORDER BY id LIMIT 1")).fetchone()
+        first = await (
+            await catalog.reader.execute(
+                "SELECT filename, taken_at FROM items WHERE media_type = 'photo' ORDER BY id LIMIT 1"
+            )
+        ).fetchone()
         folder = await catalog.ensure_source(SourceKind.FOLDER, "/pictures", "Pictures")
-        await catalog.write_batch(folder, [
-            # Undated, square, no camera, in an album of its own.
-            MediaRecord("/pictures/scan_001.jpg", "scan_001.jpg", "image/jpeg", width=1000, height=1000, size_bytes=1234),
-            # Before 1970, no UTC offset, rotated by EXIF, southern/western GPS, values on bucket edges.
-            MediaRecord("/pictures/rotated.jpg", "rotated.jpg", "image/jpeg", taken_at=-315_532_800 + 3600 * 5,
-                        width=4000, height=3000, orientation=6, camera_make="OLYMPUS", camera_model="E-M1",
-                        lens_model="M.Zuiko 12-40mm", focal_length_mm=24.0, focal_length_35mm=48.0, aperture_f=0.95,
-                        iso=25600, exposure_s=1 / 8000, latitude=-0.1, longitude=-0.1, favorite=True),
-            # The same photo as a demo item: merges, so that item has two sources.
-            MediaRecord("/pictures/" + first[0], first[0], "image/jpeg", taken_at=first[1], size_bytes=99),
-        ], albums=[AlbumRecord("/pictures/scans", "Scans")], memberships=[Membership("/pictures/scans", "/pictures/scan_001.jpg")])
+        await catalog.write_batch(
+            folder,
+            [
+                # Undated, square, no camera, in an album of its own.
+                MediaRecord(
+                    "/pictures/scan_001.jpg", "scan_001.jpg", "image/jpeg", width=1000, height=1000, size_bytes=1234
+                ),
+                # Before 1970, no UTC offset, rotated by EXIF, southern/western GPS, values on bucket edges.
+                MediaRecord(
+                    "/pictures/rotated.jpg",
+                    "rotated.jpg",
+                    "image/jpeg",
+                    taken_at=-315_532_800 + 3600 * 5,
+                    width=4000,
+                    height=3000,
+                    orientation=6,
+                    camera_make="OLYMPUS",
+                    camera_model="E-M1",
+                    lens_model="M.Zuiko 12-40mm",
+                    focal_length_mm=24.0,
+                    focal_length_35mm=48.0,
+                    aperture_f=0.95,
+                    iso=25600,
+                    exposure_s=1 / 8000,
+                    latitude=-0.1,
+                    longitude=-0.1,
+                    favorite=True,
+                ),
+                # The same photo as a demo item: merges, so that item has two sources.
+                MediaRecord("/pictures/" + first[0], first[0], "image/jpeg", taken_at=first[1], size_bytes=99),
+            ],
+            albums=[AlbumRecord("/pictures/scans", "Scans")],
+            memberships=[Membership("/pictures/scans", "/pictures/scan_001.jpg")],
+        )
     finally:
         await catalog.close()
 
@@ -121,12 +147,15 @@ def _series(bucketing, values) -> list[dict]:
     if not counts:
         return []
     indexes = [bucketing.labels.index(label) for label in counts]
-    return [{"bucket": bucketing.labels[i], "count": counts.get(bucketing.labels[i], 0)}
-            for i in range(min(indexes), max(indexes) + 1)]
+    return [
+        {"bucket": bucketing.labels[i], "count": counts.get(bucketing.labels[i], 0)}
+        for i in range(min(indexes), max(indexes) + 1)
+    ]
 
 
 def _top(counter: Counter, n: int) -> tuple[list, int]:
     """The n largest (ties by name, as the statistics rank them) and the sum of the rest."""
+
     def name(key):
         return tuple(k or "" for k in key) if isinstance(key, tuple) else key
 
@@ -147,8 +176,12 @@ def expected(rows: list[dict]) -> dict:
         "by_day": dict(sorted(Counter(t.date().isoformat() for _, t in dated).items())),
         "by_hour": [sum(t.hour == h for _, t in dated) for h in range(24)],
         "by_weekday": [sum(t.weekday() == d for _, t in dated) for d in range(7)],
-        "hour_weekday": [[sum(t.weekday() == d and t.hour == h for _, t in dated) for h in range(24)] for d in range(7)],
-        "local_time_share": round(sum(r["taken_at_local"] is not None for r, _ in dated) / len(dated), 4) if dated else 0.0,
+        "hour_weekday": [
+            [sum(t.weekday() == d and t.hour == h for _, t in dated) for h in range(24)] for d in range(7)
+        ],
+        "local_time_share": round(sum(r["taken_at_local"] is not None for r, _ in dated) / len(dated), 4)
+        if dated
+        else 0.0,
         "mime_types": dict(Counter(r["mime_type"] or "unknown" for r in rows)),
         "camera_unknown": sum(r["camera_make"] is None and r["camera_model"] is None for r in rows),
         "lens_unknown": sum(r["lens_model"] is None for r in rows),
@@ -157,8 +190,10 @@ def expected(rows: list[dict]) -> dict:
         "apertures": _series(APERTURE, [r["aperture_f"] for r in rows]),
         "isos": _series(ISO, [r["iso"] for r in rows]),
         "exposures": _series(EXPOSURE, [r["exposure_s"] for r in rows]),
-        "megapixels": _series(MEGAPIXELS, [r["width"] * r["height"] / 1e6 for r in rows
-                                           if r["media_type"] == "photo" and r["width"] and r["height"]]),
+        "megapixels": _series(
+            MEGAPIXELS,
+            [r["width"] * r["height"] / 1e6 for r in rows if r["media_type"] == "photo" and r["width"] and r["height"]],
+        ),
         "storage_bytes": sum(r["size_bytes"] or 0 for r in rows),
         "storage_known": sum(r["size_bytes"] is not None for r in rows),
         "with_gps": sum(r["latitude"] is not None and r["longitude"] is not None for r in rows),
@@ -173,8 +208,11 @@ def expected(rows: list[dict]) -> dict:
     e["storage_by_year"] = dict(sorted(storage.items()))
     sources = Counter(kind for r in rows for kind in r["sources"])
     e["by_source"] = dict(sources)
-    cameras = Counter((r["camera_make"], r["camera_model"]) for r in rows
-                      if r["camera_make"] is not None or r["camera_model"] is not None)
+    cameras = Counter(
+        (r["camera_make"], r["camera_model"])
+        for r in rows
+        if r["camera_make"] is not None or r["camera_model"] is not None
+    )
     top, other = _top(cameras, TOP_CAMERAS)
     e["cameras"] = [{"make": m, "model": o, "label": camera_label(m, o), "count": n} for (m, o), n in top]
     if other:
@@ -191,8 +229,11 @@ def expected(rows: list[dict]) -> dict:
     lenses = Counter(r["lens_model"] for r in rows if r["lens_model"] is not None)
     top, other = _top(lenses, TOP_LENSES)
     e["lenses"] = [{"lens": k, "count": n} for k, n in top] + ([{"lens": "other", "count": other}] if other else [])
-    cells = Counter(place_cell(r["latitude"], r["longitude"]) for r in rows
-                    if r["latitude"] is not None and r["longitude"] is not None)
+    cells = Counter(
+        place_cell(r["latitude"], r["longitude"])
+        for r in rows
+        if r["latitude"] is not None and r["longitude"] is not None
+    )
     ranked = sorted(cells.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_PLACES]
     e["places"] = [{"cell": list(c), "label": place_label(c), "count": n} for c, n in ranked]
     return e
@@ -234,7 +275,7 @@ async def test_every_aggregate_matches_independent_counts(demo, filters):
 
 
 async def test_the_demo_exercises_the_edges(demo):
-    path, rows = demo
+    path, _rows = demo
     stats = await _stats(path)
     assert stats.total == DEMO_SIZE + 2  # the merged folder item is not a new one
     assert stats.undated == 1 and stats.by_year["1960"] == 1
@@ -248,25 +289,40 @@ async def test_the_demo_exercises_the_edges(demo):
     assert sum(c["count"] for c in stats.cameras) + stats.camera_unknown == stats.total
 
 
-@pytest.mark.parametrize("selection, count_of", [
-    (Selection("year", "2020"), lambda s: s.by_year["2020"]),
-    (Selection("month", "2022-07"), lambda s: s.by_month.get("2022-07", 0)),
-    (Selection("day", "1960-01-01"), lambda s: s.by_day["1960-01-01"]),
-    (Selection("hour", 18), lambda s: s.by_hour[18]),
-    (Selection("weekday", 6), lambda s: s.by_weekday[6]),
-    (Selection("hour_weekday", (5, 12)), lambda s: s.hour_weekday[5][12]),
-    (Selection("camera", ("Apple", "iPhone 13 Pro")), lambda s: next(c["count"] for c in s.cameras if c["model"] == "iPhone 13 Pro")),
-    (Selection("aperture", "f/1.8"), lambda s: next(b["count"] for b in s.apertures if b["bucket"] == "f/1.8")),
-    (Selection("exposure", "1/4000 s"), lambda s: s.exposures[0]["count"]),
-    (Selection("iso", "ISO 100"), lambda s: next(b["count"] for b in s.isos if b["bucket"] == "ISO 100")),
-    (Selection("focal_35mm", "24-35 mm"), lambda s: next(b["count"] for b in s.focal_lengths_35mm if b["bucket"] == "24-35 mm")),
-    (Selection("megapixels", "12-16 MP"), lambda s: next(b["count"] for b in s.megapixels if b["bucket"] == "12-16 MP")),
-    (Selection("orientation", "portrait"), lambda s: s.orientation["portrait"]),
-    (Selection("mime_type", "image/heif"), lambda s: s.mime_types["image/heif"]),
-    (Selection("source", "folder"), lambda s: s.by_source["folder"]),
-    (Selection("place", (105, 26)), lambda s: next(p["count"] for p in s.places if p["cell"] == [105, 26])),  # Berlin
-    (Selection("undated"), lambda s: s.undated),
-])
+@pytest.mark.parametrize(
+    "selection, count_of",
+    [
+        (Selection("year", "2020"), lambda s: s.by_year["2020"]),
+        (Selection("month", "2022-07"), lambda s: s.by_month.get("2022-07", 0)),
+        (Selection("day", "1960-01-01"), lambda s: s.by_day["1960-01-01"]),
+        (Selection("hour", 18), lambda s: s.by_hour[18]),
+        (Selection("weekday", 6), lambda s: s.by_weekday[6]),
+        (Selection("hour_weekday", (5, 12)), lambda s: s.hour_weekday[5][12]),
+        (
+            Selection("camera", ("Apple", "iPhone 13 Pro")),
+            lambda s: next(c["count"] for c in s.cameras if c["model"] == "iPhone 13 Pro"),
+        ),
+        (Selection("aperture", "f/1.8"), lambda s: next(b["count"] for b in s.apertures if b["bucket"] == "f/1.8")),
+        (Selection("exposure", "1/4000 s"), lambda s: s.exposures[0]["count"]),
+        (Selection("iso", "ISO 100"), lambda s: next(b["count"] for b in s.isos if b["bucket"] == "ISO 100")),
+        (
+            Selection("focal_35mm", "24-35 mm"),
+            lambda s: next(b["count"] for b in s.focal_lengths_35mm if b["bucket"] == "24-35 mm"),
+        ),
+        (
+            Selection("megapixels", "12-16 MP"),
+            lambda s: next(b["count"] for b in s.megapixels if b["bucket"] == "12-16 MP"),
+        ),
+        (Selection("orientation", "portrait"), lambda s: s.orientation["portrait"]),
+        (Selection("mime_type", "image/heif"), lambda s: s.mime_types["image/heif"]),
+        (Selection("source", "folder"), lambda s: s.by_source["folder"]),
+        (
+            Selection("place", (105, 26)),
+            lambda s: next(p["count"] for p in s.places if p["cell"] == [105, 26]),
+        ),  # Berlin
+        (Selection("undated"), lambda s: s.undated),
+    ],
+)
 async def test_drill_down_lists_the_items_behind_a_bar(demo, selection, count_of):
     path, _ = demo
     for filters in (Filters(), Filters(date_from=date(2021, 1, 1), media_type="photo")):

@@ -78,8 +78,9 @@ async def test_saved_snapshot_loads_the_same_and_only_for_its_fingerprint(demo, 
             assert np.array_equal(getattr(loaded, name), value, equal_nan=value.dtype.kind == "f"), name
     assert loaded.camera_values == snapshot.camera_values
     filters = Filters(camera="sony", date_from=date(2018, 1, 1))
-    assert compute_from_snapshot(loaded, filters).as_json() | {"seconds": 0} == \
-        compute_from_snapshot(snapshot, filters).as_json() | {"seconds": 0}
+    assert compute_from_snapshot(loaded, filters).as_json() | {"seconds": 0} == compute_from_snapshot(
+        snapshot, filters
+    ).as_json() | {"seconds": 0}
     (folder / "day.npy").write_bytes(b"damaged")
     assert stats_cache.load_snapshot(folder, "print-1") is None  # scanned again, never an error
 
@@ -88,16 +89,42 @@ async def _sparse(path) -> None:
     catalog = await Catalog.open(path)
     try:
         source = await catalog.ensure_source(SourceKind.FOLDER, "/p", "Pictures")
-        await catalog.write_batch(source, [
-            MediaRecord("/p/a.jpg", "a.jpg", None),  # nothing known at all
-            MediaRecord("/p/b.mov", "b.mov", "video/quicktime", media_type="video", taken_at=0, utc_offset_min=-600,
-                        width=1920, height=1080, size_bytes=0, aperture_f=0.0, iso=0, exposure_s=-1.0),
-            MediaRecord("/p/c.jpg", "c.jpg", "image/jpeg", taken_at=1_700_000_000, width=0, height=500,
-                        camera_model="Only a model", latitude=0.0, longitude=-0.0001),
-        ])
+        await catalog.write_batch(
+            source,
+            [
+                MediaRecord("/p/a.jpg", "a.jpg", None),  # nothing known at all
+                MediaRecord(
+                    "/p/b.mov",
+                    "b.mov",
+                    "video/quicktime",
+                    media_type="video",
+                    taken_at=0,
+                    utc_offset_min=-600,
+                    width=1920,
+                    height=1080,
+                    size_bytes=0,
+                    aperture_f=0.0,
+                    iso=0,
+                    exposure_s=-1.0,
+                ),
+                MediaRecord(
+                    "/p/c.jpg",
+                    "c.jpg",
+                    "image/jpeg",
+                    taken_at=1_700_000_000,
+                    width=0,
+                    height=500,
+                    camera_model="Only a model",
+                    latitude=0.0,
+                    longitude=-0.0001,
+                ),
+            ],
+        )
         await catalog.writer.execute("DELETE FROM items WHERE filename = 'a.jpg'")  # a gap in the ids
         await catalog.writer.commit()
-        await catalog.write_batch(source, [MediaRecord("/p/d.jpg", "d.jpg", "image/jpeg", orientation=8, width=3, height=4)])
+        await catalog.write_batch(
+            source, [MediaRecord("/p/d.jpg", "d.jpg", "image/jpeg", orientation=8, width=3, height=4)]
+        )
     finally:
         await catalog.close()
 
@@ -116,7 +143,11 @@ async def test_sparse_and_empty_catalogs(tmp_path, fast, monkeypatch):
             want, got = await _both(path, snapshot, filters)
             assert got == want, (path.name, filters.describe())
     assert compute_from_snapshot(_read(sparse, fast)).orientation == {
-        "landscape": 2, "portrait": 0, "square": 0, "unknown": 1}  # d.jpg is 3x4 turned a quarter: landscape
+        "landscape": 2,
+        "portrait": 0,
+        "square": 0,
+        "unknown": 1,
+    }  # d.jpg is 3x4 turned a quarter: landscape
 
 
 async def test_a_name_the_snapshot_cannot_hold_falls_back_to_sql(tmp_path):
@@ -124,15 +155,25 @@ async def test_a_name_the_snapshot_cannot_hold_falls_back_to_sql(tmp_path):
     catalog = await Catalog.open(path)
     try:
         source = await catalog.ensure_source(SourceKind.FOLDER, "/p", "Pictures")
-        await catalog.write_batch(source, [MediaRecord("/p/x.jpg", "x.jpg", "image/jpeg", taken_at=1_600_000_000,
-                                                       camera_make="Odd\x1fMake", camera_model="X")])
+        await catalog.write_batch(
+            source,
+            [
+                MediaRecord(
+                    "/p/x.jpg",
+                    "x.jpg",
+                    "image/jpeg",
+                    taken_at=1_600_000_000,
+                    camera_make="Odd\x1fMake",
+                    camera_model="X",
+                )
+            ],
+        )
     finally:
         await catalog.close()
     with pytest.raises(TypeError, match="separator"):
         stats_snapshot._scan(path, None, False)
     stats, cached = await stats_cache.stats_for_catalog(path)
     assert not cached and stats.total == 1 and stats.cameras[0]["make"] == "Odd\x1fMake"
-
 
 
 def test_arrow_reader_waits_out_a_busy_database():
@@ -146,8 +187,10 @@ def test_arrow_reader_waits_out_a_busy_database():
         def execute_query(self):
             self.calls += 1
             if self.calls < 3:
-                raise adbc.ProgrammingError("[SQLite] Failed to prepare query: database is locked",
-                                             status_code=adbc.AdbcStatusCode.INVALID_ARGUMENT)
+                raise adbc.ProgrammingError(
+                    "[SQLite] Failed to prepare query: database is locked",
+                    status_code=adbc.AdbcStatusCode.INVALID_ARGUMENT,
+                )
             return "stream", -1
 
     statement = Busy()
@@ -165,6 +208,11 @@ def test_concurrent_readers_after_the_writer_closes(tmp_path):
         for rows in range(1, 101):
             with contextlib.closing(sqlite3.connect(path)) as conn, conn:
                 conn.execute("INSERT INTO t VALUES (?)", (rows,))
-            counts = [f.result() for f in [pool.submit(lambda: sum(len(b["a"][0]) for b in stats_snapshot.batches(path, sql)))
-                                          for _ in range(3)]]
+            counts = [
+                f.result()
+                for f in [
+                    pool.submit(lambda: sum(len(b["a"][0]) for b in stats_snapshot.batches(path, sql)))
+                    for _ in range(3)
+                ]
+            ]
             assert counts == [rows] * 3

@@ -18,8 +18,10 @@ def _stats() -> CatalogStats:
     s.by_hour[9] = 10
     s.by_weekday[0] = 1
     s.hour_weekday[0][9] = 1
-    s.cameras = [{"make": "SONY", "model": "ILCE-7M3", "label": "Sony ILCE-7M3", "count": 6},
-                 {"make": None, "model": None, "label": "other", "count": 4}]
+    s.cameras = [
+        {"make": "SONY", "model": "ILCE-7M3", "label": "Sony ILCE-7M3", "count": 6},
+        {"make": None, "model": None, "label": "other", "count": 4},
+    ]
     s.camera_share_by_year = {"2019": {"Sony ILCE-7M3": 1, "other": 2}, "2020": {"Sony ILCE-7M3": 5, "other": 2}}
     s.exposures = [{"bucket": EXPOSURE.labels[4], "count": 5}]
     s.apertures = [{"bucket": APERTURE.labels[10], "count": 5}]

@@ -19,8 +19,21 @@ from gphotos_tui.demo.job import fill_demo
 from gphotos_tui.model import MediaRecord, SourceKind
 
 REQUIRED_KEYS = {
-    "total", "photos", "videos", "by_year", "by_month", "by_hour", "by_weekday", "cameras", "lenses",
-    "focal_lengths", "apertures", "isos", "exposures", "mime_types", "time_basis",
+    "total",
+    "photos",
+    "videos",
+    "by_year",
+    "by_month",
+    "by_hour",
+    "by_weekday",
+    "cameras",
+    "lenses",
+    "focal_lengths",
+    "apertures",
+    "isos",
+    "exposures",
+    "mime_types",
+    "time_basis",
 }
 
 
@@ -63,7 +76,7 @@ def test_json_has_the_documented_keys_and_matches_the_library(demo_db, capsys):
     code, out, err = _run(capsys, "--db", str(demo_db), "--json")
     assert code == 0
     data = json.loads(out)
-    assert REQUIRED_KEYS <= set(data)
+    assert set(data) >= REQUIRED_KEYS
     assert len(data["by_hour"]) == 24 and len(data["by_weekday"]) == 7
     assert data["total"] == 400 == data["photos"] + data["videos"]
     assert all(set(b) == {"bucket", "count"} for key in ("exposures", "apertures", "isos") for b in data[key])
@@ -72,8 +85,22 @@ def test_json_has_the_documented_keys_and_matches_the_library(demo_db, capsys):
 
 
 def test_filters_on_the_command_line(demo_db, capsys):
-    code, out, _ = _run(capsys, "--db", str(demo_db), "--json", "--from", "2020-01-01", "--to", "2022-12-31",
-                        "--camera", "pixel", "--type", "photo", "--source", "demo")
+    code, out, _ = _run(
+        capsys,
+        "--db",
+        str(demo_db),
+        "--json",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2022-12-31",
+        "--camera",
+        "pixel",
+        "--type",
+        "photo",
+        "--source",
+        "demo",
+    )
     assert code == 0
     data = json.loads(out)
     want = Filters(date(2020, 1, 1), date(2022, 12, 31), camera="pixel", media_type="photo", source="demo")
@@ -104,7 +131,9 @@ def test_cache_is_reused_until_the_catalog_changes(demo_db, capsys):
         catalog = await Catalog.open(demo_db)
         try:
             source = await catalog.ensure_source(SourceKind.FOLDER, "/p", "Pictures")
-            await catalog.write_batch(source, [MediaRecord("/p/new.jpg", "new.jpg", "image/jpeg", taken_at=1_600_000_000)])
+            await catalog.write_batch(
+                source, [MediaRecord("/p/new.jpg", "new.jpg", "image/jpeg", taken_at=1_600_000_000)]
+            )
         finally:
             await catalog.close()
 

@@ -8,8 +8,8 @@ import pytest
 
 from gphotos_tui.cli import main
 from gphotos_tui.demo.generator import SyntheticLibrary
-from gphotos_tui.demo.takeout import PartSet, sidecar_json, write_takeout
 from gphotos_tui.demo.images import jpeg_bytes
+from gphotos_tui.demo.takeout import PartSet, sidecar_json, write_takeout
 from gphotos_tui.sources.takeout import import_takeout
 
 ROOT = "Takeout/Google Photos/Photos from 2021"
@@ -17,7 +17,11 @@ ROOT = "Takeout/Google Photos/Photos from 2021"
 
 @pytest.fixture(scope="module")
 def photos():
-    return [i for i in SyntheticLibrary(60, 8).items() if i.record.media_type == "photo" and i.record.mime_type == "image/jpeg"][:6]
+    return [
+        i
+        for i in SyntheticLibrary(60, 8).items()
+        if i.record.media_type == "photo" and i.record.mime_type == "image/jpeg"
+    ][:6]
 
 
 def _bad_set(out_dir, fmt, photos):
@@ -46,7 +50,7 @@ def _patch_zip_size(path, name: str, size: int) -> None:
     data = bytearray(path.read_bytes())
     at = data.rfind(name.encode())
     header = data.rfind(b"PK\x01\x02", 0, at)
-    data[header + 24:header + 28] = struct.pack("<I", size)
+    data[header + 24 : header + 28] = struct.pack("<I", size)
     path.write_bytes(bytes(data))
 
 

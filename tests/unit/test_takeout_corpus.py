@@ -113,7 +113,14 @@ async def test_report_file_and_catalog_rows(tmp_path, catalog):
     unmatched = Counter(u["time_source"] for u in data["unmatched_media"])
     assert unmatched == {"exif": 4, "filename": 1, "folder": 1}
     rows = await catalog.reader.execute_fetchall(
-        "SELECT a.title, count(*) FROM album_items ai JOIN albums a ON a.id = ai.album_id GROUP BY a.title ORDER BY a.title")
-    assert dict(rows) == {"Best of 2020": 1, "No title yet": 1, "Summer in Rome": 2, "Trip to Italy": 1, "Untitled(1)": 1}
+        "SELECT a.title, count(*) FROM album_items ai JOIN albums a ON a.id = ai.album_id GROUP BY a.title ORDER BY a.title"
+    )
+    assert dict(rows) == {
+        "Best of 2020": 1,
+        "No title yet": 1,
+        "Summer in Rome": 2,
+        "Trip to Italy": 1,
+        "Untitled(1)": 1,
+    }
     (count,) = (await catalog.reader.execute_fetchall("SELECT count(*) FROM items"))[0]
     assert count == report.items

@@ -18,7 +18,8 @@ def _photo_id(record):
 async def _items(catalog):
     cur = await catalog.reader.execute(
         "SELECT s.external_id, i.filename, i.taken_at, i.utc_offset_min, i.camera_model, i.lens_model, i.aperture_f, "
-        "i.iso, i.latitude, i.favorite, i.description, i.time_source FROM items i JOIN item_sources s ON s.item_id = i.id")
+        "i.iso, i.latitude, i.favorite, i.description, i.time_source FROM items i JOIN item_sources s ON s.item_id = i.id"
+    )
     rows = await cur.fetchall()
     return {r[0]: r[1:] for r in rows}
 
@@ -72,7 +73,7 @@ async def test_a_later_incremental_export_merges(tmp_path, catalog):
     library = SyntheticLibrary(150, 9)
     items = [i for i in library.items() if i.variant == "original" and not i.record.trashed and not i.record.archived]
     first, deleted, changed, new = items[:100], items[100], items[101], items[102]
-    await import_takeout(catalog, write_takeout(library, tmp_path / "one", items=first + [deleted, changed]).paths)
+    await import_takeout(catalog, write_takeout(library, tmp_path / "one", items=[*first, deleted, changed]).paths)
     before = await _items(catalog)
     # Two months later: one new photo, one with a new caption and an -edited copy; the deleted one is absent.
     changed.record.description = "Edited in Google Photos"

@@ -8,7 +8,14 @@ import pytest
 from gphotos_tui.demo.generator import SyntheticLibrary
 from gphotos_tui.demo.takeout import album_json, sidecar_name, write_takeout
 from gphotos_tui.sources.takeout import names
-from gphotos_tui.sources.takeout.archive import fingerprint, numbering_gaps, open_parts, safe_name, walk_part, zip_directory
+from gphotos_tui.sources.takeout.archive import (
+    fingerprint,
+    numbering_gaps,
+    open_parts,
+    safe_name,
+    walk_part,
+    zip_directory,
+)
 from gphotos_tui.sources.takeout.catalogue import scan
 from gphotos_tui.sources.takeout.sidecar import SidecarError, album_metadata, media_sidecar, parse_json
 
@@ -43,12 +50,22 @@ def test_sidecar_names_follow_the_51_character_rule():
 
 
 def test_sidecar_fields_and_tolerance():
-    doc = parse_json(json.dumps({
-        "title": "a.jpg", "photoTakenTime": {"timestamp": "1600000000"}, "creationTime": {"timestamp": "1600003600"},
-        "geoData": {"latitude": 0.0, "longitude": 0.0}, "geoDataExif": {"latitude": 1.5, "longitude": 2.5},
-        "people": [{"name": "Ann"}, {"x": 1}], "favorited": True, "url": "https://photos.google.com/photo/AF1QipXYZ123",
-        "googlePhotosOrigin": {"mobileUpload": {"deviceType": "IOS_PHONE"}}, "brandNew": [1, 2],
-    }).encode())
+    doc = parse_json(
+        json.dumps(
+            {
+                "title": "a.jpg",
+                "photoTakenTime": {"timestamp": "1600000000"},
+                "creationTime": {"timestamp": "1600003600"},
+                "geoData": {"latitude": 0.0, "longitude": 0.0},
+                "geoDataExif": {"latitude": 1.5, "longitude": 2.5},
+                "people": [{"name": "Ann"}, {"x": 1}],
+                "favorited": True,
+                "url": "https://photos.google.com/photo/AF1QipXYZ123",
+                "googlePhotosOrigin": {"mobileUpload": {"deviceType": "IOS_PHONE"}},
+                "brandNew": [1, 2],
+            }
+        ).encode()
+    )
     s = media_sidecar(doc)
     assert (s.taken_at, s.uploaded_at, s.latitude, s.longitude) == (1600000000, 1600003600, 1.5, 2.5)
     assert s.people == ("Ann",) and s.favorite and not s.archived and s.photo_id == "AF1QipXYZ123"
@@ -92,8 +109,10 @@ def test_parallel_reader_gives_the_same_catalogue(tmp_path):
     two = scan(parts, workers=2, parallel_min=1)
 
     def shape(cat):
-        return {k: ([(m.name, m.sha256, m.meta) for m in f.media], [j.name for j in f.sidecars], f.album)
-                for k, f in cat.folders.items()}
+        return {
+            k: ([(m.name, m.sha256, m.meta) for m in f.media], [j.name for j in f.sidecars], f.album)
+            for k, f in cat.folders.items()
+        }
 
     assert shape(two) == shape(one) and two.entries == one.entries
 
@@ -103,8 +122,11 @@ def test_own_zip_directory_reader_agrees_with_zipfile_including_zip64(tmp_path, 
     monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 64)  # entries past 64 bytes get zip64 sizes and offsets
     with zipfile.ZipFile(path, "w") as archive:
         for n in range(5):
-            archive.writestr(f"Takeout/Google Photos/Photos from 2020/é{n}.jpg", bytes([n]) * (100 * n + 10),
-                             compress_type=zipfile.ZIP_DEFLATED if n % 2 else zipfile.ZIP_STORED)
+            archive.writestr(
+                f"Takeout/Google Photos/Photos from 2020/é{n}.jpg",
+                bytes([n]) * (100 * n + 10),
+                compress_type=zipfile.ZIP_DEFLATED if n % 2 else zipfile.ZIP_STORED,
+            )
     monkeypatch.undo()
     part = open_parts([path])[0][0]
 

@@ -31,8 +31,17 @@ def plan_rows(groups: Iterable[Group]) -> list[dict]:
         keepers = [m.filename for m in g.members if g.decision(m.id) == "keep"]
         for m in g.members:
             if g.decision(m.id) == "discard":
-                rows.append({"group": g.key, "kind": g.kind, "reason": g.reason, "id": m.public_id,
-                             "filename": m.filename, "google_url": m.product_url or "", "keeper": "; ".join(keepers)})
+                rows.append(
+                    {
+                        "group": g.key,
+                        "kind": g.kind,
+                        "reason": g.reason,
+                        "id": m.public_id,
+                        "filename": m.filename,
+                        "google_url": m.product_url or "",
+                        "keeper": "; ".join(keepers),
+                    }
+                )
     return rows
 
 
@@ -61,7 +70,9 @@ class Move:
     target: Path
 
 
-def plan_trash(groups: Iterable[Group], paths: dict[int, list[str]], roots: Sequence[Path], trash: Path) -> tuple[list[Move], list[str]]:
+def plan_trash(
+    groups: Iterable[Group], paths: dict[int, list[str]], roots: Sequence[Path], trash: Path
+) -> tuple[list[Move], list[str]]:
     """Moves of local copies of discards into ``trash``, keeping their path below their root; plus skipped reasons."""
     roots = [Path(r).resolve() for r in roots]
     trash = Path(trash).resolve()
@@ -112,7 +123,10 @@ def execute(moves: Sequence[Move], trash: Path, undo_log: Path) -> int:
             if m.target.exists():
                 raise TrashError(f"refusing to overwrite {m.target!r}")
             m.target.parent.mkdir(parents=True, exist_ok=True)
-            log.write(json.dumps({"item_id": m.item_id, "from": str(m.source), "to": str(m.target), "at": int(time.time())}) + "\n")
+            log.write(
+                json.dumps({"item_id": m.item_id, "from": str(m.source), "to": str(m.target), "at": int(time.time())})
+                + "\n"
+            )
             log.flush()
             os.fsync(log.fileno())
             _move(m.source, m.target)

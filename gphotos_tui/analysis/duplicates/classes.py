@@ -72,7 +72,9 @@ def metadata_groups(items: Sequence[DupItem], settings: Settings = Settings()) -
 
 def _time_neighbours(items: Sequence[DupItem], gap: int) -> list[int]:
     """Indices of items with another item at most ``gap`` seconds away, plus items without a time."""
-    times = np.fromiter((_NO_TIME if it.taken_at is None else it.taken_at for it in items), dtype=np.int64, count=len(items))
+    times = np.fromiter(
+        (_NO_TIME if it.taken_at is None else it.taken_at for it in items), dtype=np.int64, count=len(items)
+    )
     order = np.argsort(times, kind="stable")
     close = np.diff(times[order]) <= gap
     keep = np.zeros(len(items), dtype=bool)
@@ -114,8 +116,11 @@ def exact_groups(items: Sequence[DupItem], hash_items: Sequence[DupItem] | None 
 def format_pair_groups(items: Sequence[DupItem], names: list[tuple[str, str]]) -> list[Group]:
     """raw_jpeg and heic_jpeg: one shot saved in two formats (same stem, same capture second)."""
     other = RAW_EXTENSIONS | HEIC_EXTENSIONS
-    keys = {(names[i][0], it.taken_at) for i, it in enumerate(items)
-            if names[i][1] in other and it.taken_at is not None and not it.video}
+    keys = {
+        (names[i][0], it.taken_at)
+        for i, it in enumerate(items)
+        if names[i][1] in other and it.taken_at is not None and not it.video
+    }
     if not keys:
         return []
     buckets: dict[tuple[str, int], list[int]] = defaultdict(list)
@@ -133,7 +138,9 @@ def format_pair_groups(items: Sequence[DupItem], names: list[tuple[str, str]]) -
             if jpeg and found:
                 members = [items[i] for i in indices if names[i][1] in found or names[i][1] in jpeg]
                 shown = "/".join(sorted(e.upper() for e in found))
-                groups.append(Group(kind, f"same shot saved as {label} ({shown}) and JPEG: same name and capture second", members))
+                groups.append(
+                    Group(kind, f"same shot saved as {label} ({shown}) and JPEG: same name and capture second", members)
+                )
     return groups
 
 
@@ -165,8 +172,13 @@ def edited_groups(items: Sequence[DupItem], names: list[tuple[str, str]], settin
     groups = []
     for ids in uf.components():
         suffixes = sorted({suffix_of[i] for i in ids if i in suffix_of})
-        groups.append(Group("edited", f"edited copy (\u201c{', '.join(suffixes)}\u201d) of the original with the same name and time",
-                            [by_id[i] for i in ids]))
+        groups.append(
+            Group(
+                "edited",
+                f"edited copy (\u201c{', '.join(suffixes)}\u201d) of the original with the same name and time",
+                [by_id[i] for i in ids],
+            )
+        )
     return groups
 
 
@@ -176,15 +188,22 @@ def _same_time(a: DupItem, b: DupItem, tolerance: int) -> bool:
     return abs(a.taken_at - b.taken_at) <= tolerance
 
 
-def time_cluster_groups(items: Sequence[DupItem], names: list[tuple[str, str]], settings: Settings,
-                        paired: UnionFind) -> list[Group]:
+def time_cluster_groups(
+    items: Sequence[DupItem], names: list[tuple[str, str]], settings: Settings, paired: UnionFind
+) -> list[Group]:
     """resized, thumbnail and burst: sort by (camera, time), compare only within short clusters."""
     cameras: dict[str, int] = {}
     # One integer per item: camera number in the high bits, capture time (offset to stay positive) below.
     keys = np.fromiter(
-        ((cameras.setdefault(it.camera, len(cameras)) << 36) | (it.taken_at + _EPOCH_OFFSET)
-         if it.camera and it.taken_at is not None and not it.video else -1 for it in items),
-        dtype=np.int64, count=len(items))
+        (
+            (cameras.setdefault(it.camera, len(cameras)) << 36) | (it.taken_at + _EPOCH_OFFSET)
+            if it.camera and it.taken_at is not None and not it.video
+            else -1
+            for it in items
+        ),
+        dtype=np.int64,
+        count=len(items),
+    )
     order = np.argsort(keys, kind="stable")
     order = order[keys[order] >= 0]
     gap = max(settings.burst_window_s, settings.time_tolerance_s)
@@ -209,7 +228,7 @@ def _classify_cluster(items, names, indices, settings, paired, classes) -> None:
     limit = settings.max_cluster
     for pos, i in enumerate(indices):
         a = items[i]
-        for j in indices[pos + 1: pos + 1 + limit]:
+        for j in indices[pos + 1 : pos + 1 + limit]:
             b = items[j]
             if paired.connected(a.id, b.id):
                 continue
@@ -226,12 +245,25 @@ def _pair_kind(a: DupItem, b: DupItem, a_uuid: bool, b_uuid: bool, a_name, b_nam
             other = b if a_uuid else a
             if max(small.width or 0, small.height or 0) <= settings.thumbnail_max_side and small.pixels <= other.pixels:
                 return "thumbnail"
-        if a.pixels and b.pixels and a.pixels != b.pixels and _same_aspect(a, b, settings.aspect_tolerance):
-            if a.phash is None or b.phash is None or hash_distance(a.phash, b.phash) <= settings.resized_hash_distance:
-                return "resized"
-    if dt <= settings.burst_window_s and not a_uuid and not b_uuid and a_name != b_name \
-            and (a.width, a.height) == (b.width, b.height) and a_name[1] == b_name[1] \
-            and _consecutive(a_name[0], b_name[0]):
+        if (
+            a.pixels
+            and b.pixels
+            and a.pixels != b.pixels
+            and _same_aspect(a, b, settings.aspect_tolerance)
+            and (
+                a.phash is None or b.phash is None or hash_distance(a.phash, b.phash) <= settings.resized_hash_distance
+            )
+        ):
+            return "resized"
+    if (
+        dt <= settings.burst_window_s
+        and not a_uuid
+        and not b_uuid
+        and a_name != b_name
+        and (a.width, a.height) == (b.width, b.height)
+        and a_name[1] == b_name[1]
+        and _consecutive(a_name[0], b_name[0])
+    ):
         return "burst"
     return None
 
@@ -269,4 +301,6 @@ def _cluster_reason(kind: str, members: list[DupItem], settings: Settings) -> st
         evidence = f"; hash distance \u2264 {max(hash_distance(hashed[0], h) for h in hashed)}"
     if kind == "thumbnail":
         return f"UUID-named small copy ({share} of the pixels) by the same camera ({camera}) at the same time{evidence}"
-    return f"same capture time and camera ({camera}), same aspect ratio, smaller copy has {share} of the pixels{evidence}"
+    return (
+        f"same capture time and camera ({camera}), same aspect ratio, smaller copy has {share} of the pixels{evidence}"
+    )

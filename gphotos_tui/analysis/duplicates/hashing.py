@@ -76,8 +76,9 @@ def run_job(job: HashJob) -> HashResult:
         return HashResult(job.item_id, None, f"{type(exc).__name__}: {exc}")
 
 
-def hash_jobs(jobs: Iterable[HashJob], workers: int | None = None, inline_below: int = 32,
-              stop: threading.Event | None = None) -> list[HashResult]:
+def hash_jobs(
+    jobs: Iterable[HashJob], workers: int | None = None, inline_below: int = 32, stop: threading.Event | None = None
+) -> list[HashResult]:
     """Hash every job, in order, in one ``HashPool`` (in this thread below ``inline_below`` jobs).
 
     Setting ``stop`` ends the work early: what has finished is returned.
@@ -99,7 +100,7 @@ class HashPool:
         self.inline = inline or self.workers == 1
         self._executor: ProcessPoolExecutor | ThreadPoolExecutor | None = None
 
-    def __enter__(self) -> "HashPool":
+    def __enter__(self) -> HashPool:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -22,8 +22,8 @@ import itertools
 import os
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from multiprocessing import get_context
 from math import comb
+from multiprocessing import get_context
 
 import numpy as np
 
@@ -43,7 +43,7 @@ def _cost(n: int, t: int, m: int) -> float:
     for width in _chunk_widths(m):
         masks = sum(comb(width, k) for k in range(1, t // m + 1))
         candidates = n * n / 2 ** (width + 1)
-        cost += masks * (2 ** width / 32 + candidates) + candidates + n
+        cost += masks * (2**width / 32 + candidates) + candidates + n
     return cost
 
 
@@ -61,7 +61,9 @@ def choose_item_chunks(n: int, t: int) -> int:
     return min(range(3, 9), key=lambda m: _item_cost(n, t, m))
 
 
-def near_pairs(hashes: np.ndarray, threshold: int, threads: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def near_pairs(
+    hashes: np.ndarray, threshold: int, threads: int | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Index pairs (i < j) whose hashes differ in at most ``threshold`` bits, and their distances."""
     values = np.ascontiguousarray(hashes, dtype=np.int64).view(np.uint64)
     n = len(values)
@@ -134,7 +136,7 @@ def _item_pairs(values: np.ndarray, threshold: int) -> list[Pairs]:
         sizes = np.bincount(chunk, minlength=1 << width)
         starts = np.cumsum(sizes) - sizes
         zero_at = [np.nonzero((chunk & (1 << bit)) == 0)[0] for bit in range(width)] if radius else []
-        for flips in [0] + _flip_masks(width, radius):
+        for flips in [0, *_flip_masks(width, radius)]:
             top = flips.bit_length() - 1
             side = zero_at[top] if flips else np.arange(n)  # bucket pairs meet once, from the top-bit-0 side
             probe = chunk[side] ^ flips
@@ -150,8 +152,9 @@ def _item_pairs(values: np.ndarray, threshold: int) -> list[Pairs]:
     return found
 
 
-def _chunk_pairs(values: np.ndarray, shift: int, width: int, radius: int, threshold: int,
-                 masks: list[int], same_bucket: bool) -> list[Pairs]:
+def _chunk_pairs(
+    values: np.ndarray, shift: int, width: int, radius: int, threshold: int, masks: list[int], same_bucket: bool
+) -> list[Pairs]:
     """Pairs within ``threshold`` whose chunk at ``shift`` differs by one of ``masks`` (and, when
     ``same_bucket``, not at all)."""
     n = len(values)
@@ -205,16 +208,29 @@ def _chunk_pairs(values: np.ndarray, shift: int, width: int, radius: int, thresh
             if len(here):  # every item of one bucket against every item of the other (found twice is fine)
                 a, b = sizes[here].astype(np.int64), sizes[here ^ flips].astype(np.int64)
                 offset = _ranks(a * b)
-                out.append(verified(np.repeat(starts[here], a * b) + offset // np.repeat(b, a * b),
-                                    np.repeat(starts[here ^ flips], a * b) + offset % np.repeat(b, a * b)))
+                out.append(
+                    verified(
+                        np.repeat(starts[here], a * b) + offset // np.repeat(b, a * b),
+                        np.repeat(starts[here ^ flips], a * b) + offset % np.repeat(b, a * b),
+                    )
+                )
         return out
 
     return found + probe(masks)
 
 
 # Bit k of a word position is 0 at these bits: flipping bit k of a bucket swaps them with their neighbours.
-_LOW_BITS = [np.uint64(m) for m in (0x5555555555555555, 0x3333333333333333, 0x0F0F0F0F0F0F0F0F,
-                                     0x00FF00FF00FF00FF, 0x0000FFFF0000FFFF, 0x00000000FFFFFFFF)]
+_LOW_BITS = [
+    np.uint64(m)
+    for m in (
+        0x5555555555555555,
+        0x3333333333333333,
+        0x0F0F0F0F0F0F0F0F,
+        0x00FF00FF00FF00FF,
+        0x0000FFFF0000FFFF,
+        0x00000000FFFFFFFF,
+    )
+]
 _ALL = np.uint64(2**64 - 1)
 
 
@@ -272,6 +288,6 @@ def brute_force_pairs(hashes: np.ndarray, threshold: int) -> set[tuple[int, int]
     values = np.ascontiguousarray(hashes, dtype=np.int64).view(np.uint64)
     out = set()
     for i in range(len(values)):
-        d = np.bitwise_count(values[i] ^ values[i + 1:])
+        d = np.bitwise_count(values[i] ^ values[i + 1 :])
         out.update((i, i + 1 + int(j)) for j in np.nonzero(d <= threshold)[0])
     return out

@@ -18,8 +18,15 @@ def choose_keepers(group: Group, settings: Settings) -> set[int]:
 
 
 def _rank(kind: str, m: DupItem, settings: Settings) -> tuple:
-    return (_class_preference(kind, m, settings), m.favorite, m.albums > 0, m.pixels, m.size_bytes or 0,
-            -(m.taken_at or 0), -m.id)
+    return (
+        _class_preference(kind, m, settings),
+        m.favorite,
+        m.albums > 0,
+        m.pixels,
+        m.size_bytes or 0,
+        -(m.taken_at or 0),
+        -m.id,
+    )
 
 
 def _class_preference(kind: str, m: DupItem, settings: Settings) -> int:

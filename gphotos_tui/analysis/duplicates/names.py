@@ -6,18 +6,69 @@ import re
 import unicodedata
 
 RAW_EXTENSIONS = frozenset(
-    "arw cr2 cr3 crw nef nrw orf raf rw2 pef srw dng 3fr iiq erf kdc mef mos mrw raw rwl sr2 srf x3f".split()
+    [
+        "arw",
+        "cr2",
+        "cr3",
+        "crw",
+        "nef",
+        "nrw",
+        "orf",
+        "raf",
+        "rw2",
+        "pef",
+        "srw",
+        "dng",
+        "3fr",
+        "iiq",
+        "erf",
+        "kdc",
+        "mef",
+        "mos",
+        "mrw",
+        "raw",
+        "rwl",
+        "sr2",
+        "srf",
+        "x3f",
+    ]
 )
 HEIC_EXTENSIONS = frozenset(("heic", "heif", "hif"))
 JPEG_EXTENSIONS = frozenset(("jpg", "jpeg", "jpe"))
 
 # Google Takeout's localized "-edited" suffixes (reference/takeout.md 6.5), longest first.
-EDIT_SUFFIXES: tuple[str, ...] = tuple(sorted((
-    "-edited", "-bearbeitet", "-modifié", "-modificato", "-editado", "-editada", "-ha editado",
-    "-editat", "-bewerkt", "-edytowane", "-編集済み", "-编辑", "-отредактировано", "-편집됨",
-    "-muokattu", "-відредаговано", "-redigeret", "-upravené",
-    "-effects", "-motion", "-animation", "-smile", "-collage", "-mix",
-), key=len, reverse=True))
+EDIT_SUFFIXES: tuple[str, ...] = tuple(
+    sorted(
+        (
+            "-edited",
+            "-bearbeitet",
+            "-modifié",
+            "-modificato",
+            "-editado",
+            "-editada",
+            "-ha editado",
+            "-editat",
+            "-bewerkt",
+            "-edytowane",
+            "-編集済み",
+            "-编辑",
+            "-отредактировано",
+            "-편집됨",
+            "-muokattu",
+            "-відредаговано",
+            "-redigeret",
+            "-upravené",
+            "-effects",
+            "-motion",
+            "-animation",
+            "-smile",
+            "-collage",
+            "-mix",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 # "name-editat(1)": the index comes after the suffix; longest suffix first in the alternation.

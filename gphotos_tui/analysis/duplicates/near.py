@@ -32,8 +32,11 @@ def near_groups(items: Sequence[DupItem], explained: UnionFind, settings: Settin
     groups = []
     for ids in uf.components():
         d = max(worst[i] for i in ids)
-        group = Group("near", f"look alike: perceptual hash distance {d} (threshold {settings.near_threshold})",
-                      [by_id[i] for i in ids])
+        group = Group(
+            "near",
+            f"look alike: perceptual hash distance {d} (threshold {settings.near_threshold})",
+            [by_id[i] for i in ids],
+        )
         group.keep = choose_keepers(group, settings)
         groups.append(group)
     return groups

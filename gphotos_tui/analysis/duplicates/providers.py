@@ -92,8 +92,10 @@ def _demo_pictures(seed: int, size: int) -> dict[str, tuple]:
     """What the renderer needs per demo item (not whole items: a million of those fill gigabytes)."""
     from gphotos_tui.demo.generator import SyntheticLibrary
 
-    return {i.record.external_id: (i.record.width, i.record.height, i.scene, i.variant)
-            for i in SyntheticLibrary(size, seed).items()}  # videos: a poster frame
+    return {
+        i.record.external_id: (i.record.width, i.record.height, i.scene, i.variant)
+        for i in SyntheticLibrary(size, seed).items()
+    }  # videos: a poster frame
 
 
 class LocalFileProvider:
@@ -134,10 +136,13 @@ def default_providers() -> list[ByteProvider]:
     return [LocalFileProvider(), DemoProvider()]
 
 
-async def loader_for(conn: aiosqlite.Connection, item_id: int,
-                     providers: Sequence[ByteProvider] | None = None) -> HashJob | None:
+async def loader_for(
+    conn: aiosqlite.Connection, item_id: int, providers: Sequence[ByteProvider] | None = None
+) -> HashJob | None:
     """A job whose loader gives this item's bytes (previews), from the first provider that has them."""
-    rows = await conn.execute_fetchall("SELECT item_id, kind, external_id FROM item_sources WHERE item_id = ?", (item_id,))
+    rows = await conn.execute_fetchall(
+        "SELECT item_id, kind, external_id FROM item_sources WHERE item_id = ?", (item_id,)
+    )
     for provider in providers if providers is not None else default_providers():
         jobs = await provider.jobs(conn, [tuple(r) for r in rows])
         if jobs:

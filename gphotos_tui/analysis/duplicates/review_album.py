@@ -65,7 +65,7 @@ class ReviewAlbum:
     plan: ReviewPlan
 
     def describe(self) -> str:
-        text = f"album \"{self.title}\" has {self.added:,} discards to review"
+        text = f'album "{self.title}" has {self.added:,} discards to review'
         if self.url:
             text += f": {self.url}"
         if self.plan.not_addressable:
@@ -73,8 +73,9 @@ class ReviewAlbum:
         return text
 
 
-async def review_plan(conn: aiosqlite.Connection, groups: Iterable[Group],
-                      kinds: Sequence[str] = LIBRARY_KINDS) -> ReviewPlan:
+async def review_plan(
+    conn: aiosqlite.Connection, groups: Iterable[Group], kinds: Sequence[str] = LIBRARY_KINDS
+) -> ReviewPlan:
     """The discards (the user's decision, else the suggestion) and the Library ids of those that have one."""
     discards = list(dict.fromkeys(m.id for g in groups for m in g.members if g.decision(m.id) == "discard"))
     if not discards:
@@ -90,8 +91,9 @@ async def review_plan(conn: aiosqlite.Connection, groups: Iterable[Group],
     return ReviewPlan([media_id[i] for i in discards if i in media_id], len(discards))
 
 
-async def create_review_album(library: AsyncLibrary, title: str, plan: ReviewPlan,
-                              progress: Callable[[int, int], None] | None = None) -> ReviewAlbum:
+async def create_review_album(
+    library: AsyncLibrary, title: str, plan: ReviewPlan, progress: Callable[[int, int], None] | None = None
+) -> ReviewAlbum:
     """Create the album and add the addressable discards, 50 per call. Raises ReviewAlbumError."""
     if not plan.media_ids:
         raise ReviewAlbumError(f"no album created: {plan.describe()}")
@@ -104,14 +106,16 @@ async def create_review_album(library: AsyncLibrary, title: str, plan: ReviewPla
     added = 0
     try:
         for start in range(0, len(plan.media_ids), BATCH_LIMIT):
-            chunk = plan.media_ids[start:start + BATCH_LIMIT]
+            chunk = plan.media_ids[start : start + BATCH_LIMIT]
             await library.add_to_album(album["id"], chunk)
             added += len(chunk)
             if progress:
                 progress(added, len(plan.media_ids))
     except Exception as exc:
-        raise ReviewAlbumError(f"album \"{title}\" was created, but only {added:,} of {len(plan.media_ids):,} "
-                               f"discards were added: {explain(exc, 'add the discards')}") from exc
+        raise ReviewAlbumError(
+            f'album "{title}" was created, but only {added:,} of {len(plan.media_ids):,} '
+            f"discards were added: {explain(exc, 'add the discards')}"
+        ) from exc
     return ReviewAlbum(title, album["id"], album.get("productUrl"), added, plan)
 
 

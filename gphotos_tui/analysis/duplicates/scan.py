@@ -13,8 +13,14 @@ from gphotos_tui.analysis.duplicates.hashing import HashJob, HashPool, HashResul
 from gphotos_tui.analysis.duplicates.model import KINDS, DupItem, Group, Settings
 from gphotos_tui.analysis.duplicates.near import near_groups
 from gphotos_tui.analysis.duplicates.providers import ByteProvider, default_providers
-from gphotos_tui.analysis.duplicates.store import (count_without_hash, fill_public_ids, items_without_hash,
-                                                   load_decisions, load_items, save_hashes)
+from gphotos_tui.analysis.duplicates.store import (
+    count_without_hash,
+    fill_public_ids,
+    items_without_hash,
+    load_decisions,
+    load_items,
+    save_hashes,
+)
 from gphotos_tui.analysis.duplicates.unionfind import UnionFind
 from gphotos_tui.catalog import Catalog
 from gphotos_tui.catalog.store import CatalogError
@@ -38,7 +44,7 @@ class ScanResult:
 
 def is_writable(catalog: Catalog) -> bool:
     try:
-        catalog.writer
+        _ = catalog.writer  # raises when the catalog is open read-only
     except CatalogError:
         return False
     return True
@@ -74,9 +80,13 @@ def apply_decisions(groups: list[Group], decisions: dict[str, dict[int, str]]) -
     return shown, len(groups) - len(shown)
 
 
-async def hash_missing(catalog: Catalog, providers: Sequence[ByteProvider] | None = None,
-                       progress: ScanProgress | None = None, workers: int | None = None,
-                       batch: int | None = None) -> tuple[int, list[str]]:
+async def hash_missing(
+    catalog: Catalog,
+    providers: Sequence[ByteProvider] | None = None,
+    progress: ScanProgress | None = None,
+    workers: int | None = None,
+    batch: int | None = None,
+) -> tuple[int, list[str]]:
     """Hash photos that have no stored hash yet; returns (hashed, errors).
 
     Streams ``batch`` photos at a time through one worker pool and stores each
@@ -94,7 +104,7 @@ async def hash_missing(catalog: Catalog, providers: Sequence[ByteProvider] | Non
             after = wanted[-1][0]
             jobs = await _jobs(catalog, providers, wanted)
             stop = threading.Event()
-            running = asyncio.ensure_future(asyncio.to_thread(pool.hash, [job for job, _ in jobs.values()], stop))
+            running = asyncio.ensure_future(asyncio.to_thread(pool.hash, [job for job, _ in jobs.values()], stop))  # noqa: RUF006 - awaited below
             try:
                 results = await asyncio.shield(running)
             except asyncio.CancelledError:
@@ -109,8 +119,9 @@ async def hash_missing(catalog: Catalog, providers: Sequence[ByteProvider] | Non
     return hashed, errors
 
 
-async def _jobs(catalog: Catalog, providers: Sequence[ByteProvider],
-                wanted: list[tuple[int, str, str]]) -> dict[int, tuple[HashJob, str]]:
+async def _jobs(
+    catalog: Catalog, providers: Sequence[ByteProvider], wanted: list[tuple[int, str, str]]
+) -> dict[int, tuple[HashJob, str]]:
     """One job per photo, from the first provider that can read it (local copies first)."""
     jobs: dict[int, tuple[HashJob, str]] = {}
     for provider in providers:
@@ -132,9 +143,15 @@ async def _store(catalog: Catalog, results: list[HashResult], jobs: dict[int, tu
     return sum(map(len, by_origin.values()))
 
 
-async def scan(catalog: Catalog, settings: Settings = Settings(), *, compute_hashes: bool = True,
-               providers: Sequence[ByteProvider] | None = None, progress: ScanProgress | None = None,
-               workers: int | None = None) -> ScanResult:
+async def scan(
+    catalog: Catalog,
+    settings: Settings = Settings(),
+    *,
+    compute_hashes: bool = True,
+    providers: Sequence[ByteProvider] | None = None,
+    progress: ScanProgress | None = None,
+    workers: int | None = None,
+) -> ScanResult:
     started = time.perf_counter()
     hashed, errors = 0, []
     if compute_hashes and is_writable(catalog):

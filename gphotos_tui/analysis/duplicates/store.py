@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from functools import lru_cache
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import aiosqlite
 
@@ -31,8 +31,23 @@ _camera_label = lru_cache(maxsize=4096)(camera_label)  # a library has few camer
 def item_from_row(row: Sequence, albums: int = 0) -> DupItem:
     (item_id, filename, mime, taken, width, height, size, make, model, chash, fav, url, phash, media_type) = row
     camera = _camera_label(make, model) if (make or model) else None
-    return DupItem(item_id, f"item:{item_id}", filename, mime, taken, width, height, size, camera,
-                   chash, bool(fav), albums, url, phash, media_type == "video")
+    return DupItem(
+        item_id,
+        f"item:{item_id}",
+        filename,
+        mime,
+        taken,
+        width,
+        height,
+        size,
+        camera,
+        chash,
+        bool(fav),
+        albums,
+        url,
+        phash,
+        media_type == "video",
+    )
 
 
 async def load_items(conn: aiosqlite.Connection) -> list[DupItem]:
@@ -54,14 +69,17 @@ async def fill_public_ids(conn: aiosqlite.Connection, items: Iterable[DupItem]) 
     """Set each item's public id (items no source has seen keep their "item:<id>")."""
     by_id = {m.id: m for m in items}
     rows = await conn.execute_fetchall(
-        f"SELECT j.value, {public_id_sql('j.value')} FROM json_each(?) j", (json.dumps(sorted(by_id)),))
+        f"SELECT j.value, {public_id_sql('j.value')} FROM json_each(?) j", (json.dumps(sorted(by_id)),)
+    )
     for item_id, public_id in rows:
         if public_id is not None:
             by_id[item_id].public_id = public_id
 
 
-_UNHASHED = (f"i.media_type = 'photo' AND NOT EXISTS "
-             f"(SELECT 1 FROM perceptual_hashes p WHERE p.item_id = i.id AND p.algo = '{PHASH}')")
+_UNHASHED = (
+    f"i.media_type = 'photo' AND NOT EXISTS "
+    f"(SELECT 1 FROM perceptual_hashes p WHERE p.item_id = i.id AND p.algo = '{PHASH}')"
+)
 
 
 async def count_without_hash(conn: aiosqlite.Connection) -> int:
@@ -69,8 +87,7 @@ async def count_without_hash(conn: aiosqlite.Connection) -> int:
     return (await conn.execute_fetchall(f"SELECT count(*) FROM items i WHERE {_UNHASHED}"))[0][0]
 
 
-async def items_without_hash(conn: aiosqlite.Connection, after: int = 0,
-                             limit: int = -1) -> list[tuple[int, str, str]]:
+async def items_without_hash(conn: aiosqlite.Connection, after: int = 0, limit: int = -1) -> list[tuple[int, str, str]]:
     """(item id, source kind, external id) of photos not hashed yet, by item id: ``limit`` items after ``after``."""
     rows = await conn.execute_fetchall(
         "SELECT s.item_id, s.kind, s.external_id FROM item_sources s WHERE s.item_id IN "
@@ -85,7 +102,7 @@ async def local_paths(conn: aiosqlite.Connection, item_ids: Iterable[int]) -> di
         "SELECT item_id, path FROM local_files WHERE item_id IN (SELECT value FROM json_each(?))",
         (json.dumps(list(item_ids)),),
     )
-    return {item_id: path for item_id, path in rows}
+    return dict(rows)
 
 
 async def save_hashes(conn: aiosqlite.Connection, rows: Sequence[tuple[int, int]], origin: str) -> None:

@@ -29,8 +29,10 @@ from gphotos_tui.google.transport import RetryPolicy
 from gphotos_tui.paths import locations, private_dir
 
 THUMB_SIDE = 256  # plenty for a 32x32 pHash, a few kB per photo
-QUOTA_STOP = ("the daily media quota is nearly spent; the hashes made so far are kept — "
-              "run again after midnight Pacific time to fetch the rest")
+QUOTA_STOP = (
+    "the daily media quota is nearly spent; the hashes made so far are kept — "
+    "run again after midnight Pacific time to fetch the rest"
+)
 
 
 @dataclass(slots=True)
@@ -45,8 +47,10 @@ class ThumbnailReport:
     def one_line(self) -> str:
         text = f"thumbnails: {self.fetched:,} fetched of {self.requested:,} asked"
         if self.skipped["picker"]:
-            text += (f"; {self.skipped['picker']:,} Picker photos skipped (their base URLs expire with the picking "
-                     "session and are not kept: give a local copy or Takeout to hash them)")
+            text += (
+                f"; {self.skipped['picker']:,} Picker photos skipped (their base URLs expire with the picking "
+                "session and are not kept: give a local copy or Takeout to hash them)"
+            )
         others = sum(n for kind, n in self.skipped.items() if kind != "picker")
         if others:
             text += f"; {others:,} photos have no local bytes and no Library API source"
@@ -62,8 +66,16 @@ class ThumbnailProvider:
 
     origin = "thumbnail"
 
-    def __init__(self, library, tokens, usage: UsageMeter, *, concurrency: int = 4,
-                 policy: RetryPolicy | None = None, side: int = THUMB_SIDE):
+    def __init__(
+        self,
+        library,
+        tokens,
+        usage: UsageMeter,
+        *,
+        concurrency: int = 4,
+        policy: RetryPolicy | None = None,
+        side: int = THUMB_SIDE,
+    ):
         self.library = library
         self.usage = usage
         self.side = side
@@ -74,7 +86,7 @@ class ThumbnailProvider:
         self._tmp = tempfile.TemporaryDirectory(prefix="thumbs-", dir=private_dir(locations().cache_dir))
         self._seq = 0
 
-    async def __aenter__(self) -> "ThumbnailProvider":
+    async def __aenter__(self) -> ThumbnailProvider:
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -95,7 +107,7 @@ class ThumbnailProvider:
             kinds.setdefault(item_id, set()).add(kind)
             if kind == "library":
                 item_of.setdefault(external_id, item_id)
-        for item_id, seen in kinds.items():
+        for seen in kinds.values():
             if "library" not in seen:
                 self.report.skipped["picker" if "picker" in seen else sorted(seen)[0]] += 1
         if item_of and not self.report.stopped and await self.usage.should_pause("media", reserve=len(item_of)):
@@ -119,8 +131,9 @@ class ThumbnailProvider:
             return []
         self.report.errors += [f"{media_id}: no base URL ({why})" for media_id, why in missing.items()]
         ids = list(urls)
-        results = await asyncio.gather(*(self._one(media_id, urls[media_id]) for media_id in ids),
-                                       return_exceptions=True)
+        results = await asyncio.gather(
+            *(self._one(media_id, urls[media_id]) for media_id in ids), return_exceptions=True
+        )
         jobs = []
         for media_id, result in zip(ids, results):
             if isinstance(result, bytes):

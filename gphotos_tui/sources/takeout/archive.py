@@ -145,8 +145,13 @@ def _repair_utf8(name: str) -> tuple[str, str | None]:
         return raw.decode("utf-8", "replace"), "entry name is not valid UTF-8; undecodable bytes shown as \ufffd"
 
 
-def walk_part(part: Part, visit: Visitor, on_error: ErrorSink, entries: tuple[int, int] | None = None,
-              directory: list[ZipMember] | None = None) -> None:
+def walk_part(
+    part: Part,
+    visit: Visitor,
+    on_error: ErrorSink,
+    entries: tuple[int, int] | None = None,
+    directory: list[ZipMember] | None = None,
+) -> None:
     """Visit every file of ``part``; of a zip only entries[0]:entries[1] of its central directory,
     which callers reading one part in slices pass in (``zip_directory``) so it is parsed once."""
     if part.kind == "zip":
@@ -188,7 +193,7 @@ class ZipMember:
     filename: str
     flag_bits: int
     compress_type: int
-    CRC: int  # noqa: N815 - zipfile's spelling
+    CRC: int
     compress_size: int
     file_size: int
     header_offset: int
@@ -233,13 +238,15 @@ def zip_directory(part: Part) -> list[ZipMember]:
         flags, method, crc, csize, usize, name_len, extra_len, comment_len = record[5:7] + record[9:15]
         local = record[18]
         start = pos + 46
-        raw = data[start:start + name_len]
+        raw = data[start : start + name_len]
         # Flagged UTF-8 or not, Takeout names are UTF-8 bytes; bad bytes are kept as surrogates (_checked reports them).
         name = raw.decode("utf-8", "surrogateescape")
         if "\0" in name:
-            name = name[:name.index("\0")]  # as zipfile does
+            name = name[: name.index("\0")]  # as zipfile does
         if csize == 0xFFFFFFFF or usize == 0xFFFFFFFF or local == 0xFFFFFFFF:
-            usize, csize, local = _zip64_extra(data[start + name_len:start + name_len + extra_len], usize, csize, local)
+            usize, csize, local = _zip64_extra(
+                data[start + name_len : start + name_len + extra_len], usize, csize, local
+            )
         members.append(ZipMember(name, flags, method, crc, csize, usize, local + concat))
         pos = start + name_len + extra_len + comment_len
     return members
@@ -252,7 +259,7 @@ def _zip64_extra(extra: bytes, usize: int, csize: int, local: int) -> tuple[int,
         if length + 4 > len(extra):
             raise zipfile.BadZipFile(f"Corrupt extra field {kind:04x} (size={length})")
         if kind == 0x0001:
-            values = extra[4:4 + length]
+            values = extra[4 : 4 + length]
             try:
                 if usize == 0xFFFFFFFF:
                     usize, values = struct.unpack_from("<Q", values)[0], values[8:]
@@ -262,12 +269,17 @@ def _zip64_extra(extra: bytes, usize: int, csize: int, local: int) -> tuple[int,
                     local = struct.unpack_from("<Q", values)[0]
             except struct.error:
                 raise zipfile.BadZipFile("Corrupt zip64 extra field") from None
-        extra = extra[length + 4:]
+        extra = extra[length + 4 :]
     return usize, csize, local
 
 
-def _walk_zip(part: Part, visit: Visitor, on_error: ErrorSink, entries: tuple[int, int] | None = None,
-              infos: list[ZipMember] | None = None) -> None:
+def _walk_zip(
+    part: Part,
+    visit: Visitor,
+    on_error: ErrorSink,
+    entries: tuple[int, int] | None = None,
+    infos: list[ZipMember] | None = None,
+) -> None:
     label = part.label
     try:
         if infos is None:
@@ -278,7 +290,7 @@ def _walk_zip(part: Part, visit: Visitor, on_error: ErrorSink, entries: tuple[in
         return
     with raw_file:
         fd = raw_file.fileno()
-        for info in infos[entries[0]:entries[1]] if entries else infos:
+        for info in infos[entries[0] : entries[1]] if entries else infos:
             if info.is_dir():
                 continue
             name = _checked(part, info.filename, info.file_size, on_error)
@@ -287,7 +299,9 @@ def _walk_zip(part: Part, visit: Visitor, on_error: ErrorSink, entries: tuple[in
             if info.compress_size > part.size or (
                 info.file_size > 100 * 1024 * 1024 and info.file_size > MAX_RATIO * max(1, info.compress_size)
             ):
-                on_error(f"{label}: {name}", f"declared size {info.file_size:,} bytes does not fit the archive; skipped")
+                on_error(
+                    f"{label}: {name}", f"declared size {info.file_size:,} bytes does not fit the archive; skipped"
+                )
                 continue
             try:
                 visit(name, info.file_size, _ZipEntry(fd, info))
@@ -354,7 +368,7 @@ class _ZipEntry:
             raise zipfile.BadZipFile("bad local file header")
         name_len, extra_len = struct.unpack_from("<HH", block, 26)
         start = 30 + name_len + extra_len
-        self._pending = block[start:start + size]  # compressed bytes already read
+        self._pending = block[start : start + size]  # compressed bytes already read
         self._fd = fd
         self._pos = info.header_offset + start + len(self._pending)  # next unread byte in the file
         self._left = size - len(self._pending)  # compressed bytes still in the file
@@ -369,7 +383,7 @@ class _ZipEntry:
         """Up to ``limit`` more compressed bytes: the prefetched ones first, then from the file."""
         if self._pending:
             data = self._pending[:limit]
-            self._pending = self._pending[len(data):]
+            self._pending = self._pending[len(data) :]
             return data
         if not self._left:
             return b""

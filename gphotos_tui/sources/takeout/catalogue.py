@@ -13,9 +13,9 @@ import hashlib
 import multiprocessing
 import sys
 import zipfile
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -91,7 +91,9 @@ class Catalogue:
     entries: int = 0
     bytes_read: int = 0
     ignored: int = 0  # AppleDouble files, other Takeout products, unknown file types
-    headers: dict[str | tuple[int, bytes], Metadata] = field(default_factory=dict, repr=False)  # parsed once per distinct header
+    headers: dict[str | tuple[int, bytes], Metadata] = field(
+        default_factory=dict, repr=False
+    )  # parsed once per distinct header
 
     def folder(self, key: str) -> Folder:
         found = self.folders.get(key)
@@ -105,9 +107,9 @@ class Catalogue:
 
 @functools.lru_cache(maxsize=4096)
 def _folder_of(directory: str) -> str:
-    parts = directory.split("/") + [""]
+    parts = [*directory.split("/"), ""]
     root = names.photos_root(parts)
-    folder = parts[root + 1:-1] if root is not None else parts[:-1]
+    folder = parts[root + 1 : -1] if root is not None else parts[:-1]
     return names.nfc("/".join(folder))
 
 
@@ -162,6 +164,7 @@ def scan(
             pass  # workers could not start (e.g. a __main__ that cannot be re-imported): read here instead
     cat = Catalogue()
     for part in parts:
+
         def visit(path: str, size: int, stream: BinaryIO, part: Part = part) -> None:
             cat.entries += 1
             _visit(cat, part, path, size, stream, hash_content)
@@ -187,8 +190,9 @@ def _tasks(parts: list[Part]) -> list[tuple[Part, tuple[int, int | None]]]:
 _directory: list = [None, None]  # the part whose central directory is parsed, and that directory
 
 
-def _scan_task(part: Part, entries: tuple[int, int | None], hash_content: bool,
-               on_entry: Callable[[], None] | None = None) -> Catalogue:
+def _scan_task(
+    part: Part, entries: tuple[int, int | None], hash_content: bool, on_entry: Callable[[], None] | None = None
+) -> Catalogue:
     cat = Catalogue()
 
     def visit(path: str, size: int, stream: BinaryIO) -> None:
@@ -222,8 +226,11 @@ def _scan_parallel(tasks, hash_content: bool, on_entry, workers: int) -> Catalog
     check = (lambda: on_entry(cat, None)) if on_entry is not None else None  # lets a cancel stop us mid-slice
     # spawn, not fork: the parent runs an event loop and SQLite threads that must not be copied.
     with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {i: pool.submit(_scan_task, part, entries, hash_content)
-                   for i, (part, entries) in enumerate(tasks) if i not in mine}
+        futures = {
+            i: pool.submit(_scan_task, part, entries, hash_content)
+            for i, (part, entries) in enumerate(tasks)
+            if i not in mine
+        }
         try:
             for i, (part, entries) in enumerate(tasks):
                 result = _scan_task(part, entries, hash_content, check) if i in mine else futures[i].result()
@@ -290,11 +297,14 @@ def _visit(cat: Catalogue, part: Part, path: str, size: int, stream: BinaryIO, h
     if error:
         cat.error(f"{part.label}: {path}", error)
     directory, raw_name = _where(path, name)
-    cat.folder(folder).media.append(MediaEntry(part.label, directory, folder, name, size, meta, digest, error, raw_name))
+    cat.folder(folder).media.append(
+        MediaEntry(part.label, directory, folder, name, size, meta, digest, error, raw_name)
+    )
 
 
-def _visit_json(cat: Catalogue, part: Part, path: str, folder: str, name: str, low: str, size: int,
-                stream: BinaryIO) -> None:
+def _visit_json(
+    cat: Catalogue, part: Part, path: str, folder: str, name: str, low: str, size: int, stream: BinaryIO
+) -> None:
     if size > MAX_JSON_BYTES:
         cat.error(f"{part.label}: {path}", f"JSON of {size:,} bytes is too large for a sidecar; skipped")
         return

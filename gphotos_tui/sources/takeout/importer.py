@@ -45,8 +45,15 @@ class Plan:
     report: ImportReport
 
 
-def plan(parts: list[Part], fp: str = "", problems: list[str] = (), *, hash_content: bool = True, on_entry=None,
-         workers: int | None = 1) -> Plan:
+def plan(
+    parts: list[Part],
+    fp: str = "",
+    problems: list[str] = (),
+    *,
+    hash_content: bool = True,
+    on_entry=None,
+    workers: int | None = 1,
+) -> Plan:
     """Read every part, match sidecars and build the records: the CPU half of an import."""
     # A few objects per archive entry stay alive until the import ends (~8% of the CPU at 100,000
     # items went to full collections walking them); nothing an import builds is cyclic.
@@ -61,7 +68,9 @@ def plan(parts: list[Part], fp: str = "", problems: list[str] = (), *, hash_cont
 
 def set_label(parts: list[Part]) -> str:
     first = parts[0].path.name
-    return f"Takeout {first}" + (f" + {len(parts) - 1} more part{'s' if len(parts) > 2 else ''}" if len(parts) > 1 else "")
+    return f"Takeout {first}" + (
+        f" + {len(parts) - 1} more part{'s' if len(parts) > 2 else ''}" if len(parts) > 1 else ""
+    )
 
 
 async def import_takeout(
@@ -90,8 +99,11 @@ async def import_takeout(
     previous = await catalog.checkpoint(source, SHARD)
     if previous is not None and previous.done and not force:
         report = ImportReport.from_summary(previous.state, [p.label for p in parts], fp, problems)
-        notify(state.advanced(state=JobState.DONE, items=report.items, total=report.items,
-                              message="already imported: nothing changed"))
+        notify(
+            state.advanced(
+                state=JobState.DONE, items=report.items, total=report.items, message="already imported: nothing changed"
+            )
+        )
         return report
 
     loop = asyncio.get_running_loop()
@@ -104,25 +116,30 @@ async def import_takeout(
             raise ImportCancelled()
         if part is not None and cat.entries - reported[0] >= PROGRESS_EVERY:
             reported[0] = cat.entries
-            update = state.advanced(items=cat.entries, errors=len(cat.errors), message=f"reading {part.label}: {cat.entries:,} files")
+            update = state.advanced(
+                items=cat.entries, errors=len(cat.errors), message=f"reading {part.label}: {cat.entries:,} files"
+            )
             loop.call_soon_threadsafe(notify, update)
 
     run_id = await catalog.start_run(source, JOB)
     with cyclic_gc_paused():  # also while writing: the plan is alive until the end
         try:
             try:
-                work = await asyncio.to_thread(lambda: plan(parts, fp, problems, hash_content=hash_content,
-                                                            on_entry=on_entry, workers=workers))
+                work = await asyncio.to_thread(
+                    lambda: plan(parts, fp, problems, hash_content=hash_content, on_entry=on_entry, workers=workers)
+                )
             except asyncio.CancelledError:
                 stop.set()
                 raise
             report = work.report
-            state = state.advanced(items=0, total=len(work.built), errors=len(report.errors), message="writing the catalog")
+            state = state.advanced(
+                items=0, total=len(work.built), errors=len(report.errors), message="writing the catalog"
+            )
             notify(state)
             inserted = updated = unchanged = 0
             keys = list(work.built)
             for start in range(0, max(1, len(keys)), batch_size):
-                batch = [work.built[k] for k in keys[start:start + batch_size]]
+                batch = [work.built[k] for k in keys[start : start + batch_size]]
                 end = start + len(batch)
                 done = end >= len(keys)
                 result = await catalog.write_batch(
@@ -134,7 +151,9 @@ async def import_takeout(
                 )
                 inserted, updated = inserted + result.inserted, updated + result.updated
                 unchanged += result.unchanged
-                state = state.advanced(items=end, pages=state.pages + 1, message=f"written {end:,} of {len(keys):,} items")
+                state = state.advanced(
+                    items=end, pages=state.pages + 1, message=f"written {end:,} of {len(keys):,} items"
+                )
                 notify(state)
         except (asyncio.CancelledError, ImportCancelled):
             await catalog.finish_run(run_id, "cancelled", items=state.items, pages=state.pages)
@@ -144,7 +163,8 @@ async def import_takeout(
             raise
     report.inserted, report.updated, report.unchanged = inserted, updated, unchanged
     report.seconds = round(time.monotonic() - started, 3)
-    await catalog.finish_run(run_id, "done", message=report.one_line(), items=report.items, pages=state.pages,
-                             errors=len(report.errors))
+    await catalog.finish_run(
+        run_id, "done", message=report.one_line(), items=report.items, pages=state.pages, errors=len(report.errors)
+    )
     notify(state.advanced(state=JobState.DONE, message=report.one_line()))
     return report

@@ -26,11 +26,23 @@ from gphotos_tui.sources.takeout import names
 from gphotos_tui.sources.takeout.catalogue import Catalogue, MediaEntry
 from gphotos_tui.sources.takeout.matching import Match
 
-_FILENAME_TIME = re.compile(r"(?<!\d)((?:19|20)\d{2})-?(\d{2})-?(\d{2})[_\-T ]?(\d{2})[.:\-]?(\d{2})[.:\-]?(\d{2})(?!\d{3,})")
+_FILENAME_TIME = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})-?(\d{2})-?(\d{2})[_\-T ]?(\d{2})[.:\-]?(\d{2})[.:\-]?(\d{2})(?!\d{3,})"
+)
 _MIME_BY_EXT = {
-    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".heic": "image/heif", ".heif": "image/heif", ".png": "image/png",
-    ".gif": "image/gif", ".webp": "image/webp", ".mp4": "video/mp4", ".mov": "video/quicktime", ".m4v": "video/mp4",
-    ".3gp": "video/3gpp", ".dng": "image/x-adobe-dng", ".mp": "video/mp4",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".heic": "image/heif",
+    ".heif": "image/heif",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".mp4": "video/mp4",
+    ".mov": "video/quicktime",
+    ".m4v": "video/mp4",
+    ".3gp": "video/3gpp",
+    ".dng": "image/x-adobe-dng",
+    ".mp": "video/mp4",
 }
 
 
@@ -78,7 +90,9 @@ def album_records(cat: Catalogue) -> dict[str, AlbumRecord]:
         if kind in ("album", "untitled"):
             meta = folder.album
             title = meta.title if meta and meta.title else key  # empty JSON titles: show the folder name
-            albums[key] = AlbumRecord(key, title, meta.description if meta else None, created_at=meta.created_at if meta else None)
+            albums[key] = AlbumRecord(
+                key, title, meta.description if meta else None, created_at=meta.created_at if meta else None
+            )
     return albums
 
 

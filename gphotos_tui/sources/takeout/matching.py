@@ -225,7 +225,9 @@ def _cross_folder(matches: list[Match], cat: Catalogue) -> None:
     unmatched = [m for m in matches if m.sidecar is None]
     if not unmatched:
         return
-    by_hash = {m.media.sha256: m.sidecar for m in matches if m.sidecar is not None and m.media.sha256 and m.role == "primary"}
+    by_hash = {
+        m.media.sha256: m.sidecar for m in matches if m.sidecar is not None and m.media.sha256 and m.role == "primary"
+    }
     by_title: dict[str, list[JsonEntry]] = {}
     for folder in cat.folders.values():
         for j in folder.sidecars:

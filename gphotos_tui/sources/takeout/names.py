@@ -13,11 +13,46 @@ import unicodedata
 
 ROOTS = {"google photos", "google foto", "google fotos", "fotky google", "google фото", "google снимки"}
 ALBUM_METADATA = {
-    "metadata.json", "métadonnées.json", "metadatos.json", "metadades.json", "metadati.json",
-    "metadáta.json", "metadaten.json", "метаданные.json", "метаданни.json",
+    "metadata.json",
+    "métadonnées.json",
+    "metadatos.json",
+    "metadades.json",
+    "metadati.json",
+    "metadáta.json",
+    "metadaten.json",
+    "метаданные.json",
+    "метаданни.json",
 }
-TRASH = {"trash", "papelera", "lixeira", "cestino", "corbeille", "papierkorb", "prullenbak", "корзина", "kosz", "回收站", "ゴミ箱", "paperera"}
-ARCHIVE = {"archive", "archivo", "arquivo", "archivio", "archiver", "archiv", "archivieren", "archief", "archiveren", "архив", "archiwum", "档案", "アーカイブ", "arxiu"}
+TRASH = {
+    "trash",
+    "papelera",
+    "lixeira",
+    "cestino",
+    "corbeille",
+    "papierkorb",
+    "prullenbak",
+    "корзина",
+    "kosz",
+    "回收站",
+    "ゴミ箱",
+    "paperera",
+}
+ARCHIVE = {
+    "archive",
+    "archivo",
+    "arquivo",
+    "archivio",
+    "archiver",
+    "archiv",
+    "archivieren",
+    "archief",
+    "archiveren",
+    "архив",
+    "archiwum",
+    "档案",
+    "アーカイブ",
+    "arxiu",
+}
 LOCKED = {"locked folder", "carpeta privada"}
 FAILED = {"failed videos"}
 UNTITLED = re.compile(
@@ -25,22 +60,87 @@ UNTITLED = re.compile(
     r"naamloos|без названия|bez tytułu|无标题|無題|不明|sense títol)\s*(\(\d+\))?$",
     re.IGNORECASE,
 )
-YEAR_FOLDER = re.compile(r"^(photos from|fotos del|fotos von|foto da|foto_s van|fotos de|photos de)\s+(\d{4})$", re.IGNORECASE)
+YEAR_FOLDER = re.compile(
+    r"^(photos from|fotos del|fotos von|foto da|foto_s van|fotos de|photos de)\s+(\d{4})$", re.IGNORECASE
+)
 TRAILING_YEAR = re.compile(r"^\D*\s(\d{4})$")
 
 EDIT_SUFFIXES = (
-    "-edited", "-bearbeitet", "-modifié", "-modificato", "-editado", "-editada", "-ha editado", "-editat",
-    "-bewerkt", "-edytowane", "-編集済み", "-编辑", "-отредактировано", "-편집됨", "-muokattu",
-    "-відредаговано", "-redigeret", "-upravené",
+    "-edited",
+    "-bearbeitet",
+    "-modifié",
+    "-modificato",
+    "-editado",
+    "-editada",
+    "-ha editado",
+    "-editat",
+    "-bewerkt",
+    "-edytowane",
+    "-編集済み",
+    "-编辑",
+    "-отредактировано",
+    "-편집됨",
+    "-muokattu",
+    "-відредаговано",
+    "-redigeret",
+    "-upravené",
 )
 SPECIAL_SUFFIXES = ("-effects", "-motion", "-animation", "-smile", "-collage", "-mix")
 
 MEDIA_EXTENSIONS = {
-    ".jpg", ".jpeg", ".jpe", ".heic", ".heif", ".hif", ".avif", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff",
-    ".dng", ".cr2", ".cr3", ".arw", ".nef", ".raf", ".orf", ".rw2", ".mp", ".mv", ".mp~2", ".cover",
-    ".mp4", ".mov", ".m4v", ".3gp", ".avi", ".mkv", ".webm", ".mts", ".m2ts", ".wmv", ".mpg",
+    ".jpg",
+    ".jpeg",
+    ".jpe",
+    ".heic",
+    ".heif",
+    ".hif",
+    ".avif",
+    ".png",
+    ".gif",
+    ".webp",
+    ".bmp",
+    ".tif",
+    ".tiff",
+    ".dng",
+    ".cr2",
+    ".cr3",
+    ".arw",
+    ".nef",
+    ".raf",
+    ".orf",
+    ".rw2",
+    ".mp",
+    ".mv",
+    ".mp~2",
+    ".cover",
+    ".mp4",
+    ".mov",
+    ".m4v",
+    ".3gp",
+    ".avi",
+    ".mkv",
+    ".webm",
+    ".mts",
+    ".m2ts",
+    ".wmv",
+    ".mpg",
 }
-VIDEO_EXTENSIONS = {".mp4", ".mov", ".m4v", ".3gp", ".avi", ".mkv", ".webm", ".mts", ".m2ts", ".wmv", ".mpg", ".mp", ".mv", ".mp~2"}
+VIDEO_EXTENSIONS = {
+    ".mp4",
+    ".mov",
+    ".m4v",
+    ".3gp",
+    ".avi",
+    ".mkv",
+    ".webm",
+    ".mts",
+    ".m2ts",
+    ".wmv",
+    ".mpg",
+    ".mp",
+    ".mv",
+    ".mp~2",
+}
 
 _NUMBER = re.compile(r"^(.*)\((\d+)\)$")
 

@@ -41,25 +41,54 @@ class ImportReport:
 
     def summary(self) -> dict:
         """The small part, kept in the catalog's checkpoint so a repeat import can say it again."""
-        keys = ("entries", "media_files", "sidecars", "items", "albums", "memberships", "matched_files", "companions",
-                "by_rule", "time_sources", "inserted", "updated", "unchanged")
+        keys = (
+            "entries",
+            "media_files",
+            "sidecars",
+            "items",
+            "albums",
+            "memberships",
+            "matched_files",
+            "companions",
+            "by_rule",
+            "time_sources",
+            "inserted",
+            "updated",
+            "unchanged",
+        )
         out = {k: getattr(self, k) for k in keys}
-        out.update(matched_pct=self.matched_pct, unmatched=len(self.unmatched_media),
-                   orphans=len(self.orphan_sidecars), error_count=len(self.errors))
+        out.update(
+            matched_pct=self.matched_pct,
+            unmatched=len(self.unmatched_media),
+            orphans=len(self.orphan_sidecars),
+            error_count=len(self.errors),
+        )
         return out
 
     @classmethod
-    def from_summary(cls, summary: dict, parts: list[str], fp: str, problems: list[str]) -> "ImportReport":
+    def from_summary(cls, summary: dict, parts: list[str], fp: str, problems: list[str]) -> ImportReport:
         report = cls(parts, fp, problems, already_imported=True)
         for key, value in summary.items():
-            if key in ("entries", "media_files", "sidecars", "items", "albums", "memberships", "matched_files",
-                       "companions", "by_rule", "time_sources"):
+            if key in (
+                "entries",
+                "media_files",
+                "sidecars",
+                "items",
+                "albums",
+                "memberships",
+                "matched_files",
+                "companions",
+                "by_rule",
+                "time_sources",
+            ):
                 setattr(report, key, value)
         return report
 
     def one_line(self) -> str:
-        return (f"{self.items:,} items, {self.albums:,} albums, {self.matched_pct}% of files matched, "
-                f"{len(self.errors):,} errors")
+        return (
+            f"{self.items:,} items, {self.albums:,} albums, {self.matched_pct}% of files matched, "
+            f"{len(self.errors):,} errors"
+        )
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -90,16 +119,20 @@ def diagnostics(cat, matches, orphans, built, albums, parts, fp, problems) -> Im
             continue
         folder = cat.folders[m.media.folder]
         item = items_by_path.get(f"{m.media.folder}/{m.media.name}")
-        report.unmatched_media.append({
-            "path": f"{m.media.part}: {m.media.path}",
-            "time_source": item.time_source if item else None,
-            "nearest_sidecars": nearest(m.media.name, [j.name for j in folder.sidecars]),
-        })
+        report.unmatched_media.append(
+            {
+                "path": f"{m.media.part}: {m.media.path}",
+                "time_source": item.time_source if item else None,
+                "nearest_sidecars": nearest(m.media.name, [j.name for j in folder.sidecars]),
+            }
+        )
     for j in orphans:
         folder = cat.folders[j.folder]
-        report.orphan_sidecars.append({
-            "path": f"{j.part}: {j.path}",
-            "title": j.sidecar.title,
-            "nearest_media": nearest(j.name[:-5], [m.name for m in folder.media]),
-        })
+        report.orphan_sidecars.append(
+            {
+                "path": f"{j.part}: {j.path}",
+                "title": j.sidecar.title,
+                "nearest_media": nearest(j.name[:-5], [m.name for m in folder.media]),
+            }
+        )
     return report

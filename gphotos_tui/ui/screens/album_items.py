@@ -15,7 +15,6 @@ from gphotos_tui.ui.screens.item_detail import ItemDetailScreen
 from gphotos_tui.ui.widgets.footer import SteadyFooter
 from gphotos_tui.ui.widgets.item_list import ItemList
 
-
 ALL_ITEMS_KIND = "all"  # a pseudo-album: every item in the catalog
 
 
@@ -27,7 +26,9 @@ def item_scope(album: AlbumRow) -> int | str | None:
 
 
 def all_items_album(overview: queries.Overview) -> AlbumRow:
-    return AlbumRow(0, "All items", ALL_ITEMS_KIND, overview.items, overview.favorites, overview.first_taken, overview.last_taken)
+    return AlbumRow(
+        0, "All items", ALL_ITEMS_KIND, overview.items, overview.favorites, overview.first_taken, overview.last_taken
+    )
 
 
 class AlbumItemsScreen(CatalogScreen):

@@ -14,7 +14,6 @@ from gphotos_tui.ui.screens.album_items import AlbumItemsScreen, all_items_album
 from gphotos_tui.ui.screens.base import CatalogScreen
 from gphotos_tui.ui.widgets.footer import SteadyFooter
 
-
 SORTS = {  # key -> (label, sort key); "dates" keeps the catalog's order (oldest album first)
     "dates": ("date", None),
     "title": ("title", lambda a: a.title.casefold()),
@@ -83,8 +82,10 @@ class AlbumsScreen(CatalogScreen):
 
         status = await backup_status(self.app.catalog)
         self.query_one("#backup-status", Static).update(
-            "Backup: " + status.one_line() if status.local_files else
-            "Backup: nothing on this machine yet (Sync screen: f scans a folder, b backs up originals)")
+            "Backup: " + status.one_line()
+            if status.local_files
+            else "Backup: nothing on this machine yet (Sync screen: f scans a folder, b backs up originals)"
+        )
 
     @property
     def filter_words(self) -> list[str]:

@@ -16,14 +16,21 @@ from textual.widgets import Button, DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from gphotos_tui.analysis.duplicates import KINDS, Group, Settings, scan
-from gphotos_tui.analysis.duplicates.scan import hash_missing, is_writable
 from gphotos_tui.analysis.duplicates.actions import plan_csv, plan_json
 from gphotos_tui.analysis.duplicates.keeper import explain_keeper
 from gphotos_tui.analysis.duplicates.preview import halfblock_cells
 from gphotos_tui.analysis.duplicates.providers import default_providers, loader_for
-from gphotos_tui.analysis.duplicates.review_album import (LIBRARY_KINDS, NOT_ADDRESSABLE_WHY, ReviewAlbumError,
-                                                          ReviewPlan, create_review_album, default_title, explain,
-                                                          review_plan)
+from gphotos_tui.analysis.duplicates.review_album import (
+    LIBRARY_KINDS,
+    NOT_ADDRESSABLE_WHY,
+    ReviewAlbumError,
+    ReviewPlan,
+    create_review_album,
+    default_title,
+    explain,
+    review_plan,
+)
+from gphotos_tui.analysis.duplicates.scan import hash_missing, is_writable
 from gphotos_tui.analysis.duplicates.store import count_without_hash, save_decisions
 from gphotos_tui.analysis.duplicates.thumbnails import ThumbnailProvider
 from gphotos_tui.google.qr import qr_text
@@ -46,7 +53,7 @@ def preview_text(cells) -> Text:
 
 
 class ConfirmAccept(ModalScreen[bool]):
-    """"Accept all N suggestions of class X?" with the count shown."""
+    """ "Accept all N suggestions of class X?" with the count shown."""
 
     DEFAULT_CSS = """
     ConfirmAccept { align: center middle; }
@@ -88,9 +95,13 @@ class LinkModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text.assemble((self.filename + "\n", "bold"), (self.url, Style(link=self.url, underline=True))))
-            yield Static(qr_text(self.url, max_width=self.app.size.width - 6) or "(terminal too narrow for the QR code)",
-                         id="link-qr")
+            yield Static(
+                Text.assemble((self.filename + "\n", "bold"), (self.url, Style(link=self.url, underline=True)))
+            )
+            yield Static(
+                qr_text(self.url, max_width=self.app.size.width - 6) or "(terminal too narrow for the QR code)",
+                id="link-qr",
+            )
 
 
 class DuplicatesScreen(CatalogScreen):
@@ -113,16 +124,43 @@ class DuplicatesScreen(CatalogScreen):
         Binding("p", "previous_group", "Prev", id="dupes.previous", tooltip="Previous group"),
         Binding("left,h", "member(-1)", "\u2190 member", id="dupes.left", show=False),
         Binding("right,l", "member(1)", "\u2192 member", id="dupes.right", show=False),
-        Binding("space", "toggle", "Toggle", key_display="\u2423", id="dupes.toggle", tooltip="Toggle keep/discard of the selected member"),
+        Binding(
+            "space",
+            "toggle",
+            "Toggle",
+            key_display="\u2423",
+            id="dupes.toggle",
+            tooltip="Toggle keep/discard of the selected member",
+        ),
         Binding("a", "accept", "Accept", id="dupes.accept", tooltip="Accept the suggestion for this group"),
-        Binding("x", "not_duplicates", "Not dup", id="dupes.not", tooltip="Mark this group as not duplicates (never shown again)"),
-        Binding("A", "accept_class", "All", id="dupes.accept_class", tooltip="Accept every suggestion of this group's class"),
-        Binding("o", "link", "Link", id="dupes.link", tooltip="Show the selected item's Google Photos link and QR code"),
+        Binding(
+            "x",
+            "not_duplicates",
+            "Not dup",
+            id="dupes.not",
+            tooltip="Mark this group as not duplicates (never shown again)",
+        ),
+        Binding(
+            "A", "accept_class", "All", id="dupes.accept_class", tooltip="Accept every suggestion of this group's class"
+        ),
+        Binding(
+            "o", "link", "Link", id="dupes.link", tooltip="Show the selected item's Google Photos link and QR code"
+        ),
         Binding("e", "export", "Plan", id="dupes.export", tooltip="Write the discard plan as CSV and JSON"),
-        Binding("c", "hash", "Hash", id="dupes.hash",
-                tooltip="Compute perceptual hashes of photos that have none (press again to stop; finished hashes are kept)"),
-        Binding("g", "review_album", "Album", id="dupes.album",
-                tooltip="Put the discards into a new Google Photos album to review (photos this app uploaded only)"),
+        Binding(
+            "c",
+            "hash",
+            "Hash",
+            id="dupes.hash",
+            tooltip="Compute perceptual hashes of photos that have none (press again to stop; finished hashes are kept)",
+        ),
+        Binding(
+            "g",
+            "review_album",
+            "Album",
+            id="dupes.album",
+            tooltip="Put the discards into a new Google Photos album to review (photos this app uploaded only)",
+        ),
         Binding("r", "rescan", "Regroup", id="dupes.rescan", tooltip="Group again with the stored hashes"),
     ]
 
@@ -192,11 +230,17 @@ class DuplicatesScreen(CatalogScreen):
             status.update(self._status())
         # Small catalogs (the demo) hash by themselves, once per item count (unreadable photos stay
         # unhashed: no loop); big ones wait for the user's "c".
-        if (0 < self._unhashed <= AUTO_HASH_LIMIT and self._auto_hashed_at != self._scanned_items
-                and not self._auto_hash_stopped and not self.hashing and is_writable(catalog)):
+        if (
+            0 < self._unhashed <= AUTO_HASH_LIMIT
+            and self._auto_hashed_at != self._scanned_items
+            and not self._auto_hash_stopped
+            and not self.hashing
+            and is_writable(catalog)
+        ):
             self._auto_hashed_at = self._scanned_items
-            self._hashing = self.app.run_worker(partial(self._hash, quiet=True), group="dupes-hash", exclusive=True,
-                                                exit_on_error=False)
+            self._hashing = self.app.run_worker(
+                partial(self._hash, quiet=True), group="dupes-hash", exclusive=True, exit_on_error=False
+            )
 
     @property
     def hashing(self) -> bool:
@@ -223,7 +267,9 @@ class DuplicatesScreen(CatalogScreen):
         self._progress_text = "hashing\u2026 (c to stop)"
 
         def progress(_stage: str, done: int, total: int) -> None:
-            self._progress_text = f"hashing {done:,} of {total:,} photos \u00b7 press c to stop (finished hashes are kept)"
+            self._progress_text = (
+                f"hashing {done:,} of {total:,} photos \u00b7 press c to stop (finished hashes are kept)"
+            )
 
         # Only a keypress spends Google quota: the automatic hashing uses local bytes alone.
         thumbs = None if quiet else await self._thumbnail_provider()
@@ -243,8 +289,9 @@ class DuplicatesScreen(CatalogScreen):
         if errors or not quiet:  # the automatic hashing of a small catalog only speaks up about problems
             self.notify(f"hashed {hashed:,} photos{unreadable}", severity="warning" if errors else "information")
         if thumbs is not None and (thumbs.report.requested or thumbs.report.skipped):
-            self.notify(thumbs.report.one_line(), severity="warning" if thumbs.report.stopped else "information",
-                        timeout=20)
+            self.notify(
+                thumbs.report.one_line(), severity="warning" if thumbs.report.stopped else "information", timeout=20
+            )
         self.action_rescan()
 
     async def _thumbnail_provider(self) -> ThumbnailProvider | None:
@@ -255,18 +302,23 @@ class DuplicatesScreen(CatalogScreen):
         try:
             library, _picker, usage = self.app.google.clients(self.app.catalog)
         except Exception as exc:  # not signed in, no client secret, ...
-            self.notify(f"hashing local copies only: thumbnails need Google ({exc}); sign in with "
-                        "`gphotos-tui auth`", severity="warning", timeout=15)
+            self.notify(
+                f"hashing local copies only: thumbnails need Google ({exc}); sign in with `gphotos-tui auth`",
+                severity="warning",
+                timeout=15,
+            )
             return None
         return ThumbnailProvider(library, library.client.caller.tokens, usage)
 
     def _summary(self, result) -> str:
-        counts = {k: 0 for k in KINDS}
+        counts = dict.fromkeys(KINDS, 0)
         for g in self.groups:
             counts[g.kind] += 1
         shown = ", ".join(f"{k} {n}" for k, n in counts.items() if n)
-        return (f"{len(self.groups):,} groups ({shown or 'none'}) \u00b7 {result.items:,} items \u00b7 "
-                f"{result.hidden:,} hidden as not duplicates")
+        return (
+            f"{len(self.groups):,} groups ({shown or 'none'}) \u00b7 {result.items:,} items \u00b7 "
+            f"{result.hidden:,} hidden as not duplicates"
+        )
 
     def _fill_table(self) -> None:
         table = self.query_one("#dupes-groups", DataTable)
@@ -304,7 +356,9 @@ class DuplicatesScreen(CatalogScreen):
         if g is None:
             reason.update("No duplicate groups." if self.groups == [] else "")
             return
-        reason.update(Text.assemble((f"{g.kind}: ", "bold"), g.reason, "\n", ("suggestion: ", "bold"), explain_keeper(g)))
+        reason.update(
+            Text.assemble((f"{g.kind}: ", "bold"), g.reason, "\n", ("suggestion: ", "bold"), explain_keeper(g))
+        )
         cards = []
         for index, m in enumerate(g.members):
             card = Static(self._card(g, m), classes="member", id=self._card_id(m.id))
@@ -318,7 +372,7 @@ class DuplicatesScreen(CatalogScreen):
         decided = g.decision(m.id)
         mark = "KEEP" if decided == "keep" else "discard"
         note = "" if m.id not in g.decisions else " (yours)"
-        taken = dt.datetime.fromtimestamp(m.taken_at, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S") if m.taken_at else "?"
+        taken = dt.datetime.fromtimestamp(m.taken_at, dt.UTC).strftime("%Y-%m-%d %H:%M:%S") if m.taken_at else "?"
         size = f"{m.size_bytes / 1e6:.1f} MB" if m.size_bytes else "?"
         fmt = m.filename.rpartition(".")[2].upper() or (m.mime_type or "?")
         text = Text()
@@ -344,7 +398,9 @@ class DuplicatesScreen(CatalogScreen):
                 self._previews[m.id] = Text("(no local bytes)\n" + "\n" * (PREVIEW_ROWS - 2))
             else:
                 try:
-                    cells = await asyncio.to_thread(lambda: halfblock_cells(job.load(), PREVIEW_COLS, PREVIEW_ROWS))
+                    cells = await asyncio.to_thread(
+                        lambda job=job: halfblock_cells(job.load(), PREVIEW_COLS, PREVIEW_ROWS)
+                    )
                     self._previews[m.id] = preview_text(cells)
                 except Exception as exc:  # a broken file shows its error instead of a picture
                     self._previews[m.id] = Text(f"(no preview: {type(exc).__name__})\n" + "\n" * (PREVIEW_ROWS - 2))
@@ -416,9 +472,13 @@ class DuplicatesScreen(CatalogScreen):
                 self._fill_table()
                 self.notify(f"accepted {len(pending)} {kind} groups ({discards} discards)")
 
-        self.app.push_screen(ConfirmAccept(
-            f"Accept the suggestion for all {len(pending):,} undecided {kind} groups?\n"
-            f"{discards:,} items would be marked discard (nothing is deleted)."), answered)
+        self.app.push_screen(
+            ConfirmAccept(
+                f"Accept the suggestion for all {len(pending):,} undecided {kind} groups?\n"
+                f"{discards:,} items would be marked discard (nothing is deleted)."
+            ),
+            answered,
+        )
 
     async def _decide(self, g: Group, decisions: dict[int, str], repaint: bool = True) -> None:
         await save_decisions(self.app.catalog.writer, g.key, decisions)
@@ -446,14 +506,15 @@ class DuplicatesScreen(CatalogScreen):
             self.notify(f"no album: {plan.describe()}", severity="warning", timeout=15)
             return
         title = default_title()
-        message = f"Create the Google Photos album \"{title}\" with {len(plan.media_ids):,} discards to review?"
+        message = f'Create the Google Photos album "{title}" with {len(plan.media_ids):,} discards to review?'
         if plan.not_addressable:
             message += f"\n\n{plan.not_addressable:,} other discards cannot be added: {NOT_ADDRESSABLE_WHY}"
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.app.run_worker(self._make_album(plan, title), group="dupes-album", exclusive=True,
-                                    exit_on_error=False)
+                self.app.run_worker(
+                    self._make_album(plan, title), group="dupes-album", exclusive=True, exit_on_error=False
+                )
 
         self.app.push_screen(ConfirmAccept(message), answered)
 
@@ -463,7 +524,7 @@ class DuplicatesScreen(CatalogScreen):
         except Exception as exc:  # not signed in, no client secret, ...
             self.notify(explain(exc, "sign in"), severity="error", timeout=20)
             return
-        self.notify(f"creating the album \"{title}\"\u2026")
+        self.notify(f'creating the album "{title}"\u2026')
         try:
             album = await create_review_album(library, title, plan)
         except ReviewAlbumError as exc:

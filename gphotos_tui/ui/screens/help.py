@@ -12,10 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-INTRO = (
-    "Keys work everywhere unless a text box has the focus. "
-    "Ctrl+P opens the command palette with the same actions."
-)
+INTRO = "Keys work everywhere unless a text box has the focus. Ctrl+P opens the command palette with the same actions."
 
 
 #: Words for Textual's own bindings that come without a description.

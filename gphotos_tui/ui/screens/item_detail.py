@@ -37,9 +37,15 @@ def describe_fields(f: dict) -> list[tuple[str, str]]:
         ("File", f["filename"]),
         ("Type", f"{f['media_type']} ({f['mime_type'] or 'unknown format'})"),
         ("Taken (UTC)", (iso_utc(f["taken_at"]) or "unknown").replace("T", " ").rstrip("Z")),
-        ("Taken (local)", f"{local.replace('T', ' ')} ({format_offset(f['utc_offset_min'])})" if local else "offset unknown"),
+        (
+            "Taken (local)",
+            f"{local.replace('T', ' ')} ({format_offset(f['utc_offset_min'])})" if local else "offset unknown",
+        ),
         ("Time from", f["time_source"] or "—"),
-        ("Pixels", f"{f['width']} × {f['height']} ({units.megapixels(f['width'], f['height'])})" if f["width"] else "—"),
+        (
+            "Pixels",
+            f"{f['width']} × {f['height']} ({units.megapixels(f['width'], f['height'])})" if f["width"] else "—",
+        ),
         ("Size", human_size(f["size_bytes"])),
         ("Camera", camera),
         ("Lens", f["lens_model"] or "—"),
@@ -94,18 +100,26 @@ class ItemDetailScreen(CatalogScreen):
         self.title = f"{self.app.title} · {d.fields['filename']}"
         lines = [f"[b]{escape(label)}[/b]  {escape(str(value))}" for label, value in describe_fields(d.fields)]
         url = d.fields["product_url"]
-        lines.append("[b]Google link[/b]  " + (f"[link=\"{url}\"]{escape(url)}[/link]  (c copies, o shows a QR code)"
-                                                if url else "— (this source gives none)"))
+        lines.append(
+            "[b]Google link[/b]  "
+            + (
+                f'[link="{url}"]{escape(url)}[/link]  (c copies, o shows a QR code)'
+                if url
+                else "— (this source gives none)"
+            )
+        )
         lines.append(f"[b]Id[/b]  {escape(d.public_id or '—')}")
         lines.append("")
         lines.append("[b]Albums[/b]  " + (escape(", ".join(d.albums)) if d.albums else "not in any album"))
         lines.append("[b]Seen by[/b]")
-        for kind, external, first, last, missing, _detail in d.sources:
+        for kind, _external, first, last, missing, _detail in d.sources:
             gone = f", missing since {utc_datetime(missing)}" if missing else ""
             lines.append(f"  {escape(kind)}: first {utc_datetime(first)}, last {utc_datetime(last)}{gone}")
         lines.append("[b]Local copies[/b]" + ("" if d.local_copies else "  none (not backed up on this machine)"))
         for path, size, fidelity in d.local_copies:
-            lines.append(f"  {escape(path)}  {human_size(size)}  {escape(FIDELITY.get(fidelity or '', fidelity or ''))}")
+            lines.append(
+                f"  {escape(path)}  {human_size(size)}  {escape(FIDELITY.get(fidelity or '', fidelity or ''))}"
+            )
         self.query_one("#field-text", Static).update("\n".join(lines))
         self.app.run_worker(self._load_preview(), group="preview", exclusive=True, exit_on_error=False)
 
@@ -145,8 +159,9 @@ class ItemDetailScreen(CatalogScreen):
             return None
         token = library.client.caller.tokens.token()
         async with httpx.AsyncClient(timeout=30) as client:
-            response = await client.get(f"{base}=w{PREVIEW_COLS * 8}-h{PREVIEW_ROWS * 16}",
-                                        headers={"Authorization": f"Bearer {token}"})
+            response = await client.get(
+                f"{base}=w{PREVIEW_COLS * 8}-h{PREVIEW_ROWS * 16}", headers={"Authorization": f"Bearer {token}"}
+            )
             response.raise_for_status()
             return response.content
 

@@ -54,8 +54,10 @@ class PickerScreen(ModalScreen[None]):
             with VerticalScroll():
                 yield Static(
                     "Open this link in a browser signed in to the same Google account, pick photos, then press Done.\n"
-                    "On a phone, scan the code.", id="intro")
-                yield Static(f"[link=\"{self.uri}\"]{escape(self.uri)}[/link]", id="link")
+                    "On a phone, scan the code.",
+                    id="intro",
+                )
+                yield Static(f'[link="{self.uri}"]{escape(self.uri)}[/link]', id="link")
                 yield Static(qr_text(self.uri), id="qr")
                 yield Static(id="status")
             yield SteadyFooter()

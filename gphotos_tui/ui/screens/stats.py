@@ -38,7 +38,9 @@ DRILL_LIMIT = 500
 KIND_WIDGET = {"columns": "chart-columns", "ranked": "chart-ranked", "grid": "chart-grid", "text": "chart-text"}
 
 
-def load_stats(path: Path, filters: Filters, fresh: bool = False, stop: threading.Event | None = None) -> tuple[CatalogStats, bool]:
+def load_stats(
+    path: Path, filters: Filters, fresh: bool = False, stop: threading.Event | None = None
+) -> tuple[CatalogStats, bool]:
     """Blocking (for a thread worker): compute or reuse the statistics on read connections of our own."""
     return asyncio.run(stats_for_catalog(path, filters, fresh=fresh, stop=stop))
 
@@ -104,12 +106,11 @@ class StatsScreen(CatalogScreen):
                     options.append(Option(group.upper(), disabled=True))
                 options.append(Option(f" {chart.name}", id=chart.id))
             yield OptionList(*options, id="stats-charts")
-            with ChartPane(id="stats-pane"):
-                with ContentSwitcher(initial="chart-text", id="stats-switcher"):
-                    yield ColumnChart(id="chart-columns")
-                    yield RankedBars(id="chart-ranked")
-                    yield Heatmap(id="chart-grid")
-                    yield Static("Computing statistics...", id="chart-text")
+            with ChartPane(id="stats-pane"), ContentSwitcher(initial="chart-text", id="stats-switcher"):
+                yield ColumnChart(id="chart-columns")
+                yield RankedBars(id="chart-ranked")
+                yield Heatmap(id="chart-grid")
+                yield Static("Computing statistics...", id="chart-text")
         yield Static(" ", id="stats-status")
         yield SteadyFooter()
 
@@ -356,20 +357,30 @@ class FilterScreen(ModalScreen[Filters | None]):
         with Vertical():
             yield Static("[b]Filters[/b] (empty = any; dates are local capture days)")
             for name, label, value, placeholder in (
-                ("from", "From", f.date_from, "YYYY-MM-DD"), ("to", "To", f.date_to, "YYYY-MM-DD"),
-                ("camera", "Camera", f.camera, "make or model contains"), ("album", "Album", f.album, "title contains"),
+                ("from", "From", f.date_from, "YYYY-MM-DD"),
+                ("to", "To", f.date_to, "YYYY-MM-DD"),
+                ("camera", "Camera", f.camera, "make or model contains"),
+                ("album", "Album", f.album, "title contains"),
             ):
                 with Horizontal():
                     yield Label(label)
                     yield Input(str(value) if value else "", placeholder=placeholder, id=f"filter-{name}")
             with Horizontal():
                 yield Label("Type")
-                yield Select([("photos", "photo"), ("videos", "video")], value=f.media_type or Select.NULL,
-                             prompt="any", id="filter-type")
+                yield Select(
+                    [("photos", "photo"), ("videos", "video")],
+                    value=f.media_type or Select.NULL,
+                    prompt="any",
+                    id="filter-type",
+                )
             with Horizontal():
                 yield Label("Source")
-                yield Select([(k.value, k.value) for k in SourceKind], value=f.source or Select.NULL,
-                             prompt="any", id="filter-source")
+                yield Select(
+                    [(k.value, k.value) for k in SourceKind],
+                    value=f.source or Select.NULL,
+                    prompt="any",
+                    id="filter-source",
+                )
             yield Static("", id="filter-error")
             with Horizontal(id="filter-buttons"):
                 yield Button("Apply", variant="primary", id="filter-apply")
@@ -455,8 +466,14 @@ class DrillScreen(ModalScreen[None]):
         self.total, self.rows = total, rows
         table = self.query_one(DataTable)
         for row in rows:
-            table.add_row(row.taken_local or "undated", row.filename, row.media_type, row.camera or "-",
-                          units.size_bytes(row.size_bytes) or "-", key=str(row.id))
+            table.add_row(
+                row.taken_local or "undated",
+                row.filename,
+                row.media_type,
+                row.camera or "-",
+                units.size_bytes(row.size_bytes) or "-",
+                key=str(row.id),
+            )
         shown = f"first {len(rows):,} of {total:,} items" if total > len(rows) else f"{total:,} items"
         self.query_one("#drill-heading", Static).update(
             f"[b]{escape(self.label)}[/b]  ·  {shown}  ·  filters: {escape(self.filters.describe())}  ·  "

@@ -34,15 +34,30 @@ class SyncScreen(CatalogScreen):
     """
     BINDINGS = [
         Binding("s", "app.start_demo", "Start", id="sync.start", tooltip="Start or resume the demo fill"),
-        Binding("g", "app.sync_google", "Sync", id="sync.google", tooltip="Sync the Library API (items this app created)"),
+        Binding(
+            "g", "app.sync_google", "Sync", id="sync.google", tooltip="Sync the Library API (items this app created)"
+        ),
         Binding("p", "app.pick_photos", "Pick", id="sync.pick", tooltip="Pick photos in Google Photos (Picker API)"),
         Binding("i", "app.import_takeout", "Takeout", id="sync.takeout", tooltip="Import Google Takeout parts"),
         Binding("f", "app.scan_folder", "Folder", id="sync.folder", tooltip="Scan a local folder", show=False),
         Binding("b", "app.backup", "Backup", id="sync.backup", tooltip="Back up originals into a folder"),
-        Binding("u", "app.takeout_report", "Unmatched", id="sync.unmatched", tooltip="The last import's unmatched files",
-                show=False),
+        Binding(
+            "u",
+            "app.takeout_report",
+            "Unmatched",
+            id="sync.unmatched",
+            tooltip="The last import's unmatched files",
+            show=False,
+        ),
         Binding("x", "app.stop_job", "Stop", id="sync.stop", tooltip="Stop the running job (it resumes later)"),
-        Binding("r", "app.restart_demo", "Restart", id="sync.restart", tooltip="Stop, then resume from the checkpoint", show=False),
+        Binding(
+            "r",
+            "app.restart_demo",
+            "Restart",
+            id="sync.restart",
+            tooltip="Stop, then resume from the checkpoint",
+            show=False,
+        ),
     ]
 
     def __init__(self) -> None:
@@ -80,7 +95,11 @@ class SyncScreen(CatalogScreen):
         for row in rows:
             state = row.last_state or "never run"
             table.add_row(
-                row.label, row.kind, state, utc_datetime(row.last_run_at), Text(f"{row.items:,}", justify="right"),
+                row.label,
+                row.kind,
+                state,
+                utc_datetime(row.last_run_at),
+                Text(f"{row.items:,}", justify="right"),
                 key=str(row.id),
             )
         if rows:

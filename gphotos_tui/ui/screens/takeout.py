@@ -62,10 +62,13 @@ class PathsScreen(ModalScreen[list[str] | None]):
 
 
 def takeout_paths_screen(suggestion: str = "") -> PathsScreen:
-    return PathsScreen("Import a Google Takeout",
-                       "Give every part at once (items and their sidecars are often in different parts), separated "
-                       "by spaces; quote names with spaces. Enter imports.", suggestion,
-                       "~/Downloads/takeout-*-001.zip ~/Downloads/takeout-*-002.zip")
+    return PathsScreen(
+        "Import a Google Takeout",
+        "Give every part at once (items and their sidecars are often in different parts), separated "
+        "by spaces; quote names with spaces. Enter imports.",
+        suggestion,
+        "~/Downloads/takeout-*-001.zip ~/Downloads/takeout-*-002.zip",
+    )
 
 
 class TakeoutReportScreen(ModalScreen[None]):
@@ -105,7 +108,9 @@ class TakeoutReportScreen(ModalScreen[None]):
         for media in r.unmatched_media:
             table.add_row("media without sidecar", media["path"], ", ".join(media.get("nearest_sidecars") or []) or "—")
         for sidecar in r.orphan_sidecars:
-            table.add_row("sidecar without media", sidecar["path"], ", ".join(sidecar.get("nearest_media") or []) or "—")
+            table.add_row(
+                "sidecar without media", sidecar["path"], ", ".join(sidecar.get("nearest_media") or []) or "—"
+            )
         for error in r.errors:
             table.add_row(Text("error", style="bold red"), str(error.get("entry", "")), str(error.get("error", "")))
         if not table.row_count:

@@ -18,11 +18,15 @@ class SteadyFooter(Footer):
 
     def _keys(self) -> tuple:
         palette = self.app.COMMAND_PALETTE_BINDING
-        return (self.compact, self.show_command_palette, tuple(
-            (key, active.binding, active.enabled, active.tooltip)
-            for key, active in self.screen.active_bindings.items()
-            if active.binding.show or key == palette
-        ))
+        return (
+            self.compact,
+            self.show_command_palette,
+            tuple(
+                (key, active.binding, active.enabled, active.tooltip)
+                for key, active in self.screen.active_bindings.items()
+                if active.binding.show or key == palette
+            ),
+        )
 
     def compose(self) -> ComposeResult:
         self._shown = self._keys() if self._bindings_ready else None

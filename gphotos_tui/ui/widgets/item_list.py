@@ -80,7 +80,7 @@ class ItemList(ScrollView, can_focus=True):
     class Highlighted(Message):
         """The cursor moved to ``row`` (None while its window is still loading)."""
 
-        def __init__(self, item_list: "ItemList", index: int, row: ItemRow | None) -> None:
+        def __init__(self, item_list: ItemList, index: int, row: ItemRow | None) -> None:
             super().__init__()
             self.item_list = item_list
             self.index = index
