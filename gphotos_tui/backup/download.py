@@ -19,7 +19,6 @@ import httpx
 
 from gphotos_tui.backup.copier import ensure_folder, finish, part_path, write_error
 from gphotos_tui.google import errors
-from gphotos_tui.google.library import BATCH_LIMIT
 from gphotos_tui.google.media import download_url
 from gphotos_tui.google.quota import UsageMeter
 from gphotos_tui.google.transport import RETRY_STATUSES, RetryPolicy
@@ -45,22 +44,6 @@ class Got:
 
 class ExpiredUrl(Exception):
     pass
-
-
-async def fresh_base_urls(library, ids: list[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """(id -> base URL, id -> why not) from batchGet, ≤50 ids per call."""
-    urls: dict[str, str] = {}
-    missing: dict[str, str] = {}
-    for start in range(0, len(ids), BATCH_LIMIT):
-        chunk = ids[start : start + BATCH_LIMIT]
-        results = await library.batch_get(chunk)
-        for media_id, result in zip(chunk, results):
-            item = result.get("mediaItem") or {}
-            if item.get("baseUrl"):
-                urls[media_id] = item["baseUrl"]
-            else:
-                missing[media_id] = (result.get("status") or {}).get("message") or "no base URL returned"
-    return urls, missing
 
 
 class Fetcher:

@@ -14,18 +14,17 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gphotos_tui.backup import records
 from gphotos_tui.backup.copier import BackupStopped, present
-from gphotos_tui.backup.download import ExpiredUrl, Fetcher, Wanted, fresh_base_urls
+from gphotos_tui.backup.download import ExpiredUrl, Fetcher, Wanted
 from gphotos_tui.backup.layout import Target, month_folder, place
 from gphotos_tui.backup.links import link_albums
 from gphotos_tui.backup.names import NameAllocator, inside
-from gphotos_tui.backup.records import LocalFile
 from gphotos_tui.backup.takeout import BackupCancelled, TakeoutSet, copy_takeout, plan_takeout
-from gphotos_tui.catalog import Catalog
-from gphotos_tui.engine.progress import JobProgress, JobState, ProgressCallback
-from gphotos_tui.google.library import BATCH_LIMIT
+from gphotos_tui.catalog import Catalog, local_files
+from gphotos_tui.catalog.local_files import LocalFile
+from gphotos_tui.google.library import BATCH_LIMIT, fresh_base_urls
 from gphotos_tui.google.quota import UsageMeter
+from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
 
 JOB = "backup"
 
@@ -134,9 +133,9 @@ async def run_backup(
 
 
 async def _resolve_takeout_items(catalog: Catalog, tset: TakeoutSet) -> None:
-    by_ext = await records.item_ids_by_external(catalog, "takeout", sorted({t.item_key[8:] for t in tset.items}))
+    by_ext = await local_files.item_ids_by_external(catalog, "takeout", sorted({t.item_key[8:] for t in tset.items}))
     keys = {t.match_key: int(t.match_key.rpartition("|")[2]) for t in tset.items if t.match_key}
-    by_key = await records.item_ids_by_match_key(catalog, keys)
+    by_key = await local_files.item_ids_by_match_key(catalog, keys)
     for target in tset.items:
         target.item_id = by_ext.get(target.item_key[8:]) or by_key.get(target.match_key)
 
@@ -145,7 +144,7 @@ async def _copy_takeout(catalog, tset, dest, report, state, notify, done) -> Job
     loop = asyncio.get_running_loop()
     stop = threading.Event()
     rows: list[LocalFile] = []
-    source = await records.source_id(catalog, "takeout", tset.ref)
+    source = await local_files.source_id(catalog, "takeout", tset.ref)
     progress = [state]
 
     def on_copied(copied) -> None:
@@ -180,7 +179,7 @@ async def _copy_takeout(catalog, tset, dest, report, state, notify, done) -> Job
         stop.set()
         raise
     finally:
-        await asyncio.shield(records.record_files(catalog, rows))
+        await asyncio.shield(local_files.record_files(catalog, rows))
     return progress[0].advanced(items=len(done))
 
 
@@ -226,7 +225,7 @@ async def _download(
     catalog, api: list[_Api], library, tokens, usage, concurrency, report, state, notify, done
 ) -> JobProgress:
     dest = Path(report.dest)
-    known = await records.known_files(catalog, str(dest) + os.sep)
+    known = await local_files.known_files(catalog, str(dest) + os.sep)
     pending: list[_Api] = []
     for entry in api:
         path = inside(dest, entry.target.relpath)
@@ -274,7 +273,7 @@ async def _download(
                             entry.target.fidelity,
                         )
                     )
-            await records.record_files(catalog, rows)
+            await local_files.record_files(catalog, rows)
             await usage.flush()
             state = state.advanced(
                 items=state.items + len(chunk),

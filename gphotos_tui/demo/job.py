@@ -12,8 +12,8 @@ import itertools
 
 from gphotos_tui.catalog import Catalog
 from gphotos_tui.demo.generator import SyntheticLibrary
-from gphotos_tui.engine.progress import JobProgress, JobState, ProgressCallback
 from gphotos_tui.model import Checkpoint, Membership, SourceKind
+from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
 
 DEMO_LABEL = "Demo library (synthetic)"
 

@@ -10,7 +10,7 @@ import sys
 import time
 from typing import TextIO
 
-from gphotos_tui.engine.progress import JobProgress, format_eta
+from gphotos_tui.progress import JobProgress, format_eta
 
 
 def describe(p: JobProgress) -> str:

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from gphotos_tui.catalog import Catalog
-from gphotos_tui.engine.progress import JobProgress, JobState, ProgressCallback
 from gphotos_tui.engine.shards import Listing, Shard, full_plan, incremental_plan, pick_split
 from gphotos_tui.google import convert
 from gphotos_tui.google.errors import PageTokenExpired
 from gphotos_tui.google.library import NEWEST_FIRST, AsyncLibrary, DateRange
 from gphotos_tui.google.quota import DAILY_QUOTA, UsageMeter
 from gphotos_tui.model import Checkpoint, Membership, SourceKind
+from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
 
 LIBRARY_LABEL = "Library API (items this app created)"
 META = "media:meta"

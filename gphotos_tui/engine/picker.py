@@ -11,12 +11,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from gphotos_tui.catalog import Catalog
-from gphotos_tui.engine.progress import JobProgress, JobState, ProgressCallback
 from gphotos_tui.google import convert
 from gphotos_tui.google.convert import parse_time
 from gphotos_tui.google.errors import PickerTimeout
 from gphotos_tui.google.picker import AsyncPicker
 from gphotos_tui.model import Checkpoint, SourceKind
+from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
 
 SESSION = "picker:session"
 PICKER_SOURCE_REF = "picker"

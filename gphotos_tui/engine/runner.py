@@ -10,7 +10,7 @@ from pathlib import Path
 
 from gphotos_tui.engine.console import ConsoleProgress
 from gphotos_tui.engine.lock import CatalogBusy, CatalogLock
-from gphotos_tui.engine.progress import JobState
+from gphotos_tui.progress import JobState
 
 EXIT_OK, EXIT_FAILED, EXIT_PAUSED, EXIT_INTERRUPTED = 0, 1, 75, 130
 

@@ -250,3 +250,22 @@ class AsyncLibrary(ThreadedCalls):
         """Async version of ``iter_media``: each page is fetched in a thread."""
         async for page in self._pages(self.client.iter_media(**search)):
             yield page
+
+
+async def fresh_base_urls(library: AsyncLibrary, ids: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(id -> base URL, id -> why not) from batchGet, ≤50 ids per call.
+
+    Base URLs expire after 60 minutes, so they are never stored: callers ask just before fetching.
+    """
+    urls: dict[str, str] = {}
+    missing: dict[str, str] = {}
+    for start in range(0, len(ids), BATCH_LIMIT):
+        chunk = ids[start : start + BATCH_LIMIT]
+        results = await library.batch_get(chunk)
+        for media_id, result in zip(chunk, results):
+            item = result.get("mediaItem") or {}
+            if item.get("baseUrl"):
+                urls[media_id] = item["baseUrl"]
+            else:
+                missing[media_id] = (result.get("status") or {}).get("message") or "no base URL returned"
+    return urls, missing

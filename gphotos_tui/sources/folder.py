@@ -22,12 +22,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from gphotos_tui.backup import records
-from gphotos_tui.backup.records import LocalFile
-from gphotos_tui.catalog import Catalog
-from gphotos_tui.engine.progress import JobProgress, JobState, ProgressCallback
+from gphotos_tui.catalog import Catalog, local_files
+from gphotos_tui.catalog.local_files import LocalFile
 from gphotos_tui.exif import HEAD_BYTES, MetadataError, read_metadata
 from gphotos_tui.model import MediaRecord, SourceKind
+from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
 from gphotos_tui.sources.takeout import names
 
 JOB = "scan-folder"
@@ -125,7 +124,7 @@ async def scan_folder(catalog: Catalog, root: str | Path, *, progress: ProgressC
     report = ScanReport(str(root_path))
     notify = progress or (lambda _p: None)
     source = await catalog.ensure_source(SourceKind.FOLDER, str(root_path), f"Folder {root_path.name or root_path}")
-    known = await records.known_files(catalog, str(root_path) + os.sep)
+    known = await local_files.known_files(catalog, str(root_path) + os.sep)
     seen: set[str] = set()
     state = JobProgress(JOB, source.label, message="scanning")
     notify(state)
@@ -199,7 +198,7 @@ async def _write(catalog: Catalog, source, batch: list[tuple], report: ScanRepor
     ids: dict[str, int] = {}
     if fresh:
         await catalog.write_batch(source, fresh)
-        ids = await records.item_ids_by_external(catalog, SourceKind.FOLDER.value, [r.external_id for r in fresh])
+        ids = await local_files.item_ids_by_external(catalog, SourceKind.FOLDER.value, [r.external_id for r in fresh])
     if unchanged:  # not re-read, but still there: keep their provenance current
         await catalog.writer.execute(
             "UPDATE item_sources SET last_seen = ?, missing_since = NULL WHERE kind = 'folder' AND source_id = ? "
@@ -219,7 +218,7 @@ async def _write(catalog: Catalog, source, batch: list[tuple], report: ScanRepor
         )
         for path, size, mtime, record, digest in batch
     ]
-    await records.record_files(catalog, rows)
+    await local_files.record_files(catalog, rows)
 
 
 async def _linked(catalog: Catalog, source) -> int:

@@ -24,7 +24,7 @@ from textual.worker import Worker, WorkerError, WorkerState
 from gphotos_tui.analysis.stats_filters import Filters
 from gphotos_tui.catalog import Catalog, CatalogError
 from gphotos_tui.demo.job import DEMO_LABEL, fill_demo
-from gphotos_tui.engine.progress import JobProgress, JobState, ProgressCallback
+from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
 from gphotos_tui.ui import lifecycle
 from gphotos_tui.ui.demo import mark_as_demo, reset_demo_catalog
 from gphotos_tui.ui.google_jobs import GoogleAccess, pick_photos, sync_library

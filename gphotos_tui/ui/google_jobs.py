@@ -14,7 +14,7 @@ from gphotos_tui.demo.generator import SyntheticLibrary
 from gphotos_tui.engine.clients import google_clients
 from gphotos_tui.engine.library import LibraryAlbumsJob, LibraryMediaJob
 from gphotos_tui.engine.picker import PickerJob
-from gphotos_tui.engine.progress import JobProgress, ProgressCallback
+from gphotos_tui.progress import JobProgress, ProgressCallback
 
 DEMO_LATENCY_S = 0.05  # per request: slow enough to watch the sync happen
 DEMO_POLL_S = 1.5  # the simulated user picks after a few polls

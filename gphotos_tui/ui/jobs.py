@@ -12,7 +12,7 @@ from __future__ import annotations
 from textual.app import App
 from textual.timer import Timer
 
-from gphotos_tui.engine.progress import JobProgress, JobState
+from gphotos_tui.progress import JobProgress, JobState
 from gphotos_tui.ui.messages import JobProgressed
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from gphotos_tui.engine.progress import JobProgress
+from gphotos_tui.progress import JobProgress
 
 
 class JobProgressed(Message):

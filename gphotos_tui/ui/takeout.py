@@ -7,8 +7,8 @@ from pathlib import Path
 
 from gphotos_tui.catalog import Catalog
 from gphotos_tui.demo.generator import SyntheticLibrary
-from gphotos_tui.engine.progress import JobProgress, JobState, ProgressCallback
 from gphotos_tui.paths import locations
+from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
 
 DEMO_TAKEOUT_ITEMS = 300
 

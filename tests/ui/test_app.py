@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, RichLog, Static
 
-from gphotos_tui.engine.progress import JobProgress, JobState
+from gphotos_tui.progress import JobProgress, JobState
 from gphotos_tui.ui.app import GPhotosApp, make_app
 from gphotos_tui.ui.jobs import ProgressRelay
 from gphotos_tui.ui.messages import JobProgressed

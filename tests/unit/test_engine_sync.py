@@ -10,12 +10,12 @@ from gphotos_tui.catalog import Catalog
 from gphotos_tui.catalog.export import export_rows
 from gphotos_tui.demo.generator import SyntheticLibrary
 from gphotos_tui.engine.library import LibraryAlbumsJob, LibraryMediaJob, SyncSettings, full_plan
-from gphotos_tui.engine.progress import JobState
 from gphotos_tui.fakegoogle.server import FakeGoogle
 from gphotos_tui.google.library import AsyncLibrary, LibraryClient
 from gphotos_tui.google.quota import UsageMeter, pacific_day
 from gphotos_tui.google.tokens import StaticToken
 from gphotos_tui.google.transport import RetryPolicy
+from gphotos_tui.progress import JobState
 
 FAST = RetryPolicy(attempts=6, base_s=0.001, cap_s=0.01)
 SIZE = 1500

@@ -7,7 +7,7 @@ import pytest
 from gphotos_tui.cli import main
 from gphotos_tui.demo.generator import SyntheticLibrary
 from gphotos_tui.demo.takeout import write_takeout
-from gphotos_tui.engine.progress import JobState
+from gphotos_tui.progress import JobState
 from gphotos_tui.sources.takeout import import_takeout
 
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from gphotos_tui.analysis.duplicates.hashing import HashJob
 from gphotos_tui.analysis.duplicates.providers import BytesLoader
-from gphotos_tui.backup.download import fresh_base_urls
 from gphotos_tui.google import errors
+from gphotos_tui.google.library import fresh_base_urls
 from gphotos_tui.google.media import MediaDownloader, sized
 from gphotos_tui.google.quota import UsageMeter
 from gphotos_tui.google.transport import RetryPolicy

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gphotos_tui.catalog import Catalog
-from gphotos_tui.engine.progress import JobProgress, JobState, ProgressCallback
 from gphotos_tui.gcpause import cyclic_gc_paused
 from gphotos_tui.model import AlbumRecord, Checkpoint, Membership, SourceKind
+from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
 from gphotos_tui.sources.takeout.archive import ArchiveError, Part, fingerprint, open_parts
 from gphotos_tui.sources.takeout.catalogue import Catalogue, scan
 from gphotos_tui.sources.takeout.items import Built, album_records, build_items

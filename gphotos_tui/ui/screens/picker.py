@@ -16,8 +16,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from gphotos_tui.engine.progress import JobProgress, JobState
 from gphotos_tui.google.qr import qr_text
+from gphotos_tui.progress import JobProgress, JobState
 from gphotos_tui.ui.widgets.footer import SteadyFooter
 
 

@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Header, RichLog, Static
 
 from gphotos_tui.catalog import queries
-from gphotos_tui.engine.progress import JobProgress
 from gphotos_tui.model import SOURCE_CAPABILITIES, SourceKind
+from gphotos_tui.progress import JobProgress
 from gphotos_tui.ui.format import utc_datetime
 from gphotos_tui.ui.screens.base import CatalogScreen
 from gphotos_tui.ui.widgets.footer import SteadyFooter

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import ProgressBar, Static
 
-from gphotos_tui.engine.progress import JobProgress, JobState, format_eta
+from gphotos_tui.progress import JobProgress, JobState, format_eta
 from gphotos_tui.ui.format import rate
 
 
