@@ -94,8 +94,8 @@ def run(args: argparse.Namespace) -> int:
 async def _run(args: argparse.Namespace) -> int:
     from gphotos_tui.analysis.duplicates import Settings, scan
     from gphotos_tui.analysis.duplicates.actions import plan_csv, plan_json
-    from gphotos_tui.analysis.duplicates.providers import default_providers
     from gphotos_tui.catalog import Catalog
+    from gphotos_tui.engine.byte_sources import default_providers
 
     settings = Settings() if args.near_threshold is None else Settings(near_threshold=args.near_threshold)
     catalog = await Catalog.open(db_path(args), readonly=args.no_hash and args.review_album is None)
@@ -106,10 +106,8 @@ async def _run(args: argparse.Namespace) -> int:
             if thumbs is None:
                 return 1
         try:
-            providers = None if thumbs is None else [*default_providers(), thumbs]
-            result = await scan(
-                catalog, settings, compute_hashes=not args.no_hash, providers=providers, progress=_progress_printer()
-            )
+            providers = [] if args.no_hash else [*default_providers(), *([thumbs] if thumbs else [])]
+            result = await scan(catalog, settings, providers=providers, progress=_progress_printer())
         finally:
             if thumbs is not None:
                 await thumbs.aclose()

@@ -22,17 +22,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from gphotos_tui.engine.google_jobs import sync_library
+    from gphotos_tui.engine.library import SyncSettings
     from gphotos_tui.engine.runner import run_headless
 
-    return run_headless(db_path(args), lambda catalog, usage_clients: _jobs(args, usage_clients))
-
-
-def _jobs(args, clients):
-    from gphotos_tui.engine.library import LibraryAlbumsJob, LibraryMediaJob, SyncSettings
-
-    library, _picker, usage = clients
     settings = SyncSettings(workers=args.workers) if args.workers else SyncSettings()
-    jobs = [LibraryMediaJob(library, usage, settings, full=args.full)]
-    if not args.no_albums:
-        jobs.append(LibraryAlbumsJob(library, usage, settings))
-    return jobs
+    return run_headless(
+        db_path(args),
+        lambda catalog, clients, progress: sync_library(
+            clients, catalog, progress, settings=settings, full=args.full, albums=not args.no_albums
+        ),
+    )

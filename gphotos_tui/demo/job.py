@@ -12,6 +12,7 @@ import itertools
 
 from gphotos_tui.catalog import Catalog
 from gphotos_tui.demo.generator import SyntheticLibrary
+from gphotos_tui.demo.pictures import demo_source_ref
 from gphotos_tui.model import Checkpoint, Membership, SourceKind
 from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
 
@@ -29,7 +30,7 @@ async def fill_demo(
 ) -> JobProgress:
     """Write a ``size``-item synthetic library into ``catalog``; resumable."""
     library = SyntheticLibrary(size, seed)
-    source = await catalog.ensure_source(SourceKind.DEMO, f"seed-{seed}-size-{size}", DEMO_LABEL)
+    source = await catalog.ensure_source(SourceKind.DEMO, demo_source_ref(seed, size), DEMO_LABEL)
     checkpoint = await catalog.checkpoint(source, "all")
     start = int(checkpoint.page_token or 0) if checkpoint else 0
     report = JobProgress("demo", DEMO_LABEL, total=size, items=start)

@@ -8,10 +8,10 @@ from gphotos_tui.google.picker import AsyncPicker, PickerClient
 from gphotos_tui.google.quota import UsageMeter
 from gphotos_tui.google.tokens import StaticToken, token_source
 
+Clients = tuple[AsyncLibrary, AsyncPicker, UsageMeter]
 
-def google_clients(
-    catalog: Catalog, *, root: str | None = None, static_token: str | None = None
-) -> tuple[AsyncLibrary, AsyncPicker, UsageMeter]:
+
+def google_clients(catalog: Catalog, *, root: str | None = None, static_token: str | None = None) -> Clients:
     """Library and Picker clients sharing one token source and one request meter.
 
     By default the API roots and the token come from the environment (or the

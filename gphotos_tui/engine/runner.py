@@ -5,21 +5,29 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gphotos_tui.engine.console import ConsoleProgress
 from gphotos_tui.engine.lock import CatalogBusy, CatalogLock
-from gphotos_tui.progress import JobState
+from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
+
+if TYPE_CHECKING:
+    from gphotos_tui.catalog import Catalog
+    from gphotos_tui.engine.clients import Clients
 
 EXIT_OK, EXIT_FAILED, EXIT_PAUSED, EXIT_INTERRUPTED = 0, 1, 75, 130
 
 
-def run_headless(catalog_path: Path, make_jobs: Callable) -> int:
-    """Run the jobs ``make_jobs(catalog, clients)`` returns, one after another."""
+HeadlessJob = Callable[["Catalog", "Clients", ProgressCallback], Awaitable[JobProgress]]
+
+
+def run_headless(catalog_path: Path, job: HeadlessJob) -> int:
+    """Run ``job(catalog, clients, progress)`` with the catalog locked, progress on stderr."""
     try:
         with CatalogLock(catalog_path):
-            return asyncio.run(_run(catalog_path, make_jobs))
+            return asyncio.run(_run(catalog_path, job))
     except CatalogBusy as exc:
         print(f"gphotos-tui: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -28,7 +36,7 @@ def run_headless(catalog_path: Path, make_jobs: Callable) -> int:
         return EXIT_INTERRUPTED
 
 
-async def _run(catalog_path: Path, make_jobs: Callable) -> int:
+async def _run(catalog_path: Path, job: HeadlessJob) -> int:
     from gphotos_tui.catalog import Catalog
     from gphotos_tui.engine.clients import google_clients
     from gphotos_tui.google.errors import GoogleError
@@ -36,34 +44,30 @@ async def _run(catalog_path: Path, make_jobs: Callable) -> int:
     console = ConsoleProgress()
     catalog = await Catalog.open(catalog_path)
     started = time.monotonic()
-    summary = []
     try:
         try:
             clients = google_clients(catalog)
-            jobs = make_jobs(catalog, clients)
         except GoogleError as exc:
             print(f"gphotos-tui: {exc}", file=sys.stderr)
             return EXIT_FAILED
-        for job in jobs:
-            try:
-                report = await job.run(catalog, console)
-            except GoogleError as exc:
-                console.note(f"gphotos-tui: {job.name} failed: {exc}")
-                return EXIT_FAILED
-            finally:
-                await clients[2].flush()
+        try:
+            report = await job(catalog, clients, console)
+        except GoogleError as exc:
+            console.note(f"gphotos-tui: failed: {exc}")
+            return EXIT_FAILED
+        finally:
+            await clients[2].flush()
             console.close()
-            summary.append(f"{report.source_label}: {report.message or report.state}")
-            if report.state == JobState.PAUSED:
-                print("\n".join(summary))
-                return EXIT_PAUSED
     finally:
         console.close()
         await catalog.close()
+    summary = f"{report.source_label}: {report.message or report.state}"
+    if report.state == JobState.PAUSED:
+        print(summary)
+        return EXIT_PAUSED
     used = clients[2].session
-    summary.append(
-        f"{sum(used.values()):,} requests in {time.monotonic() - started:.1f} s "
+    print(
+        f"{summary}\n{sum(used.values()):,} requests in {time.monotonic() - started:.1f} s "
         f"({', '.join(f'{api} {n:,}' for api, n in sorted(used.items()))})"
     )
-    print("\n".join(summary))
     return EXIT_OK

@@ -23,11 +23,12 @@ from textual.worker import Worker, WorkerError, WorkerState
 
 from gphotos_tui.analysis.stats_filters import Filters
 from gphotos_tui.catalog import Catalog, CatalogError
+from gphotos_tui.demo.catalog import mark_as_demo, reset_demo_catalog
 from gphotos_tui.demo.job import DEMO_LABEL, fill_demo
+from gphotos_tui.engine.google_jobs import GoogleAccess, pick_photos, sync_library
+from gphotos_tui.engine.takeout import demo_takeout_dir, final_progress, import_job
 from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
 from gphotos_tui.ui import lifecycle
-from gphotos_tui.ui.demo import mark_as_demo, reset_demo_catalog
-from gphotos_tui.ui.google_jobs import GoogleAccess, pick_photos, sync_library
 from gphotos_tui.ui.jobs import ProgressRelay
 from gphotos_tui.ui.messages import JobProgressed, LogEntry
 from gphotos_tui.ui.screens.albums import AlbumsScreen
@@ -38,7 +39,6 @@ from gphotos_tui.ui.screens.picker import PickerScreen
 from gphotos_tui.ui.screens.stats import StatsScreen, load_stats
 from gphotos_tui.ui.screens.sync import SyncScreen
 from gphotos_tui.ui.screens.takeout import PathsScreen, TakeoutReportScreen, takeout_paths_screen
-from gphotos_tui.ui.takeout import demo_takeout_dir, final_progress, import_job
 
 SYNC_GROUP = "sync"
 DEMO_SEED = 42
@@ -263,7 +263,7 @@ class GPhotosApp(App[None]):
             return
         catalog = self.catalog
         label = "Library API sync" + (" (demo: loopback fake Google)" if self.demo else "")
-        self.start_job("library", label, lambda progress: sync_library(self.google, catalog, progress))
+        self.start_job("library", label, lambda progress: sync_library(self.google.clients(catalog), catalog, progress))
 
     def action_pick_photos(self) -> None:
         if self.catalog is None or not self._signed_in_or_ask(self.action_pick_photos):
@@ -275,7 +275,9 @@ class GPhotosApp(App[None]):
             self.push_screen(PickerScreen(uri, expires_in))
 
         label = "Pick photos" + (" (demo: the fake user picks after a few polls)" if self.demo else "")
-        self.start_job("picker", label, lambda progress: pick_photos(self.google, catalog, progress, show_link))
+        self.start_job(
+            "picker", label, lambda progress: pick_photos(self.google.clients(catalog), catalog, progress, show_link)
+        )
 
     def action_import_takeout(self) -> None:
         if self.catalog is None:

@@ -181,7 +181,7 @@ async def test_review_album_key_without_app_created_items_explains_why(catalog_f
 
 
 async def test_review_album_key_creates_the_album_through_the_library_api(catalog_file):
-    from gphotos_tui.ui.google_jobs import GoogleAccess
+    from gphotos_tui.engine.google_jobs import GoogleAccess
 
     app = make_app(catalog_file)
     app.google = GoogleAccess(300, seed=42)  # the demo's fake Google, serving the catalog's library

@@ -9,10 +9,10 @@ import signal
 import pytest
 
 from gphotos_tui.catalog import Catalog, CatalogError
+from gphotos_tui.demo.catalog import holds_only_demo_data, reset_demo_catalog
 from gphotos_tui.model import SourceKind
 from gphotos_tui.ui import lifecycle
 from gphotos_tui.ui.app import make_app
-from gphotos_tui.ui.demo import holds_only_demo_data, reset_demo_catalog
 from tests.ui.conftest import build_demo_catalog, settle, wait_until
 
 

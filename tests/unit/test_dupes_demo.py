@@ -16,6 +16,7 @@ from gphotos_tui.analysis.duplicates.store import save_decisions
 from gphotos_tui.catalog import Catalog
 from gphotos_tui.demo.generator import DUPLICATE_KINDS, SyntheticLibrary
 from gphotos_tui.demo.job import fill_demo
+from gphotos_tui.engine.byte_sources import default_providers
 
 SIZE, SEED = 1500, 42
 
@@ -29,7 +30,7 @@ def demo_db(tmp_path_factory):
         catalog = await Catalog.open(path)
         try:
             await fill_demo(catalog, SIZE, SEED, page_size=500)
-            result = await scan(catalog, workers=2)
+            result = await scan(catalog, providers=default_providers(), workers=2)
             assert result.hashed > 1000 and not result.hash_errors
         finally:
             await catalog.close()
@@ -57,7 +58,7 @@ async def _scan(path, **kw):
 
 
 def test_every_planted_kind_found_with_the_right_keeper(demo_db):
-    result = asyncio.run(_scan(demo_db, compute_hashes=False))
+    result = asyncio.run(_scan(demo_db))
     items, planted = truth()
     found = Counter()
     wrong_keeper = []
@@ -95,13 +96,13 @@ def test_decisions_survive_a_rescan_and_not_duplicates_never_come_back(demo_db):
     async def run():
         catalog = await Catalog.open(demo_db)
         try:
-            first = await scan(catalog, compute_hashes=False)
+            first = await scan(catalog)
             exact = next(g for g in first.groups if g.kind == "exact")
             burst = next(g for g in first.groups if g.kind == "burst")
             flipped = {m.id: ("discard" if exact.suggested(m.id) == "keep" else "keep") for m in exact.members}
             await save_decisions(catalog.writer, exact.key, flipped)
             await save_decisions(catalog.writer, burst.key, {m.id: "not_duplicate" for m in burst.members})
-            again = await scan(catalog)  # a rescan: nothing new to hash
+            again = await scan(catalog, providers=default_providers())  # a rescan: nothing new to hash
             return first, again, exact, burst, flipped
         finally:
             await catalog.close()
@@ -116,7 +117,7 @@ def test_decisions_survive_a_rescan_and_not_duplicates_never_come_back(demo_db):
 
 
 def test_plan_export_lists_each_discard_with_its_google_link(demo_db):
-    groups = asyncio.run(_scan(demo_db, compute_hashes=False)).groups
+    groups = asyncio.run(_scan(demo_db)).groups
     rows = json.loads(plan_json(groups))["discard"]
     assert len(rows) == sum(len(g.members) - 1 for g in groups)
     assert all(r["google_url"].startswith("https://photos.google.com/") and r["reason"] and r["filename"] for r in rows)
@@ -133,7 +134,7 @@ def test_dupes_command_json_shape_matches_the_scan(demo_db):
     )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    groups = asyncio.run(_scan(demo_db, compute_hashes=False)).groups
+    groups = asyncio.run(_scan(demo_db)).groups
     assert [g["kind"] for g in data["groups"]] == [g.kind for g in groups]
     for entry in data["groups"]:
         assert set(entry) >= {"kind", "reason", "items"}
@@ -155,7 +156,7 @@ def test_dupes_command_trash_dry_run_then_move_then_undo(demo_db, tmp_path):
 
     db = tmp_path / "catalog.sqlite"
     shutil.copy(demo_db, db)
-    groups = asyncio.run(_scan(db, compute_hashes=False)).groups
+    groups = asyncio.run(_scan(db)).groups
     group = next(g for g in groups if g.kind == "resized")
     root, trash = tmp_path / "backup", tmp_path / "trash"
     root.mkdir()

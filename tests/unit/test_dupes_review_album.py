@@ -52,7 +52,7 @@ def env(fake, monkeypatch):
 async def _discard_ids(db) -> tuple[set[str], int]:
     catalog = await Catalog.open(db, readonly=True)
     try:
-        plan = await review_plan(catalog.reader, (await scan(catalog, compute_hashes=False)).groups)
+        plan = await review_plan(catalog.reader, (await scan(catalog)).groups)
     finally:
         await catalog.close()
     return set(plan.media_ids), plan.discards

@@ -28,7 +28,7 @@ async def test_grouped_items_get_the_public_id_of_their_first_source(tmp_path):
             memberships=[Membership("trip", "t-b"), Membership("best", "t-b"), Membership("trip", "t-loner")],
         )
         await catalog.write_batch(library, [_copy("l-a")], seen_at=200)  # merges into one of the copies
-        result = await scan(catalog, compute_hashes=False)
+        result = await scan(catalog)
     finally:
         await catalog.close()
     [group] = [g for g in result.groups if g.kind == "exact"]

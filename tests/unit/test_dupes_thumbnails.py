@@ -11,12 +11,13 @@ import sqlite3
 import pytest
 
 from gphotos_tui.analysis.duplicates.hashing import HashJob, run_job
-from gphotos_tui.analysis.duplicates.providers import BytesLoader, default_providers
+from gphotos_tui.analysis.duplicates.providers import BytesLoader
 from gphotos_tui.analysis.duplicates.scan import hash_missing
 from gphotos_tui.analysis.duplicates.thumbnails import QUOTA_STOP, ThumbnailProvider
 from gphotos_tui.catalog import Catalog
 from gphotos_tui.cli import main
 from gphotos_tui.demo.generator import SyntheticLibrary
+from gphotos_tui.engine.byte_sources import default_providers
 from gphotos_tui.engine.clients import google_clients
 from gphotos_tui.fakegoogle import media
 from gphotos_tui.fakegoogle.server import DAILY_QUOTA, FakeGoogle

@@ -1,8 +1,9 @@
 """Where the bytes to hash come from.
 
 A provider turns catalog items into hash jobs whose loaders run inside the
-worker processes. Built in: local files (``local_files.path``), Takeout
-archive members, and the demo library's renderer. Thumbnails fetched
+worker processes. Defined here: local files (``local_files.path``) and Takeout
+archive members; the engine adds the demo library's renderer
+(``engine.byte_sources.default_providers`` is the list jobs use). Thumbnails fetched
 through Google base URLs (``=w256-h256``) are ``thumbnails.ThumbnailProvider``,
 whose jobs carry the already fetched bytes (``BytesLoader``); it needs the
 Library client and its quota meter, so it is added by callers that have them.
@@ -10,14 +11,10 @@ Library client and its quota meter, so it is added by callers that have them.
 
 from __future__ import annotations
 
-import json
-import re
 import tarfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from types import SimpleNamespace
 from typing import Protocol
 
 import aiosqlite
@@ -71,33 +68,6 @@ class BytesLoader:
         return self.data
 
 
-@dataclass(frozen=True, slots=True)
-class DemoLoader:
-    """Renders a demo item's picture: the synthetic library is regenerated from its seed and size."""
-
-    seed: int
-    size: int
-    external_id: str
-
-    def __call__(self) -> bytes:
-        from gphotos_tui.demo.images import jpeg_bytes
-
-        width, height, scene, variant = _demo_pictures(self.seed, self.size)[self.external_id]
-        record = SimpleNamespace(external_id=self.external_id, width=width, height=height)
-        return jpeg_bytes(SimpleNamespace(record=record, scene=scene, variant=variant), exif=False)
-
-
-@lru_cache(maxsize=2)
-def _demo_pictures(seed: int, size: int) -> dict[str, tuple]:
-    """What the renderer needs per demo item (not whole items: a million of those fill gigabytes)."""
-    from gphotos_tui.demo.generator import SyntheticLibrary
-
-    return {
-        i.record.external_id: (i.record.width, i.record.height, i.scene, i.variant)
-        for i in SyntheticLibrary(size, seed).items()
-    }  # videos: a poster frame
-
-
 class LocalFileProvider:
     origin = "local"
 
@@ -106,44 +76,12 @@ class LocalFileProvider:
         return [HashJob(item_id, FileLoader(path)) for item_id, path in paths.items()]
 
 
-_DEMO_REF = re.compile(r"^seed-(\d+)-size-(\d+)$")
-
-
-class DemoProvider:
-    origin = "demo"
-
-    async def jobs(self, conn, wanted):
-        demo = [w for w in wanted if w[1] == "demo"]
-        if not demo:
-            return []
-        # Only the wanted ids: every demo row (a million in the bench catalog) took seconds per preview.
-        rows = await conn.execute_fetchall(
-            "SELECT s.external_id, src.ref FROM item_sources s JOIN sources src ON src.id = s.source_id "
-            "WHERE s.kind = 'demo' AND s.external_id IN (SELECT value FROM json_each(?))",
-            (json.dumps([w[2] for w in demo]),),
-        )
-        ref_of = dict(rows)
-        jobs = []
-        for item_id, _kind, external_id in demo:
-            match = _DEMO_REF.match(ref_of.get(external_id, ""))
-            if match:
-                jobs.append(HashJob(item_id, DemoLoader(int(match[1]), int(match[2]), external_id)))
-        return jobs
-
-
-def default_providers() -> list[ByteProvider]:
-    """Local copies first (full quality), then the demo renderer."""
-    return [LocalFileProvider(), DemoProvider()]
-
-
-async def loader_for(
-    conn: aiosqlite.Connection, item_id: int, providers: Sequence[ByteProvider] | None = None
-) -> HashJob | None:
+async def loader_for(conn: aiosqlite.Connection, item_id: int, providers: Sequence[ByteProvider]) -> HashJob | None:
     """A job whose loader gives this item's bytes (previews), from the first provider that has them."""
     rows = await conn.execute_fetchall(
         "SELECT item_id, kind, external_id FROM item_sources WHERE item_id = ?", (item_id,)
     )
-    for provider in providers if providers is not None else default_providers():
+    for provider in providers:
         jobs = await provider.jobs(conn, [tuple(r) for r in rows])
         if jobs:
             return jobs[0]

@@ -12,7 +12,7 @@ from gphotos_tui.analysis.duplicates.classes import metadata_groups
 from gphotos_tui.analysis.duplicates.hashing import HashJob, HashPool, HashResult
 from gphotos_tui.analysis.duplicates.model import KINDS, DupItem, Group, Settings
 from gphotos_tui.analysis.duplicates.near import near_groups
-from gphotos_tui.analysis.duplicates.providers import ByteProvider, default_providers
+from gphotos_tui.analysis.duplicates.providers import ByteProvider
 from gphotos_tui.analysis.duplicates.store import (
     count_without_hash,
     fill_public_ids,
@@ -82,7 +82,7 @@ def apply_decisions(groups: list[Group], decisions: dict[str, dict[int, str]]) -
 
 async def hash_missing(
     catalog: Catalog,
-    providers: Sequence[ByteProvider] | None = None,
+    providers: Sequence[ByteProvider],
     progress: ScanProgress | None = None,
     workers: int | None = None,
     batch: int | None = None,
@@ -94,7 +94,7 @@ async def hash_missing(
     and a cancel keeps everything finished (including the part of the batch
     that was running).
     """
-    providers = list(providers) if providers is not None else default_providers()
+    providers = list(providers)
     total = await count_without_hash(catalog.reader)
     hashed, errors, seen, after = 0, [], 0, 0
     if progress:
@@ -147,14 +147,13 @@ async def scan(
     catalog: Catalog,
     settings: Settings = Settings(),
     *,
-    compute_hashes: bool = True,
-    providers: Sequence[ByteProvider] | None = None,
+    providers: Sequence[ByteProvider] = (),
     progress: ScanProgress | None = None,
     workers: int | None = None,
 ) -> ScanResult:
     started = time.perf_counter()
     hashed, errors = 0, []
-    if compute_hashes and is_writable(catalog):
+    if providers and is_writable(catalog):  # no providers: group with the stored hashes only
         hashed, errors = await hash_missing(catalog, providers, progress, workers)
     if progress:
         progress("grouping", 0, 1)

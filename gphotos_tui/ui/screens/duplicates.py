@@ -19,7 +19,7 @@ from gphotos_tui.analysis.duplicates import KINDS, Group, Settings, scan
 from gphotos_tui.analysis.duplicates.actions import plan_csv, plan_json
 from gphotos_tui.analysis.duplicates.keeper import explain_keeper
 from gphotos_tui.analysis.duplicates.preview import halfblock_cells
-from gphotos_tui.analysis.duplicates.providers import default_providers, loader_for
+from gphotos_tui.analysis.duplicates.providers import loader_for
 from gphotos_tui.analysis.duplicates.review_album import (
     LIBRARY_KINDS,
     NOT_ADDRESSABLE_WHY,
@@ -33,6 +33,7 @@ from gphotos_tui.analysis.duplicates.review_album import (
 from gphotos_tui.analysis.duplicates.scan import hash_missing, is_writable
 from gphotos_tui.analysis.duplicates.store import count_without_hash, save_decisions
 from gphotos_tui.analysis.duplicates.thumbnails import ThumbnailProvider
+from gphotos_tui.engine.byte_sources import default_providers
 from gphotos_tui.google.qr import qr_text
 from gphotos_tui.paths import locations
 from gphotos_tui.ui.screens.base import CatalogScreen
@@ -221,7 +222,7 @@ class DuplicatesScreen(CatalogScreen):
         if not self.hashing:
             status.update("grouping\u2026")
         catalog = self.app.catalog
-        result = await scan(catalog, self.settings, compute_hashes=False)
+        result = await scan(catalog, self.settings)
         self._unhashed = await count_without_hash(catalog.reader)
         self.groups = result.groups
         self._fill_table()
@@ -275,7 +276,7 @@ class DuplicatesScreen(CatalogScreen):
         thumbs = None if quiet else await self._thumbnail_provider()
         timer = self.set_interval(0.25, lambda: status.update(self._progress_text))
         try:
-            providers = None if thumbs is None else [*default_providers(), thumbs]
+            providers = [*default_providers(), *([thumbs] if thumbs else [])]
             hashed, errors = await hash_missing(self.app.catalog, providers, progress=progress)
         except asyncio.CancelledError:
             self.notify("hashing stopped; the hashes computed so far are stored")
@@ -393,7 +394,7 @@ class DuplicatesScreen(CatalogScreen):
         for m in g.members:
             if m.id in self._previews:
                 continue
-            job = await loader_for(conn, m.id)
+            job = await loader_for(conn, m.id, default_providers())
             if job is None:
                 self._previews[m.id] = Text("(no local bytes)\n" + "\n" * (PREVIEW_ROWS - 2))
             else:

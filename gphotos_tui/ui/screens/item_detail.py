@@ -127,10 +127,11 @@ class ItemDetailScreen(CatalogScreen):
         """Local copy first, then the demo renderer, then a fresh base-URL thumbnail from Google."""
         from gphotos_tui.analysis.duplicates.preview import halfblock_cells
         from gphotos_tui.analysis.duplicates.providers import loader_for
+        from gphotos_tui.engine.byte_sources import default_providers
 
         preview = self.query_one("#preview", Preview)
         try:
-            job = await loader_for(self.app.catalog.reader, self.item_id)
+            job = await loader_for(self.app.catalog.reader, self.item_id, default_providers())
             data = await asyncio.to_thread(job.load) if job else await self._thumbnail()
             if data is None:
                 preview.update("no preview: no local copy, and no Google source that serves pictures")

@@ -1,4 +1,4 @@
-"""Google jobs for the app: Library sync and Picker sessions, live or against the demo's fake server.
+"""Google jobs: Library sync and Picker sessions, run alike by the app and the headless commands.
 
 In the demo the same engine talks to the project's loopback fake Google
 server (serving the demo library), so a newcomer watches a real sync and a
@@ -11,10 +11,10 @@ from collections.abc import Callable
 
 from gphotos_tui.catalog import Catalog
 from gphotos_tui.demo.generator import SyntheticLibrary
-from gphotos_tui.engine.clients import google_clients
-from gphotos_tui.engine.library import LibraryAlbumsJob, LibraryMediaJob
+from gphotos_tui.engine.clients import Clients, google_clients
+from gphotos_tui.engine.library import LibraryAlbumsJob, LibraryMediaJob, SyncSettings
 from gphotos_tui.engine.picker import PickerJob
-from gphotos_tui.progress import JobProgress, ProgressCallback
+from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
 
 DEMO_LATENCY_S = 0.05  # per request: slow enough to watch the sync happen
 DEMO_POLL_S = 1.5  # the simulated user picks after a few polls
@@ -28,7 +28,7 @@ class GoogleAccess:
         self.seed = seed
         self._fake = None
 
-    def clients(self, catalog: Catalog):
+    def clients(self, catalog: Catalog) -> Clients:
         if self.demo_size is None:
             return google_clients(catalog)
         if self._fake is None:
@@ -49,29 +49,47 @@ class GoogleAccess:
             self._fake = None
 
 
-async def sync_library(access: GoogleAccess, catalog: Catalog, progress: ProgressCallback) -> JobProgress:
-    """Library API media, then albums and their contents: one job as the user sees it."""
-    library, _picker, usage = access.clients(catalog)
+async def sync_library(
+    clients: Clients,
+    catalog: Catalog,
+    progress: ProgressCallback,
+    *,
+    settings: SyncSettings | None = None,
+    full: bool = False,
+    albums: bool = True,
+) -> JobProgress:
+    """Library API media, then albums and their contents: one job as the user sees it.
+
+    The one definition the app's Sync screen and ``gphotos-tui sync`` both run.
+    """
+    library, _picker, usage = clients
+    settings = settings or SyncSettings()
     try:
-        media = await LibraryMediaJob(library, usage).run(catalog, progress)
-        if media.state != "done":
+        media = await LibraryMediaJob(library, usage, settings, full=full).run(catalog, progress)
+        if media.state != JobState.DONE or not albums:
             return media
-        albums = await LibraryAlbumsJob(library, usage).run(catalog, progress)
-        return albums.advanced(
+        listed = await LibraryAlbumsJob(library, usage, settings).run(catalog, progress)
+        return listed.advanced(
             items=media.items,
-            pages=media.pages + albums.pages,
-            requests=media.requests + albums.requests,
-            message=f"{media.message}; {albums.message}",
+            pages=media.pages + listed.pages,
+            requests=media.requests + listed.requests,
+            message=f"{media.message}; {listed.message}",
         )
     finally:
         await usage.flush()
 
 
 async def pick_photos(
-    access: GoogleAccess, catalog: Catalog, progress: ProgressCallback, on_link: Callable[[str, float | None], None]
+    clients: Clients,
+    catalog: Catalog,
+    progress: ProgressCallback,
+    on_link: Callable[[str, float | None], None],
+    *,
+    max_items: int | None = None,
 ) -> JobProgress:
-    _library, picker, usage = access.clients(catalog)
+    """A Picker session: show the link, wait while the user picks, then page the picked items in."""
+    _library, picker, usage = clients
     try:
-        return await PickerJob(picker, on_link=on_link).run(catalog, progress)
+        return await PickerJob(picker, max_items=max_items, on_link=on_link).run(catalog, progress)
     finally:
         await usage.flush()

@@ -1,0 +1,51 @@
+"""Where duplicate hashing and previews get an item's bytes, in order of preference.
+
+Analysis defines the providers that read what the catalog records (local
+files, Takeout archive members); the engine adds the demo library's renderer,
+so analysis never depends on the demo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import aiosqlite
+
+from gphotos_tui.analysis.duplicates.hashing import HashJob
+from gphotos_tui.analysis.duplicates.providers import ByteProvider, LocalFileProvider
+from gphotos_tui.catalog.queries import source_refs
+from gphotos_tui.demo.pictures import demo_picture, parse_demo_ref
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLoader:
+    """Renders a demo item's picture inside a hashing worker (picklable: seed, size and id only)."""
+
+    seed: int
+    size: int
+    external_id: str
+
+    def __call__(self) -> bytes:
+        return demo_picture(self.seed, self.size, self.external_id)
+
+
+class DemoProvider:
+    origin = "demo"
+
+    async def jobs(self, conn: aiosqlite.Connection, wanted: Sequence[tuple[int, str, str]]) -> list[HashJob]:
+        demo = [w for w in wanted if w[1] == "demo"]
+        if not demo:
+            return []
+        ref_of = await source_refs(conn, "demo", [w[2] for w in demo])
+        jobs = []
+        for item_id, _kind, external_id in demo:
+            parsed = parse_demo_ref(ref_of.get(external_id, ""))
+            if parsed:
+                jobs.append(HashJob(item_id, DemoLoader(*parsed, external_id)))
+        return jobs
+
+
+def default_providers() -> list[ByteProvider]:
+    """Local copies first (full quality), then the demo renderer."""
+    return [LocalFileProvider(), DemoProvider()]
