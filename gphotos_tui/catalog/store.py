@@ -285,6 +285,15 @@ class Catalog:
         )
         return cur.rowcount
 
+    async def count_seen(self, source: Source, seen_since: int) -> int:
+        """Distinct items of ``source`` listed since ``seen_since``: what a run really saw, however
+        often its overlapping shards listed the same item."""
+        cur = await self.writer.execute(
+            "SELECT COUNT(*) FROM item_sources WHERE source_id = ? AND last_seen >= ?", (source.id, seen_since)
+        )
+        row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
 
 @dataclass(frozen=True, slots=True)
 class _Page:

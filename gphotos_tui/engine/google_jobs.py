@@ -70,6 +70,7 @@ async def sync_library(
             return media
         listed = await LibraryAlbumsJob(library, usage, settings).run(catalog, progress)
         return listed.advanced(
+            source_label=media.source_label,  # the summary speaks for the whole sync, not its album step
             items=media.items,
             pages=media.pages + listed.pages,
             requests=media.requests + listed.requests,

@@ -207,7 +207,10 @@ class LibraryMediaJob:
         async with lock:
             await catalog.clear_checkpoints(source)
             await catalog.write_batch(source, checkpoint=Checkpoint(META, None, done_state["newest"], state=done_state))
-        message = f"{tracker.report.items:,} items listed ({tracker.inserted:,} new, {tracker.updated:,} updated)"
+        # Shards overlap by a day at split points (local dates against UTC times), so the page count
+        # can exceed the items; the catalog knows how many distinct items this run listed.
+        listed = await catalog.count_seen(source, state["run_started"])
+        message = f"{listed:,} items listed ({tracker.inserted:,} new, {tracker.updated:,} updated)"
         if missing:
             message += f"; {missing:,} no longer listed (flagged, kept in the catalog)"
         await catalog.finish_run(
