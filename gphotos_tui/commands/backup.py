@@ -7,6 +7,7 @@ import asyncio
 import sys
 
 from gphotos_tui.commands.common import db_path
+from gphotos_tui.text import printable
 
 NAME = "backup"
 HELP = "copy originals from Takeout archives (and download Picker/Library items) into DEST/YYYY/MM/"
@@ -64,9 +65,9 @@ async def _backup(args: argparse.Namespace) -> int:
     finally:
         await catalog.close()
     for note in report.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note: {printable(note)}", file=sys.stderr)
     for error in report.errors[:20]:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(error)}", file=sys.stderr)
     if len(report.errors) > 20:
         print(f"... and {len(report.errors) - 20:,} more errors", file=sys.stderr)
     print(report.one_line())

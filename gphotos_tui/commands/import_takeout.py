@@ -8,6 +8,7 @@ import sys
 import time
 
 from gphotos_tui.commands.common import db_path
+from gphotos_tui.text import printable
 
 NAME = "import-takeout"
 HELP = "import a Google Takeout (all .zip/.tgz parts or extracted folders together) into the catalog"
@@ -73,7 +74,7 @@ async def _import(args: argparse.Namespace) -> int:
     if args.report:
         report.write(args.report)
     for problem in report.problems:
-        print(f"warning: {problem}", file=sys.stderr)
+        print(f"warning: {printable(problem)}", file=sys.stderr)
     print(summary_text(report, args.report))
     return 0
 

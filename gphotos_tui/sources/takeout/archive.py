@@ -63,6 +63,13 @@ def open_parts(paths: list[str | Path]) -> tuple[list[Part], list[str]]:
         path = Path(raw).expanduser()
         if path.is_dir():
             parts.append(Part(path, "dir", 0))
+            inner = _archives_in(path)
+            if inner:
+                problems.append(
+                    f"{printable(str(path))} holds {len(inner)} Takeout archive(s) ({printable(inner[0])}...), "
+                    "which are not read from inside a folder; give the parts themselves, e.g. "
+                    f"{printable(str(path / '*.zip'))}"
+                )
         elif path.is_file():
             name = path.name.lower()
             if name.endswith(".zip"):
@@ -78,6 +85,17 @@ def open_parts(paths: list[str | Path]) -> tuple[list[Part], list[str]]:
     parts.sort(key=lambda p: p.path.name)
     problems += numbering_gaps([p.path.name for p in parts if p.kind != "dir"])
     return parts, problems
+
+
+def _archives_in(folder: Path) -> list[str]:
+    """Names of .zip/.tgz files directly in ``folder`` (a folder of downloaded parts given by mistake)."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(
+                e.name for e in entries if e.name.lower().endswith((".zip", ".tgz", ".tar.gz")) and e.is_file()
+            )
+    except OSError:
+        return []
 
 
 def numbering_gaps(names: list[str]) -> list[str]:
