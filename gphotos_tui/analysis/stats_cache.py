@@ -82,7 +82,7 @@ def _load(path: Path) -> dict:
 
 def _save(path: Path, data: dict) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
         tmp.write_text(json.dumps(data), encoding="utf-8")
         os.replace(tmp, path)
