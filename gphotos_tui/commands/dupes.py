@@ -9,6 +9,7 @@ import io
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from gphotos_tui.commands.common import db_path
 
@@ -155,7 +156,7 @@ def _thumbnail_provider(catalog, concurrency: int):
     return ThumbnailProvider(library, library.client.caller.tokens, usage, concurrency=concurrency)
 
 
-def groups_json(groups) -> dict:
+def groups_json(groups) -> dict[str, Any]:
     return {
         "groups": [
             {

@@ -15,6 +15,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from gphotos_tui.catalog import Catalog
 from gphotos_tui.engine.shards import Listing, Shard, full_plan, incremental_plan, pick_split
@@ -224,7 +225,7 @@ class LibraryMediaJob:
         tracker.emit(state=JobState.DONE, message=message)
         return tracker.report
 
-    async def _pending_listings(self, catalog, source, state: dict) -> list[Listing]:
+    async def _pending_listings(self, catalog, source, state: dict[str, Any]) -> list[Listing]:
         """The plan's shards plus any split off in an interrupted run, minus those already done,
         each with where it stopped (page token, and its lower bound if it was split)."""
         plan = [Shard.from_state(s) for s in state["plan"]]
@@ -250,7 +251,7 @@ class LibraryMediaJob:
         listing: Listing,
         tracker: _Tracker,
         lock: asyncio.Lock,
-        newest: list,
+        newest: list[Any],
         changed: asyncio.Condition,
     ) -> None:
         shard, token = listing.shard, listing.token
@@ -321,7 +322,7 @@ class LibraryAlbumsJob:
                 if not token:
                     break
             tracker.emit(total=None, message=f"{len(albums)} albums; listing their contents")
-            queue: asyncio.Queue[dict] = asyncio.Queue()
+            queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
             for album in albums:
                 queue.put_nowait(album)
 
@@ -350,7 +351,9 @@ class LibraryAlbumsJob:
         tracker.emit(state=JobState.DONE, message=message)
         return tracker.report
 
-    async def _album_contents(self, catalog, source, album: dict, tracker: _Tracker, lock: asyncio.Lock) -> None:
+    async def _album_contents(
+        self, catalog, source, album: dict[str, Any], tracker: _Tracker, lock: asyncio.Lock
+    ) -> None:
         token = None
         position = 0
         while True:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from gphotos_tui.catalog import Catalog
 from gphotos_tui.google import convert
@@ -83,7 +84,7 @@ class PickerJob:
             if not session.get("mediaItemsSet"):
                 polls = 0
 
-                def on_poll(s: dict) -> None:
+                def on_poll(s: dict[str, Any]) -> None:
                     nonlocal polls
                     polls += 1
                     emit(requests=report.requests + 1, message=f"waiting for your pick (checked {polls} times)")

@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from gphotos_tui.google.errors import PageTokenExpired
 from gphotos_tui.google.quota import UsageMeter
@@ -25,7 +26,7 @@ NEWEST_FIRST = "MediaMetadata.creation_time desc"
 
 @dataclass(frozen=True)
 class Page:
-    items: list[dict]
+    items: list[dict[str, Any]]
     next_page_token: str | None
 
 
@@ -36,7 +37,7 @@ class DateRange:
     start: date
     end: date
 
-    def body(self) -> dict:
+    def body(self) -> dict[str, Any]:
         return {"startDate": _date(self.start), "endDate": _date(self.end)}
 
 
@@ -50,7 +51,7 @@ def split_dates(start: date, end: date, parts: int) -> list[DateRange]:
     return [DateRange(bounds[i], bounds[i + 1] - timedelta(days=1)) for i in range(parts)]
 
 
-def _date(d: date) -> dict:
+def _date(d: date) -> dict[str, Any]:
     return {"year": d.year, "month": d.month, "day": d.day}
 
 
@@ -81,7 +82,7 @@ class LibraryClient:
         self,
         *,
         ranges: list[DateRange] | None = None,
-        dates: list[dict] | None = None,
+        dates: list[dict[str, Any]] | None = None,
         album_id: str | None = None,
         order_by: str | None = None,
         page_token: str | None = None,
@@ -96,10 +97,10 @@ class LibraryClient:
         )
         return Page(result.get("mediaItems", []), result.get("nextPageToken"))
 
-    def get_media(self, media_id: str) -> dict:
+    def get_media(self, media_id: str) -> dict[str, Any]:
         return self.caller.call("mediaItems.get", lambda s: s.mediaItems().get(mediaItemId=media_id))
 
-    def batch_get(self, media_ids: list[str]) -> list[dict]:
+    def batch_get(self, media_ids: list[str]) -> list[dict[str, Any]]:
         """``mediaItemResults`` for up to 50 unique ids, in request order (refreshes expired base URLs)."""
         if not 1 <= len(media_ids) <= BATCH_LIMIT or len(set(media_ids)) != len(media_ids):
             raise ValueError(f"batch_get takes 1 to {BATCH_LIMIT} unique ids, got {len(media_ids)}")
@@ -113,10 +114,10 @@ class LibraryClient:
         body = self.caller.call("albums.list", lambda s: s.albums().list(**params), has_page_token=bool(page_token))
         return Page(body.get("albums", []), body.get("nextPageToken"))
 
-    def get_album(self, album_id: str) -> dict:
+    def get_album(self, album_id: str) -> dict[str, Any]:
         return self.caller.call("albums.get", lambda s: s.albums().get(albumId=album_id))
 
-    def create_album(self, title: str) -> dict:
+    def create_album(self, title: str) -> dict[str, Any]:
         """Needs the photoslibrary.appendonly scope (ask for it only when the user wants a review album)."""
         if not 1 <= len(title.strip()) <= 500:
             raise ValueError("an album title must be 1 to 500 characters")
@@ -145,14 +146,14 @@ class LibraryClient:
         return iter_pages(self.list_albums_page)
 
 
-def search_body(*, ranges=None, dates=None, album_id=None, order_by=None) -> dict:
+def search_body(*, ranges=None, dates=None, album_id=None, order_by=None) -> dict[str, Any]:
     if album_id and (ranges or dates):
         raise ValueError("Google does not allow an album and a date filter in one search")
     if order_by and not (ranges or dates):
         raise ValueError("orderBy needs a date filter")
     if len(ranges or ()) > 5 or len(dates or ()) > 5:
         raise ValueError("a date filter takes at most 5 ranges and 5 dates")
-    body: dict = {}
+    body: dict[str, Any] = {}
     if album_id:
         body["albumId"] = album_id
     if ranges or dates:
@@ -228,19 +229,19 @@ class AsyncLibrary(ThreadedCalls):
     async def search_page(self, **kwargs) -> Page:
         return await self._run(self.client.search_page, **kwargs)
 
-    async def get_media(self, media_id: str) -> dict:
+    async def get_media(self, media_id: str) -> dict[str, Any]:
         return await self._run(self.client.get_media, media_id)
 
-    async def batch_get(self, media_ids: list[str]) -> list[dict]:
+    async def batch_get(self, media_ids: list[str]) -> list[dict[str, Any]]:
         return await self._run(self.client.batch_get, media_ids)
 
     async def list_albums_page(self, page_token=None, page_size=ALBUM_PAGE_SIZE) -> Page:
         return await self._run(self.client.list_albums_page, page_token, page_size)
 
-    async def get_album(self, album_id: str) -> dict:
+    async def get_album(self, album_id: str) -> dict[str, Any]:
         return await self._run(self.client.get_album, album_id)
 
-    async def create_album(self, title: str) -> dict:
+    async def create_album(self, title: str) -> dict[str, Any]:
         return await self._run(self.client.create_album, title)
 
     async def add_to_album(self, album_id: str, media_ids: list[str]) -> int:

@@ -14,6 +14,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -162,7 +163,7 @@ class OAuthTokens:
         return f"OAuthTokens({self.stored!r})"
 
 
-def _json(resp: httpx.Response) -> dict:
+def _json(resp: httpx.Response) -> dict[str, Any]:
     try:
         body = resp.json()
     except ValueError:

@@ -18,6 +18,7 @@ import threading
 import time
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import httplib2
 from googleapiclient.discovery import build_from_document
@@ -49,7 +50,7 @@ class RetryPolicy:
         return max(backoff, retry_after or 0.0)
 
 
-def discovery_document(name: str, root: str | None = None) -> dict:
+def discovery_document(name: str, root: str | None = None) -> dict[str, Any]:
     """A shipped discovery document with its root URL set (env var, then Google's default)."""
     doc = json.loads(resources.files("gphotos_tui.google").joinpath(f"discovery/{name}.json").read_text())
     root = root or os.environ.get(ROOT_ENVS[name]) or DEFAULT_ROOTS[name]
@@ -91,7 +92,7 @@ class ApiCaller:
             local.service = _Resources(build_from_document(self.document, http=local.http))
         return local.service
 
-    def call(self, method: str, build, *, has_page_token: bool = False) -> dict:
+    def call(self, method: str, build, *, has_page_token: bool = False) -> dict[str, Any]:
         """Run ``build(service)`` (an HttpRequest) until it succeeds or fails for good."""
         refreshed = False
         failures = 0
