@@ -21,7 +21,8 @@ from gphotos_tui.backup.copier import ensure_folder, finish, part_path, write_er
 from gphotos_tui.google import errors
 from gphotos_tui.google.media import download_url
 from gphotos_tui.google.quota import UsageMeter
-from gphotos_tui.google.transport import RETRY_STATUSES, RetryPolicy
+from gphotos_tui.google.retry import RETRY_STATUSES, Attempts, RetryPolicy, parse_retry_after
+from gphotos_tui.google.tokens import TokenSource
 
 CHUNK = 1 << 16
 
@@ -51,7 +52,7 @@ class Fetcher:
 
     def __init__(
         self,
-        tokens,
+        tokens: TokenSource,
         usage: UsageMeter,
         *,
         concurrency: int = 4,
@@ -75,7 +76,7 @@ class Fetcher:
     async def _fetch(self, wanted: Wanted, url: str) -> Got:
         part = part_path(wanted.dest)
         ensure_folder(wanted.dest.parent)
-        failures = 0
+        attempts = Attempts(self.policy, "download", "media")
         refreshed = False
         while True:
             have = part.stat().st_size if part.exists() else 0
@@ -87,15 +88,12 @@ class Fetcher:
                 async with self.client.stream("GET", url, headers=headers) as resp:
                     if resp.status_code in (200, 206):
                         return await self._save(resp, wanted, part, have if resp.status_code == 206 else 0)
-                    status = resp.status_code
+                    status, retry_after = resp.status_code, parse_retry_after(resp.headers.get("retry-after"))
                     await resp.aread()
             except (httpx.TransportError, _ShortBody) as exc:
-                failures += 1
-                if failures >= self.policy.attempts:
-                    raise errors.RetriesExhausted(f"download failed {failures} times ({type(exc).__name__})") from None
-                await self._pause(failures)
+                await self._pause(attempts.connection_failed(exc))
                 continue
-            if status == 401 and not refreshed and getattr(self.tokens, "can_refresh", False):
+            if status == 401 and not refreshed and self.tokens.can_refresh:
                 refreshed = True
                 await asyncio.to_thread(self.tokens.refresh, stale=headers["Authorization"][7:])
                 continue
@@ -103,12 +101,7 @@ class Fetcher:
                 part.unlink(missing_ok=True)  # the partial file is longer than the original: start again
                 continue
             if status in RETRY_STATUSES:
-                failures += 1
-                if failures >= self.policy.attempts:
-                    if status == 429:
-                        raise errors.QuotaExhausted("media", f"HTTP 429 on {failures} tries")
-                    raise errors.RetriesExhausted(f"download failed: HTTP {status} after {failures} tries")
-                await self._pause(failures)
+                await self._pause(attempts.status_failed(status, retry_after))
                 continue
             if status == 403:
                 raise ExpiredUrl()
@@ -138,9 +131,9 @@ class Fetcher:
         finish(part, wanted.dest, wanted.mtime)
         return Got(wanted, size, digest.hexdigest(), bool(offset))
 
-    async def _pause(self, failures: int) -> None:
+    async def _pause(self, delay: float) -> None:
         self.retries += 1
-        await asyncio.sleep(self.policy.delay(failures - 1, None))
+        await asyncio.sleep(delay)
 
 
 class _ShortBody(Exception):

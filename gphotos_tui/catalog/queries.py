@@ -305,3 +305,11 @@ async def source_refs(conn: aiosqlite.Connection, kind: str, external_ids: list[
         (kind, json.dumps(external_ids)),
     )
     return {r[0]: r[1] for r in rows}
+
+
+async def last_seen(conn: aiosqlite.Connection, source_id: int) -> int:
+    """The latest ``last_seen`` stamp of any item of the source (0 when it saw none)."""
+    row = await (
+        await conn.execute("SELECT max(last_seen) FROM item_sources WHERE source_id = ?", (source_id,))
+    ).fetchone()
+    return int(row[0] or 0) if row is not None else 0

@@ -43,7 +43,7 @@ class PickerJob:
         source = await catalog.ensure_source(SourceKind.PICKER, PICKER_SOURCE_REF, PICKER_LABEL)
         report = JobProgress(self.name, PICKER_LABEL, message="creating a picking session")
 
-        def emit(**changes) -> None:
+        def emit(**changes: Any) -> None:
             nonlocal report
             report = report.advanced(**changes)
             if progress:
