@@ -44,7 +44,7 @@ def parse_duration_s(text: str | None) -> float | None:
     return value if value > 0 else None
 
 
-def _int(value) -> int | None:
+def _int(value: Any) -> int | None:
     """int64 values arrive as strings ("4032"); Picker sizes as plain integers."""
     try:
         return int(value) if value not in (None, "") else None
@@ -52,7 +52,7 @@ def _int(value) -> int | None:
         return None
 
 
-def _float(value) -> float | None:
+def _float(value: Any) -> float | None:
     try:
         return float(value) if value not in (None, "") else None
     except (TypeError, ValueError):

@@ -8,13 +8,14 @@ is page by page (``Page``) so callers can checkpoint ``next_page_token``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 from gphotos_tui.google.errors import PageTokenExpired
 from gphotos_tui.google.quota import UsageMeter
+from gphotos_tui.google.tokens import TokenSource
 from gphotos_tui.google.transport import ApiCaller, RetryPolicy
 
 MEDIA_PAGE_SIZE = 100  # documented maximum for mediaItems.list and search
@@ -58,13 +59,13 @@ def _date(d: date) -> dict[str, Any]:
 class LibraryClient:
     def __init__(
         self,
-        tokens,
+        tokens: TokenSource,
         *,
         root: str | None = None,
         usage: UsageMeter | None = None,
         policy: RetryPolicy | None = None,
-        **caller_options,
-    ):
+        **caller_options: Any,
+    ) -> None:
         self.caller = ApiCaller(
             "photoslibrary_v1", tokens, api="library", root=root, usage=usage, policy=policy, **caller_options
         )
@@ -105,7 +106,8 @@ class LibraryClient:
         if not 1 <= len(media_ids) <= BATCH_LIMIT or len(set(media_ids)) != len(media_ids):
             raise ValueError(f"batch_get takes 1 to {BATCH_LIMIT} unique ids, got {len(media_ids)}")
         body = self.caller.call("mediaItems.batchGet", lambda s: s.mediaItems().batchGet(mediaItemIds=list(media_ids)))
-        return body.get("mediaItemResults", [])
+        results: list[dict[str, Any]] = body.get("mediaItemResults", [])
+        return results
 
     # -- albums ----------------------------------------------------------------------
 
@@ -128,25 +130,33 @@ class LibraryClient:
         calls = 0
         for start in range(0, len(media_ids), BATCH_LIMIT):
             chunk = media_ids[start : start + BATCH_LIMIT]
-            self.caller.call(
-                "albums.batchAddMediaItems",
-                lambda s, c=chunk: s.albums().batchAddMediaItems(albumId=album_id, body={"mediaItemIds": c}),
-            )
+            self.caller.call("albums.batchAddMediaItems", _add_items(album_id, chunk))
             calls += 1
         return calls
 
     # -- whole listings ----------------------------------------------------------------
 
-    def iter_media(self, **search) -> Iterator[Page]:
+    def iter_media(self, **search: Any) -> Iterator[Page]:
         """Every page of mediaItems.list (no arguments) or of a search (``search_page`` arguments)."""
-        fetch = (lambda token: self.search_page(page_token=token, **search)) if search else self.list_media_page
-        return iter_pages(fetch)
+        if not search:
+            return iter_pages(self.list_media_page)
+        return iter_pages(lambda token: self.search_page(page_token=token, **search))
 
     def iter_albums(self) -> Iterator[Page]:
         return iter_pages(self.list_albums_page)
 
 
-def search_body(*, ranges=None, dates=None, album_id=None, order_by=None) -> dict[str, Any]:
+def _add_items(album_id: str, media_ids: list[str]) -> Callable[[Any], Any]:
+    return lambda s: s.albums().batchAddMediaItems(albumId=album_id, body={"mediaItemIds": media_ids})
+
+
+def search_body(
+    *,
+    ranges: Sequence[DateRange] | None = None,
+    dates: Sequence[dict[str, Any]] | None = None,
+    album_id: str | None = None,
+    order_by: str | None = None,
+) -> dict[str, Any]:
     if album_id and (ranges or dates):
         raise ValueError("Google does not allow an album and a date filter in one search")
     if order_by and not (ranges or dates):
@@ -181,7 +191,7 @@ def iter_pages(
     With ``restart_on_expired=False`` the ``PageTokenExpired`` is raised for
     the caller (e.g. a sync engine that checkpoints tokens) to act on.
     """
-    seen: set[str] = set()
+    seen: set[str | None] = set()
     token = start_token
     while True:
         try:
@@ -199,13 +209,23 @@ def iter_pages(
         token = page.next_page_token
 
 
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+class _HasCaller(Protocol):
+    caller: ApiCaller
+
+
 class ThreadedCalls:
     """A blocking client's calls for an event loop: each runs in a worker thread, then usage is flushed."""
 
-    def __init__(self, client):
+    client: _HasCaller
+
+    def __init__(self, client: _HasCaller) -> None:
         self.client = client
 
-    async def _run(self, fn, *args, **kwargs):
+    async def _run(self, fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
         try:
             return await asyncio.to_thread(fn, *args, **kwargs)
         finally:
@@ -223,10 +243,10 @@ class ThreadedCalls:
 class AsyncLibrary(ThreadedCalls):
     client: LibraryClient
 
-    async def list_media_page(self, page_token=None, page_size=MEDIA_PAGE_SIZE) -> Page:
+    async def list_media_page(self, page_token: str | None = None, page_size: int = MEDIA_PAGE_SIZE) -> Page:
         return await self._run(self.client.list_media_page, page_token, page_size)
 
-    async def search_page(self, **kwargs) -> Page:
+    async def search_page(self, **kwargs: Any) -> Page:
         return await self._run(self.client.search_page, **kwargs)
 
     async def get_media(self, media_id: str) -> dict[str, Any]:
@@ -235,7 +255,7 @@ class AsyncLibrary(ThreadedCalls):
     async def batch_get(self, media_ids: list[str]) -> list[dict[str, Any]]:
         return await self._run(self.client.batch_get, media_ids)
 
-    async def list_albums_page(self, page_token=None, page_size=ALBUM_PAGE_SIZE) -> Page:
+    async def list_albums_page(self, page_token: str | None = None, page_size: int = ALBUM_PAGE_SIZE) -> Page:
         return await self._run(self.client.list_albums_page, page_token, page_size)
 
     async def get_album(self, album_id: str) -> dict[str, Any]:
@@ -247,7 +267,7 @@ class AsyncLibrary(ThreadedCalls):
     async def add_to_album(self, album_id: str, media_ids: list[str]) -> int:
         return await self._run(self.client.add_to_album, album_id, media_ids)
 
-    async def pages(self, **search) -> AsyncIterator[Page]:
+    async def pages(self, **search: Any) -> AsyncIterator[Page]:
         """Async version of ``iter_media``: each page is fetched in a thread."""
         async for page in self._pages(self.client.iter_media(**search)):
             yield page

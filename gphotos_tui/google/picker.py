@@ -16,6 +16,7 @@ from typing import Any
 from gphotos_tui.google.errors import PickerTimeout
 from gphotos_tui.google.library import Page, ThreadedCalls, iter_pages
 from gphotos_tui.google.quota import UsageMeter
+from gphotos_tui.google.tokens import TokenSource
 from gphotos_tui.google.transport import ApiCaller, RetryPolicy
 
 PICKED_PAGE_SIZE = 100
@@ -35,13 +36,13 @@ def parse_duration(text: str | None, default: float) -> float:
 class PickerClient:
     def __init__(
         self,
-        tokens,
+        tokens: TokenSource,
         *,
         root: str | None = None,
         usage: UsageMeter | None = None,
         policy: RetryPolicy | None = None,
-        **caller_options,
-    ):
+        **caller_options: Any,
+    ) -> None:
         self.caller = ApiCaller(
             "photospicker_v1", tokens, api="picker", root=root, usage=usage, policy=policy, **caller_options
         )
@@ -102,7 +103,9 @@ class AsyncPicker(ThreadedCalls):
     async def delete_session(self, session_id: str) -> None:
         await self._run(self.client.delete_session, session_id)
 
-    async def wait_until_picked(self, session: dict[str, Any], on_poll=None) -> dict[str, Any]:
+    async def wait_until_picked(
+        self, session: dict[str, Any], on_poll: Callable[[dict[str, Any]], None] | None = None
+    ) -> dict[str, Any]:
         """Polls without holding a thread while sleeping (asyncio.sleep between polls)."""
         started = time.monotonic()
         while not session.get("mediaItemsSet"):
