@@ -122,7 +122,8 @@ class GPhotosApp(App[None]):
         self._log_seq = 0
         self._catalog_changed = False
         self._next_reload = 0.0
-        self._runs: dict[Worker, tuple[ProgressRelay, CatalogLock]] = {}  # running jobs, their relays and locks
+        self._runs: dict[Worker, ProgressRelay] = {}  # running jobs and their progress relays
+        self._locks: dict[Worker, CatalogLock] = {}  # ... and the catalog lock each holds
         self.google = GoogleAccess(demo_size)
         self.takeout_report = None  # the last Takeout import's diagnostics
         self.takeout_parts: list[str] = []  # ... and its parts, offered as the backup's source of originals
@@ -234,24 +235,27 @@ class GPhotosApp(App[None]):
         if self.job_running:
             self.log_line(f"{label}: another job is running; stop it first", error=True)
             return None
-        lock = CatalogLock(self.db_path)
+        lock = CatalogLock(self.db_path, f"the app's {job} job")
         try:
-            lock.acquire()
+            lock.acquire()  # one writer per catalog: a CLI import or sync may hold it
         except (CatalogBusy, OSError) as exc:
-            self.log_line(f"{label}: not started: {exc}", error=True)
+            self.log_line(f"{label}: {exc}", error=True)
             self.notify(f"{label} not started: {exc}", severity="error", timeout=15)
             return None
         self.log_line(f"{label}: started")
         relay = ProgressRelay(self)
-        try:
-            worker = self.run_worker(
-                run(relay), name=job, group=SYNC_GROUP, description=label, exclusive=True, exit_on_error=False
-            )
-        except BaseException:
-            relay.stop()
-            lock.release()
-            raise
-        self._runs[worker] = (relay, lock)
+
+        async def locked() -> JobProgress:
+            try:
+                return await run(relay)
+            finally:
+                lock.release()
+
+        worker = self.run_worker(
+            locked(), name=job, group=SYNC_GROUP, description=label, exclusive=True, exit_on_error=False
+        )
+        self._runs[worker] = relay
+        self._locks[worker] = lock
         self.refresh_bindings()
         return worker
 
@@ -457,13 +461,14 @@ class GPhotosApp(App[None]):
         self.notify(f"{what} failed: {reason}", title="Background work failed", severity="error", timeout=15)
 
     def _job_ended(self, worker: Worker) -> None:
-        """Log how a job ended, show its final state and release the catalog; once per job."""
-        run = self._runs.pop(worker, None)
-        if run is None:
+        """Log how a job ended and show its final state; once per job."""
+        lock = self._locks.pop(worker, None)
+        if lock is not None:
+            lock.release()  # also when the worker was cancelled before it started
+        relay = self._runs.pop(worker, None)
+        if relay is None:
             return
-        relay, lock = run
         relay.stop()
-        lock.release()
         label = worker.description or worker.name
         last = relay.latest or JobProgress(worker.name, label)
         if worker.state is WorkerState.SUCCESS and isinstance(worker.result, JobProgress):

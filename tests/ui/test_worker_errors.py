@@ -93,7 +93,7 @@ async def test_app_job_refused_while_another_run_holds_the_catalog_lock(tmp_path
             await pilot.pause()
             assert not app.job_running
             assert any("another gphotos-tui run" in note for note in error_notes(app))
-            assert any("not started" in entry.text and entry.error for entry in app.job_log)
+            assert any("another gphotos-tui run" in entry.text and entry.error for entry in app.job_log)
         await pilot.press("s")  # released: the app's job runs, and holds the lock meanwhile
         await pilot.pause()
         assert app.job_running
