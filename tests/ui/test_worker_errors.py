@@ -101,3 +101,19 @@ async def test_app_job_refused_while_another_run_holds_the_catalog_lock(tmp_path
             CatalogLock(path).acquire()
         assert await wait_until(lambda: not app.job_running)
         CatalogLock(path).acquire().release()  # released when the job ended
+
+
+async def test_duplicates_plan_is_written_by_a_worker_and_announced(catalog_file):
+    from gphotos_tui.paths import locations
+
+    app = make_app(catalog_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        folder = locations().data_dir
+        assert (folder / "duplicates-plan.json").read_text(encoding="utf-8").startswith('{\n "discard"')
+        assert (folder / "duplicates-plan.csv").exists()
+        assert any(f"plan written to {folder}" in n.message for n in app._notifications)

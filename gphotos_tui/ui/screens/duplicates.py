@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from pathlib import Path
 
 from rich.style import Style
 from rich.text import Text
@@ -11,6 +12,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
@@ -493,5 +495,14 @@ class DuplicatesScreen(CatalogScreen):
     @work(thread=True, group="dupes-export", exclusive=True, exit_on_error=False, description="Writing the plan")
     def _export(self, groups: list[Group]) -> None:
         """Write the discard plan off the UI thread (a big plan is megabytes)."""
-        folder = write_plan(groups, locations().data_dir)
-        self.app.call_from_thread(self.notify, f"plan written to {folder}/duplicates-plan.{{json,csv}}")
+        self.post_message(self.PlanWritten(write_plan(groups, locations().data_dir)))
+
+    class PlanWritten(Message, bubble=False):
+        """The discard plan is on disk in ``folder``."""
+
+        def __init__(self, folder: Path) -> None:
+            super().__init__()
+            self.folder = folder
+
+    def on_duplicates_screen_plan_written(self, message: PlanWritten) -> None:
+        self.notify(f"plan written to {message.folder}/duplicates-plan.{{json,csv}}")
