@@ -95,7 +95,7 @@ async def _run(args: argparse.Namespace) -> int:
     from gphotos_tui.analysis.duplicates import Settings, scan
     from gphotos_tui.analysis.duplicates.actions import plan_csv, plan_json
     from gphotos_tui.catalog import Catalog
-    from gphotos_tui.engine.byte_sources import default_providers
+    from gphotos_tui.engine.byte_sources import default_providers, provider_notes
 
     settings = Settings() if args.near_threshold is None else Settings(near_threshold=args.near_threshold)
     catalog = await Catalog.open(db_path(args), readonly=args.no_hash and args.review_album is None)
@@ -126,6 +126,8 @@ async def _run(args: argparse.Namespace) -> int:
     )
     for error in result.hash_errors[:5]:
         print(f"could not hash {error}", file=sys.stderr)
+    for note in provider_notes(providers):
+        print(f"note: {note}", file=sys.stderr)
     if thumbs is not None:
         for error in thumbs.report.errors[:5]:
             print(f"could not fetch a thumbnail of {error}", file=sys.stderr)
