@@ -16,18 +16,18 @@ from datetime import date
 
 import numpy as np
 
+from gphotos_tui.analysis.places import cluster_cells
 from gphotos_tui.analysis.stats import (
     _SERIES,
     ORIENTATIONS,
-    TOP_LENSES,
-    TOP_PLACES,
     CatalogStats,
     _bucket_series,
     _fold_cameras,
     _fold_days,
     _time_basis,
+    fold_lenses,
 )
-from gphotos_tui.analysis.stats_buckets import BUCKETINGS, PLACE_CELL_DEG, place_label
+from gphotos_tui.analysis.stats_buckets import BUCKETINGS, PLACE_CELL_DEG
 from gphotos_tui.analysis.stats_filters import Filters, _like, day_of, shifted_day
 from gphotos_tui.analysis.stats_snapshot import Snapshot
 
@@ -207,10 +207,7 @@ def _what(snap: Snapshot, stats: CatalogStats, pick) -> None:
             stats.lens_unknown = int(n)
         else:
             lenses[snap.lens_values[code]] = int(n)
-    ranked = sorted(lenses.items(), key=lambda kv: (-kv[1], kv[0]))
-    stats.lenses = [{"lens": lens, "count": n} for lens, n in ranked[:TOP_LENSES]]
-    if other := sum(n for _, n in ranked[TOP_LENSES:]):
-        stats.lenses.append({"lens": "other", "count": other})
+    fold_lenses(stats, lenses)
     for name, array in snap.buckets.items():
         index = pick(array)
         index = index[index >= 0].astype(np.int64)
@@ -223,7 +220,7 @@ def _what(snap: Snapshot, stats: CatalogStats, pick) -> None:
 
 
 def _places(snap: Snapshot, stats: CatalogStats, pick) -> None:
-    """Top GPS grid cells, counted like the SQL GROUP BY (ties by cell)."""
+    """Every GPS grid cell, counted like the SQL GROUP BY, then named and clustered by city."""
     lat, lon = pick(snap.latitude), pick(snap.longitude)
     known = ~(np.isnan(lat) | np.isnan(lon))
     lat, lon = lat[known], lon[known]
@@ -242,21 +239,21 @@ def _places(snap: Snapshot, stats: CatalogStats, pick) -> None:
         inverse = None
     else:  # coordinates far outside the globe: only the cells that occur
         cells, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-    top = np.lexsort((cells, -counts))[:TOP_PLACES]  # count desc, then (la, lo) ascending
     # Coordinate sums per cell, added in catalog order as SQLite's avg() adds them.
     slot = key if inverse is None else inverse
     size = int(key.max()) + 1 if inverse is None else len(cells)
     lat_sums, lon_sums = np.bincount(slot, weights=lat, minlength=size), np.bincount(slot, weights=lon, minlength=size)
-    for i in top:
-        where = int(cells[i]) if inverse is None else int(i)
-        cell = (int(cells[i]) // width + la_min, int(cells[i]) % width + lo_min)
+    rows = []
+    for i in range(len(cells)):
+        where = int(cells[i]) if inverse is None else i
         n = int(counts[i])
-        stats.places.append(
-            {
-                "cell": list(cell),
-                "label": place_label(cell),
-                "count": n,
-                "latitude": round(float(lat_sums[where]) / n, 4),
-                "longitude": round(float(lon_sums[where]) / n, 4),
-            }
+        rows.append(
+            (
+                int(cells[i]) // width + la_min,
+                int(cells[i]) % width + lo_min,
+                n,
+                float(lat_sums[where]) / n,
+                float(lon_sums[where]) / n,
+            )
         )
+    stats.places = cluster_cells(rows)

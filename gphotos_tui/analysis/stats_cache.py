@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # numpy and the snapshot load only when a result is not cache
     from gphotos_tui.analysis.stats_snapshot import Snapshot
 
 #: Bump when an aggregate changes meaning, so old cached results are ignored.
-STATS_VERSION = 1
+STATS_VERSION = 2  # 2: complete camera, lens and place lists; places named
 #: Bump when the snapshot's arrays change layout or meaning.
 SNAPSHOT_VERSION = 1
 MAX_ENTRIES = 16

@@ -11,7 +11,9 @@ from datetime import date
 from gphotos_tui.commands.common import db_path
 
 NAME = "stats"
-HELP = "shooting statistics of the catalog (what the Stats screen draws); --json for every aggregate"
+HELP = (
+    "shooting statistics of the catalog (what the Stats screen draws); --json for every aggregate, with complete lists"
+)
 
 
 def _day(text: str) -> date:
@@ -71,7 +73,8 @@ def summary(stats) -> str:
     if stats.by_year:
         lines.append("per year: " + ", ".join(f"{y} {n:,}" for y, n in stats.by_year.items()))
     if stats.cameras:
-        lines.append("cameras: " + ", ".join(f"{c['label']} {c['count']:,}" for c in stats.cameras))
+        more = f" and {len(stats.cameras) - 8} more" if len(stats.cameras) > 8 else ""
+        lines.append("cameras: " + ", ".join(f"{c['label']} {c['count']:,}" for c in stats.cameras[:8]) + more)
     if stats.lenses:
         lines.append("lenses: " + ", ".join(f"{c['lens']} {c['count']:,}" for c in stats.lenses[:5]))
     for title, series in (("apertures", stats.apertures), ("ISO", stats.isos), ("shutter", stats.exposures)):

