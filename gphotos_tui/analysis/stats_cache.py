@@ -246,3 +246,43 @@ async def stats_for_catalog(
         return await cached_stats(catalog.reader, catalog_path, filters, fresh=fresh, stop=stop)
     finally:
         await catalog.close()
+
+
+async def stats_for_many(catalog_path: Path, many: list[Filters], *, fresh: bool = False) -> list[CatalogStats]:
+    """Statistics for several filter combinations (a report's years) over one opened catalog and one snapshot.
+
+    Results already cached for a combination are used; the others are computed from the snapshot and not
+    written back (a report's dozen years would push the screen's own combinations out of the cache)."""
+    from gphotos_tui.catalog import Catalog
+
+    catalog = await Catalog.open(catalog_path, readonly=True)
+    try:
+        conn = catalog.reader
+        print_, newest = await fingerprint(conn)
+        settled = newest is None or newest <= time.time() - SETTLE_SECONDS
+        data = {} if fresh else _load(cache_file(catalog_path))
+        entries = data.get("entries", {}) if data.get("fingerprint") == print_ else {}
+        snapshot: Snapshot | None = None
+        out: list[CatalogStats] = []
+        for filters in many:
+            entry = entries.get(_filters_key(filters))
+            if entry is not None:
+                try:
+                    out.append(CatalogStats(**entry))
+                    continue
+                except TypeError:
+                    pass  # written by another layout: recompute
+            from gphotos_tui.analysis.stats_arrays import compute_from_snapshot
+
+            try:
+                if snapshot is None:
+                    snapshot = await asyncio.to_thread(snapshot_for, catalog_path, print_, fresh=fresh, keep=settled)
+                    fresh = False  # scanned once is fresh enough for the other combinations
+            except (TypeError, ValueError):
+                out.append(await compute_stats(conn, filters))
+                continue
+            album_ids = await _album_item_ids(conn, filters.album) if filters.album is not None else None
+            out.append(await asyncio.to_thread(compute_from_snapshot, snapshot, filters, album_ids))
+        return out
+    finally:
+        await catalog.close()

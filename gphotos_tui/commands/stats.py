@@ -25,6 +25,11 @@ def _day(text: str) -> date:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print every aggregate as one JSON object")
+    add_filter_arguments(parser)
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """The Stats screen's filters, shared with ``report``."""
     parser.add_argument(
         "--from", dest="date_from", type=_day, metavar="YYYY-MM-DD", help="first capture day (local time where known)"
     )
@@ -40,10 +45,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def filters_from(args: argparse.Namespace):
     from gphotos_tui.analysis.stats_filters import Filters
 
-    filters = Filters(args.date_from, args.date_to, args.camera, args.album, args.media_type, args.source)
+    return Filters(args.date_from, args.date_to, args.camera, args.album, args.media_type, args.source)
+
+
+def run(args: argparse.Namespace) -> int:
+    filters = filters_from(args)
     stats, cached = asyncio.run(_compute(args, filters))
     if args.json:
         json.dump(stats.as_json(), sys.stdout, ensure_ascii=False)
