@@ -18,6 +18,7 @@ from gphotos_tui import __version__, units
 from gphotos_tui.analysis.stats import WEEKDAYS, CatalogStats
 from gphotos_tui.analysis.stats_charts import CHARTS, Bars, Built, Grid, ViewState, build, top_cameras, top_places
 from gphotos_tui.report import svg
+from gphotos_tui.report.svg import raw
 
 #: Charts drawn per year in the year-in-review sections instead of once for all time.
 PER_YEAR = ("calendar",)
@@ -132,7 +133,9 @@ def _rows_table(headers: Sequence[str], rows: Sequence[tuple[str, float, Sequenc
     """A table whose rows carry the exact value (data-label, data-value) for readers and tests."""
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
     body = "".join(
-        f'<tr data-label="{_e(label)}" data-value="{value:g}">' + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>"
+        f'<tr data-label="{_e(label)}" data-value="{raw(value)}">'
+        + "".join(f"<td>{_e(c)}</td>" for c in cells)
+        + "</tr>"
         for label, value, cells in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

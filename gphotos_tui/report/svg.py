@@ -25,6 +25,11 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
+def raw(value: float) -> str:
+    """A value exactly, for data-value: integers whole (``:g`` would round 580617105 to 5.80617e+08)."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
 def _num(value: float) -> str:
     """Coordinates with at most one decimal (smaller files)."""
     return f"{value:.1f}".rstrip("0").rstrip(".")
@@ -74,7 +79,7 @@ def columns(bars: Bars, *, height: int = 240, unit: str = "items") -> str:
         text = f"{label}: {bars.value_text(value)}{' ' + unit if unit else ''}"
         parts.append(
             f'<rect class="bar" x="{_num(x + slot * 0.1)}" y="{_num(top + plot_h - h)}" width="{_num(slot * 0.8)}" '
-            f'height="{_num(h)}" data-label="{_e(label)}" data-value="{value:g}"><title>{_e(text)}</title></rect>'
+            f'height="{_num(h)}" data-label="{_e(label)}" data-value="{raw(value)}"><title>{_e(text)}</title></rect>'
         )
         if i % every == 0:
             parts.append(
@@ -110,7 +115,7 @@ def ranked(bars: Bars, *, unit: str = "items") -> str:
         parts.append(
             f'<text class="name" x="{label_w - 6}" y="{y + 15}" text-anchor="end">{_e(name)}</text>'
             f'<rect class="bar" x="{label_w}" y="{y + 3}" width="{_num(max(w, 1 if value else 0))}" height="{row - 6}" '
-            f'data-label="{_e(label)}" data-value="{value:g}"><title>{_e(text)}</title></rect>'
+            f'data-label="{_e(label)}" data-value="{raw(value)}"><title>{_e(text)}</title></rect>'
             f'<text class="value" x="{_num(label_w + w + 4)}" y="{y + 15}">{_e(bars.value_text(value))}</text>'
         )
     parts.append("</svg>")
