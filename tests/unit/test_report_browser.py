@@ -153,7 +153,7 @@ def test_it_loads_with_the_network_off_and_requests_nothing(rendered):
 
 
 def test_every_chart_is_drawn(rendered):
-    result, stats, _ = rendered
+    result, _, _ = rendered
     wanted = {c.id for c in CHARTS} - {"overview", "calendar"}
     assert wanted <= set(result["charts"])
     for chart_id, chart in result["charts"].items():
@@ -198,6 +198,6 @@ def test_its_numbers_are_those_of_stats_json(rendered):
     for year, charts in result["years"].items():
         y = yearly[year]
         assert charts["items"] == f"{s['by_year'][year]:,}" == f"{y['total']:,}"
-        days = {day: n for day, n in charts["calendar"]["cells"]}
+        days = dict(charts["calendar"]["cells"])
         assert {d: n for d, n in days.items() if n} == y["by_day"], year
         assert sum(n for _, n in charts["months"]["rows"]) == y["total"]
