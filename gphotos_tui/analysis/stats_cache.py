@@ -248,11 +248,11 @@ async def stats_for_catalog(
         await catalog.close()
 
 
-async def stats_for_many(catalog_path: Path, many: list[Filters], *, fresh: bool = False) -> list[CatalogStats]:
-    """Statistics for several filter combinations (a report's years) over one opened catalog and one snapshot.
+async def stats_for_years(catalog_path: Path, per_year: dict[int, Filters]) -> dict[int, CatalogStats]:
+    """Statistics for several filter combinations, each within its own calendar year (a report's years in review),
+    over one opened catalog and one snapshot split by year: one pass instead of one per year.
 
-    Results already cached for a combination are used; the others are computed from the snapshot and not
-    written back (a report's dozen years would push the screen's own combinations out of the cache)."""
+    Nothing is written to the result cache (a report's dozen years would push the screen's own combinations out)."""
     from gphotos_tui.catalog import Catalog
 
     catalog = await Catalog.open(catalog_path, readonly=True)
@@ -260,29 +260,34 @@ async def stats_for_many(catalog_path: Path, many: list[Filters], *, fresh: bool
         conn = catalog.reader
         print_, newest = await fingerprint(conn)
         settled = newest is None or newest <= time.time() - SETTLE_SECONDS
-        data = {} if fresh else _load(cache_file(catalog_path))
-        entries = data.get("entries", {}) if data.get("fingerprint") == print_ else {}
-        snapshot: Snapshot | None = None
-        out: list[CatalogStats] = []
-        for filters in many:
-            entry = entries.get(_filters_key(filters))
-            if entry is not None:
-                try:
-                    out.append(CatalogStats(**entry))
-                    continue
-                except TypeError:
-                    pass  # written by another layout: recompute
-            from gphotos_tui.analysis.stats_arrays import compute_from_snapshot
+        try:
+            snapshot = await asyncio.to_thread(snapshot_for, catalog_path, print_, keep=settled)
+        except (TypeError, ValueError):  # values the snapshot cannot hold: the SQL definition
+            return {year: await compute_stats(conn, filters) for year, filters in per_year.items()}
+        import numpy as np
 
-            try:
-                if snapshot is None:
-                    snapshot = await asyncio.to_thread(snapshot_for, catalog_path, print_, fresh=fresh, keep=settled)
-                    fresh = False  # scanned once is fresh enough for the other combinations
-            except (TypeError, ValueError):
-                out.append(await compute_stats(conn, filters))
-                continue
-            album_ids = await _album_item_ids(conn, filters.album) if filters.album is not None else None
-            out.append(await asyncio.to_thread(compute_from_snapshot, snapshot, filters, album_ids))
-        return out
+        albums = {f.album for f in per_year.values() if f.album is not None}
+        album_ids = {title: await _album_item_ids(conn, title) for title in albums}
+
+        def compute() -> dict[int, CatalogStats]:
+            from gphotos_tui.analysis.stats_arrays import compute_from_snapshot, split_by_year, take
+
+            parts = split_by_year(snapshot)
+            for year, filters in per_year.items():
+                if (
+                    filters.date_from is None
+                    or filters.date_to is None
+                    or not (filters.date_from.year == filters.date_to.year == year)
+                ):
+                    raise ValueError(f"filters for {year} must have dates within {year}: {filters.describe()}")
+            empty = take(snapshot, np.zeros(0, np.int64))
+            return {
+                year: compute_from_snapshot(
+                    parts.get(year, empty), filters, album_ids.get(filters.album) if filters.album else None
+                )
+                for year, filters in per_year.items()
+            }
+
+        return await asyncio.to_thread(compute)
     finally:
         await catalog.close()

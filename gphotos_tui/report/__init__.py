@@ -48,13 +48,13 @@ async def gather(
     catalog_path: Path, filters: Filters, *, year: int | None = None, fresh: bool = False
 ) -> tuple[CatalogStats, dict[str, CatalogStats]]:
     """(the statistics the report covers, each year's under the same filters)."""
-    from gphotos_tui.analysis.stats_cache import stats_for_catalog, stats_for_many
+    from gphotos_tui.analysis.stats_cache import stats_for_catalog, stats_for_years
 
     scope = year_filters(filters, year) if year is not None else filters
     stats, _ = await stats_for_catalog(catalog_path, scope, fresh=fresh)
-    years = [y for y in stats.by_year if stats.by_year[y]]
-    per_year = await stats_for_many(catalog_path, [year_filters(filters, int(y)) for y in years])
-    return stats, dict(zip(years, per_year))
+    years = [int(y) for y in stats.by_year if stats.by_year[y]]
+    per_year = await stats_for_years(catalog_path, {y: year_filters(filters, y) for y in years})
+    return stats, {str(y): per_year[y] for y in years}
 
 
 def render_report(

@@ -40,3 +40,22 @@ def test_far_from_any_city_is_said_near():
     (ocean,) = cluster_cells([(0, -60, 2, 0.2, -30.0)])  # the middle of the Atlantic
     assert ocean["label"].startswith("near ") and ocean["distance_km"] > 2 * CLUSTER_RADIUS_KM
     assert cluster_cells([]) == [] and name_points([], []) == []
+
+
+def test_the_compact_copy_in_the_cache_dir_is_the_same_table(monkeypatch):
+    import numpy as np
+
+    from gphotos_tui.analysis import places
+
+    monkeypatch.setattr(places, "_gazetteer", None)
+    from_package = places.gazetteer()  # this test's own home: read from the package, then the copy written
+    assert places._compact_file().exists()
+    monkeypatch.setattr(places, "_gazetteer", None)
+    monkeypatch.setattr(places, "_from_package", lambda: (_ for _ in ()).throw(AssertionError("not the copy")))
+    from_copy = places.gazetteer()
+    assert from_copy.names == from_package.names and from_copy.countries == from_package.countries
+    assert np.array_equal(from_copy.vectors, from_package.vectors)
+    places._compact_file().write_text("{broken", "utf-8")  # damaged: read the package again
+    monkeypatch.undo()
+    monkeypatch.setattr(places, "_gazetteer", None)
+    assert places.gazetteer().names == from_package.names

@@ -136,3 +136,22 @@ def test_a_bad_year_is_refused(demo, capsys):
     with pytest.raises(SystemExit):
         main(["report", "--year", "20x0"])
     assert "not a year" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("base", [Filters(), Filters(camera="iphone", album="best of"), Filters(media_type="video")])
+def test_each_years_statistics_equal_the_stats_of_that_year(demo, base):
+    """The report's years come from the snapshot split by year; they equal stats for that year's dates."""
+    from gphotos_tui.analysis.stats_cache import stats_for_catalog, stats_for_years
+
+    path, _ = demo
+    whole, _ = asyncio.run(stats_for_catalog(path, base))
+    years = [int(y) for y in whole.by_year]
+    assert len(years) >= 3
+    per_year = asyncio.run(stats_for_years(path, {y: year_filters(base, y) for y in years}))
+    for year in years:
+        alone, _ = asyncio.run(stats_for_catalog(path, year_filters(base, year), fresh=True))
+        got, want = per_year[year].as_json(), alone.as_json()
+        got.pop("seconds"), want.pop("seconds")
+        assert got == want, year
+    with pytest.raises(ValueError, match="within 2020"):
+        asyncio.run(stats_for_years(path, {2020: base}))
