@@ -13,6 +13,7 @@ import asyncio
 import threading
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual import on, work
@@ -35,7 +36,9 @@ from gphotos_tui.ui.screens.base import CatalogScreen
 from gphotos_tui.ui.widgets.footer import SteadyFooter
 from gphotos_tui.ui.widgets.mode_bar import ModeBar
 
-DRILL_LIMIT = 500
+if TYPE_CHECKING:
+    from gphotos_tui.report import Written
+
 KIND_WIDGET = {"columns": "chart-columns", "ranked": "chart-ranked", "grid": "chart-grid", "text": "chart-text"}
 
 
@@ -71,6 +74,14 @@ class StatsScreen(CatalogScreen):
         Binding("left_square_bracket", "year(-1)", "Prev year", id="stats.prev_year", show=False),
         Binding("right_square_bracket", "year(1)", "Next year", id="stats.next_year", show=False),
         Binding("r", "recompute", "Recompute", id="stats.recompute", show=False, tooltip="Ignore the stats cache"),
+        Binding(
+            "e",
+            "report",
+            "Report",
+            id="stats.report",
+            show=False,
+            tooltip="Write these charts as a self-contained HTML page to share",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -81,6 +92,7 @@ class StatsScreen(CatalogScreen):
         self.chart_id = "timeline"
         self.cursors: dict[str, object] = {}
         self.built: Built | None = None
+        self.last_report: Written | None = None  # where the last "e" wrote the report
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -303,6 +315,31 @@ class StatsScreen(CatalogScreen):
 
     def action_recompute(self) -> None:
         self.compute(fresh=True)
+
+    def action_report(self) -> None:
+        """Write the HTML report with this screen's filters, off the UI thread; say where, with a file:// link."""
+        self.notify(f"Writing the report ({escape(self.filters.describe())})...")
+        self._write_report(self.catalog.path, self.filters)
+
+    @work(thread=True, group="stats-report", exclusive=True, exit_on_error=False, description="Stats report")
+    def _write_report(self, path: Path, filters: Filters) -> None:
+        from gphotos_tui.report import default_output, write_report
+
+        self.post_message(self.ReportWritten(write_report(path, default_output(path), filters)))
+
+    class ReportWritten(Message, bubble=False):
+        def __init__(self, written: Written) -> None:
+            super().__init__()
+            self.written = written
+
+    def on_stats_screen_report_written(self, message: ReportWritten) -> None:
+        written = self.last_report = message.written
+        self.notify(
+            f"Report written ({written.bytes / 1e6:.1f} MB): {escape(str(written.path))}\n"
+            f"[link={written.url}]{escape(written.url)}[/link]",
+            title="Report",
+            timeout=30,
+        )
 
 
 def _busiest_cell(cells) -> tuple[int, int]:
