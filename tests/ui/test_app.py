@@ -105,6 +105,11 @@ async def test_mode_keys_are_in_view_on_every_screen_at_80x24(catalog_file):
         await pilot.press("1")  # and they switch modes
         await settle(pilot)
         assert isinstance(app.screen, SyncScreen)
+        bar = app.screen.query_one(ModeBar)
+        shown = "".join(segment.text for segment in app.screen._compositor.render_strips()[bar.region.y])
+        await pilot.click(ModeBar, offset=(shown.index("3 Stats") + 2, 0))  # or a click on one
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen)
 
 
 async def test_help_lists_app_and_screen_keys_and_closes(catalog_file):
