@@ -25,6 +25,7 @@ from gphotos_tui.catalog.local_files import LocalFile
 from gphotos_tui.google.library import BATCH_LIMIT, fresh_base_urls
 from gphotos_tui.google.quota import UsageMeter
 from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
+from gphotos_tui.sources.takeout.archive import Rejected
 
 JOB = "backup"
 
@@ -37,6 +38,7 @@ class BackupReport:
     copied: int = 0
     downloaded: int = 0
     skipped: int = 0
+    rejected: int = 0  # archive entries refused by name or size, as the importer refused them
     bytes_written: int = 0
     album_links: int = 0
     manifests: int = 0
@@ -56,6 +58,8 @@ class BackupReport:
             f"{self.bytes_written / 1e6:,.1f} MB written, {self.album_links:,} album links, "
             f"{len(self.errors):,} errors"
         )
+        if self.rejected:
+            text += f", {self.rejected:,} rejected entries skipped"
         return text + (f"; STOPPED: {self.stopped}" if self.stopped else "")
 
 
@@ -171,7 +175,10 @@ async def _copy_takeout(catalog, tset, dest, report, state, notify, done) -> Job
             loop.call_soon_threadsafe(notify, progress[0])
 
     def on_error(where: str, message: str) -> None:
-        report.errors.append(f"{where}: {message}")
+        if isinstance(message, Rejected):
+            report.rejected += 1  # the importer refused it too and said why (report.notes): not a failure
+        else:
+            report.errors.append(f"{where}: {message}")
 
     try:
         await asyncio.to_thread(copy_takeout, tset, dest, on_copied, on_error, stop)

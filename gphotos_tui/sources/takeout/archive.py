@@ -53,6 +53,15 @@ Visitor = Callable[[str, int, BinaryIO], None]  # (name, declared size, stream)
 ErrorSink = Callable[[str, str], None]  # (where, message)
 
 
+class Rejected(str):
+    """An ErrorSink message about an entry refused by name or declared size (unsafe, impossible, not UTF-8).
+
+    The importer reports these once; a backup walking the same part counts them
+    as skipped rather than as failures, so a run that copied everything copyable
+    exits 0. A plain ``str`` for every other caller.
+    """
+
+
 def open_parts(paths: list[str | Path]) -> tuple[list[Part], list[str]]:
     """The parts to read, sorted by name, and problems with the set (missing parts)."""
     parts: list[Part] = []
@@ -165,13 +174,13 @@ def walk_part(
 def _checked(part: Part, raw: str, size: int, on_error: ErrorSink) -> str | None:
     name, problem = _repair_utf8(raw)
     if problem:
-        on_error(f"{part.label}: {name}", problem)
+        on_error(f"{part.label}: {name}", Rejected(problem))
     safe, problem = safe_name(name)
     if problem:
-        on_error(f"{part.label}: {name}", f"{problem}; skipped")
+        on_error(f"{part.label}: {name}", Rejected(f"{problem}; skipped"))
         return None
     if size < 0 or size > MAX_ENTRY_BYTES:
-        on_error(f"{part.label}: {safe}", f"declared size {size:,} bytes is impossible; skipped")
+        on_error(f"{part.label}: {safe}", Rejected(f"declared size {size:,} bytes is impossible; skipped"))
         return None
     return safe
 
