@@ -19,8 +19,9 @@ from gphotos_tui.backup.download import ExpiredUrl, Fetcher, Wanted
 from gphotos_tui.backup.layout import Target, month_folder, place
 from gphotos_tui.backup.links import link_albums
 from gphotos_tui.backup.names import NameAllocator, inside
+from gphotos_tui.backup.sidecars import SidecarCounts, write_sidecars
 from gphotos_tui.backup.takeout import BackupCancelled, TakeoutSet, copy_takeout, plan_takeout
-from gphotos_tui.catalog import Catalog, local_files
+from gphotos_tui.catalog import Catalog, local_files, xmp_sidecars
 from gphotos_tui.catalog.local_files import LocalFile
 from gphotos_tui.google.library import BATCH_LIMIT, fresh_base_urls
 from gphotos_tui.google.quota import UsageMeter
@@ -46,6 +47,8 @@ class BackupReport:
     notes: list[str] = field(default_factory=list)
     stopped: str | None = None  # why the run ended early (disk full, permission, quota)
     dry_run: bool = False
+    sidecars: SidecarCounts | None = None  # None with --no-xmp
+    fidelity: dict[str, int] = field(default_factory=dict)  # files in DEST: original | api_photo | api_video
 
     def one_line(self) -> str:
         if self.dry_run:
@@ -60,6 +63,10 @@ class BackupReport:
         )
         if self.rejected:
             text += f", {self.rejected:,} rejected entries skipped"
+        if self.sidecars is not None:
+            text += f"; {self.sidecars.one_line()}"
+        if self.fidelity:
+            text += "; in DEST: " + ", ".join(f"{n:,} {kind}" for kind, n in sorted(self.fidelity.items()))
         return text + (f"; STOPPED: {self.stopped}" if self.stopped else "")
 
 
@@ -83,6 +90,7 @@ async def run_backup(
     concurrency: int = 4,
     dry_run: bool = False,
     progress: ProgressCallback | None = None,
+    xmp: bool = True,
 ) -> BackupReport:
     dest = Path(os.path.abspath(dest))
     report = BackupReport(str(dest), dry_run=dry_run)
@@ -131,6 +139,15 @@ async def run_backup(
             report.album_links, report.manifests = await asyncio.to_thread(link_albums, dest, done)
         except BackupStopped as exc:
             report.stopped = str(exc)
+    if xmp and report.stopped is None:
+        notify(state.advanced(message="writing XMP sidecars"))
+        try:
+            report.sidecars = await write_sidecars(catalog, dest)
+        except BackupStopped as exc:
+            report.stopped = str(exc)
+        else:
+            report.notes += report.sidecars.left_alone
+    report.fidelity = await xmp_sidecars.fidelity_counts(catalog, str(dest) + os.sep)
     final = JobState.FAILED if report.stopped else JobState.DONE
     notify(state.advanced(state=final, errors=len(report.errors), message=report.one_line()))
     return report

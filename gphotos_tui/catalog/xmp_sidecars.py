@@ -56,3 +56,22 @@ async def record_hashes(catalog: Catalog, hashes: dict[str, str]) -> None:
             "WHERE local_files.path = j.value ->> 0 AND local_files.sha256 IS NULL",
             (json.dumps([[p, h] for p, h in hashes.items()]),),
         )
+
+
+async def files_with_items(catalog: Catalog, prefix: str) -> list[tuple[str, int, str | None]]:
+    """(path, item id, fidelity) of the recorded files under ``prefix`` that belong to a catalog item."""
+    cur = await catalog.reader.execute(
+        "SELECT path, item_id, fidelity FROM local_files WHERE substr(path, 1, ?) = ? AND item_id IS NOT NULL "
+        "ORDER BY path",
+        (len(prefix), prefix),
+    )
+    return [tuple(row) for row in await cur.fetchall()]
+
+
+async def fidelity_counts(catalog: Catalog, prefix: str) -> dict[str, int]:
+    """How many recorded files under ``prefix`` are originals, API photos (no GPS), API videos (transcoded)."""
+    cur = await catalog.reader.execute(
+        "SELECT coalesce(fidelity, 'unknown'), count(*) FROM local_files WHERE substr(path, 1, ?) = ? GROUP BY 1",
+        (len(prefix), prefix),
+    )
+    return dict(await cur.fetchall())

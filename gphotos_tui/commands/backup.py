@@ -25,6 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-download", action="store_true", help="do not download Picker/Library items")
     parser.add_argument("--concurrency", type=int, default=4, metavar="N", help="parallel downloads (default 4)")
     parser.add_argument(
+        "--no-xmp",
+        action="store_true",
+        help="write no NAME.EXT.xmp sidecars (dates, places, captions, favourites, albums, people for photo managers)",
+    )
+    parser.add_argument(
         "--verify",
         action="store_true",
         help="copy nothing: re-read every file the catalog recorded in DEST (size and SHA-256) and report "
@@ -83,6 +88,7 @@ async def _backup(args: argparse.Namespace) -> int:
                 concurrency=max(1, args.concurrency),
                 dry_run=args.dry_run,
                 progress=console,
+                xmp=not getattr(args, "no_xmp", False),
             )
         except (ArchiveError, AuthError) as exc:
             console.close()
