@@ -27,6 +27,7 @@ from gphotos_tui.catalog.item_facts import ItemFacts, item_facts
 from gphotos_tui.catalog.xmp_sidecars import SidecarRecord
 
 BATCH = 500
+WORKERS = 4
 _NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EXDEV, errno.EMLINK}
 
 
@@ -101,9 +102,9 @@ def _replace(path: Path, data: bytes) -> None:
 
 
 def _one(
-    media: str, facts: ItemFacts, fidelity: str | None, known: SidecarRecord | None, counts: SidecarCounts
-) -> SidecarRecord | None:
-    """Bring one sidecar up to date; returns the record to store when it was written or adopted."""
+    media: str, facts: ItemFacts, fidelity: str | None, known: SidecarRecord | None
+) -> tuple[str, str | None, SidecarRecord | None]:
+    """Bring one sidecar up to date: (written | unchanged | left_alone | none, why, record to store)."""
     data = xmp.render(facts, camera=fidelity not in (None, "original"))
     digest = hashlib.sha256(data).hexdigest()
     path = Path(xmp.sidecar_name(media))
@@ -111,33 +112,30 @@ def _one(
         info = os.lstat(path)
     except FileNotFoundError:
         info = None
-    if not os.path.isfile(media) or os.path.islink(media):
-        return None  # the media file is gone: no sidecar for nothing (verify reports it)
-    if info is not None and not stat.S_ISREG(info.st_mode):
-        counts.left_alone.append(f"{path}: not a regular file")
-        return None
     if known is not None and info is not None and known.sha256 == digest and info.st_size == known.size:
-        counts.unchanged += 1
-        return None
+        return "unchanged", None, None
+    if not os.path.isfile(media) or os.path.islink(media):
+        return "none", None, None  # the media file is gone: no sidecar for nothing (verify reports it)
+    record = SidecarRecord(str(path), facts.item_id, len(data), digest)
     if info is None:
         if _create(path, data):
-            counts.written += 1
-            return SidecarRecord(str(path), facts.item_id, len(data), digest)
-        counts.left_alone.append(f"{path}: appeared while writing; not ours")
-        return None
+            return "written", None, record
+        return "left_alone", f"{path}: appeared while writing; not ours", None
+    if not stat.S_ISREG(info.st_mode):
+        return "left_alone", f"{path}: not a regular file", None
     on_disk = _sha(path)
     if on_disk == digest:  # already what we would write (e.g. the catalog was rebuilt): adopt it
-        counts.unchanged += 1
-        return SidecarRecord(str(path), facts.item_id, len(data), digest)
+        return "unchanged", None, record
     if known is None:
-        counts.left_alone.append(f"{path}: a sidecar this backup did not write")
-        return None
+        return "left_alone", f"{path}: a sidecar this backup did not write", None
     if on_disk != known.sha256:
-        counts.left_alone.append(f"{path}: edited since it was written (by a photo manager?)")
-        return None
+        return "left_alone", f"{path}: edited since it was written (by a photo manager?)", None
     _replace(path, data)
-    counts.written += 1
-    return SidecarRecord(str(path), facts.item_id, len(data), digest)
+    return "written", None, record
+
+
+def _many(jobs: list) -> list[tuple[str, str | None, SidecarRecord | None]]:
+    return [_one(*job) for job in jobs]
 
 
 def _inside(dest_real: str, media: str, cache: dict[str, bool]) -> bool:
@@ -161,16 +159,20 @@ async def write_sidecars(catalog: Catalog, dest: str | Path) -> SidecarCounts:
         chunk = files[start : start + BATCH]
         facts = await item_facts(catalog, [item_id for _, item_id, _ in chunk])
 
-        def work(chunk=chunk, facts=facts) -> list[SidecarRecord]:
-            out = []
-            for media, item_id, fidelity in chunk:
-                if item_id not in facts or not _inside(dest_real, media, folders):
-                    continue
-                record = _one(media, facts[item_id], fidelity, known.get(xmp.sidecar_name(media)), counts)
-                if record is not None:
-                    out.append(record)
-            return out
-
-        written = await asyncio.to_thread(work)
+        jobs = [
+            (media, facts[item_id], fidelity, known.get(xmp.sidecar_name(media)))
+            for media, item_id, fidelity in chunk
+            if item_id in facts and _inside(dest_real, media, folders)
+        ]
+        written = []
+        for outcome, why, record in await asyncio.to_thread(_many, jobs):
+            if outcome == "written":
+                counts.written += 1
+            elif outcome == "unchanged":
+                counts.unchanged += 1
+            elif outcome == "left_alone":
+                counts.left_alone.append(why)
+            if record is not None:
+                written.append(record)
         await xmp_sidecars.record_sidecars(catalog, written)
     return counts
