@@ -15,7 +15,8 @@ Properties (the ones Immich, PhotoPrism, digiKam, darktable and Lightroom read):
   folder; left out when the only time is the file's own EXIF clock without
   an offset (the file already says it, and a ``Z`` would be a lie).
 - ``exif:GPSLatitude``/``exif:GPSLongitude`` in XMP's ``DDD,MM.mmmmk`` form.
-- ``dc:description`` (x-default), ``xmp:Rating`` 5 for favourites,
+- ``dc:description`` (x-default), ``xmp:Rating`` 5 for favourites (and
+  F-Stop's ``fstop:favorite="1"``, the only favourite PhotoPrism reads),
   ``xmp:Label`` ``Trashed``/``Archived``.
 - ``dc:subject`` album titles and ``lr:hierarchicalSubject`` ``Albums|<title>``.
 - ``Iptc4xmpExt:PersonInImage`` people named in the Takeout sidecar.
@@ -49,6 +50,7 @@ _NAMESPACES = (
     ("tiff", "http://ns.adobe.com/tiff/1.0/"),
     ("lr", "http://ns.adobe.com/lightroom/1.0/"),
     ("Iptc4xmpExt", "http://iptc.org/std/Iptc4xmpExt/2008-02-29/"),
+    ("fstop", "http://www.fstopapp.com/xmp/"),
 )
 
 ALBUM_ROOT = "Albums"
@@ -180,11 +182,15 @@ def render(facts: ItemFacts, *, camera: bool = False) -> bytes:
         if facts.iso:
             _array(props, "exif:ISOSpeedRatings", "Seq", [str(facts.iso)])
     xmlns = "\n".join(f'    xmlns:{p}="{uri}"' for p, uri in _NAMESPACES[2:])
+    # PhotoPrism takes a favourite only from F-Stop's attribute, not from xmp:Rating: say it both ways.
+    favourite = '\n    fstop:favorite="1"' if facts.favorite else ""
     text = (
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
         '<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="gphotos-tui">\n'
         ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
-        f'  <rdf:Description rdf:about=""\n{xmlns}>\n' + "".join(p + "\n" for p in props) + "  </rdf:Description>\n"
+        f'  <rdf:Description rdf:about=""\n{xmlns}{favourite}>\n'
+        + "".join(p + "\n" for p in props)
+        + "  </rdf:Description>\n"
         " </rdf:RDF>\n"
         "</x:xmpmeta>\n"
         '<?xpacket end="w"?>\n'
