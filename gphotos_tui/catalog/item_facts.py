@@ -72,9 +72,26 @@ async def item_facts(catalog: Catalog, item_ids: list[int]) -> dict[int, ItemFac
     cur = await catalog.reader.execute(_SQL, (json.dumps(sorted(set(item_ids))),))
     out: dict[int, ItemFacts] = {}
     for row in await cur.fetchall():
-        *plain, fav, arch, trash, albums, details = row
-        out[row[0]] = ItemFacts(
-            *plain,
+        (item_id, filename, media_type, taken_at, offset, time_source, make, model, lens, focal, focal35) = row[:11]
+        (aperture, iso, exposure, lat, lon, description, fav, arch, trash, albums, details) = row[11:]
+        out[item_id] = ItemFacts(
+            item_id,
+            filename,
+            media_type,
+            taken_at,
+            offset,
+            time_source,
+            camera_make=make,
+            camera_model=model,
+            lens_model=lens,
+            focal_length_mm=focal,
+            focal_length_35mm=focal35,
+            aperture_f=aperture,
+            iso=iso,
+            exposure_s=exposure,
+            latitude=lat,
+            longitude=lon,
+            description=description,
             favorite=bool(fav),
             archived=bool(arch),
             trashed=bool(trash),

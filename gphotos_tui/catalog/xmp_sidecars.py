@@ -74,4 +74,4 @@ async def fidelity_counts(catalog: Catalog, prefix: str) -> dict[str, int]:
         "SELECT coalesce(fidelity, 'unknown'), count(*) FROM local_files WHERE substr(path, 1, ?) = ? GROUP BY 1",
         (len(prefix), prefix),
     )
-    return dict(await cur.fetchall())
+    return {str(kind): int(count) for kind, count in await cur.fetchall()}
