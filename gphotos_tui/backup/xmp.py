@@ -82,6 +82,14 @@ def xmp_date(facts: ItemFacts) -> str | None:
     """The capture time as an XMP date, or None when the sidecar should not claim one (see module doc)."""
     if facts.taken_at is None:
         return None
+    try:
+        return _xmp_date(facts)
+    except (OverflowError, ValueError):  # a time outside years 1-9999: no date rather than a crash
+        return None
+
+
+def _xmp_date(facts: ItemFacts) -> str | None:
+    assert facts.taken_at is not None
     base = datetime(1970, 1, 1, tzinfo=UTC)
     if facts.utc_offset_min is not None:
         local = base + timedelta(seconds=facts.taken_at + facts.utc_offset_min * 60)

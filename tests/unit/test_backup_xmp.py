@@ -61,6 +61,8 @@ def test_dates_by_what_the_catalog_knows():
     assert xmp.xmp_date(VARIANTS[3]) == "2019-07-04T12:34:56"
     assert xmp.xmp_date(VARIANTS[4]) is None
     assert xmp.xmp_date(VARIANTS[7]) is None
+    assert xmp.xmp_date(replace(FULL, taken_at=-(10**12))) is None  # before year 1: no date, no crash
+    assert xmp.xmp_date(replace(FULL, taken_at=-2_000_000_000)) == "1906-08-16T22:26:40+02:00"
 
 
 def test_gps_coordinates_in_xmp_form():
