@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import csv
 import io
 import json
@@ -88,7 +87,9 @@ def run(args: argparse.Namespace) -> int:
     if args.near_threshold is not None and not 0 <= args.near_threshold <= 32:
         print("--near-threshold must be between 0 and 32 bits", file=sys.stderr)
         return 2
-    return asyncio.run(_run(args))
+    from gphotos_tui.engine.runner import run_main  # SIGTERM stops the job like Ctrl-C
+
+    return run_main(_run(args))
 
 
 async def _run(args: argparse.Namespace) -> int:

@@ -25,6 +25,7 @@ from googleapiclient.errors import HttpError
 
 from gphotos_tui.google import errors
 from gphotos_tui.google.quota import UsageMeter
+from gphotos_tui.google.threads import check_cancelled, pause
 
 LIBRARY_ROOT_ENV = "GPHOTOS_TUI_LIBRARY_API_ROOT"
 PICKER_ROOT_ENV = "GPHOTOS_TUI_PICKER_API_ROOT"
@@ -96,6 +97,7 @@ class ApiCaller:
         refreshed = False
         failures = 0
         while True:
+            check_cancelled()
             token = self.tokens.token()
             request = build(self.service())
             request.headers["authorization"] = f"Bearer {token}"
@@ -142,7 +144,8 @@ class ApiCaller:
 
     def _pause(self, failures: int, retry_after: float | None) -> None:
         self.retries += 1
-        self.sleep(self.policy.delay(failures - 1, retry_after))
+        # A cancelled job's call wakes at once (threads.pause); an injected sleep (tests) is used as given.
+        pause(self.policy.delay(failures - 1, retry_after), None if self.sleep is time.sleep else self.sleep)
 
 
 def _final_error(status: int, code: str, message: str, method: str, has_page_token: bool) -> errors.GoogleError | None:
