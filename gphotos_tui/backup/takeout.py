@@ -123,7 +123,7 @@ def copy_takeout(
                 return
             try:
                 out = dest.path(target.relpath)
-                written, digest = copy_stream(stream, out, size, target.taken_at)
+                written, digest = copy_stream(_Stoppable(stream, stop), out, size, target.taken_at)
                 placed = dest.place(part_path(out), target.relpath, digest, written)
             except (EntryDamaged, UnsafePath, UnsafeTemp) as exc:
                 on_error(where, str(exc))
@@ -134,3 +134,16 @@ def copy_takeout(
             on_copied(Copied(target, written, digest, placed.adopted))
 
         walk_part(part, visit, on_error, on_note=on_note)
+
+
+class _Stoppable:
+    """A stream that ends the copy of a long entry (a video of gigabytes) as soon as the job is cancelled."""
+
+    def __init__(self, stream: BinaryIO, stop: threading.Event):
+        self._stream = stream
+        self._stop = stop
+
+    def read(self, n: int = -1) -> bytes:
+        if self._stop.is_set():
+            raise BackupCancelled()
+        return self._stream.read(n)
