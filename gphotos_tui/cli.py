@@ -12,6 +12,7 @@ import argparse
 import importlib
 import sys
 from pathlib import Path
+from typing import Any
 
 from gphotos_tui import __version__
 from gphotos_tui.commands import COMMANDS
@@ -19,7 +20,7 @@ from gphotos_tui.commands.common import add_db_argument, db_path
 from gphotos_tui.paths import locations, tighten_app_dirs
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict]:
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Any]]:
     parser = argparse.ArgumentParser(
         prog="gphotos-tui",
         description="Take stock of a Google Photos library: a local SQLite catalog and a terminal app to explore it.",
@@ -50,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command is None:
             return run_tui(args)
-        return modules[args.command].run(args)
+        code: int = modules[args.command].run(args)
+        return code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -8,6 +8,7 @@ usual config, data and cache directories are used.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,8 +43,9 @@ class Locations:
         return self.cache_dir / "thumbnails"
 
 
-def locations(env: dict[str, str] | None = None) -> Locations:
-    env = os.environ if env is None else env
+def locations(env: Mapping[str, str] | None = None) -> Locations:
+    if env is None:
+        env = os.environ
     home = env.get(HOME_ENV)
     if home:
         root = Path(home).expanduser()

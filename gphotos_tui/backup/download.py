@@ -24,7 +24,8 @@ from gphotos_tui.backup.destination import Destination
 from gphotos_tui.google import errors
 from gphotos_tui.google.media import download_url
 from gphotos_tui.google.quota import UsageMeter
-from gphotos_tui.google.transport import RETRY_STATUSES, RetryPolicy
+from gphotos_tui.google.retry import RETRY_STATUSES, Attempts, RetryPolicy, parse_retry_after
+from gphotos_tui.google.tokens import TokenSource
 
 CHUNK = 1 << 16
 
@@ -56,7 +57,7 @@ class Fetcher:
 
     def __init__(
         self,
-        tokens,
+        tokens: TokenSource,
         usage: UsageMeter,
         dest: Destination,
         *,
@@ -82,7 +83,7 @@ class Fetcher:
     async def _fetch(self, wanted: Wanted, url: str) -> Got:
         final = await asyncio.to_thread(self.dest.path, wanted.relpath)
         part = part_path(final)
-        failures = 0
+        attempts = Attempts(self.policy, "download", "media")
         refreshed = False
         while True:
             have = _resumable(part)
@@ -94,15 +95,12 @@ class Fetcher:
                 async with self.client.stream("GET", url, headers=headers) as resp:
                     if resp.status_code in (200, 206):
                         return await self._save(resp, wanted, part, have if resp.status_code == 206 else 0)
-                    status = resp.status_code
+                    status, retry_after = resp.status_code, parse_retry_after(resp.headers.get("retry-after"))
                     await resp.aread()
             except (httpx.TransportError, _ShortBody) as exc:
-                failures += 1
-                if failures >= self.policy.attempts:
-                    raise errors.RetriesExhausted(f"download failed {failures} times ({type(exc).__name__})") from None
-                await self._pause(failures)
+                await self._pause(attempts.connection_failed(exc))
                 continue
-            if status == 401 and not refreshed and getattr(self.tokens, "can_refresh", False):
+            if status == 401 and not refreshed and self.tokens.can_refresh:
                 refreshed = True
                 await asyncio.to_thread(self.tokens.refresh, stale=headers["Authorization"][7:])
                 continue
@@ -110,12 +108,7 @@ class Fetcher:
                 part.unlink(missing_ok=True)  # the partial file is longer than the original: start again
                 continue
             if status in RETRY_STATUSES:
-                failures += 1
-                if failures >= self.policy.attempts:
-                    if status == 429:
-                        raise errors.QuotaExhausted("media", f"HTTP 429 on {failures} tries")
-                    raise errors.RetriesExhausted(f"download failed: HTTP {status} after {failures} tries")
-                await self._pause(failures)
+                await self._pause(attempts.status_failed(status, retry_after))
                 continue
             if status == 403:
                 raise ExpiredUrl()
@@ -149,9 +142,9 @@ class Fetcher:
         placed = await asyncio.to_thread(self.dest.place, part, wanted.relpath, sha, size)
         return Got(wanted, size, sha, bool(offset), placed.relpath, placed.adopted)
 
-    async def _pause(self, failures: int) -> None:
+    async def _pause(self, delay: float) -> None:
         self.retries += 1
-        await asyncio.sleep(self.policy.delay(failures - 1, None))
+        await asyncio.sleep(delay)
 
 
 class _ShortBody(Exception):

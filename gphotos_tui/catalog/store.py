@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -94,7 +95,7 @@ _NAN = float("nan")
 # each); NaN binds as NULL and ints as themselves at a fraction of that.
 # Used as ``map(_BINDABLE.get, values, values)``; 1.0 -> 1 is harmless, the
 # column affinity stores the same value.
-_BINDABLE: dict = {None: _NAN, True: 1, False: 0}
+_BINDABLE: dict[Any, Any] = {None: _NAN, True: 1, False: 0}
 _bindable = _BINDABLE.get
 
 _INSERT_ITEM_COLUMNS = ", ".join(_MERGED)
@@ -134,7 +135,7 @@ def migrate_sync(conn: sqlite3.Connection) -> int:
         )
     for number in range(version, SCHEMA_VERSION):
         conn.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]}\nPRAGMA user_version = {number + 1};\nCOMMIT;")
-    return version
+    return int(version)
 
 
 class Catalog:
@@ -169,7 +170,8 @@ class Catalog:
                 writer = await _connect(path)
             reader = await _connect(path)
             if readonly:
-                version = (await (await reader.execute("PRAGMA user_version")).fetchone())[0]
+                row = await (await reader.execute("PRAGMA user_version")).fetchone()
+                version = row[0] if row is not None else 0
                 if version != SCHEMA_VERSION:
                     await reader.close()
                     raise CatalogError(_version_advice(path, version))
@@ -202,7 +204,7 @@ class Catalog:
     async def __aenter__(self) -> Catalog:
         return self
 
-    async def __aexit__(self, *exc) -> None:
+    async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
     @property
@@ -222,6 +224,7 @@ class Catalog:
             (kind.value, ref, label, _now()),
         )
         row = await (await w.execute("SELECT id FROM sources WHERE kind = ? AND ref = ?", (kind.value, ref))).fetchone()
+        assert row is not None  # upserted just above
         return Source(row[0], kind, ref, label)
 
     # -- the batch writer ----------------------------------------------------
@@ -242,9 +245,10 @@ class Catalog:
         # round trip instead of one per statement, and the row building stays
         # off the event loop (the UI thread). aiosqlite has no public API for
         # this; _execute/_conn have been stable since 0.17 (tests cover it).
-        return await self.writer._execute(_write_page, self.writer._conn, page)
+        result: BatchResult = await self.writer._execute(_write_page, self.writer._conn, page)  # type: ignore[no-untyped-call]
+        return result
 
-    async def write_rows(self, sql: str, rows: Sequence[tuple]) -> None:
+    async def write_rows(self, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
         """One executemany on the writer's thread, its cursor closed there too.
 
         A cursor dropped on the event loop's thread is reset from that thread,
@@ -255,7 +259,7 @@ class Catalog:
         def run(conn: sqlite3.Connection) -> None:
             conn.executemany(sql, rows).close()
 
-        await self.writer._execute(run, self.writer._conn)
+        await self.writer._execute(run, self.writer._conn)  # type: ignore[no-untyped-call]
 
     # -- checkpoints and runs -------------------------------------------------
 
@@ -266,7 +270,7 @@ class Catalog:
     async def checkpoints(self, source: Source) -> list[Checkpoint]:
         return await self._checkpoints("source_id = ? ORDER BY shard", (source.id,))
 
-    async def _checkpoints(self, where: str, params: tuple) -> list[Checkpoint]:
+    async def _checkpoints(self, where: str, params: tuple[Any, ...]) -> list[Checkpoint]:
         rows = await self.writer.execute_fetchall(
             f"SELECT shard, page_token, newest_seen, done, state FROM sync_checkpoints WHERE {where}", params
         )
@@ -280,6 +284,7 @@ class Catalog:
             "INSERT INTO sync_runs (source_id, job, started_at, state) VALUES (?, ?, ?, 'running')",
             (source.id, job, _now()),
         )
+        assert cur.lastrowid is not None  # set by every INSERT
         return cur.lastrowid
 
     async def update_run(self, run_id: int, **counters: int | str | None) -> None:
@@ -406,8 +411,7 @@ def _upsert_items(conn: sqlite3.Connection, source: Source, items: Sequence[Medi
     if known:
         wanted = {k for r, k in zip(records, keys) if k is not None and r.external_id not in known}
     else:
-        wanted = set(keys)
-        wanted.discard(None)
+        wanted = {k for k in keys if k is not None}
     by_key: dict[str, list[int]] = {}
     if wanted:
         taken = {r.taken_at for r in records}  # a superset is fine: the key test decides
@@ -425,7 +429,7 @@ def _upsert_items(conn: sqlite3.Connection, source: Source, items: Sequence[Medi
     old: list[int] = []  # positions of records that merge into a known item
     for position, (r, key) in enumerate(zip(records, keys)):
         item_id = known.get(r.external_id)
-        if item_id is None and by_key:
+        if item_id is None and by_key and key is not None:
             candidates = by_key.get(key)
             if candidates:
                 item_id = candidates.pop()  # each candidate item is claimed once, oldest first
@@ -439,18 +443,18 @@ def _upsert_items(conn: sqlite3.Connection, source: Source, items: Sequence[Medi
     # Rows are made as executemany binds them and freed at once: lists of fresh tuples set off
     # the cyclic garbage collector again and again, and each pass walked every live object
     # (about 6% of the ingest time at 100,000 items in memory, more at a million).
-    def new_rows() -> Iterator[tuple]:
+    def new_rows() -> Iterator[tuple[Any, ...]]:
         for r, key, item_id in zip(records, keys, item_ids):
             if item_id >= first_new:
                 values = _values(r)
                 yield (item_id, key or _NAN, *map(_bindable, values, values))
 
-    def old_rows() -> Iterator[tuple]:
+    def old_rows() -> Iterator[tuple[Any, ...]]:
         for position in old:
             values = _values(records[position])
             yield (item_ids[position], keys[position] or _NAN, now, *map(_bindable, values, values))
 
-    def links() -> Iterator[tuple]:
+    def links() -> Iterator[tuple[Any, ...]]:
         for r, item_id in zip(records, item_ids):
             yield (r.external_id, item_id, _NAN if r.detail is None else r.detail)
 

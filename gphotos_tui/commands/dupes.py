@@ -8,6 +8,7 @@ import io
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from gphotos_tui.commands.common import open_catalog
 
@@ -157,7 +158,7 @@ def _thumbnail_provider(catalog, concurrency: int):
     return ThumbnailProvider(library, library.client.caller.tokens, usage, concurrency=concurrency)
 
 
-def groups_json(groups) -> dict:
+def groups_json(groups) -> dict[str, Any]:
     return {
         "groups": [
             {

@@ -54,5 +54,5 @@ class CatalogLock:
     def __enter__(self) -> CatalogLock:
         return self.acquire()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.release()

@@ -58,14 +58,14 @@ class _DaemonPool:
     """A few daemon threads fed from one queue; they keep their thread-local HTTP clients between calls."""
 
     def __init__(self, limit: int = MAX_THREADS):
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]]] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._threads = 0
         self._idle = 0
         self._limit = limit
 
-    def submit(self, fn: Callable[[], T]) -> Future:
-        future: Future = Future()
+    def submit(self, fn: Callable[[], T]) -> Future[T]:
+        future: Future[T] = Future()
         with self._lock:
             self._queue.put((future, fn))
             if self._idle == 0 and self._threads < self._limit:

@@ -20,7 +20,7 @@ import struct
 import tarfile
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -55,7 +55,7 @@ Visitor = Callable[[str, int, BinaryIO], None]  # (name, declared size, stream)
 ErrorSink = Callable[[str, str], None]  # (where, message)
 
 
-def open_parts(paths: list[str | Path]) -> tuple[list[Part], list[str]]:
+def open_parts(paths: Sequence[str | Path]) -> tuple[list[Part], list[str]]:
     """The parts to read, sorted by name, and problems with the set (missing parts)."""
     parts: list[Part] = []
     problems: list[str] = []

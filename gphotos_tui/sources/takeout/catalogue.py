@@ -19,7 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from gphotos_tui.exif import HEAD_BYTES, Metadata, MetadataError, read_metadata
 from gphotos_tui.sources.takeout import names
@@ -89,7 +89,7 @@ class Folder:
 @dataclass(slots=True)
 class Catalogue:
     folders: dict[str, Folder] = field(default_factory=dict)
-    errors: list[dict] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
     entries: int = 0
     bytes_read: int = 0
     ignored: int = 0  # AppleDouble files, other Takeout products, unknown file types
@@ -189,7 +189,7 @@ def _tasks(parts: list[Part]) -> list[tuple[Part, tuple[int, int | None]]]:
     return tasks
 
 
-_directory: list = [None, None]  # the part whose central directory is parsed, and that directory
+_directory: list[Any] = [None, None]  # the part whose central directory is parsed, and that directory
 
 
 def _scan_task(

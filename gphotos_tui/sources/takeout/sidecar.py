@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from gphotos_tui.text import valid_utf8
 
@@ -44,7 +45,7 @@ class AlbumMeta:
     created_at: int | None = None
 
 
-def parse_json(data: bytes) -> dict:
+def parse_json(data: bytes) -> dict[str, Any]:
     if not data.strip():
         raise SidecarError("empty JSON file")
     try:
@@ -72,7 +73,7 @@ def _valid_text(value):
     return value
 
 
-def is_media_sidecar(doc: dict) -> bool:
+def is_media_sidecar(doc: dict[str, Any]) -> bool:
     """immich-go's rule: media JSON has photoTakenTime; album JSON does not."""
     return "photoTakenTime" in doc
 
@@ -117,7 +118,7 @@ def _origin(value: object) -> str | None:
     return kind
 
 
-def media_sidecar(doc: dict) -> Sidecar:
+def media_sidecar(doc: dict[str, Any]) -> Sidecar:
     notes: list[str] = []
     geo = _geo(doc.get("geoDataExif")) or _geo(doc.get("geoData"))
     title = doc.get("title")
@@ -140,7 +141,7 @@ def media_sidecar(doc: dict) -> Sidecar:
     )
 
 
-def album_metadata(doc: dict) -> AlbumMeta:
+def album_metadata(doc: dict[str, Any]) -> AlbumMeta:
     """All three shapes: newer flat, older ``albumData``-wrapped, 2025 minimal ``{title}``."""
     if isinstance(doc.get("albumData"), dict):
         doc = doc["albumData"]
