@@ -87,7 +87,14 @@ async def run_backup(
     state = JobProgress(JOB, f"Backup to {dest}", message="planning")
     notify(state)
     allocator = NameAllocator()
-    tset = await asyncio.to_thread(plan_takeout, list(takeout), allocator) if takeout else None
+    tset = None
+    if takeout:
+        planning = threading.Event()
+        try:
+            tset = await asyncio.to_thread(plan_takeout, list(takeout), allocator, planning)
+        except asyncio.CancelledError:
+            planning.set()  # the reading thread stops at its next entry
+            raise
     if tset is not None:
         report.notes += tset.problems
         await _resolve_takeout_items(catalog, tset)

@@ -38,11 +38,17 @@ class TakeoutSet:
     problems: list[str] = field(default_factory=list)
 
 
-def plan_takeout(paths: list[str | Path], allocator: NameAllocator) -> TakeoutSet:
+def plan_takeout(paths: list[str | Path], allocator: NameAllocator, stop: threading.Event | None = None) -> TakeoutSet:
+    """Catalogue the parts and give every item its place; ``stop`` set (a cancelled job) ends the reading early."""
     parts, problems = open_parts(paths)
     if not parts:
         raise ArchiveError("no Takeout parts to read: " + ("; ".join(problems) or "give .zip/.tgz files or folders"))
-    work = plan(parts, hash_content=False)
+
+    def check(_cat: object, _part: object) -> None:
+        if stop is not None and stop.is_set():
+            raise BackupCancelled()
+
+    work = plan(parts, hash_content=False, on_entry=check)
     problems += [f"{e['entry']}: {e['error']}" for e in work.report.errors]
     targets: dict[str, Target] = {}
     items: list[Target] = []
