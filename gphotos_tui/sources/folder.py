@@ -29,6 +29,7 @@ from gphotos_tui.exif import HEAD_BYTES, MetadataError, read_metadata
 from gphotos_tui.model import MediaRecord, SourceKind
 from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
 from gphotos_tui.sources.takeout import names
+from gphotos_tui.text import printable, valid_utf8
 
 JOB = "scan-folder"
 BATCH = 500
@@ -139,6 +140,9 @@ async def scan_folder(catalog: Catalog, root: str | Path, *, progress: ProgressC
         for path, st in media_files(root_path):
             if stop.is_set():
                 raise ScanCancelled()
+            if valid_utf8(path) != path:  # the catalog keeps text: a name it cannot store is reported, not a crash
+                report.errors.append(f"{printable(path)}: file name is not valid UTF-8; skipped (rename the file)")
+                continue
             mtime = int(st.st_mtime)
             old = known.get(path)
             if old is not None and old[0] == st.st_size and old[1] == mtime and old[2]:
