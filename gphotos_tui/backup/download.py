@@ -140,7 +140,7 @@ class _ShortBody(Exception):
     """The connection ended before Content-Length bytes arrived."""
 
 
-def _hash_file(path: Path, digest) -> None:
+def _hash_file(path: Path, digest: hashlib._Hash) -> None:
     with open(path, "rb") as fh:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)

@@ -78,3 +78,13 @@ async def source_id(catalog: Catalog, kind: str, ref: str) -> int | None:
         await catalog.reader.execute("SELECT id FROM sources WHERE kind = ? AND ref = ?", (kind, ref))
     ).fetchone()
     return row[0] if row else None
+
+
+async def paths_by_item(catalog: Catalog) -> dict[int, list[str]]:
+    """item id -> the recorded local files of that item (files not matched to an item are left out)."""
+    paths: dict[int, list[str]] = {}
+    for item_id, path in await catalog.reader.execute_fetchall(
+        "SELECT item_id, path FROM local_files WHERE item_id IS NOT NULL"
+    ):
+        paths.setdefault(item_id, []).append(path)
+    return paths

@@ -5,8 +5,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from typing import TYPE_CHECKING
 
 from gphotos_tui.commands.common import db_path
+
+if TYPE_CHECKING:  # imported where used: `gphotos-tui --help` stays quick
+    from gphotos_tui.catalog import Catalog
+    from gphotos_tui.google.library import AsyncLibrary
+    from gphotos_tui.google.quota import UsageMeter
+    from gphotos_tui.google.tokens import TokenSource
 
 NAME = "backup"
 HELP = "copy originals from Takeout archives (and download Picker/Library items) into DEST/YYYY/MM/"
@@ -39,7 +46,9 @@ async def _backup(args: argparse.Namespace) -> int:
 
     catalog = await Catalog.open(db_path(args))
     console = ConsoleProgress(sys.stderr)  # the current stderr, not the one bound at import
-    library = tokens = usage = None
+    library: AsyncLibrary | None = None
+    tokens: TokenSource | None = None
+    usage: UsageMeter | None = None
     try:
         if not args.no_download and not args.dry_run:
             library, tokens, usage = _google(catalog)
@@ -80,7 +89,7 @@ async def _backup(args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
-def _google(catalog):
+def _google(catalog: Catalog) -> tuple[AsyncLibrary, TokenSource, UsageMeter] | tuple[None, None, None]:
     """Library client, token source and meter when signed in (or a token is set); else Nones."""
     from gphotos_tui.engine.clients import google_clients
     from gphotos_tui.google.errors import AuthError
