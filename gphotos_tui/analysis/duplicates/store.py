@@ -144,8 +144,3 @@ async def save_decisions(conn: aiosqlite.Connection, group_key: str, decisions: 
     except BaseException:
         await conn.execute("ROLLBACK")
         raise
-
-
-async def save_many_decisions(conn: aiosqlite.Connection, batch: dict[str, dict[int, str]]) -> None:
-    for key, decisions in batch.items():
-        await save_decisions(conn, key, decisions)
