@@ -7,6 +7,7 @@ never pull every row of a million-item catalog into Python.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -285,3 +286,24 @@ async def last_seen(conn: aiosqlite.Connection, source_id: int) -> int:
         await conn.execute("SELECT max(last_seen) FROM item_sources WHERE source_id = ?", (source_id,))
     ).fetchone()
     return int(row[0] or 0) if row is not None else 0
+
+
+async def item_source_refs(conn: aiosqlite.Connection, item_id: int) -> list[tuple[int, str, str]]:
+    """(item id, source kind, external id) of every source that saw the item."""
+    rows = await conn.execute_fetchall(
+        "SELECT item_id, kind, external_id FROM item_sources WHERE item_id = ?", (item_id,)
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+async def first_external_ids(conn: aiosqlite.Connection, item_ids: list[int], kinds: Sequence[str]) -> dict[int, str]:
+    """item id -> the external id of its earliest-seen source of one of ``kinds`` (items with none left out)."""
+    rows = await conn.execute_fetchall(
+        "SELECT item_id, external_id FROM item_sources WHERE item_id IN (SELECT value FROM json_each(?)) "
+        f"AND kind IN ({', '.join('?' * len(kinds))}) ORDER BY item_id, first_seen",
+        (json.dumps(item_ids), *kinds),
+    )
+    found: dict[int, str] = {}
+    for item_id, external_id in rows:
+        found.setdefault(item_id, external_id)
+    return found

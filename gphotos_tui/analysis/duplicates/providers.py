@@ -21,6 +21,7 @@ import aiosqlite
 
 from gphotos_tui.analysis.duplicates.hashing import HashJob
 from gphotos_tui.analysis.duplicates.store import local_paths
+from gphotos_tui.catalog.queries import item_source_refs
 
 
 class ByteProvider(Protocol):
@@ -78,11 +79,9 @@ class LocalFileProvider:
 
 async def loader_for(conn: aiosqlite.Connection, item_id: int, providers: Sequence[ByteProvider]) -> HashJob | None:
     """A job whose loader gives this item's bytes (previews), from the first provider that has them."""
-    rows = await conn.execute_fetchall(
-        "SELECT item_id, kind, external_id FROM item_sources WHERE item_id = ?", (item_id,)
-    )
+    rows = await item_source_refs(conn, item_id)
     for provider in providers:
-        jobs = await provider.jobs(conn, [tuple(r) for r in rows])
+        jobs = await provider.jobs(conn, rows)
         if jobs:
             return jobs[0]
     return None
