@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-from gphotos_tui.backup.copier import ensure_folder, finish, part_path, write_error
+from gphotos_tui.backup.copier import close_part, open_part, part_path, write_all, write_error
+from gphotos_tui.backup.destination import Destination
 from gphotos_tui.google import errors
 from gphotos_tui.google.media import download_url
 from gphotos_tui.google.quota import UsageMeter
@@ -30,7 +33,7 @@ CHUNK = 1 << 16
 @dataclass(slots=True)
 class Wanted:
     media_id: str  # the Google media item id (batchGet key)
-    dest: Path
+    relpath: str  # the planned place inside DEST
     video: bool
     mtime: int | None
 
@@ -41,6 +44,8 @@ class Got:
     size: int
     sha256: str
     resumed: bool
+    relpath: str  # where it ended up (the planned name, or "name (n).ext" when that was taken)
+    adopted: bool  # an identical file was already there
 
 
 class ExpiredUrl(Exception):
@@ -54,6 +59,7 @@ class Fetcher:
         self,
         tokens: TokenSource,
         usage: UsageMeter,
+        dest: Destination,
         *,
         concurrency: int = 4,
         policy: RetryPolicy | None = None,
@@ -61,6 +67,7 @@ class Fetcher:
     ):
         self.tokens = tokens
         self.usage = usage
+        self.dest = dest
         self.policy = policy or RetryPolicy()
         self.limit = asyncio.Semaphore(concurrency)
         self.client = httpx.AsyncClient(timeout=timeout_s, follow_redirects=True)
@@ -74,12 +81,12 @@ class Fetcher:
             return await self._fetch(wanted, download_url(base_url, wanted.video))
 
     async def _fetch(self, wanted: Wanted, url: str) -> Got:
-        part = part_path(wanted.dest)
-        ensure_folder(wanted.dest.parent)
+        final = await asyncio.to_thread(self.dest.path, wanted.relpath)
+        part = part_path(final)
         attempts = Attempts(self.policy, "download", "media")
         refreshed = False
         while True:
-            have = part.stat().st_size if part.exists() else 0
+            have = _resumable(part)
             headers = {"Authorization": f"Bearer {await asyncio.to_thread(self.tokens.token)}"}
             if have:
                 headers["Range"] = f"bytes={have}-"
@@ -113,23 +120,27 @@ class Fetcher:
         digest = hashlib.sha256()
         if offset:
             await asyncio.to_thread(_hash_file, part, digest)
-        try:
-            out = open(part, "ab" if offset else "wb")
-        except OSError as exc:
-            raise write_error(exc, part) from exc
+        out = open_part(part, append=bool(offset))
         size = offset
-        with out:
+        failing = True
+        try:
             async for block in resp.aiter_bytes(CHUNK):
                 digest.update(block)
                 size += len(block)
-                try:
-                    out.write(block)
-                except OSError as exc:
-                    raise write_error(exc, wanted.dest) from exc
+                write_all(out, block, part)
+            failing = False
+        finally:
+            close_part(out, part, failing)
         if total is not None and size != total:
             raise _ShortBody()  # kept as .part: the next try resumes from here
-        finish(part, wanted.dest, wanted.mtime)
-        return Got(wanted, size, digest.hexdigest(), bool(offset))
+        sha = digest.hexdigest()
+        if wanted.mtime is not None:
+            try:
+                os.utime(part, (wanted.mtime, wanted.mtime), follow_symlinks=False)
+            except OSError as exc:
+                raise write_error(exc, part) from exc
+        placed = await asyncio.to_thread(self.dest.place, part, wanted.relpath, sha, size)
+        return Got(wanted, size, sha, bool(offset), placed.relpath, placed.adopted)
 
     async def _pause(self, delay: float) -> None:
         self.retries += 1
@@ -140,7 +151,16 @@ class _ShortBody(Exception):
     """The connection ended before Content-Length bytes arrived."""
 
 
+def _resumable(part: Path) -> int:
+    """Bytes of an earlier run's ``.part`` to continue from (0 when there is none, or it is not a regular file)."""
+    try:
+        info = os.lstat(part)
+    except OSError:
+        return 0
+    return info.st_size if stat.S_ISREG(info.st_mode) else 0
+
+
 def _hash_file(path: Path, digest: hashlib._Hash) -> None:
-    with open(path, "rb") as fh:
+    with open(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb") as fh:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import operator
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -148,14 +149,22 @@ class Catalog:
     # -- opening -----------------------------------------------------------
 
     @classmethod
-    async def open(cls, path: str | Path, *, readonly: bool = False) -> Catalog:
+    async def open(cls, path: str | Path, *, readonly: bool = False, check: bool = False) -> Catalog:
+        """Open (and migrate, unless ``readonly``) the catalog at ``path``.
+
+        ``check`` runs ``PRAGMA quick_check`` first (writers do: a damaged
+        catalog is refused before anything is written into it).
+        """
         path = Path(path)
         if readonly and not path.exists():
             raise CatalogError(f"no catalog at {path}; run an import or sync first, or try --demo")
         try:
             if not readonly:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                private_file_dir(path.parent)
+                if check and path.exists():
+                    _check_file(path)
                 _migrate_file(path)
+                tighten(path)
             writer = None
             if not readonly:
                 writer = await _connect(path)
@@ -165,13 +174,22 @@ class Catalog:
                 version = row[0] if row is not None else 0
                 if version != SCHEMA_VERSION:
                     await reader.close()
-                    raise CatalogError(
-                        f"catalog {path} has schema version {version}, expected {SCHEMA_VERSION}; "
-                        "open it once without read-only mode to migrate it"
-                    )
+                    raise CatalogError(_version_advice(path, version))
         except sqlite3.DatabaseError as exc:
-            raise CatalogError(f"cannot open catalog {path}: {exc}") from exc
+            raise CatalogError(f"cannot open catalog {path}: {exc}" + _damage_advice(path, exc)) from exc
+        if not readonly:
+            tighten(path)
         return cls(path, writer, reader)
+
+    async def end_stale_runs(self) -> int:
+        """Runs still marked 'running' when this writer holds the catalog lock were cut off (kill -9, power loss)."""
+        cur = await self.writer.execute(
+            "UPDATE sync_runs SET state = 'interrupted', finished_at = coalesce(finished_at, ?), "
+            "message = coalesce(message, 'the run ended without finishing (killed or crashed)') "
+            "WHERE state = 'running'",
+            (_now(),),
+        )
+        return cur.rowcount
 
     async def close(self) -> None:
         for conn in (self._writer, self.reader):
@@ -461,6 +479,64 @@ def _upsert_items(conn: sqlite3.Connection, source: Source, items: Sequence[Medi
         links(),
     )
     return BatchResult(inserted=inserted, updated=updated, unchanged=len(old) - updated)
+
+
+def _version_advice(path: Path, version: int) -> str:
+    if version > SCHEMA_VERSION:
+        return (
+            f"catalog {path} has schema version {version}, newer than this gphotos-tui understands "
+            f"({SCHEMA_VERSION}); upgrade gphotos-tui to read it"
+        )
+    return (
+        f"catalog {path} has schema version {version}, expected {SCHEMA_VERSION}; "
+        "run any writing command once (e.g. gphotos-tui import-takeout, or open the app) to migrate it"
+    )
+
+
+def _damage_advice(path: Path, exc: BaseException) -> str:
+    text = str(exc).lower()
+    if "malformed" in text or "not a database" in text or "damaged" in text or "corrupt" in text:
+        return "; " + RECOVERY.format(path=path)
+    return ""
+
+
+RECOVERY = (
+    "to recover: keep a copy of {path}, try `gphotos-tui export` (it still works where SQLite can read), "
+    "or `sqlite3 {path} .recover | sqlite3 recovered.sqlite` and use --db recovered.sqlite; "
+    "or move the file aside and import/sync again"
+)
+
+
+def _check_file(path: Path) -> None:
+    """``PRAGMA quick_check``: a damaged catalog is refused with advice instead of being written into."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    try:
+        rows = conn.execute("PRAGMA quick_check(5)").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise CatalogError(
+            f"catalog {path} is damaged ({exc}); nothing was written; " + RECOVERY.format(path=path)
+        ) from exc
+    finally:
+        conn.close()
+    if rows != [("ok",)]:
+        found = "; ".join(str(r[0]) for r in rows[:3])
+        raise CatalogError(f"catalog {path} is damaged ({found}); nothing was written; " + RECOVERY.format(path=path))
+
+
+def private_file_dir(folder: Path) -> None:
+    """The catalog's folder; folders made here are owner-only (the app's own ones are tightened by ``paths``)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+def tighten(path: Path) -> None:
+    """The catalog and its -wal/-shm files readable by the owner only."""
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            st = os.stat(name)
+            if st.st_mode & 0o077 and st.st_uid == os.getuid():
+                os.chmod(name, 0o600)
+        except OSError:
+            pass
 
 
 def _migrate_file(path: Path) -> None:

@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from gphotos_tui.text import valid_utf8
+
 
 class SidecarError(ValueError):
     """A JSON file that cannot be used, with the reason."""
@@ -50,8 +52,24 @@ def parse_json(data: bytes) -> dict[str, Any]:
         value = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SidecarError(f"malformed JSON: {exc}") from None
+    except RecursionError:
+        raise SidecarError("JSON nested too deeply to be a sidecar") from None
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise SidecarError(f"unusable JSON: {str(exc)[:120]}") from None
     if not isinstance(value, dict):
         raise SidecarError(f"JSON is a {type(value).__name__}, not an object")
+    if b"\\ud" in data or b"\\uD" in data:  # an escaped surrogate, maybe a lone one: no text that SQLite refuses
+        value = _valid_text(value)
+    return value
+
+
+def _valid_text(value):
+    if isinstance(value, str):
+        return valid_utf8(value)
+    if isinstance(value, dict):
+        return {valid_utf8(k): _valid_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_valid_text(v) for v in value]
     return value
 
 
