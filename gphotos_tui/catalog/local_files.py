@@ -17,7 +17,7 @@ class LocalFile:
     sha256: str | None
     item_id: int | None
     source_id: int | None
-    fidelity: str
+    fidelity: str | None  # None keeps the recorded one (a file found again, not re-read)
 
 
 # One statement, so each flush is one implicit transaction on the shared writer

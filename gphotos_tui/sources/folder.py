@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gphotos_tui.catalog import Catalog, local_files
+from gphotos_tui.catalog import Catalog, Source, local_files
 from gphotos_tui.catalog.local_files import LocalFile
 from gphotos_tui.exif import HEAD_BYTES, MetadataError, read_metadata
 from gphotos_tui.model import MediaRecord, SourceKind
@@ -112,7 +112,7 @@ def read_file(path: str, size: int, mtime: int) -> tuple[MediaRecord, str]:
     if record.taken_at is None:
         # A backup sets mtime to the capture time, so this still joins Google items for header-less videos.
         record.taken_at, record.time_source = mtime, "mtime"
-    return record, record.content_hash
+    return record, digest.hexdigest()
 
 
 async def scan_folder(catalog: Catalog, root: str | Path, *, progress: ProgressCallback | None = None) -> ScanReport:
@@ -130,7 +130,7 @@ async def scan_folder(catalog: Catalog, root: str | Path, *, progress: ProgressC
     run_id = await catalog.start_run(source, JOB)
     loop = asyncio.get_running_loop()
     stop = threading.Event()
-    queue: asyncio.Queue = asyncio.Queue(maxsize=4)
+    queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=4)
 
     def walk() -> None:
         batch: list[tuple[Any, ...]] = []
@@ -191,7 +191,7 @@ async def scan_folder(catalog: Catalog, root: str | Path, *, progress: ProgressC
     return report
 
 
-async def _write(catalog: Catalog, source, batch: list[tuple[Any, ...]], report: ScanReport) -> None:
+async def _write(catalog: Catalog, source: Source, batch: list[tuple[Any, ...]], report: ScanReport) -> None:
     fresh = [entry[3] for entry in batch if entry[3] is not None]
     unchanged = [unicodedata.normalize("NFC", entry[0]) for entry in batch if entry[3] is None]
     report.files += len(batch)
