@@ -52,7 +52,7 @@ class BytesLoader:
 class LocalFileProvider:
     origin = "local"
 
-    async def jobs(self, conn, wanted):
+    async def jobs(self, conn: aiosqlite.Connection, wanted: Sequence[tuple[int, str, str]]) -> list[HashJob]:
         paths = await local_paths(conn, [w[0] for w in wanted])
         return [HashJob(item_id, FileLoader(path)) for item_id, path in paths.items()]
 
