@@ -16,6 +16,7 @@ import errno
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -56,7 +57,7 @@ def ensure_folder(folder: Path) -> None:
         raise write_error(exc, folder) from exc
 
 
-def _opener(append: bool):
+def _opener(append: bool) -> Callable[[str, int], int]:
     def opener(path: str, _flags: int) -> int:
         return os.open(path, _APPEND if append else _CREATE, 0o666)
 

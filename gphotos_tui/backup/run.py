@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,7 +74,7 @@ async def run_backup(
     catalog: Catalog,
     dest: str | Path,
     *,
-    takeout: list[str | Path] = (),
+    takeout: Sequence[str | Path] = (),
     library=None,
     tokens=None,
     usage: UsageMeter | None = None,

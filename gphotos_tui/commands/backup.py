@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from gphotos_tui.commands.common import open_catalog
 from gphotos_tui.text import printable
+
+if TYPE_CHECKING:  # imported where used: `gphotos-tui --help` stays quick
+    from gphotos_tui.catalog import Catalog
+    from gphotos_tui.google.library import AsyncLibrary
+    from gphotos_tui.google.quota import UsageMeter
+    from gphotos_tui.google.tokens import TokenSource
 
 NAME = "backup"
 HELP = "copy originals from Takeout archives (and download Picker/Library items) into DEST/YYYY/MM/"
@@ -40,7 +47,9 @@ async def _backup(args: argparse.Namespace) -> int:
     from gphotos_tui.sources.takeout import ArchiveError
 
     console = ConsoleProgress(sys.stderr)  # the current stderr, not the one bound at import
-    library = tokens = usage = None
+    library: AsyncLibrary | None = None
+    tokens: TokenSource | None = None
+    usage: UsageMeter | None = None
     async with open_catalog(args, NAME) as catalog:
         takeout, source_notes = await _takeout_sources(catalog, args.from_takeout)
         if not args.no_download and not args.dry_run:
@@ -80,7 +89,7 @@ async def _backup(args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
-async def _takeout_sources(catalog, named: list[str]) -> tuple[list[str], list[str]]:
+async def _takeout_sources(catalog: Catalog, named: list[str]) -> tuple[list[str], list[str]]:
     """The parts named with --from-takeout, else the imported ones still in place (and notes on the others)."""
     if named:
         return named, []
@@ -89,7 +98,7 @@ async def _takeout_sources(catalog, named: list[str]) -> tuple[list[str], list[s
     return await recorded_takeout_parts(catalog)
 
 
-def _google(catalog):
+def _google(catalog: Catalog) -> tuple[AsyncLibrary, TokenSource, UsageMeter] | tuple[None, None, None]:
     """Library client, token source and meter when signed in (or a token is set); else Nones."""
     from gphotos_tui.engine.clients import google_clients
     from gphotos_tui.google.errors import AuthError

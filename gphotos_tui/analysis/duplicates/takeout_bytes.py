@@ -20,6 +20,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -110,7 +111,7 @@ class TakeoutPartsProvider:
                     self._gone[(record.source_id, record.label)] = (record, state)
         return self._parts
 
-    async def _directory(self, record: PartRecord) -> dict[str, ZipMember] | None:
+    async def _directory(self, record: PartRecord) -> dict[str, ZipMember]:
         found = self._directories.get(record.path)
         if found is None:
             try:
@@ -134,7 +135,7 @@ class TakeoutPartsProvider:
             return []
         parts = await self._load(conn)
         located = await member_locations(conn, ids)
-        keyed: list[tuple[tuple, HashJob]] = []
+        keyed: list[tuple[tuple[Any, ...], HashJob]] = []
         for item_id in ids:
             places = located.get(item_id, [])
             job = None

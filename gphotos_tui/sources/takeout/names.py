@@ -85,7 +85,6 @@ EDIT_SUFFIXES = (
     "-redigeret",
     "-upravené",
 )
-SPECIAL_SUFFIXES = ("-effects", "-motion", "-animation", "-smile", "-collage", "-mix")
 
 MEDIA_EXTENSIONS = {
     ".jpg",
@@ -182,11 +181,6 @@ def strip_partial_edit_suffix(stem: str) -> tuple[str, str | None]:
             if low.endswith(suffix[:cut]):
                 return stem[:-cut], suffix[:cut]
     return stem, None
-
-
-def special_suffix(stem: str) -> str | None:
-    low = stem.casefold()
-    return next((s for s in SPECIAL_SUFFIXES if low.endswith(s)), None)
 
 
 def is_media_name(name: str) -> bool:
