@@ -267,7 +267,7 @@ body { margin:0; background:var(--bg); color:var(--ink);
 main { max-width: 1400px; margin: 0 auto; padding: 16px; }
 h1 { margin: 8px 0 0; font-size: 2rem; } h2 { margin: 28px 0 10px; } h3 { margin: 0 0 10px; font-size: 1.5rem; }
 .sub, .small, footer { color: var(--muted); }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 200px), 1fr)); gap: 10px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 160px), 1fr)); gap: 10px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; }
 .card .label { text-transform: uppercase; font-size: .75rem; letter-spacing: .05em; color: var(--muted); }
 .card .big { font-size: 1.6rem; font-weight: 650; }
@@ -293,6 +293,7 @@ td:first-child, th:first-child { text-align: left; }
 article.year { background: #eef1f6; border-radius: 10px; padding: 12px; margin: 12px 0; }
 article.year figure { margin-top: 10px; }
 footer { margin: 30px 0 10px; font-size: .85rem; }
+@media (max-width: 600px) { main { padding: 10px; } figure.chart { padding: 6px; } .card .big { font-size: 1.3rem; } }
 @media print { body { background: #fff; } main { max-width: none; padding: 0; }
   figure.chart, article.year .cards { break-inside: avoid; } summary { display: none; } }
 """
