@@ -93,7 +93,7 @@ REPORT_SHOTS = {"report": (1280, 1700), "report-phone": (412, 1500)}
 async def shoot_report(db: Path, tmp: Path) -> list[Path]:
     from gphotos_tui.analysis.stats_filters import Filters
     from gphotos_tui.report import gather, render_report
-    from tests.unit.test_report_browser import OFFLINE_FLAGS, chromium
+    from tests.unit.test_report_browser import chromium
 
     browser = chromium()
     if browser is None:
@@ -102,6 +102,12 @@ async def shoot_report(db: Path, tmp: Path) -> list[Path]:
     stats, yearly = await gather(db, Filters())
     page = tmp / "report.html"
     page.write_text(render_report(stats, yearly, Filters(), generated=date(2025, 6, 15)), "utf-8")
+    return await asyncio.to_thread(_browser_shots, browser, page, tmp)
+
+
+def _browser_shots(browser: str, page: Path, tmp: Path) -> list[Path]:
+    from tests.unit.test_report_browser import OFFLINE_FLAGS
+
     shots = []
     for name, (width, height) in REPORT_SHOTS.items():
         target = OUT / f"{name}.png"
