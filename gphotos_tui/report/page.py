@@ -228,17 +228,17 @@ def year_section(year: str, y: CatalogStats) -> str:
     calendar_keys = [[k.key if k is not None else None for k in row] for row in calendar_built.keys]
     assert isinstance(calendar_built.chart, Grid)
     grid = calendar_built.chart
-    calendar_svg = svg.heatmap(grid, keys=calendar_keys, cell=11, label_w=34)
+    calendar_svg = svg.heatmap(grid, keys=calendar_keys, cell=13, label_w=34)
     active = sum(1 for n in y.by_day.values() if n)
     return (
-        f'<article class="year" data-year="{year}"><h3>{year}</h3><div class="cards">'
+        f'<article class="year" data-year="{year}"><h3>{year}</h3><div class="cards year-cards">'
         f'<div class="card" data-card="items"><div class="label">items</div><div class="big">{y.total:,}</div>'
         f'<div class="small">{y.photos:,} photos · {y.videos:,} videos · {y.favorites:,} favourites · '
-        f"{active:,} days with photos</div></div>{list_html}</div>"
-        f'<figure class="chart wide" data-chart="calendar"><figcaption>Calendar {year}: {y.total:,} items'
+        f'{active:,} days with photos</div></div>{list_html}</div><div class="charts">'
+        f'<figure class="chart" data-chart="calendar"><figcaption>Calendar {year}: {y.total:,} items'
         f"</figcaption>{calendar_svg}</figure>"
         + figure("months", months, _table("months", months, y, False), title=f"Items per month, {year}")
-        + "</article>"
+        + "</div></article>"
     )
 
 
@@ -272,6 +272,7 @@ h1 { margin: 8px 0 0; font-size: 2rem; } h2 { margin: 28px 0 10px; } h3 { margin
 .card .label { text-transform: uppercase; font-size: .75rem; letter-spacing: .05em; color: var(--muted); }
 .card .big { font-size: 1.6rem; font-weight: 650; }
 .card ol { margin: 4px 0 0; padding-left: 1.3em; }
+.year-cards { grid-template-columns: repeat(auto-fill, minmax(min(100%, 240px), 1fr)); }
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 12px 0 0; }
 .facts dt { font-weight: 600; } .facts dd { margin: 0; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 560px), 1fr)); gap: 14px; }
