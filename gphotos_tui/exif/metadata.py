@@ -15,7 +15,7 @@ class MetadataError(ValueError):
 
 @dataclass(slots=True)
 class Metadata:
-    format: str  # jpeg | heif | mp4 | mov | png | gif | webp | unknown
+    format: str  # jpeg | heif | avif | mp4 | mov | png | gif | webp | bmp | tiff | raw | cr3 | avi | mkv | ...
     mime_type: str | None = None
     make: str | None = None
     model: str | None = None
@@ -34,26 +34,34 @@ class Metadata:
     height: int | None = None
     duration_s: float | None = None
     truncated: bool = False  # the header ended before everything was read
+    taken_utc: int | None = None  # a container's UTC capture instant (QuickTime, Matroska) without a wall clock
+    note: str | None = None  # what could not be read, for the per-file report
+
+    @property
+    def is_video(self) -> bool:
+        return self.format in VIDEO_FORMATS
 
     @property
     def taken_at(self) -> int | None:
         """Capture time in UTC seconds; only when the offset is known."""
         local = self.local_epoch
         if local is None or self.utc_offset_min is None:
-            return None
+            return self.taken_utc
         return local - self.utc_offset_min * 60
 
     @property
     def local_epoch(self) -> int | None:
         """The wall-clock capture time read as if it were UTC (for guesses without an offset)."""
         if not self.taken_local:
-            return None
+            return self.taken_utc
         try:
             y, mo, d, h, mi, s = (int(p) for p in re.split(r"[-: ]", self.taken_local))
             return calendar.timegm((y, mo, d, h, mi, s, 0, 0, 0))
         except (ValueError, OverflowError):
             return None
 
+
+VIDEO_FORMATS = frozenset({"mp4", "mov", "3gp", "avi", "mkv", "webm", "mts", "wmv", "mpeg"})
 
 _STAMP = re.compile(r"^(\d{4})[:-](\d{2})[:-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
 _OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
@@ -75,17 +83,19 @@ def apply_exif(meta: Metadata, tags: dict[str, object]) -> None:
         iso = iso[0] if iso else None
     meta.iso = _int(iso, 1, 10_000_000)
     meta.exposure_s = _positive(tags.get("ExposureTime"))
-    stamp = _text(tags.get("DateTimeOriginal")) or _text(tags.get("DateTime"))
-    match = _STAMP.match(stamp or "")
-    if match and match.group(1) != "0000":
-        y, mo, d, h, mi, s = match.groups()
-        meta.taken_local = f"{y}-{mo}-{d} {h}:{mi}:{s}"
-    offset = _OFFSET.match(_text(tags.get("OffsetTimeOriginal")) or _text(tags.get("OffsetTime")) or "")
-    if offset:
-        sign, hh, mm = offset.groups()
-        minutes = int(hh) * 60 + int(mm)
-        if minutes <= 14 * 60:
-            meta.utc_offset_min = -minutes if sign == "-" else minutes
+    if meta.exposure_s is None and isinstance(tags.get("ShutterSpeedValue"), float):
+        apex = float(tags["ShutterSpeedValue"])  # type: ignore[arg-type]
+        if -20 < apex < 30:
+            meta.exposure_s = rational(2**-apex)
+    for stamp_tag, offset_tag in _DATES:
+        if set_stamp(meta, _text(tags.get(stamp_tag)), _text(tags.get(offset_tag)) or _text(tags.get("OffsetTime"))):
+            break
+    else:
+        xmp = tags.get("_xmp")
+        if isinstance(xmp, bytes):
+            apply_xmp(meta, xmp)
+        if meta.taken_local is None:
+            set_stamp(meta, _text(tags.get("DateTime")), _text(tags.get("OffsetTime")))
     meta.latitude = _coordinate(tags.get("GPSLatitude"), tags.get("GPSLatitudeRef"), "S", 90)
     meta.longitude = _coordinate(tags.get("GPSLongitude"), tags.get("GPSLongitudeRef"), "W", 180)
     if meta.latitude is None or meta.longitude is None:
@@ -93,6 +103,44 @@ def apply_exif(meta: Metadata, tags: dict[str, object]) -> None:
     width, height = _int(tags.get("PixelXDimension"), 1, 1 << 20), _int(tags.get("PixelYDimension"), 1, 1 << 20)
     if width and height and not meta.width:
         meta.width, meta.height = width, height
+
+
+_DATES = (("DateTimeOriginal", "OffsetTimeOriginal"), ("DateTimeDigitized", "OffsetTimeDigitized"))
+_XMP_DATE = re.compile(
+    rb"(exif:DateTimeOriginal|xmp:CreateDate|photoshop:DateCreated)(?:=[\"']|>)\s*"
+    rb"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?"
+)
+_XMP_ORDER = {b"exif:DateTimeOriginal": 0, b"xmp:CreateDate": 1, b"photoshop:DateCreated": 2}
+
+
+def set_stamp(meta: Metadata, stamp: str | None, offset: str | None = None) -> bool:
+    """Set the wall-clock capture time (and its UTC offset) from an Exif/ISO stamp; False if not a date."""
+    match = _STAMP.match(stamp or "")
+    if not match or match.group(1) == "0000" or match.group(2) == "00":
+        return False
+    y, mo, d, h, mi, s = match.groups()
+    meta.taken_local = f"{y}-{mo}-{d} {h}:{mi}:{s}"
+    meta.utc_offset_min = None
+    if offset == "Z":
+        offset = "+00:00"
+    found = _OFFSET.match(offset or "")
+    if found:
+        sign, hh, mm = found.groups()
+        minutes = int(hh) * 60 + int(mm)
+        if minutes <= 14 * 60:
+            meta.utc_offset_min = -minutes if sign == "-" else minutes
+    return True
+
+
+def apply_xmp(meta: Metadata, xmp: bytes) -> None:
+    """Capture time from an XMP packet: DateTimeOriginal, then CreateDate, then photoshop:DateCreated."""
+    found = sorted(_XMP_DATE.findall(xmp[:262144]), key=lambda m: _XMP_ORDER[m[0]])
+    for _tag, stamp, offset in found:
+        text = stamp.decode()
+        if len(text) == 16:
+            text += ":00"
+        if set_stamp(meta, text, offset.decode() if offset else None):
+            return
 
 
 def _text(value: object) -> str | None:
