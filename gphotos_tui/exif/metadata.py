@@ -77,7 +77,7 @@ def apply_exif(meta: Metadata, tags: dict[str, object]) -> None:
     meta.focal_length_35mm = _positive(tags.get("FocalLengthIn35mmFormat"))
     meta.aperture_f = _positive(tags.get("FNumber"))
     if meta.aperture_f is None and isinstance(tags.get("ApertureValue"), float):
-        meta.aperture_f = round(2 ** (float(tags["ApertureValue"]) / 2), 1)  # APEX
+        meta.aperture_f = rational(2 ** (float(tags["ApertureValue"]) / 2))  # APEX
     iso = tags.get("ISO")
     if isinstance(iso, tuple):
         iso = iso[0] if iso else None
@@ -107,10 +107,10 @@ def apply_exif(meta: Metadata, tags: dict[str, object]) -> None:
 
 _DATES = (("DateTimeOriginal", "OffsetTimeOriginal"), ("DateTimeDigitized", "OffsetTimeDigitized"))
 _XMP_DATE = re.compile(
-    rb"(exif:DateTimeOriginal|xmp:CreateDate|photoshop:DateCreated)(?:=[\"']|>)\s*"
+    rb"\w+:(DateTimeOriginal|CreateDate|DateCreated)(?:=[\"']|>)\s*"
     rb"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?"
 )
-_XMP_ORDER = {b"exif:DateTimeOriginal": 0, b"xmp:CreateDate": 1, b"photoshop:DateCreated": 2}
+_XMP_ORDER = {b"DateTimeOriginal": 0, b"CreateDate": 1, b"DateCreated": 2}
 
 
 def set_stamp(meta: Metadata, stamp: str | None, offset: str | None = None) -> bool:

@@ -66,7 +66,8 @@ def read_bmp(src: Source) -> Metadata:
             meta.width, meta.height = struct.unpack_from("<HH", raw, 4)
         elif len(raw) == 12:
             width, height = struct.unpack_from("<ii", raw, 4)
-            meta.width, meta.height = width, abs(height)  # negative: rows stored top-down
+            if width > 0:
+                meta.width, meta.height = width, abs(height)  # negative height: rows stored top-down
     return meta
 
 
@@ -128,6 +129,7 @@ _RAW_BY_EXT = {
     ".mef": ("mef", "image/x-mamiya-mef"),
     ".rwl": ("rwl", "image/x-leica-rwl"),
 }
+_RW2_MAGIC = bytes.fromhex("88e774d8f8251d4d947a6e77822b5d6a")
 _RAW_BY_MAKE = {"NIKON": ".nef", "SONY": ".arw", "SAMSUNG": ".srw", "PENTAX": ".pef", "RICOH": ".pef"}
 
 
@@ -139,7 +141,10 @@ def read_tiff(src: Source, ext: str = "") -> Metadata:
     if magic in (0x4F52, 0x5352):
         fmt, mime = "orf", "image/x-olympus-orf"
     elif magic == 0x55:
-        fmt, mime = ("rwl", "image/x-leica-rwl") if ext == ".rwl" else ("rw2", "image/x-panasonic-rw2")
+        if head[8:24] != _RW2_MAGIC:
+            fmt, mime = "raw", "image/x-raw"  # the older Panasonic RAW
+        else:
+            fmt, mime = ("rwl", "image/x-leica-rwl") if ext == ".rwl" else ("rw2", "image/x-panasonic-rw2")
     elif head[8:11] == b"CR\x02":
         fmt, mime = "cr2", "image/x-canon-cr2"
     elif "DNGVersion" in tags:
@@ -156,7 +161,7 @@ def read_tiff(src: Source, ext: str = "") -> Metadata:
         xmp = read_blob(head, tags["XMP"], src)
         if xmp:
             tags["_xmp"] = xmp
-    if fmt in ("rw2", "rwl"):
+    if fmt in ("rw2", "rwl", "raw"):
         _panasonic(meta, tags, src)
     else:
         apply_exif(meta, tags)
@@ -174,7 +179,9 @@ def _main_size(fmt: str, tags: dict[str, object]) -> tuple[int | None, int | Non
         w, h = tags.get("PixelXDimension"), tags.get("PixelYDimension")
         if isinstance(w, int) and isinstance(h, int):
             return w, h
-    if fmt in ("rw2", "rwl"):
+    if fmt == "iiq":
+        return None, None  # Phase One keeps the picture's size in its own directory, not read
+    if fmt in ("rw2", "rwl", "raw"):
         try:
             return (
                 int(tags["SensorRightBorder"]) - int(tags["SensorLeftBorder"]),  # type: ignore[call-overload]
@@ -184,7 +191,7 @@ def _main_size(fmt: str, tags: dict[str, object]) -> tuple[int | None, int | Non
             return None, None
     images = tags.get("_images") or []
     assert isinstance(images, list)
-    for kind, w, h in images[1:] if images and images[0][0] != 0 else images:
+    for kind, w, h in images[1:] if images and images[0][0] != 0 and fmt != "tiff" else []:
         if kind == 0 and isinstance(w, int) and isinstance(h, int):
             return w, h
     if images:
@@ -307,13 +314,13 @@ def read_asf(src: Source) -> Metadata:
                 filetime = struct.unpack_from("<Q", body, 24)[0]
                 play, _send, preroll = struct.unpack_from("<QQQ", body, 40)
                 if play:
-                    meta.duration_s = round(play / 1e7 - preroll / 1000, 3)
+                    meta.duration_s = round(play / 1e7, 3)  # as exiftool reports it (the preroll included)
                 if filetime:
                     meta.taken_utc = filetime // 10_000_000 - 11644473600
         elif guid == _ASF_STREAM_PROPERTIES and meta.width is None:
-            body = src.read(pos + 24, 78 + 11)
-            if body[:16] == _ASF_VIDEO and len(body) >= 89:
-                meta.width, meta.height = struct.unpack_from("<II", body, 78)
+            body = src.read(pos + 24, 62)
+            if body[:16] == _ASF_VIDEO and len(body) >= 62:
+                meta.width, meta.height = struct.unpack_from("<II", body, 54)
         pos += size
     return meta
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -51,6 +52,7 @@ _LOCAL_DATES = (
     "XMP:DateTimeOriginal",
     "XMP:CreateDate",
     "XMP:DateCreated",
+    "Composite:DateTimeOriginal",
     "QuickTime:CreationDate",
     "RIFF:DateTimeOriginal",
     "EXIF:ModifyDate",
@@ -69,12 +71,19 @@ def _exiftool(files: list[Path]) -> dict[str, dict]:
     for i in range(0, len(files), 200):
         chunk = files[i : i + 200]
         run = subprocess.run(
-            ["exiftool", "-j", "-n", "-G0", "-q", "-q", "-api", "LargeFileSupport=1", *map(str, chunk)],
+            ["exiftool", "-j", "-n", "-a", "-G0:1", "-q", "-q", "-api", "LargeFileSupport=1", *map(str, chunk)],
             capture_output=True,
-            text=True,
+            encoding="utf-8",
+            errors="replace",
         )
         for doc in json.loads(run.stdout or "[]"):
-            out[doc["SourceFile"]] = doc
+            flat: dict = {}
+            for key, value in doc.items():  # "EXIF:IFD0:Make" -> also "EXIF:Make" (the first in the file)
+                parts = key.split(":")
+                if len(parts) == 3:
+                    flat.setdefault(f"{parts[0]}:{parts[2]}", value)
+                flat[key] = value
+            out[doc["SourceFile"]] = flat
     return out
 
 
@@ -92,10 +101,17 @@ def _any_group(doc: dict, tag: str, prefer: tuple[str, ...] = ("Composite", "EXI
     return next((v for k, v in doc.items() if k.split(":", 1)[-1] == tag and v not in ("", None)), None)
 
 
+_VALID = re.compile(r"^\d{4}:\d{2}:\d{2}[ T]\d{2}:\d{2}(:\d{2})?")
+
+
 def _stamp(value) -> tuple[str, str | None] | None:
     text = str(value)
-    if len(text) < 19 or text.startswith("0000"):
+    if not _VALID.match(text) or text.startswith("0000"):
         return None
+    match = _VALID.match(text)
+    assert match
+    if not match.group(1):  # no seconds (XMP allows it)
+        text = text[:16] + ":00" + text[16:]
     local = text[:10].replace(":", "-") + " " + text[11:19]
     rest = text[19:].lstrip(".0123456789")
     return local, (rest.replace("Z", "+00:00") or None)
@@ -119,14 +135,13 @@ def expected(doc: dict) -> dict:
         value = _any_group(doc, tag, ("EXIF", "QuickTime", "XMP"))
         if value is not None and (not isinstance(value, str) or value.strip()):
             want[field] = value.strip() if isinstance(value, str) else value
-    aperture = _first(doc, "EXIF:FNumber", "Composite:Aperture")
+    aperture = _first(doc, "EXIF:FNumber", "EXIF:ApertureValue", "Composite:Aperture")
     if aperture:
         want["aperture_f"] = aperture
-    exposure = _first(doc, "EXIF:ExposureTime", "Composite:ShutterSpeed")
+    exposure = _first(doc, "EXIF:ExposureTime", "EXIF:ShutterSpeedValue", "Composite:ShutterSpeed")
     if exposure:
         want["exposure_s"] = exposure
-    local = _first(doc, *_LOCAL_DATES)
-    stamp = _stamp(local) if local is not None else None
+    stamp = next((s for s in (_stamp(doc[k]) for k in _LOCAL_DATES if k in doc) if s), None)
     if stamp:
         want["taken"] = ("local", stamp[0])
         offset = stamp[1] or _first(doc, "EXIF:OffsetTimeOriginal", "EXIF:OffsetTimeDigitized", "EXIF:OffsetTime")
@@ -196,6 +211,8 @@ def same(field: str, got, want) -> bool:
         except (TypeError, ValueError):
             return False
         return abs(float(got) - want) <= max(1e-6, 0.01 * want)  # the catalog keeps rationals rounded
+    if isinstance(got, str) and isinstance(want, (int, float)):
+        return got == str(want)  # exiftool prints a numeric Make as a number
     if field == "iso" and isinstance(want, str):
         return str(got) == want.split()[0]
     return got == want
