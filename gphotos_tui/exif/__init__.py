@@ -51,7 +51,7 @@ __all__ = [
     "sniff",
 ]
 
-HEAD_BYTES = HEAD  # what callers read first; the reader seeks for the rest when it can
+HEAD_BYTES = 256 * 1024  # what streaming callers read first: all the metadata of nearly every photo
 
 _ASF = bytes.fromhex("3026b2758e66cf11a6d900aa0062ce6c")
 _SIMPLE = {  # formats we know by their magic but read nothing from
@@ -124,8 +124,14 @@ def read_source(src: Source, name: str = "") -> Metadata:
             if kind == "m2ts" and ext == ".ts":
                 mime = "video/mp2t"
             return Metadata(fmt, mime, note=f"no metadata is read from {fmt.upper()} files")
+    except MetadataError:
+        raise
     except (IndexError, ValueError, KeyError, struct.error, OverflowError) as exc:  # damaged structure
         raise MetadataError(f"damaged {kind} header: {exc}") from exc
+    except OSError:
+        raise
+    except Exception as exc:  # a reader bug must cost one file's metadata, never the scan or the import
+        raise MetadataError(f"{kind} header not read ({type(exc).__name__}: {exc})") from exc
     if not head:
         raise MetadataError("empty file")
     raise MetadataError(f"not a photo or video this reader knows (starts with {head[:8].hex(' ')})")

@@ -189,8 +189,9 @@ def _main_size(fmt: str, tags: dict[str, object]) -> tuple[int | None, int | Non
             )
         except (KeyError, TypeError, ValueError):
             return None, None
-    images = tags.get("_images") or []
-    assert isinstance(images, list)
+    images = tags.get("_images")
+    if not isinstance(images, list):
+        return None, None
     for kind, w, h in images[1:] if images and images[0][0] != 0 and fmt != "tiff" else []:
         if kind == 0 and isinstance(w, int) and isinstance(h, int):
             return w, h
@@ -312,7 +313,7 @@ def read_asf(src: Source) -> Metadata:
             body = src.read(pos + 24, 80)
             if len(body) >= 80:
                 filetime = struct.unpack_from("<Q", body, 24)[0]
-                play, _send, preroll = struct.unpack_from("<QQQ", body, 40)
+                play = struct.unpack_from("<Q", body, 40)[0]
                 if play:
                     meta.duration_s = round(play / 1e7, 3)  # as exiftool reports it (the preroll included)
                 if filetime:
