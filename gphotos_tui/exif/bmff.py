@@ -55,6 +55,8 @@ def box_headers(src: Source, start: int, end: int) -> Iterator[tuple[bytes, int,
             size = end - pos
         if size < header:
             return
+        if pos + size > src.size:
+            src.short = True  # the box runs past what we can read: more may follow it
         yield kind, pos + header, min(pos + size, end)
         pos += size
 
@@ -116,12 +118,17 @@ def sniff_bmff(head: bytes) -> str | None:
 def read_bmff(src: Source, kind: str) -> Metadata:
     fmt = {"m4v": "mp4", "3g2": "3gp"}.get(kind, kind)
     meta = Metadata(fmt, _MIME[kind])
+    done = False  # the box holding the metadata was read whole: what lies past the head does not matter
     for box, start, end in box_headers(src, 0, src.size):
         if box == b"meta" and kind in ("heif", "avif"):
+            src.short = False
             _read_heif_meta(src, start, end, meta)
+            done = not src.short
         elif box == b"moov":
+            src.short = False
             _read_moov(src, start, end, meta, kind)
-    if src.short:
+            done = not src.short
+    if src.short and not done:
         meta.truncated = True
     return meta
 

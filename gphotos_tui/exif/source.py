@@ -53,8 +53,7 @@ class Source:
         if end <= len(head):
             return head[offset:end]
         if self.fh is None:
-            if end > len(head) and len(head) < self.size:
-                self.short = True
+            self.short = True  # past the bytes we were given: the file may hold more
             return head[offset:end]
         if offset >= self.size:
             return b""
