@@ -25,8 +25,10 @@ from gphotos_tui.exif.metadata import Metadata, MetadataError
 from gphotos_tui.exif.others import (
     read_asf,
     read_avi,
+    read_bigtiff,
     read_bmp,
     read_gif,
+    read_ico,
     read_matroska,
     read_png,
     read_raf,
@@ -60,7 +62,6 @@ _SIMPLE = {  # formats we know by their magic but read nothing from
     "crw": ("crw", "image/x-canon-crw"),
     "x3f": ("x3f", "image/x-sigma-x3f"),
     "mrw": ("mrw", "image/x-minolta-mrw"),
-    "ico": ("ico", "image/x-icon"),
 }
 
 
@@ -81,8 +82,10 @@ def sniff(head: bytes) -> str | None:
         return "tiff"
     if head[:16] == b"FUJIFILMCCD-RAW ":
         return "raf"
-    if head[:2] == b"BM" and len(head) >= 18 and struct.unpack_from("<I", head, 14)[0] in (12, 40, 52, 56, 108, 124):
+    if head[:2] == b"BM" and len(head) >= 18 and 12 <= struct.unpack_from("<I", head, 14)[0] <= 255:
         return "bmp"
+    if head[:6] in (b"II+\0\x08\0", b"MM\0+\0\x08"):
+        return "bigtiff"
     if head[:4] == b"\x1a\x45\xdf\xa3":
         return "mkv"
     if head[:16] == _ASF:
@@ -146,6 +149,8 @@ _READERS = {
     "avi": read_avi,
     "asf": read_asf,
     "mkv": read_matroska,
+    "ico": read_ico,
+    "bigtiff": read_bigtiff,
 }
 
 

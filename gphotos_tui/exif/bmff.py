@@ -368,7 +368,9 @@ def _trak(src: Source, start: int, end: int, meta: Metadata) -> None:
 
 def _udta(src: Source, start: int, end: int, meta: Metadata) -> None:
     for box, s, e in box_headers(src, start, end):
-        if box in (b"\xa9xyz", b"\xa9mak", b"\xa9mod") and e - s < 4096:
+        if box == b"loci" and e - s < 4096 and meta.latitude is None:
+            _loci(src.read(s, e - s), meta)
+        elif box in (b"\xa9xyz", b"\xa9mak", b"\xa9mod") and e - s < 4096:
             data = src.read(s, e - s)
             if len(data) < 4:
                 continue
@@ -380,6 +382,26 @@ def _udta(src: Source, start: int, end: int, meta: Metadata) -> None:
                 meta.make = meta.make or text
             elif box == b"\xa9mod" and text:
                 meta.model = meta.model or text
+
+
+def _loci(data: bytes, meta: Metadata) -> None:
+    """3GPP location (udta/loci): a name, a role, then longitude, latitude, altitude as signed 16.16."""
+    pos = 6  # version/flags, language
+    if data[pos : pos + 2] in (b"\xfe\xff", b"\xff\xfe"):  # UTF-16 name
+        while pos + 1 < len(data) and data[pos : pos + 2] != b"\0\0":
+            pos += 2
+        pos += 2
+    else:
+        end = data.find(b"\0", pos)
+        if end < 0:
+            return
+        pos = end + 1
+    pos += 1  # role
+    if pos + 8 > len(data):
+        return
+    lon, lat = (v / 65536 for v in struct.unpack_from(">ii", data, pos))
+    if -90 <= lat <= 90 and -180 <= lon <= 180:
+        meta.latitude, meta.longitude = round(lat, 6), round(lon, 6)
 
 
 def _iso6709(text: str, meta: Metadata) -> None:

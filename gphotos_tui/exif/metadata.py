@@ -80,7 +80,7 @@ def apply_exif(meta: Metadata, tags: dict[str, object]) -> None:
         meta.aperture_f = rational(2 ** (float(tags["ApertureValue"]) / 2))  # APEX
     iso = tags.get("ISO")
     if isinstance(iso, tuple):
-        iso = iso[0] if iso else None
+        iso = max((v for v in iso if isinstance(v, int)), default=None)  # Nikon writes (0, 200)
     meta.iso = _int(iso, 1, 10_000_000)
     meta.exposure_s = _positive(tags.get("ExposureTime"))
     if meta.exposure_s is None and isinstance(tags.get("ShutterSpeedValue"), float):

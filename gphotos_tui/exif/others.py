@@ -50,19 +50,68 @@ def read_png(src: Source) -> Metadata:
     return meta
 
 
+_GIF_MAX = 64 * 1024 * 1024
+
+
 def read_gif(src: Source) -> Metadata:
+    """Screen size, and for animations the sum of the frame delays (a GIF has no index: the blocks are walked)."""
     meta = Metadata("gif", "image/gif")
-    raw = src.read(6, 4)
-    if len(raw) == 4:
-        meta.width, meta.height = struct.unpack("<HH", raw)
+    raw = src.read(6, 7)
+    if len(raw) < 7:
+        return meta
+    meta.width, meta.height = struct.unpack_from("<HH", raw)
+    if src.size > _GIF_MAX:
+        return meta
+    flags = raw[4]
+    pos = 13 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
+    delay = frames = 0
+    buf = _Chunked(src)
+    try:
+        while frames < 100_000:
+            kind = buf.byte(pos)
+            if kind == 0x21:  # extension
+                label = buf.byte(pos + 1)
+                if label == 0xF9 and buf.byte(pos + 2) == 4:
+                    delay += buf.byte(pos + 4) | buf.byte(pos + 5) << 8
+                pos = buf.skip_blocks(pos + 2)
+            elif kind == 0x2C:  # image descriptor
+                frames += 1
+                packed = buf.byte(pos + 9)
+                pos += 10 + (3 << ((packed & 7) + 1) if packed & 0x80 else 0)
+                pos = buf.skip_blocks(pos + 1)  # LZW minimum code size, then the data sub-blocks
+            else:  # 0x3B trailer, or damage
+                break
+    except IndexError:
+        pass
+    if frames > 1 and delay:
+        meta.duration_s = round(delay / 100, 3)
     return meta
+
+
+class _Chunked:
+    """Byte access through 64 KiB reads (for formats that must be walked block by block)."""
+
+    def __init__(self, src: Source) -> None:
+        self.src, self.start, self.data = src, 0, src.head
+
+    def byte(self, pos: int) -> int:
+        if not self.start <= pos < self.start + len(self.data):
+            self.start, self.data = pos, self.src.read(pos, 65536)
+            if not self.data:
+                raise IndexError(pos)
+        return self.data[pos - self.start]
+
+    def skip_blocks(self, pos: int) -> int:
+        while (size := self.byte(pos)) != 0:
+            pos += size + 1
+        return pos + 1
 
 
 def read_bmp(src: Source) -> Metadata:
     meta = Metadata("bmp", "image/bmp")
     raw = src.read(14, 12)
     if len(raw) >= 8:
-        if struct.unpack_from("<I", raw)[0] == 12:
+        if struct.unpack_from("<I", raw)[0] < 16:  # OS/2 1.x: 16-bit sizes
             meta.width, meta.height = struct.unpack_from("<HH", raw, 4)
         elif len(raw) == 12:
             width, height = struct.unpack_from("<ii", raw, 4)
@@ -96,6 +145,10 @@ def read_webp(src: Source) -> Metadata:
             if len(body) == 5 and body[0] == 0x2F:
                 bits = int.from_bytes(body[1:5], "little")
                 meta.width, meta.height = 1 + (bits & 0x3FFF), 1 + ((bits >> 14) & 0x3FFF)
+        elif kind == b"ANMF":
+            body = src.read(pos + 8 + 12, 3)
+            if len(body) == 3:
+                meta.duration_s = round((meta.duration_s or 0) + int.from_bytes(body, "little") / 1000, 3)
         elif kind == b"EXIF" and length < _MAX_BLOCK:
             tags.update(parse_tiff(_tiff_block(src.read(pos + 8, length))))
         elif kind == b"XMP " and length < _MAX_BLOCK:
@@ -216,6 +269,45 @@ def _panasonic(meta: Metadata, tags: dict[str, object], src: Source) -> None:
             meta.orientation = value if isinstance(value, int) and 1 <= value <= 8 else meta.orientation
         elif isinstance(value, str) and value:
             setattr(meta, key.lower(), value)
+
+
+def read_ico(src: Source) -> Metadata:
+    meta = Metadata("ico", "image/x-icon")
+    raw = src.read(6, 2)
+    if len(raw) == 2:
+        meta.width, meta.height = raw[0] or 256, raw[1] or 256  # the first image; 0 means 256
+    return meta
+
+
+def read_bigtiff(src: Source) -> Metadata:
+    """BigTIFF: IFD0's size, camera and orientation (64-bit offsets, 20-byte entries)."""
+    meta = Metadata("tiff", "image/x-tiff-big")
+    e = "<" if src.head[:2] == b"II" else ">"
+    first = src.read(8, 8)
+    if len(first) < 8:
+        return meta
+    offset = struct.unpack(e + "Q", first)[0]
+    raw = src.read(offset, 8)
+    if len(raw) < 8:
+        return meta
+    count = min(struct.unpack(e + "Q", raw)[0], 512)
+    block = src.read(offset + 8, 20 * count)
+    codes = {3: ("H", 2), 4: ("I", 4), 16: ("Q", 8)}
+    for i in range(len(block) // 20):
+        tag, typ, n = struct.unpack_from(e + "HHQ", block, 20 * i)
+        inline = block[20 * i + 12 : 20 * i + 20]
+        if tag in (0x100, 0x101, 0x112) and typ in codes and n == 1:
+            value = struct.unpack_from(e + codes[typ][0], inline)[0]
+            if tag == 0x100:
+                meta.width = value
+            elif tag == 0x101:
+                meta.height = value
+            elif 1 <= value <= 8:
+                meta.orientation = value
+        elif tag in (0x10F, 0x110) and typ == 2 and 0 < n < 256:
+            text = (inline[:n] if n <= 8 else src.read(struct.unpack(e + "Q", inline)[0], n)).split(b"\0")[0]
+            setattr(meta, "make" if tag == 0x10F else "model", text.decode("utf-8", "replace").strip() or None)
+    return meta
 
 
 # -- Fujifilm RAF --------------------------------------------------------------------
