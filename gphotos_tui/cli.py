@@ -12,14 +12,15 @@ import argparse
 import importlib
 import sys
 from pathlib import Path
+from typing import Any
 
 from gphotos_tui import __version__
 from gphotos_tui.commands import COMMANDS
 from gphotos_tui.commands.common import add_db_argument, db_path
-from gphotos_tui.paths import locations
+from gphotos_tui.paths import locations, tighten_app_dirs
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict]:
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Any]]:
     parser = argparse.ArgumentParser(
         prog="gphotos-tui",
         description="Take stock of a Google Photos library: a local SQLite catalog and a terminal app to explore it.",
@@ -37,7 +38,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
     for name in COMMANDS:
         module = importlib.import_module(name)
         command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
-        add_db_argument(command)
+        add_db_argument(command, subcommand=True)
         module.add_arguments(command)
         modules[module.NAME] = module
     return parser, modules
@@ -46,18 +47,26 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
 def main(argv: list[str] | None = None) -> int:
     parser, modules = build_parser()
     args = parser.parse_args(argv)
+    tighten_app_dirs()  # catalog and tokens live there: owner-only, also when an older version made them 0755
     try:
         if args.command is None:
             return run_tui(args)
-        return modules[args.command].run(args)
+        code: int = modules[args.command].run(args)
+        return code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # the last line of defence: a message, not a traceback
-        from gphotos_tui.catalog import CatalogError
+        import sqlite3
 
+        from gphotos_tui.catalog import CatalogError
+        from gphotos_tui.text import printable
+
+        if isinstance(exc, sqlite3.Error):
+            print(f"gphotos-tui: catalog error ({db_path(args)}): {printable(str(exc))}", file=sys.stderr)
+            return 1
         if isinstance(exc, (CatalogError, OSError, ValueError)):
-            print(f"gphotos-tui: {exc}", file=sys.stderr)
+            print(f"gphotos-tui: {printable(str(exc))}", file=sys.stderr)
             return 1
         raise
 

@@ -17,10 +17,12 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import aiosqlite
 
 from gphotos_tui import units
+from gphotos_tui.analysis.places import cluster_cells
 from gphotos_tui.analysis.stats_buckets import (
     APERTURE,
     EXPOSURE,
@@ -31,12 +33,12 @@ from gphotos_tui.analysis.stats_buckets import (
     PLACE_CELL_DEG,
     Bucketing,
     orientation,
-    place_label,
 )
 from gphotos_tui.analysis.stats_filters import LOCAL_DAY, LOCAL_HOUR, Filters, Selection, day_of
 from gphotos_tui.catalog.export import iso_local, iso_utc
 from gphotos_tui.catalog.queries import camera_label
 
+#: The screen's ranked charts show this many, then "other"; stats --json lists every one.
 TOP_CAMERAS = 8
 TOP_LENSES = 10
 TOP_PLACES = 10
@@ -48,7 +50,7 @@ ORIENTATIONS = ("landscape", "portrait", "square", "unknown")
 class CatalogStats:
     """Every aggregate the Stats screen draws; ``as_json()`` is what ``stats --json`` prints."""
 
-    filters: dict
+    filters: dict[str, Any]
     total: int = 0
     photos: int = 0
     videos: int = 0
@@ -62,28 +64,28 @@ class CatalogStats:
     by_hour: list[int] = field(default_factory=lambda: [0] * 24)
     by_weekday: list[int] = field(default_factory=lambda: [0] * 7)
     hour_weekday: list[list[int]] = field(default_factory=lambda: [[0] * 24 for _ in range(7)])
-    cameras: list[dict] = field(default_factory=list)
+    cameras: list[dict[str, Any]] = field(default_factory=list)
     camera_unknown: int = 0
     camera_share_by_year: dict[str, dict[str, int]] = field(default_factory=dict)
-    lenses: list[dict] = field(default_factory=list)
+    lenses: list[dict[str, Any]] = field(default_factory=list)
     lens_unknown: int = 0
-    focal_lengths: list[dict] = field(default_factory=list)
-    focal_lengths_35mm: list[dict] = field(default_factory=list)
-    apertures: list[dict] = field(default_factory=list)
-    isos: list[dict] = field(default_factory=list)
-    exposures: list[dict] = field(default_factory=list)
+    focal_lengths: list[dict[str, Any]] = field(default_factory=list)
+    focal_lengths_35mm: list[dict[str, Any]] = field(default_factory=list)
+    apertures: list[dict[str, Any]] = field(default_factory=list)
+    isos: list[dict[str, Any]] = field(default_factory=list)
+    exposures: list[dict[str, Any]] = field(default_factory=list)
     mime_types: dict[str, int] = field(default_factory=dict)
-    megapixels: list[dict] = field(default_factory=list)
+    megapixels: list[dict[str, Any]] = field(default_factory=list)
     orientation: dict[str, int] = field(default_factory=dict)
     storage_by_year: dict[str, int] = field(default_factory=dict)
     storage_bytes: int = 0
     storage_known: int = 0
     by_source: dict[str, int] = field(default_factory=dict)
-    places: list[dict] = field(default_factory=list)
+    places: list[dict[str, Any]] = field(default_factory=list)
     with_gps: int = 0
     seconds: float = 0.0
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -120,7 +122,7 @@ async def compute_stats(
 # -- the passes ----------------------------------------------------------------
 
 
-async def _time_and_cameras(conn: aiosqlite.Connection, where: str, params: list, stats: CatalogStats) -> None:
+async def _time_and_cameras(conn: aiosqlite.Connection, where: str, params: list[Any], stats: CatalogStats) -> None:
     """Local day x hour x camera: calendar, timeline, hour, weekday, their matrix, storage, cameras per year."""
     rows = await conn.execute_fetchall(
         f"SELECT {LOCAL_DAY} AS d, {LOCAL_HOUR} AS h, i.camera_make, i.camera_model, count(*), "
@@ -130,7 +132,7 @@ async def _time_and_cameras(conn: aiosqlite.Connection, where: str, params: list
     )
     by_day: Counter[int] = Counter()
     storage: Counter[str] = Counter()
-    cameras: Counter[tuple] = Counter()
+    cameras: Counter[tuple[Any, ...]] = Counter()
     camera_years: dict[str, Counter] = defaultdict(Counter)
     year_of: dict[int, str] = {}
     local = dated = 0
@@ -188,24 +190,25 @@ def _time_basis(stats: CatalogStats, local: int, dated: int) -> None:
         stats.time_basis = f"local where known ({share}), else UTC"
 
 
-def _fold_cameras(stats: CatalogStats, totals: Counter[tuple], per_year: dict[str, Counter]) -> None:
-    """Top cameras plus "other", and each year's split among them."""
+def _fold_cameras(stats: CatalogStats, totals: Counter[tuple[Any, ...]], per_year: dict[str, Counter]) -> None:
+    """Every camera, most items first, and each year's items per camera (the screen keeps a top few)."""
     ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0][0] or "", kv[0][1] or ""))
-    top = {key for key, _ in ranked[:TOP_CAMERAS]}
     stats.cameras = [
-        {"make": make, "model": model, "label": camera_label(make, model), "count": n}
-        for (make, model), n in ranked[:TOP_CAMERAS]
+        {"make": make, "model": model, "label": camera_label(make, model), "count": n} for (make, model), n in ranked
     ]
-    if other := sum(n for _, n in ranked[TOP_CAMERAS:]):
-        stats.cameras.append({"make": None, "model": None, "label": "other", "count": other})
     for year in sorted(per_year):
         shares: Counter[str] = Counter()
         for key, n in per_year[year].items():
-            shares[camera_label(*key) if key in top else "other"] += n
+            shares[camera_label(*key)] += n
         stats.camera_share_by_year[year] = dict(shares.most_common())
 
 
-async def _kinds_and_settings(conn: aiosqlite.Connection, where: str, params: list, stats: CatalogStats) -> None:
+def fold_lenses(stats: CatalogStats, lenses: Counter[str]) -> None:
+    """Every lens, most items first."""
+    stats.lenses = [{"lens": lens, "count": n} for lens, n in sorted(lenses.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+async def _kinds_and_settings(conn: aiosqlite.Connection, where: str, params: list[Any], stats: CatalogStats) -> None:
     """Media and file types, favourites, picture shape, lenses and exposure settings: distinct
     combinations (a few thousand even for a million items), bucketed here."""
     rows = await conn.execute_fetchall(
@@ -239,10 +242,7 @@ async def _kinds_and_settings(conn: aiosqlite.Connection, where: str, params: li
                 counters[bucketing.name][bucketing.index(value)] += n
     stats.mime_types = dict(mimes.most_common())
     stats.orientation = {name: shapes.get(name, 0) for name in ORIENTATIONS}
-    ranked = sorted(lenses.items(), key=lambda kv: (-kv[1], kv[0]))
-    stats.lenses = [{"lens": lens, "count": n} for lens, n in ranked[:TOP_LENSES]]
-    if other := sum(n for _, n in ranked[TOP_LENSES:]):
-        stats.lenses.append({"lens": "other", "count": other})
+    fold_lenses(stats, lenses)
     for bucketing in (*settings, MEGAPIXELS):
         setattr(stats, _SERIES[bucketing.name], _bucket_series(bucketing, counters[bucketing.name]))
 
@@ -257,29 +257,22 @@ _SERIES = {
 }
 
 
-async def _places(conn: aiosqlite.Connection, where: str, params: list, stats: CatalogStats) -> None:
-    """Top GPS grid cells (about 55 km square)."""
+async def _places(conn: aiosqlite.Connection, where: str, params: list[Any], stats: CatalogStats) -> None:
+    """Every place: GPS grid cells (about 55 km square) named and clustered by city (analysis/places.py)."""
     rows = await conn.execute_fetchall(
         f"SELECT CAST(floor(i.latitude / {PLACE_CELL_DEG}) AS INTEGER) AS la, "
         f"CAST(floor(i.longitude / {PLACE_CELL_DEG}) AS INTEGER) AS lo, count(*), avg(i.latitude), avg(i.longitude) "
         f"FROM items i WHERE {where} AND i.latitude IS NOT NULL AND i.longitude IS NOT NULL "
-        "GROUP BY la, lo ORDER BY count(*) DESC, la, lo",
+        "GROUP BY la, lo ORDER BY la, lo",
         params,
     )
     stats.with_gps = sum(r[2] for r in rows)
-    stats.places = [
-        {
-            "cell": [la, lo],
-            "label": place_label((la, lo)),
-            "count": n,
-            "latitude": round(lat, 4),
-            "longitude": round(lon, 4),
-        }
-        for la, lo, n, lat, lon in rows[:TOP_PLACES]
-    ]
+    stats.places = await asyncio.to_thread(cluster_cells, [tuple(r) for r in rows])
 
 
-async def _sources(conn: aiosqlite.Connection, where: str, params: list, filtered: bool, stats: CatalogStats) -> None:
+async def _sources(
+    conn: aiosqlite.Connection, where: str, params: list[Any], filtered: bool, stats: CatalogStats
+) -> None:
     """Items per source kind (an item seen by two kinds counts once in each).
 
     DISTINCT (item, kind) walks the covering item_sources_item index in order; count(DISTINCT)
@@ -293,7 +286,7 @@ async def _sources(conn: aiosqlite.Connection, where: str, params: list, filtere
     stats.by_source = dict(rows)
 
 
-def _bucket_series(bucketing: Bucketing, counts: Counter[int]) -> list[dict]:
+def _bucket_series(bucketing: Bucketing, counts: Counter[int]) -> list[dict[str, Any]]:
     """Buckets from the first to the last non-empty one, so charts keep an even scale."""
     if not counts:
         return []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, fields, replace
 from datetime import date
+from typing import Any
 
 from gphotos_tui.analysis.stats_buckets import BUCKETINGS, PLACE_CELL_DEG, ROTATED_ORIENTATIONS
 from gphotos_tui.model import SourceKind
@@ -85,13 +86,13 @@ class Filters:
                 )
         return ", ".join(parts) if parts else "all items"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {f.name: (str(v) if isinstance(v := getattr(self, f.name), date) else v) for f in fields(self)}
 
-    def sql(self) -> tuple[str, list]:
+    def sql(self) -> tuple[str, list[Any]]:
         """A condition over ``items i`` ('1' when unfiltered) and its parameters."""
         clauses: list[str] = []
-        params: list = []
+        params: list[Any] = []
         if self.date_from is not None:
             # The capture-time index narrows first; a day is at most 14 h off UTC.
             low = calendar.timegm(self.date_from.timetuple())
@@ -149,7 +150,7 @@ class Selection:
     (Monday 0), hour_weekday (weekday, hour), camera (make, model), camera_year
     (make, model, year), lens model,
     a bucket label ("f/2.8", "ISO 400", "1/250 s"), mime type, media type,
-    orientation, favorite True, source kind, place (lat cell, lon cell).
+    orientation, favorite True, source kind, place (lat cell, lon cell) or a tuple of such cells.
     """
 
     dimension: str
@@ -159,7 +160,7 @@ class Selection:
         if self.dimension not in SELECTION_DIMENSIONS:
             raise ValueError(f"cannot drill into {self.dimension!r}")
 
-    def sql(self) -> tuple[str, list]:
+    def sql(self) -> tuple[str, list[Any]]:
         d, k = self.dimension, self.key
         if d in ("year", "month", "day"):
             first, last = _period(d, str(k))
@@ -194,12 +195,18 @@ class Selection:
             return "i.favorite = ?", [int(bool(k))]
         if d == "source":
             return "i.id IN (SELECT s.item_id FROM item_sources s WHERE s.kind = ?)", [k]
-        if d == "place":
-            lat, lon = k
-            return (
-                "i.latitude >= ? AND i.latitude < ? AND i.longitude >= ? AND i.longitude < ?",
-                [lat * PLACE_CELL_DEG, (lat + 1) * PLACE_CELL_DEG, lon * PLACE_CELL_DEG, (lon + 1) * PLACE_CELL_DEG],
-            )
+        if d == "place":  # one grid cell (lat cell, lon cell), or a place's cells ((la, lo), ...)
+            cells = [k] if isinstance(k[0], int) else list(k)
+            clauses, params = [], []
+            for lat, lon in cells:
+                clauses.append("(i.latitude >= ? AND i.latitude < ? AND i.longitude >= ? AND i.longitude < ?)")
+                params += [
+                    lat * PLACE_CELL_DEG,
+                    (lat + 1) * PLACE_CELL_DEG,
+                    lon * PLACE_CELL_DEG,
+                    (lon + 1) * PLACE_CELL_DEG,
+                ]
+            return "(" + " OR ".join(clauses) + ")", params
         if d == "orientation":
             rotated = f"coalesce(i.orientation, 1) IN ({', '.join(map(str, ROTATED_ORIENTATIONS))})"
             shown_w = f"(CASE WHEN {rotated} THEN i.height ELSE i.width END)"

@@ -76,17 +76,17 @@ def apply_exif(meta: Metadata, tags: dict[str, object]) -> None:
     meta.focal_length_mm = _positive(tags.get("FocalLength"))
     meta.focal_length_35mm = _positive(tags.get("FocalLengthIn35mmFormat"))
     meta.aperture_f = _positive(tags.get("FNumber"))
-    if meta.aperture_f is None and isinstance(tags.get("ApertureValue"), float):
-        meta.aperture_f = rational(2 ** (float(tags["ApertureValue"]) / 2))  # APEX
+    apex = tags.get("ApertureValue")
+    if meta.aperture_f is None and isinstance(apex, float):
+        meta.aperture_f = rational(2 ** (apex / 2))  # APEX
     iso = tags.get("ISO")
     if isinstance(iso, tuple):
         iso = max((v for v in iso if isinstance(v, int)), default=None)  # Nikon writes (0, 200)
     meta.iso = _int(iso, 1, 10_000_000)
     meta.exposure_s = _positive(tags.get("ExposureTime"))
-    if meta.exposure_s is None and isinstance(tags.get("ShutterSpeedValue"), float):
-        apex = float(tags["ShutterSpeedValue"])  # type: ignore[arg-type]
-        if -20 < apex < 30:
-            meta.exposure_s = rational(2**-apex)
+    shutter = tags.get("ShutterSpeedValue")
+    if meta.exposure_s is None and isinstance(shutter, float) and -20 < shutter < 30:
+        meta.exposure_s = rational(2**-shutter)  # APEX
     for stamp_tag, offset_tag in _DATES:
         if set_stamp(meta, _text(tags.get(stamp_tag)), _text(tags.get(offset_tag)) or _text(tags.get("OffsetTime"))):
             break

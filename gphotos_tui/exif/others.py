@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import struct
+from collections.abc import Iterator
 
 from gphotos_tui.exif.jpeg import read_jpeg
 from gphotos_tui.exif.metadata import Metadata, apply_exif, set_stamp
@@ -260,7 +261,7 @@ def _panasonic(meta: Metadata, tags: dict[str, object], src: Source) -> None:
     jpeg = read_blob(src.head, tags.get("JpgFromRaw"), src)
     if jpeg and jpeg[:2] == b"\xff\xd8":
         inner = read_jpeg(Source(jpeg), Metadata("rw2"))
-        for field in Metadata.__slots__:  # type: ignore[attr-defined]
+        for field in Metadata.__slots__:
             if field not in ("format", "mime_type", "width", "height", "truncated", "note"):
                 setattr(meta, field, getattr(inner, field))
     base = {k: v for k, v in tags.items() if k in ("Make", "Model", "Orientation")}
@@ -441,7 +442,7 @@ def _vint(data: bytes, pos: int, strip: bool) -> tuple[int, int]:
     return value, length
 
 
-def _elements(src: Source, start: int, end: int):
+def _elements(src: Source, start: int, end: int) -> Iterator[tuple[int, int, int]]:
     pos = start
     for _ in range(_MAX_CHUNKS):
         if pos >= end:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import multiprocessing
+import struct
 import sys
 import zipfile
 import zlib
@@ -18,9 +19,9 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from gphotos_tui.exif import HEAD_BYTES, Metadata, MetadataError, read_file, read_metadata
+from gphotos_tui.exif import HEAD_BYTES, Metadata, MetadataError, read_file, read_metadata, sniff
 from gphotos_tui.sources.takeout import names
 from gphotos_tui.sources.takeout.archive import Part, walk_part, zip_directory, zip_entry_count
 from gphotos_tui.sources.takeout.sidecar import (
@@ -88,7 +89,7 @@ class Folder:
 @dataclass(slots=True)
 class Catalogue:
     folders: dict[str, Folder] = field(default_factory=dict)
-    errors: list[dict] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
     entries: int = 0
     bytes_read: int = 0
     ignored: int = 0  # AppleDouble files, other Takeout products, unknown file types
@@ -168,7 +169,7 @@ def scan(
 
         def visit(path: str, size: int, stream: BinaryIO, part: Part = part) -> None:
             cat.entries += 1
-            _visit(cat, part, path, size, stream, hash_content)
+            _visit_guarded(cat, part, path, size, stream, hash_content)
             if on_entry is not None:
                 on_entry(cat, part)
 
@@ -188,7 +189,7 @@ def _tasks(parts: list[Part]) -> list[tuple[Part, tuple[int, int | None]]]:
     return tasks
 
 
-_directory: list = [None, None]  # the part whose central directory is parsed, and that directory
+_directory: list[Any] = [None, None]  # the part whose central directory is parsed, and that directory
 
 
 def _scan_task(
@@ -198,7 +199,7 @@ def _scan_task(
 
     def visit(path: str, size: int, stream: BinaryIO) -> None:
         cat.entries += 1
-        _visit(cat, part, path, size, stream, hash_content)
+        _visit_guarded(cat, part, path, size, stream, hash_content)
         if on_entry is not None:
             on_entry()
 
@@ -260,16 +261,36 @@ def _merge(cat: Catalogue, other: Catalogue) -> None:
     cat.ignored += other.ignored
 
 
+# Damage the archive walker reports itself ("damaged entry: ..."); anything else one entry raises is caught here.
+_WALKER_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, struct.error)
+
+
+def _visit_guarded(cat: Catalogue, part: Part, path: str, size: int, stream: BinaryIO, hash_content: bool) -> None:
+    """One entry: whatever hostile content makes a parser raise (deep nesting, huge numbers) is that entry's error."""
+    try:
+        _visit(cat, part, path, size, stream, hash_content)
+    except _WALKER_ERRORS:
+        raise
+    except Exception as exc:  # RecursionError, ValueError, TypeError...: one bad entry never ends the run
+        cat.error(f"{part.label}: {path}", f"cannot read this entry ({type(exc).__name__}: {str(exc)[:200]}); skipped")
+
+
 def _visit(cat: Catalogue, part: Part, path: str, size: int, stream: BinaryIO, hash_content: bool) -> None:
     folder, name = folder_key(path)
     low = name.casefold()
     if low.endswith(".json"):
         _visit_json(cat, part, path, folder, name, low, size, stream)
         return
+    extensionless = False
     if not names.is_media_name(name):
+        if not names.maybe_extensionless_media(name):
+            cat.ignored += 1
+            return
+        extensionless = True  # an original uploaded without an extension: media if its bytes say so
+    head = stream.read(HEAD_BYTES)
+    if extensionless and sniff(head) is None:
         cat.ignored += 1
         return
-    head = stream.read(HEAD_BYTES)
     error = None
     digest = None
     read = len(head)
@@ -301,7 +322,9 @@ def _visit(cat: Catalogue, part: Part, path: str, size: int, stream: BinaryIO, h
                     setattr(meta, attr, sys.intern(value))  # thousands of photos share a camera
             cat.headers[head_key] = meta
         except MetadataError as exc:
-            error = error or f"unreadable media header: {exc}"
+            if sniff(head) is not None or names.reader_knows(name):
+                error = error or f"unreadable media header: {exc}"
+            # else: a format the metadata reader does not handle (AVI, MKV, MPEG ...): dates come from the sidecar
     if error:
         cat.error(f"{part.label}: {path}", error)
     directory, raw_name = _where(path, name)
