@@ -87,15 +87,15 @@ def apply_exif(meta: Metadata, tags: dict[str, object]) -> None:
     shutter = tags.get("ShutterSpeedValue")
     if meta.exposure_s is None and isinstance(shutter, float) and -20 < shutter < 30:
         meta.exposure_s = rational(2**-shutter)  # APEX
-    for stamp_tag, offset_tag in _DATES:
-        if set_stamp(meta, _text(tags.get(stamp_tag)), _text(tags.get(offset_tag)) or _text(tags.get("OffsetTime"))):
-            break
-    else:
-        xmp = tags.get("_xmp")
-        if isinstance(xmp, bytes):
-            apply_xmp(meta, xmp)
-        if meta.taken_local is None:
-            set_stamp(meta, _text(tags.get("DateTime")), _text(tags.get("OffsetTime")))
+    dated = any(
+        set_stamp(meta, _text(tags.get(stamp)), _text(tags.get(offset)) or _text(tags.get("OffsetTime")))
+        for stamp, offset in _DATES
+    )  # any() stops at the first date found
+    xmp = tags.get("_xmp")
+    if isinstance(xmp, bytes):
+        apply_xmp(meta, xmp, dates=not dated)
+    if meta.taken_local is None:
+        set_stamp(meta, _text(tags.get("DateTime")), _text(tags.get("OffsetTime")))
     meta.latitude = _coordinate(tags.get("GPSLatitude"), tags.get("GPSLatitudeRef"), "S", 90)
     meta.longitude = _coordinate(tags.get("GPSLongitude"), tags.get("GPSLongitudeRef"), "W", 180)
     if meta.latitude is None or meta.longitude is None:
@@ -132,15 +132,41 @@ def set_stamp(meta: Metadata, stamp: str | None, offset: str | None = None) -> b
     return True
 
 
-def apply_xmp(meta: Metadata, xmp: bytes) -> None:
-    """Capture time from an XMP packet: DateTimeOriginal, then CreateDate, then photoshop:DateCreated."""
-    found = sorted(_XMP_DATE.findall(xmp[:262144]), key=lambda m: _XMP_ORDER[m[0]])
-    for _tag, stamp, offset in found:
-        text = stamp.decode()
-        if len(text) == 16:
-            text += ":00"
-        if set_stamp(meta, text, offset.decode() if offset else None):
-            return
+_XMP_VALUE = re.compile(
+    rb"(tiff:Orientation|exif:FNumber|exif:FocalLength|exif:ExposureTime|exif:FocalLengthIn35mmFilm)"
+    rb"(?:=[\"']|>)\s*(\d+(?:\.\d+)?)(?:/(\d+))?"
+)
+_XMP_FIELDS = {
+    b"tiff:Orientation": "orientation",
+    b"exif:FNumber": "aperture_f",
+    b"exif:FocalLength": "focal_length_mm",
+    b"exif:ExposureTime": "exposure_s",
+    b"exif:FocalLengthIn35mmFilm": "focal_length_35mm",
+}
+
+
+def apply_xmp(meta: Metadata, xmp: bytes, dates: bool = True) -> None:
+    """From an XMP packet: the capture time (DateTimeOriginal, then CreateDate, then photoshop:DateCreated)
+    and the orientation and exposure values Exif did not give."""
+    packet = xmp[:262144]
+    if dates:
+        found = sorted(_XMP_DATE.findall(packet), key=lambda m: _XMP_ORDER[m[0]])
+        for _tag, stamp, offset in found:
+            text = stamp.decode()
+            if len(text) == 16:
+                text += ":00"
+            if set_stamp(meta, text, offset.decode() if offset else None):
+                break
+    for tag, number, denominator in _XMP_VALUE.findall(packet):
+        field = _XMP_FIELDS[tag]
+        if getattr(meta, field) is not None:
+            continue
+        value = float(number) / (float(denominator) if denominator else 1.0)
+        if field == "orientation":
+            if value.is_integer() and 1 <= value <= 8:
+                meta.orientation = int(value)
+        elif value > 0:
+            setattr(meta, field, rational(value))
 
 
 def _text(value: object) -> str | None:

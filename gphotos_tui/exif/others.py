@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import struct
+import zlib
 from collections.abc import Iterator
 
 from gphotos_tui.exif.jpeg import read_jpeg
@@ -39,10 +40,12 @@ def read_png(src: Source) -> Metadata:
             break
         if kind == b"eXIf" and length < _MAX_BLOCK and "Make" not in tags:
             tags.update(parse_tiff(_tiff_block(src.read(pos + 8, length))))
-        elif kind == b"iTXt" and length < _MAX_BLOCK:
+        elif kind in (b"iTXt", b"tEXt", b"zTXt") and length < _MAX_BLOCK:
             body = src.read(pos + 8, length)
             if body.startswith(b"XML:com.adobe.xmp\0"):
-                tags["_xmp"] = body
+                tags["_xmp"] = _png_text(kind, body)
+            elif body.startswith(b"Raw profile type exif\0") and "Make" not in tags:
+                tags.update(_raw_profile(_png_text(kind, body)))
         pos += 12 + length
     if tags:
         width, height = meta.width, meta.height
@@ -52,6 +55,35 @@ def read_png(src: Source) -> Metadata:
 
 
 _GIF_MAX = 64 * 1024 * 1024
+
+
+def _png_text(kind: bytes, body: bytes) -> bytes:
+    """The text of a tEXt/zTXt/iTXt chunk (inflated when compressed)."""
+    key_end = body.find(b"\0")
+    try:
+        if kind == b"zTXt":
+            return zlib.decompress(body[key_end + 2 :])
+        if kind == b"iTXt":
+            compressed = body[key_end + 1]
+            rest = body[key_end + 3 :]
+            rest = rest[rest.find(b"\0") + 1 :]  # language
+            rest = rest[rest.find(b"\0") + 1 :]  # translated keyword
+            return zlib.decompress(rest) if compressed else rest
+    except (zlib.error, IndexError):
+        return b""
+    return body[key_end + 1 :]
+
+
+def _raw_profile(text: bytes) -> dict[str, object]:
+    """ImageMagick's "Raw profile type exif": a name, a length, then the Exif block in hex."""
+    parts = text.split(None, 2)
+    if len(parts) < 3:
+        return {}
+    try:
+        data = bytes.fromhex(parts[2].decode("ascii", "replace").replace("\n", "").replace(" ", ""))
+    except ValueError:
+        return {}
+    return parse_tiff(_tiff_block(data))
 
 
 def read_gif(src: Source) -> Metadata:
