@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from dataclasses import dataclass
 
@@ -83,6 +84,10 @@ def apply_exif(meta: Metadata, tags: dict[str, object]) -> None:
     if isinstance(iso, tuple):
         iso = max((v for v in iso if isinstance(v, int)), default=None)  # Nikon writes (0, 200)
     meta.iso = _int(iso, 1, 10_000_000)
+    if meta.iso is None and "CanonCameraSettings" in tags:
+        meta.iso = _canon_iso(tags.get("CanonCameraSettings"), tags.get("CanonShotInfo"))
+    if meta.lens is None:
+        meta.lens = _text(tags.get("CanonLensModel"))
     meta.exposure_s = _positive(tags.get("ExposureTime"))
     shutter = tags.get("ShutterSpeedValue")
     if meta.exposure_s is None and isinstance(shutter, float) and -20 < shutter < 30:
@@ -167,6 +172,27 @@ def apply_xmp(meta: Metadata, xmp: bytes, dates: bool = True) -> None:
                 meta.orientation = int(value)
         elif value > 0:
             setattr(meta, field, rational(value))
+
+
+_CANON_ISO = {16: 50, 17: 100, 18: 200, 19: 400, 20: 800}
+
+
+def _canon_iso(settings: object, shot: object) -> int | None:
+    """ISO as exiftool computes it for Canon: CameraSettings' ISO code, else BaseISO x AutoISO from ShotInfo."""
+    if isinstance(settings, tuple) and len(settings) > 16 and isinstance(settings[16], int):
+        code = settings[16]
+        if code & 0x4000 and code != 0x7FFF:
+            return code & 0x3FFF or None
+        if code in _CANON_ISO:
+            return _CANON_ISO[code]
+        if code > 20 and code != 0x7FFF:
+            return code
+    if isinstance(shot, tuple) and len(shot) > 2 and isinstance(shot[1], int) and isinstance(shot[2], int):
+        auto, base = (v - 65536 if v > 32767 else v for v in shot[1:3])
+        if base:
+            value = math.exp(base / 32 * math.log(2)) * 100 / 32 * (math.exp(auto / 32 * math.log(2)) if auto else 1)
+            return round(value) if value >= 1 else None
+    return None
 
 
 def _text(value: object) -> str | None:

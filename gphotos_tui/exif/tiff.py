@@ -52,10 +52,12 @@ EXIF_TAGS = {
     0xA434: "LensModel",
     0x9202: "ApertureValue",
     0x9201: "ShutterSpeedValue",
+    0x927C: "MakerNote",
 }
+CANON_TAGS = {0x0001: "CanonCameraSettings", 0x0004: "CanonShotInfo", 0x0095: "CanonLensModel"}
 GPS_TAGS = {1: "GPSLatitudeRef", 2: "GPSLatitude", 3: "GPSLongitudeRef", 4: "GPSLongitude"}
 _POINTERS = (EXIF_IFD, GPS_IFD, SUB_IFDS)
-_BLOBS = ("XMP", "JpgFromRaw")  # (offset, length) only: read when needed
+_BLOBS = ("XMP", "JpgFromRaw", "MakerNote")  # (offset, length) only: read when needed
 
 _TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
 MAX_ENTRIES = 512  # a real IFD has a few dozen; more means garbage
@@ -105,6 +107,10 @@ def parse_tiff(data: bytes, src: Source | None = None, base: int = 0, images: bo
         _read_ifd(buf, endian, pointers[EXIF_IFD][0], EXIF_TAGS, tags)
     if GPS_IFD in pointers:
         _read_ifd(buf, endian, pointers[GPS_IFD][0], GPS_TAGS, tags)
+    note = tags.pop("MakerNote", None)
+    if isinstance(note, tuple) and str(tags.get("Make", "")).startswith("Canon"):
+        # Canon's maker note is a plain IFD, offsets from the TIFF header: lens name and ISO live there
+        _read_ifd(buf, endian, note[0], CANON_TAGS, tags)
     if images:
         found = [(tags.get("NewSubfileType", 0), tags.get("ImageWidth"), tags.get("ImageHeight"))]
         queue = list(pointers.get(SUB_IFDS, ()))
