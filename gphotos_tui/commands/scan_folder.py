@@ -46,6 +46,8 @@ async def _scan(args: argparse.Namespace) -> int:
         lists = await status_lists(catalog, limit=args.list) if args.list else {}
     for error in report.errors[:20]:
         print(f"warning: {error}", file=sys.stderr)
+    for note in report.notes[:20]:
+        print(f"note: {note}", file=sys.stderr)
     print(report.one_line())
     print(status.one_line())
     for key, title in (

@@ -23,7 +23,8 @@ from typing import Any
 
 from gphotos_tui.catalog import Catalog, Source, local_files
 from gphotos_tui.catalog.local_files import LocalFile
-from gphotos_tui.exif import HEAD_BYTES, MetadataError, read_metadata
+from gphotos_tui.exif import HEAD_BYTES, Metadata, MetadataError
+from gphotos_tui.exif import read_file as read_media
 from gphotos_tui.model import MediaRecord, SourceKind
 from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
 from gphotos_tui.sources.takeout import names
@@ -51,14 +52,17 @@ class ScanReport:
     linked: int = 0  # items a Google source also has
     removed: int = 0  # recorded before, gone now
     errors: list[str] = None  # type: ignore[assignment]
+    notes: list[str] = None  # type: ignore[assignment]  # files indexed without (all) their metadata, and why
 
     def __post_init__(self) -> None:
         self.errors = self.errors or []
+        self.notes = self.notes or []
 
     def one_line(self) -> str:
         return (
             f"{self.files:,} media files in {self.root}: {self.hashed:,} read, {self.unchanged:,} unchanged, "
             f"{self.removed:,} gone, {self.linked:,} are Google items, {len(self.errors):,} errors"
+            + (f", {len(self.notes):,} with metadata unread" if self.notes else "")
         )
 
 
@@ -78,11 +82,27 @@ def media_files(root: Path) -> Iterator[tuple[str, os.stat_result]]:
                 yield path, st
 
 
-def read_file(path: str, size: int, mtime: int) -> tuple[MediaRecord, str]:
-    """The record and SHA-256 of one file, streamed (only the header is kept)."""
+def read_file(path: str, size: int, mtime: int, notes: list[str] | None = None) -> tuple[MediaRecord, str]:
+    """The record and SHA-256 of one file: its metadata read by seeks, then every byte hashed in order."""
     digest = hashlib.sha256()
+    meta: Metadata | None
     with open(path, "rb") as fh:
         head = fh.read(HEAD_BYTES)
+        try:
+            meta = read_media(fh, path, size, head)
+        except MetadataError as exc:
+            meta = None
+            if notes is not None:
+                notes.append(f"{path}: {exc}")
+        except OSError:
+            raise
+        except Exception as exc:  # a reader bug must not stop a scan: the item keeps what is known
+            meta = None
+            if notes is not None:
+                notes.append(f"{path}: metadata not read ({type(exc).__name__}: {exc})")
+        if meta is not None and meta.note and notes is not None:
+            notes.append(f"{path}: {meta.note}")
+        fh.seek(len(head))
         digest.update(head)
         while chunk := fh.read(CHUNK):
             digest.update(chunk)
@@ -94,13 +114,9 @@ def read_file(path: str, size: int, mtime: int) -> tuple[MediaRecord, str]:
         content_hash=digest.hexdigest(),
         media_type="video" if names.is_video_name(name) else "photo",
     )
-    try:
-        meta = read_metadata(head)
-    except MetadataError:
-        meta = None
     if meta is not None:
         record.mime_type = meta.mime_type
-        if meta.format in ("mp4", "mov"):
+        if meta.is_video:
             record.media_type = "video"
         record.width, record.height, record.orientation = meta.width, meta.height, meta.orientation
         record.camera_make, record.camera_model, record.lens_model = meta.make, meta.model, meta.lens
@@ -147,7 +163,7 @@ async def scan_folder(catalog: Catalog, root: str | Path, *, progress: ProgressC
                 batch.append((path, st.st_size, mtime, None, old[2]))
             else:
                 try:
-                    record, digest = read_file(path, st.st_size, mtime)
+                    record, digest = read_file(path, st.st_size, mtime, report.notes)
                 except OSError as exc:
                     report.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
                     continue
