@@ -31,6 +31,10 @@ from gphotos_tui.sources.takeout.archive import Part, TarCursor, ZipMember, read
 _KEEP_OPEN = 16  # parts a process keeps open at once (a Takeout has a few dozen at most)
 _lock = threading.Lock()
 _open_parts: OrderedDict[str, int] = OrderedDict()  # zip part path -> fd, per process
+# Parsed central directories by (path, size, mtime), shared by providers: a preview in the app asks for one
+# item at a time, and re-reading a 50 GB part's directory for each would cost a noticeable moment.
+_KEEP_DIRECTORIES = 8
+_directories: OrderedDict[tuple[str, int, int | None], dict[str, ZipMember]] = OrderedDict()
 _cursors: OrderedDict[str, tuple[TarCursor, threading.Lock]] = OrderedDict()  # tgz part path -> cursor
 
 
@@ -110,8 +114,9 @@ class TakeoutPartsProvider:
                     self._gone[(record.source_id, record.label)] = (record, state)
         return self._parts
 
-    async def _directory(self, record: PartRecord) -> dict[str, ZipMember] | None:
-        found = self._directories.get(record.path)
+    async def _directory(self, record: PartRecord) -> dict[str, ZipMember]:
+        key = (record.path, record.size, record.mtime)
+        found = self._directories.get(record.path) or _directories.get(key)
         if found is None:
             try:
                 members = await asyncio.to_thread(zip_directory, Part(Path(record.path), "zip", record.size))
@@ -125,7 +130,10 @@ class TakeoutPartsProvider:
                     safe = safe_name(m.filename)[0]
                     if safe is not None and safe != m.filename:
                         found.setdefault(safe, m)
-            self._directories[record.path] = found
+            _directories[key] = found
+            while len(_directories) > _KEEP_DIRECTORIES:
+                _directories.popitem(last=False)
+        self._directories[record.path] = found
         return found
 
     async def jobs(self, conn: aiosqlite.Connection, wanted: Sequence[tuple[int, str, str]]) -> list[HashJob]:
