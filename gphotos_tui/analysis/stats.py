@@ -22,6 +22,7 @@ from typing import Any
 import aiosqlite
 
 from gphotos_tui import units
+from gphotos_tui.analysis.places import cluster_cells
 from gphotos_tui.analysis.stats_buckets import (
     APERTURE,
     EXPOSURE,
@@ -32,12 +33,12 @@ from gphotos_tui.analysis.stats_buckets import (
     PLACE_CELL_DEG,
     Bucketing,
     orientation,
-    place_label,
 )
 from gphotos_tui.analysis.stats_filters import LOCAL_DAY, LOCAL_HOUR, Filters, Selection, day_of
 from gphotos_tui.catalog.export import iso_local, iso_utc
 from gphotos_tui.catalog.queries import camera_label
 
+#: The screen's ranked charts show this many, then "other"; stats --json lists every one.
 TOP_CAMERAS = 8
 TOP_LENSES = 10
 TOP_PLACES = 10
@@ -132,7 +133,7 @@ async def _time_and_cameras(conn: aiosqlite.Connection, where: str, params: list
     by_day: Counter[int] = Counter()
     storage: Counter[str] = Counter()
     cameras: Counter[tuple[Any, ...]] = Counter()
-    camera_years: dict[str, Counter] = defaultdict(Counter)
+    camera_years: dict[str, Counter[tuple[Any, ...]]] = defaultdict(Counter)
     year_of: dict[int, str] = {}
     local = dated = 0
     for day, hour, make, model, n, with_offset, size, sized in rows:
@@ -189,21 +190,24 @@ def _time_basis(stats: CatalogStats, local: int, dated: int) -> None:
         stats.time_basis = f"local where known ({share}), else UTC"
 
 
-def _fold_cameras(stats: CatalogStats, totals: Counter[tuple[Any, ...]], per_year: dict[str, Counter]) -> None:
-    """Top cameras plus "other", and each year's split among them."""
+def _fold_cameras(
+    stats: CatalogStats, totals: Counter[tuple[Any, ...]], per_year: dict[str, Counter[tuple[Any, ...]]]
+) -> None:
+    """Every camera, most items first, and each year's items per camera (the screen keeps a top few)."""
     ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0][0] or "", kv[0][1] or ""))
-    top = {key for key, _ in ranked[:TOP_CAMERAS]}
     stats.cameras = [
-        {"make": make, "model": model, "label": camera_label(make, model), "count": n}
-        for (make, model), n in ranked[:TOP_CAMERAS]
+        {"make": make, "model": model, "label": camera_label(make, model), "count": n} for (make, model), n in ranked
     ]
-    if other := sum(n for _, n in ranked[TOP_CAMERAS:]):
-        stats.cameras.append({"make": None, "model": None, "label": "other", "count": other})
     for year in sorted(per_year):
         shares: Counter[str] = Counter()
         for key, n in per_year[year].items():
-            shares[camera_label(*key) if key in top else "other"] += n
+            shares[camera_label(*key)] += n
         stats.camera_share_by_year[year] = dict(shares.most_common())
+
+
+def fold_lenses(stats: CatalogStats, lenses: Counter[str]) -> None:
+    """Every lens, most items first."""
+    stats.lenses = [{"lens": lens, "count": n} for lens, n in sorted(lenses.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 async def _kinds_and_settings(conn: aiosqlite.Connection, where: str, params: list[Any], stats: CatalogStats) -> None:
@@ -240,10 +244,7 @@ async def _kinds_and_settings(conn: aiosqlite.Connection, where: str, params: li
                 counters[bucketing.name][bucketing.index(value)] += n
     stats.mime_types = dict(mimes.most_common())
     stats.orientation = {name: shapes.get(name, 0) for name in ORIENTATIONS}
-    ranked = sorted(lenses.items(), key=lambda kv: (-kv[1], kv[0]))
-    stats.lenses = [{"lens": lens, "count": n} for lens, n in ranked[:TOP_LENSES]]
-    if other := sum(n for _, n in ranked[TOP_LENSES:]):
-        stats.lenses.append({"lens": "other", "count": other})
+    fold_lenses(stats, lenses)
     for bucketing in (*settings, MEGAPIXELS):
         setattr(stats, _SERIES[bucketing.name], _bucket_series(bucketing, counters[bucketing.name]))
 
@@ -259,25 +260,16 @@ _SERIES = {
 
 
 async def _places(conn: aiosqlite.Connection, where: str, params: list[Any], stats: CatalogStats) -> None:
-    """Top GPS grid cells (about 55 km square)."""
+    """Every place: GPS grid cells (about 55 km square) named and clustered by city (analysis/places.py)."""
     rows = await conn.execute_fetchall(
         f"SELECT CAST(floor(i.latitude / {PLACE_CELL_DEG}) AS INTEGER) AS la, "
         f"CAST(floor(i.longitude / {PLACE_CELL_DEG}) AS INTEGER) AS lo, count(*), avg(i.latitude), avg(i.longitude) "
         f"FROM items i WHERE {where} AND i.latitude IS NOT NULL AND i.longitude IS NOT NULL "
-        "GROUP BY la, lo ORDER BY count(*) DESC, la, lo",
+        "GROUP BY la, lo ORDER BY la, lo",
         params,
     )
     stats.with_gps = sum(r[2] for r in rows)
-    stats.places = [
-        {
-            "cell": [la, lo],
-            "label": place_label((la, lo)),
-            "count": n,
-            "latitude": round(lat, 4),
-            "longitude": round(lon, 4),
-        }
-        for la, lo, n, lat, lon in rows[:TOP_PLACES]
-    ]
+    stats.places = await asyncio.to_thread(cluster_cells, [tuple(r) for r in rows])
 
 
 async def _sources(
@@ -293,7 +285,7 @@ async def _sources(
         "GROUP BY kind ORDER BY 2 DESC",
         params if filtered else [],
     )
-    stats.by_source = dict(rows)
+    stats.by_source = {r[0]: r[1] for r in rows}
 
 
 def _bucket_series(bucketing: Bucketing, counts: Counter[int]) -> list[dict[str, Any]]:
@@ -324,7 +316,8 @@ async def drill_down(
     where, params = filters.sql()
     cond, more = selection.sql()
     clause = f"{where} AND {cond}"
-    total = (await (await conn.execute(f"SELECT count(*) FROM items i WHERE {clause}", [*params, *more])).fetchone())[0]
+    counted = await (await conn.execute(f"SELECT count(*) FROM items i WHERE {clause}", [*params, *more])).fetchone()
+    total = counted[0] if counted else 0
     rows = await conn.execute_fetchall(
         "SELECT i.id, i.filename, i.media_type, "
         "CASE WHEN i.taken_at IS NULL THEN NULL WHEN i.utc_offset_min IS NULL "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,7 +85,7 @@ async def run_backup(
     catalog: Catalog,
     dest: str | Path,
     *,
-    takeout: list[str | Path] = (),
+    takeout: Sequence[str | Path] = (),
     library=None,
     tokens=None,
     usage: UsageMeter | None = None,
@@ -99,7 +100,14 @@ async def run_backup(
     state = JobProgress(JOB, f"Backup to {dest}", message="planning")
     notify(state)
     allocator = NameAllocator()
-    tset = await asyncio.to_thread(plan_takeout, list(takeout), allocator) if takeout else None
+    tset = None
+    if takeout:
+        planning = threading.Event()
+        try:
+            tset = await asyncio.to_thread(plan_takeout, list(takeout), allocator, planning)
+        except asyncio.CancelledError:
+            planning.set()  # the reading thread stops at its next entry
+            raise
     if tset is not None:
         report.notes += tset.problems
         await _resolve_takeout_items(catalog, tset)

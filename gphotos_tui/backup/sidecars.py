@@ -134,7 +134,10 @@ def _one(
     return "written", None, record
 
 
-def _many(jobs: list) -> list[tuple[str, str | None, SidecarRecord | None]]:
+_Job = tuple[str, ItemFacts, str | None, SidecarRecord | None]  # media path, facts, fidelity, recorded sidecar
+
+
+def _many(jobs: list[_Job]) -> list[tuple[str, str | None, SidecarRecord | None]]:
     return [_one(*job) for job in jobs]
 
 
@@ -171,7 +174,7 @@ async def write_sidecars(catalog: Catalog, dest: str | Path) -> SidecarCounts:
             elif outcome == "unchanged":
                 counts.unchanged += 1
             elif outcome == "left_alone":
-                counts.left_alone.append(why)
+                counts.left_alone.append(why or "left alone")
             if record is not None:
                 written.append(record)
         await xmp_sidecars.record_sidecars(catalog, written)

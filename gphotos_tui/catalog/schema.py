@@ -157,7 +157,22 @@ CREATE TABLE api_usage (
 ) WITHOUT ROWID;
 """
 
-V3_XMP_SIDECARS = """
+V_TAKEOUT_PARTS = """
+-- Each imported Takeout part (a .zip, a .tgz or an extracted folder): where it was read from, so
+-- duplicate hashing and backups can read the originals from it later without naming it again.
+CREATE TABLE IF NOT EXISTS takeout_parts (
+    source_id   INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    label       TEXT NOT NULL,               -- the part's file name, as in item_sources.detail "path"
+    path        TEXT NOT NULL,               -- absolute path it was last imported (or pointed at) from
+    kind        TEXT NOT NULL,               -- zip | tgz | dir
+    size_bytes  INTEGER NOT NULL,
+    mtime       INTEGER,                     -- Unix seconds
+    recorded_at INTEGER NOT NULL,
+    PRIMARY KEY (source_id, label)
+) WITHOUT ROWID;
+"""
+
+V_XMP_SIDECARS = """
 -- The XMP sidecars a backup wrote beside its files, with the hash of what was written:
 -- a later run rewrites one only when the catalog's facts give different bytes, and never
 -- one whose bytes on disk are no longer ours (a photo manager edited it).
@@ -170,5 +185,5 @@ CREATE TABLE IF NOT EXISTS xmp_sidecars (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (V1_BASE, V2_QUOTA_AND_STATS, V3_XMP_SIDECARS)
+MIGRATIONS: tuple[str, ...] = (V1_BASE, V2_QUOTA_AND_STATS, V_TAKEOUT_PARTS, V_XMP_SIDECARS)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -15,6 +15,7 @@ COMMANDS: tuple[str, ...] = (
     "gphotos_tui.commands.pick",
     "gphotos_tui.commands.auth",
     "gphotos_tui.commands.stats",
+    "gphotos_tui.commands.report",
     "gphotos_tui.commands.scan_folder",
     "gphotos_tui.commands.backup",
 )

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
+from typing import TYPE_CHECKING
 
 from gphotos_tui.commands.common import open_catalog
 from gphotos_tui.text import printable
+
+if TYPE_CHECKING:  # imported where used: `gphotos-tui --help` stays quick
+    from gphotos_tui.catalog import Catalog
+    from gphotos_tui.google.library import AsyncLibrary
+    from gphotos_tui.google.quota import UsageMeter
+    from gphotos_tui.google.tokens import TokenSource
 
 NAME = "backup"
 HELP = "copy originals from Takeout archives (and download Picker/Library items) into DEST/YYYY/MM/"
@@ -20,7 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         default=[],
         metavar="PATH",
-        help="Takeout parts (.zip, .tgz) or extracted folders to copy originals from",
+        help="Takeout parts (.zip, .tgz) or extracted folders to copy originals from "
+        "(default: the parts imported with import-takeout that are still where they were)",
     )
     parser.add_argument("--dry-run", action="store_true", help="plan and count only; write nothing")
     parser.add_argument("--no-download", action="store_true", help="do not download Picker/Library items")
@@ -39,9 +46,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from gphotos_tui.engine.runner import run_main  # SIGTERM stops the job like Ctrl-C
+
     if getattr(args, "verify", False):
-        return asyncio.run(_verify(args))
-    return asyncio.run(_backup(args))
+        return run_main(_verify(args))
+    return run_main(_backup(args))
 
 
 async def _verify(args: argparse.Namespace) -> int:
@@ -70,15 +79,18 @@ async def _backup(args: argparse.Namespace) -> int:
     from gphotos_tui.sources.takeout import ArchiveError
 
     console = ConsoleProgress(sys.stderr)  # the current stderr, not the one bound at import
-    library = tokens = usage = None
+    library: AsyncLibrary | None = None
+    tokens: TokenSource | None = None
+    usage: UsageMeter | None = None
     async with open_catalog(args, NAME) as catalog:
+        takeout, source_notes = await _takeout_sources(catalog, args.from_takeout)
         if not args.no_download and not args.dry_run:
             library, tokens, usage = _google(catalog)
         try:
             report = await run_backup(
                 catalog,
                 args.dest,
-                takeout=args.from_takeout,
+                takeout=takeout,
                 library=library,
                 tokens=tokens,
                 usage=usage,
@@ -93,7 +105,7 @@ async def _backup(args: argparse.Namespace) -> int:
             return 1
         finally:
             console.close()
-    for note in report.notes:
+    for note in [*source_notes, *report.notes]:
         print(f"note: {printable(note)}", file=sys.stderr)
     for error in report.errors[:20]:
         print(f"error: {printable(error)}", file=sys.stderr)
@@ -110,7 +122,16 @@ async def _backup(args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
-def _google(catalog):
+async def _takeout_sources(catalog: Catalog, named: list[str]) -> tuple[list[str], list[str]]:
+    """The parts named with --from-takeout, else the imported ones still in place (and notes on the others)."""
+    if named:
+        return named, []
+    from gphotos_tui.backup.sources import recorded_takeout_parts
+
+    return await recorded_takeout_parts(catalog)
+
+
+def _google(catalog: Catalog) -> tuple[AsyncLibrary, TokenSource, UsageMeter] | tuple[None, None, None]:
     """Library client, token source and meter when signed in (or a token is set); else Nones."""
     from gphotos_tui.engine.clients import google_clients
     from gphotos_tui.google.errors import AuthError

@@ -7,11 +7,18 @@ import asyncio
 import json
 import sys
 from datetime import date
+from typing import TYPE_CHECKING
 
 from gphotos_tui.commands.common import db_path
 
+if TYPE_CHECKING:  # imported where used: `gphotos-tui --help` stays quick
+    from gphotos_tui.analysis.stats import CatalogStats
+    from gphotos_tui.analysis.stats_filters import Filters
+
 NAME = "stats"
-HELP = "shooting statistics of the catalog (what the Stats screen draws); --json for every aggregate"
+HELP = (
+    "shooting statistics of the catalog (what the Stats screen draws); --json for every aggregate, with complete lists"
+)
 
 
 def _day(text: str) -> date:
@@ -23,6 +30,11 @@ def _day(text: str) -> date:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print every aggregate as one JSON object")
+    add_filter_arguments(parser)
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """The Stats screen's filters, shared with ``report``."""
     parser.add_argument(
         "--from", dest="date_from", type=_day, metavar="YYYY-MM-DD", help="first capture day (local time where known)"
     )
@@ -38,10 +50,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def filters_from(args: argparse.Namespace) -> Filters:
     from gphotos_tui.analysis.stats_filters import Filters
 
-    filters = Filters(args.date_from, args.date_to, args.camera, args.album, args.media_type, args.source)
+    return Filters(args.date_from, args.date_to, args.camera, args.album, args.media_type, args.source)
+
+
+def run(args: argparse.Namespace) -> int:
+    filters = filters_from(args)
     stats, cached = asyncio.run(_compute(args, filters))
     if args.json:
         json.dump(stats.as_json(), sys.stdout, ensure_ascii=False)
@@ -53,13 +69,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _compute(args: argparse.Namespace, filters):
+async def _compute(args: argparse.Namespace, filters: Filters) -> tuple[CatalogStats, bool]:
     from gphotos_tui.analysis.stats_cache import stats_for_catalog
 
     return await stats_for_catalog(db_path(args), filters, fresh=args.fresh)
 
 
-def summary(stats) -> str:
+def summary(stats: CatalogStats) -> str:
     """A few readable lines; --json has everything."""
     from gphotos_tui import units
 
@@ -71,7 +87,8 @@ def summary(stats) -> str:
     if stats.by_year:
         lines.append("per year: " + ", ".join(f"{y} {n:,}" for y, n in stats.by_year.items()))
     if stats.cameras:
-        lines.append("cameras: " + ", ".join(f"{c['label']} {c['count']:,}" for c in stats.cameras))
+        more = f" and {len(stats.cameras) - 8} more" if len(stats.cameras) > 8 else ""
+        lines.append("cameras: " + ", ".join(f"{c['label']} {c['count']:,}" for c in stats.cameras[:8]) + more)
     if stats.lenses:
         lines.append("lenses: " + ", ".join(f"{c['lens']} {c['count']:,}" for c in stats.lenses[:5]))
     for title, series in (("apertures", stats.apertures), ("ISO", stats.isos), ("shutter", stats.exposures)):

@@ -142,3 +142,33 @@ async def test_downloads_get_sidecars_with_camera_fields(fake, tmp_path):
     assert not wrong, "\n".join(wrong)
     assert any(t.get("XMP-tiff:Model") for t in tags.values())
     await catalog.close()
+
+
+async def test_downloads_never_replace_a_users_file_nor_write_through_a_planted_link(fake, tmp_path):
+    """Issue 11: the download path follows the same rules as Takeout copies."""
+    import os
+
+    fake.faults.clear()
+    reference = await _catalog(fake, tmp_path / "r.sqlite")
+    await _backup(fake, reference, tmp_path / "ref")
+    await reference.close()
+    files = sorted(
+        p for p in (tmp_path / "ref").rglob("*") if p.is_file() and not p.is_symlink() and p.suffix != ".xmp"
+    )
+    taken, linked = files[0].relative_to(tmp_path / "ref"), files[1].relative_to(tmp_path / "ref")
+    dest = tmp_path / "dest"
+    (dest / taken).parent.mkdir(parents=True, exist_ok=True)
+    (dest / taken).write_bytes(b"mine")
+    (dest / linked).parent.mkdir(parents=True, exist_ok=True)
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious")
+    os.symlink(victim, dest / linked.with_name(linked.name + ".part"))
+    catalog = await _catalog(fake, tmp_path / "c.sqlite")
+    report = await _backup(fake, catalog, dest)
+    assert (dest / taken).read_bytes() == b"mine"
+    stem, ext = os.path.splitext(taken.name)
+    assert (dest / taken).with_name(f"{stem} (1){ext}").read_bytes() == (tmp_path / "ref" / taken).read_bytes()
+    assert victim.read_bytes() == b"precious"
+    assert len(report.errors) == 1 and "not written through" in report.errors[0]
+    assert report.downloaded == N - 1
+    await catalog.close()

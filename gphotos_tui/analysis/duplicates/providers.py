@@ -1,8 +1,8 @@
 """Where the bytes to hash come from.
 
 A provider turns catalog items into hash jobs whose loaders run inside the
-worker processes. Defined here: local files (``local_files.path``) and Takeout
-archive members; the engine adds the demo library's renderer
+worker processes. Defined here: local files (``local_files.path``); Takeout
+archive members are ``takeout_bytes.TakeoutPartsProvider``; the engine adds the demo library's renderer
 (``engine.byte_sources.default_providers`` is the list jobs use). Thumbnails fetched
 through Google base URLs (``=w256-h256``) are ``thumbnails.ThumbnailProvider``,
 whose jobs carry the already fetched bytes (``BytesLoader``); it needs the
@@ -11,8 +11,6 @@ Library client and its quota meter, so it is added by callers that have them.
 
 from __future__ import annotations
 
-import tarfile
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -21,6 +19,7 @@ import aiosqlite
 
 from gphotos_tui.analysis.duplicates.hashing import HashJob
 from gphotos_tui.analysis.duplicates.store import local_paths
+from gphotos_tui.catalog.queries import item_source_refs
 
 
 class ByteProvider(Protocol):
@@ -41,24 +40,6 @@ class FileLoader:
 
 
 @dataclass(frozen=True, slots=True)
-class ArchiveMemberLoader:
-    """A file inside a Takeout .zip or .tgz, read without extracting the archive."""
-
-    archive: str
-    member: str
-
-    def __call__(self) -> bytes:
-        if self.archive.endswith(".zip"):
-            with zipfile.ZipFile(self.archive) as z:
-                return z.read(self.member)
-        with tarfile.open(self.archive) as t:
-            f = t.extractfile(self.member)
-            if f is None:
-                raise FileNotFoundError(f"{self.member} in {self.archive}")
-            return f.read()
-
-
-@dataclass(frozen=True, slots=True)
 class BytesLoader:
     """Bytes fetched beforehand (e.g. a base-URL thumbnail)."""
 
@@ -71,18 +52,16 @@ class BytesLoader:
 class LocalFileProvider:
     origin = "local"
 
-    async def jobs(self, conn, wanted):
+    async def jobs(self, conn: aiosqlite.Connection, wanted: Sequence[tuple[int, str, str]]) -> list[HashJob]:
         paths = await local_paths(conn, [w[0] for w in wanted])
         return [HashJob(item_id, FileLoader(path)) for item_id, path in paths.items()]
 
 
 async def loader_for(conn: aiosqlite.Connection, item_id: int, providers: Sequence[ByteProvider]) -> HashJob | None:
     """A job whose loader gives this item's bytes (previews), from the first provider that has them."""
-    rows = await conn.execute_fetchall(
-        "SELECT item_id, kind, external_id FROM item_sources WHERE item_id = ?", (item_id,)
-    )
+    rows = await item_source_refs(conn, item_id)
     for provider in providers:
-        jobs = await provider.jobs(conn, [tuple(r) for r in rows])
+        jobs = await provider.jobs(conn, rows)
         if jobs:
             return jobs[0]
     return None

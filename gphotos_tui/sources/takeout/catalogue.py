@@ -21,7 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from gphotos_tui.exif import HEAD_BYTES, Metadata, MetadataError, read_metadata
+from gphotos_tui.exif import HEAD_BYTES, Metadata, MetadataError, read_file, read_metadata, sniff
 from gphotos_tui.sources.takeout import names
 from gphotos_tui.sources.takeout.archive import Part, walk_part, zip_directory, zip_entry_count
 from gphotos_tui.sources.takeout.sidecar import (
@@ -281,10 +281,16 @@ def _visit(cat: Catalogue, part: Part, path: str, size: int, stream: BinaryIO, h
     if low.endswith(".json"):
         _visit_json(cat, part, path, folder, name, low, size, stream)
         return
+    extensionless = False
     if not names.is_media_name(name):
+        if not names.maybe_extensionless_media(name):
+            cat.ignored += 1
+            return
+        extensionless = True  # an original uploaded without an extension: media if its bytes say so
+    head = stream.read(HEAD_BYTES)
+    if extensionless and sniff(head) is None:
         cat.ignored += 1
         return
-    head = stream.read(HEAD_BYTES)
     error = None
     digest = None
     read = len(head)
@@ -302,20 +308,36 @@ def _visit(cat: Catalogue, part: Part, path: str, size: int, stream: BinaryIO, h
     meta = cat.headers.get(head_key)
     if meta is None:
         try:
-            meta = read_metadata(head)
+            meta = read_metadata(head, name)
+            if meta.truncated and len(head) == HEAD_BYTES and _seekable(stream):
+                # The metadata lies beyond the head (a video's moov after mdat, a Samsung HEIC's Exif
+                # item at the end): a bounded second read of this member, by seeks.
+                try:
+                    meta = read_file(stream, name, size, head)
+                except (OSError, ValueError, EOFError, zlib.error):
+                    pass  # keep what the head gave
             for attr in ("make", "model", "lens"):
                 value = getattr(meta, attr)
                 if value:
                     setattr(meta, attr, sys.intern(value))  # thousands of photos share a camera
             cat.headers[head_key] = meta
         except MetadataError as exc:
-            error = error or f"unreadable media header: {exc}"
+            if sniff(head) is not None or names.reader_knows(name):
+                error = error or f"unreadable media header: {exc}"
+            # else: a format the metadata reader does not handle (AVI, MKV, MPEG ...): dates come from the sidecar
     if error:
         cat.error(f"{part.label}: {path}", error)
     directory, raw_name = _where(path, name)
     cat.folder(folder).media.append(
         MediaEntry(part.label, directory, folder, name, size, meta, digest, error, raw_name)
     )
+
+
+def _seekable(stream: BinaryIO) -> bool:
+    try:
+        return stream.seekable()
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def _visit_json(

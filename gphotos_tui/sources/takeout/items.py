@@ -43,6 +43,13 @@ _MIME_BY_EXT = {
     ".3gp": "video/3gpp",
     ".dng": "image/x-adobe-dng",
     ".mp": "video/mp4",
+    ".avi": "video/x-msvideo",
+    ".mkv": "video/x-matroska",
+    ".webm": "video/webm",
+    ".wmv": "video/x-ms-wmv",
+    ".mpg": "video/mpeg",
+    ".mts": "video/mp2t",
+    ".m2ts": "video/mp2t",
 }
 
 
@@ -154,7 +161,7 @@ def _record(key: str, match: Match) -> MediaRecord:
     stem, ext = names.split_ext(entry.name)
     plain_name = names.strip_number(stem)[0] + ext
     filename = sidecar.title if sidecar and sidecar.title and match.role == "primary" else plain_name
-    is_video = (meta is not None and meta.format in ("mp4", "mov")) or names.is_video_name(entry.name)
+    is_video = (meta is not None and meta.is_video) or names.is_video_name(entry.name)
     record = MediaRecord(
         external_id=key,
         filename=names.nfc(filename),

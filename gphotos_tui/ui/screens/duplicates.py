@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
+from gphotos_tui import units
 from gphotos_tui.analysis.duplicates import KINDS, Group, Settings, scan
 from gphotos_tui.analysis.duplicates.actions import plan_csv, plan_json
 from gphotos_tui.analysis.duplicates.keeper import explain_keeper
@@ -33,24 +34,15 @@ from gphotos_tui.analysis.duplicates.review_album import (
 from gphotos_tui.analysis.duplicates.scan import hash_missing, is_writable
 from gphotos_tui.analysis.duplicates.store import count_without_hash, save_decisions
 from gphotos_tui.analysis.duplicates.thumbnails import ThumbnailProvider
-from gphotos_tui.engine.byte_sources import default_providers
+from gphotos_tui.engine.byte_sources import default_providers, provider_notes
 from gphotos_tui.google.qr import qr_text
 from gphotos_tui.paths import locations
 from gphotos_tui.ui.screens.base import CatalogScreen
 from gphotos_tui.ui.widgets.footer import SteadyFooter
+from gphotos_tui.ui.widgets.preview import halfblock_text
 
 PREVIEW_COLS, PREVIEW_ROWS = 24, 8
 AUTO_HASH_LIMIT = 5_000  # catalogs with at most this many unhashed photos (the demo) hash when opened
-
-
-def preview_text(cells) -> Text:
-    text = Text()
-    for y, row in enumerate(cells):
-        for top, bottom in row:
-            text.append("\u2580", Style(color=f"rgb{top}", bgcolor=f"rgb{bottom}"))
-        if y < len(cells) - 1:
-            text.append("\n")
-    return text
 
 
 class ConfirmAccept(ModalScreen[bool]):
@@ -286,6 +278,8 @@ class DuplicatesScreen(CatalogScreen):
             timer.stop()
             if thumbs is not None:
                 await thumbs.aclose()
+        for note in provider_notes(providers):  # e.g. Takeout parts that moved: said even by the automatic hashing
+            self.notify(note, severity="warning", timeout=20)
         unreadable = f"; {len(errors):,} could not be read ({errors[0]})" if errors else ""
         if errors or not quiet:  # the automatic hashing of a small catalog only speaks up about problems
             self.notify(f"hashed {hashed:,} photos{unreadable}", severity="warning" if errors else "information")
@@ -374,7 +368,7 @@ class DuplicatesScreen(CatalogScreen):
         mark = "KEEP" if decided == "keep" else "discard"
         note = "" if m.id not in g.decisions else " (yours)"
         taken = dt.datetime.fromtimestamp(m.taken_at, dt.UTC).strftime("%Y-%m-%d %H:%M:%S") if m.taken_at else "?"
-        size = f"{m.size_bytes / 1e6:.1f} MB" if m.size_bytes else "?"
+        size = units.size_bytes(m.size_bytes, fixed=True) if m.size_bytes else "?"
         fmt = m.filename.rpartition(".")[2].upper() or (m.mime_type or "?")
         text = Text()
         text.append(f"{mark}{note}\n", "bold green" if decided == "keep" else "bold red")
@@ -402,7 +396,7 @@ class DuplicatesScreen(CatalogScreen):
                     cells = await asyncio.to_thread(
                         lambda job=job: halfblock_cells(job.load(), PREVIEW_COLS, PREVIEW_ROWS)
                     )
-                    self._previews[m.id] = preview_text(cells)
+                    self._previews[m.id] = halfblock_text(cells)
                 except Exception as exc:  # a broken file shows its error instead of a picture
                     self._previews[m.id] = Text(f"(no preview: {type(exc).__name__})\n" + "\n" * (PREVIEW_ROWS - 2))
             if self.group is g:
