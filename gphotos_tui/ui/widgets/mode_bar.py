@@ -8,6 +8,7 @@ screen (each entry can be clicked too).
 from __future__ import annotations
 
 from rich.text import Text
+from textual.events import Click
 from textual.widget import Widget
 
 #: (key, mode or action, label); a mode is switched to with ``app.mode``.
@@ -49,19 +50,19 @@ class ModeBar(Widget):
             text.append(f" {label}")
         return text
 
-    def on_click(self, event) -> None:
+    async def on_click(self, event: Click) -> None:
         """Clicking an entry runs its key's action."""
         x, position = event.x, 0
         for key, mode, label in ENTRIES:
             width = 1 + len(key) + len(label) + 2
             if position <= x < position + width:
-                self.run_action(f"app.mode('{mode}')")
+                await self.run_action(f"app.mode('{mode}')")
                 return
             position += width
         position += 2
         for key, action, label in TAIL:
             width = 1 + len(key) + 1 + len(label)
             if position <= x < position + width:
-                self.run_action(action)
+                await self.run_action(action)
                 return
             position += width
