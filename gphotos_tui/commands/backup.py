@@ -32,12 +32,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true", help="plan and count only; write nothing")
     parser.add_argument("--no-download", action="store_true", help="do not download Picker/Library items")
     parser.add_argument("--concurrency", type=int, default=4, metavar="N", help="parallel downloads (default 4)")
+    parser.add_argument(
+        "--no-xmp",
+        action="store_true",
+        help="write no NAME.EXT.xmp sidecars (dates, places, captions, favourites, albums, people for photo managers)",
+    )
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="copy nothing: re-read every file the catalog recorded in DEST (size and SHA-256) and report "
+        "missing, changed and stray files; exit 0 all intact, 1 missing or changed, 2 nothing to verify",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from gphotos_tui.engine.runner import run_main  # SIGTERM stops the job like Ctrl-C
 
+    if getattr(args, "verify", False):
+        return run_main(_verify(args))
     return run_main(_backup(args))
+
+
+async def _verify(args: argparse.Namespace) -> int:
+    from gphotos_tui.backup.verify import verify_backup
+    from gphotos_tui.engine.console import ConsoleProgress
+
+    console = ConsoleProgress(sys.stderr)
+    async with open_catalog(args, f"{NAME} --verify") as catalog:  # a writer: it records first-time hashes
+        try:
+            report = await verify_backup(catalog, args.dest, progress=console)
+        finally:
+            console.close()
+    for label, paths in (("missing", report.missing), ("changed", report.changed), ("stray", report.stray)):
+        for path in paths[:50]:
+            print(f"{label}: {path}")
+        if len(paths) > 50:
+            print(f"... and {len(paths) - 50:,} more {label}")
+    print(report.one_line())
+    return report.exit_status()
 
 
 async def _backup(args: argparse.Namespace) -> int:
@@ -65,6 +97,7 @@ async def _backup(args: argparse.Namespace) -> int:
                 concurrency=max(1, args.concurrency),
                 dry_run=args.dry_run,
                 progress=console,
+                xmp=not getattr(args, "no_xmp", False),
             )
         except (ArchiveError, AuthError) as exc:
             console.close()
