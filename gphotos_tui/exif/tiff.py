@@ -184,6 +184,8 @@ def _read_ifd(
         following = _U32[e].unpack_from(block, 12 * count)[0]
         block = block[: 12 * count]
     u32 = _U32[e]
+    data = buf.data
+    size_data = len(data)
     for tag, typ, n, inline in _ENTRIES[e].iter_unpack(block):
         name = wanted.get(tag)
         if name is None:
@@ -207,7 +209,8 @@ def _read_ifd(
                 out[name] = u32.unpack(inline)[0]
                 continue
             if typ == 5:
-                raw = buf.get(u32.unpack(inline)[0], 8)
+                start = u32.unpack(inline)[0]
+                raw = data[start : start + 8] if start + 8 <= size_data else buf.get(start, 8)
                 if raw is not None:
                     num, den = _URATIONAL[e].unpack(raw)
                     if den:
@@ -220,7 +223,8 @@ def _read_ifd(
         if length <= 4:
             raw = inline[:length]
         else:
-            raw = buf.get(u32.unpack(inline)[0], length)
+            start = u32.unpack(inline)[0]
+            raw = data[start : start + length] if start + length <= size_data else buf.get(start, length)
             if raw is None:
                 continue
         value = _value(raw, e, typ, n)
