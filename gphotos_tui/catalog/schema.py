@@ -172,5 +172,18 @@ CREATE TABLE IF NOT EXISTS takeout_parts (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1_BASE, V2_QUOTA_AND_STATS, V_TAKEOUT_PARTS)
+V_XMP_SIDECARS = """
+-- The XMP sidecars a backup wrote beside its files, with the hash of what was written:
+-- a later run rewrites one only when the catalog's facts give different bytes, and never
+-- one whose bytes on disk are no longer ours (a photo manager edited it).
+CREATE TABLE IF NOT EXISTS xmp_sidecars (
+    path       TEXT PRIMARY KEY,               -- absolute, "<media path>.xmp"
+    item_id    INTEGER REFERENCES items (id) ON DELETE SET NULL,
+    size_bytes INTEGER NOT NULL,
+    sha256     TEXT NOT NULL,
+    written_at INTEGER NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1_BASE, V2_QUOTA_AND_STATS, V_TAKEOUT_PARTS, V_XMP_SIDECARS)
 SCHEMA_VERSION = len(MIGRATIONS)

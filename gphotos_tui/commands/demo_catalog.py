@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 
 from gphotos_tui.commands.common import open_catalog
@@ -21,7 +20,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.db:
         print("gphotos-tui: demo-catalog needs --db PATH (it never writes into your own catalog)", file=sys.stderr)
         return 2
-    return asyncio.run(_fill(args))
+    from gphotos_tui.engine.runner import run_main  # SIGTERM stops the job like Ctrl-C
+
+    return run_main(_fill(args))
 
 
 async def _fill(args: argparse.Namespace) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 
 from gphotos_tui.commands.common import open_catalog
@@ -24,7 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    return asyncio.run(_scan(args))
+    from gphotos_tui.engine.runner import run_main  # SIGTERM stops the job like Ctrl-C
+
+    return run_main(_scan(args))
 
 
 async def _scan(args: argparse.Namespace) -> int:

@@ -152,7 +152,7 @@ async def scan(
     workers: int | None = None,
 ) -> ScanResult:
     started = time.perf_counter()
-    hashed, errors = 0, []
+    hashed, errors = 0, list[str]()
     if providers and is_writable(catalog):  # no providers: group with the stored hashes only
         hashed, errors = await hash_missing(catalog, providers, progress, workers)
     if progress:

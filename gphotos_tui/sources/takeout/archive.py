@@ -55,6 +55,15 @@ Visitor = Callable[[str, int, BinaryIO], None]  # (name, declared size, stream)
 ErrorSink = Callable[[str, str], None]  # (where, message)
 
 
+class Rejected(str):
+    """An ErrorSink message about an entry refused by name or declared size (unsafe, impossible, not UTF-8).
+
+    The importer reports these once; a backup walking the same part counts them
+    as skipped rather than as failures, so a run that copied everything copyable
+    exits 0. A plain ``str`` for every other caller.
+    """
+
+
 def open_parts(paths: Sequence[str | Path]) -> tuple[list[Part], list[str]]:
     """The parts to read, sorted by name, and problems with the set (missing parts)."""
     parts: list[Part] = []
@@ -187,13 +196,13 @@ def walk_part(
 def _checked(part: Part, raw: str, size: int, on_error: ErrorSink) -> str | None:
     name, problem = _repair_utf8(raw)
     if problem:
-        on_error(f"{part.label}: {name}", problem)
+        on_error(f"{part.label}: {name}", Rejected(problem))
     safe, problem = safe_name(name)
     if problem:
-        on_error(f"{part.label}: {name}", f"{problem}; skipped")
+        on_error(f"{part.label}: {name}", Rejected(f"{problem}; skipped"))
         return None
     if size < 0 or size > MAX_ENTRY_BYTES:
-        on_error(f"{part.label}: {safe}", f"declared size {size:,} bytes is impossible; skipped")
+        on_error(f"{part.label}: {safe}", Rejected(f"declared size {size:,} bytes is impossible; skipped"))
         return None
     return safe
 
@@ -382,7 +391,7 @@ class _ZipEntry:
     of a Takeout are small sidecars), a big one is streamed in chunks.
     """
 
-    def __init__(self, fd: int, info: ZipMember):
+    def __init__(self, fd: int, info: ZipMember, verify: bool = True):
         if info.flag_bits & 1:
             raise NotImplementedError("encrypted entry")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
@@ -400,6 +409,7 @@ class _ZipEntry:
         self._size = info.file_size
         self._expected_crc = info.CRC
         self._crc = 0
+        self._verify = verify  # False: the size is still checked, the CRC-32 is not computed
         self._produced = 0
         self._z = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
         self._done = False
@@ -492,7 +502,8 @@ class _ZipEntry:
                 if exhausted:
                     data += self._z.flush()
             if data:
-                self._crc = zlib.crc32(data, self._crc)
+                if self._verify:
+                    self._crc = zlib.crc32(data, self._crc)
                 self._produced += len(data)
                 if self._produced > self._size:
                     self._done = True
@@ -501,14 +512,18 @@ class _ZipEntry:
                 chunks.append(data)
             if exhausted:
                 self._done = True
-                if self._produced != self._size or self._crc != self._expected_crc:
+                if self._produced != self._size or (self._verify and self._crc != self._expected_crc):
                     raise zipfile.BadZipFile("bad CRC-32 or size: the entry's bytes are damaged")
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-def read_zip_member(fd: int, member: ZipMember) -> bytes:
-    """One zip entry's bytes, read with ``pread`` from an open part (thread-safe; CRC-checked)."""
-    return _ZipEntry(fd, member).read()
+def read_zip_member(fd: int, member: ZipMember, verify: bool = True) -> bytes:
+    """One zip entry's bytes, read with ``pread`` from an open part (thread-safe).
+
+    The size is always checked; ``verify=False`` skips the CRC-32 (2% of hashing a photo, whose
+    bytes the import already checked, and which a decoder reads anyway).
+    """
+    return _ZipEntry(fd, member, verify).read()
 
 
 class TarCursor:

@@ -87,7 +87,6 @@ EDIT_SUFFIXES = (
     "-redigeret",
     "-upravené",
 )
-SPECIAL_SUFFIXES = ("-effects", "-motion", "-animation", "-smile", "-collage", "-mix")
 
 # Google's motion-photo and cover artefacts, on top of every extension Google Photos accepts (one list: exif.formats)
 TAKEOUT_VIDEO_EXTRAS = frozenset({".mp", ".mv", ".mp~2"})
@@ -134,11 +133,6 @@ def strip_partial_edit_suffix(stem: str) -> tuple[str, str | None]:
             if low.endswith(suffix[:cut]):
                 return stem[:-cut], suffix[:cut]
     return stem, None
-
-
-def special_suffix(stem: str) -> str | None:
-    low = stem.casefold()
-    return next((s for s in SPECIAL_SUFFIXES if low.endswith(s)), None)
 
 
 def is_media_name(name: str) -> bool:
