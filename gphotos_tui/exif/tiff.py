@@ -168,13 +168,18 @@ def _read_ifd(
     pointers: dict[int, list[int]] = {}
     if offset < 8:
         return pointers, 0
-    raw_count = buf.get(offset, 2)
-    if raw_count is None:
-        return pointers, 0
-    count = _U16[e].unpack(raw_count)[0]
+    data = buf.data
+    if offset + 2 <= len(data):
+        count = _U16[e].unpack_from(data, offset)[0]
+    else:
+        raw_count = buf.get(offset, 2)
+        if raw_count is None:
+            return pointers, 0
+        count = _U16[e].unpack(raw_count)[0]
     if count > MAX_ENTRIES or count == 0:
         return pointers, 0
-    block = buf.get(offset + 2, 12 * count + 4)
+    stop = offset + 6 + 12 * count
+    block = data[offset + 2 : stop] if stop <= len(data) else buf.get(offset + 2, 12 * count + 4)
     following = 0
     if block is None:  # cut short: keep the whole entries that are there
         data = buf.data
