@@ -57,7 +57,7 @@ EXIF_TAGS = {
 CANON_TAGS = {0x0001: "CanonCameraSettings", 0x0004: "CanonShotInfo", 0x0095: "CanonLensModel"}
 GPS_TAGS = {1: "GPSLatitudeRef", 2: "GPSLatitude", 3: "GPSLongitudeRef", 4: "GPSLongitude"}
 _POINTERS = (EXIF_IFD, GPS_IFD, SUB_IFDS)
-_BLOBS = ("XMP", "JpgFromRaw", "MakerNote")  # (offset, length) only: read when needed
+_BLOB_TAGS = frozenset({0x02BC, 0x002E, 0x927C})  # XMP, JpgFromRaw, MakerNote: (offset, length) only
 
 _TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
 MAX_ENTRIES = 512  # a real IFD has a few dozen; more means garbage
@@ -202,10 +202,6 @@ def _read_ifd(
                     if raw:
                         pointers[tag] = list(struct.unpack(e + "I" * n, raw))
             continue
-        if name in _BLOBS:
-            if typ in (1, 7) and n > 4:
-                out[name] = (u32.unpack(inline)[0], n)
-            continue
         if n == 1:
             if typ == 3:
                 out[name] = _U16[e].unpack_from(inline)[0]
@@ -221,6 +217,10 @@ def _read_ifd(
                     if den:
                         out[name] = num / den
                 continue
+        if tag in _BLOB_TAGS:
+            if typ in (1, 7) and n > 4:
+                out[name] = (u32.unpack(inline)[0], n)  # (offset, length): read only if needed
+            continue
         size = _TYPE_SIZES.get(typ)
         if size is None or n == 0 or n > 4096:
             continue
