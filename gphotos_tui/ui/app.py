@@ -225,6 +225,8 @@ class GPhotosApp(App[None]):
 
         async def locked() -> JobProgress:
             try:
+                if self.catalog is not None:
+                    await self.catalog.end_stale_runs()  # holding the lock: a run still "running" was cut off
                 return await run(relay)
             finally:
                 lock.release()
