@@ -188,7 +188,8 @@ def _read_ifd(
     else:
         following = _U32[e].unpack_from(block, 12 * count)[0]
         block = block[: 12 * count]
-    u32 = _U32[e]
+    u32 = _U32[e].unpack
+    u16 = _U16[e].unpack_from
     data = buf.data
     size_data = len(data)
     for tag, typ, n, inline in _ENTRIES[e].iter_unpack(block):
@@ -196,21 +197,21 @@ def _read_ifd(
         if name is None:
             if tag in _POINTERS and typ in (4, 9, 13) and 0 < n <= 8:  # SLONG too: some writers use it
                 if n == 1:
-                    pointers[tag] = [u32.unpack(inline)[0]]
+                    pointers[tag] = [u32(inline)[0]]
                 else:
-                    raw = buf.get(u32.unpack(inline)[0], 4 * n)
+                    raw = buf.get(u32(inline)[0], 4 * n)
                     if raw:
                         pointers[tag] = list(struct.unpack(e + "I" * n, raw))
             continue
         if n == 1:
             if typ == 3:
-                out[name] = _U16[e].unpack_from(inline)[0]
+                out[name] = u16(inline)[0]
                 continue
             if typ == 4:
-                out[name] = u32.unpack(inline)[0]
+                out[name] = u32(inline)[0]
                 continue
             if typ == 5:
-                start = u32.unpack(inline)[0]
+                start = u32(inline)[0]
                 raw = data[start : start + 8] if start + 8 <= size_data else buf.get(start, 8)
                 if raw is not None:
                     num, den = _URATIONAL[e].unpack(raw)
@@ -219,7 +220,7 @@ def _read_ifd(
                 continue
         if tag in _BLOB_TAGS:
             if typ in (1, 7) and n > 4:
-                out[name] = (u32.unpack(inline)[0], n)  # (offset, length): read only if needed
+                out[name] = (u32(inline)[0], n)  # (offset, length): read only if needed
             continue
         size = _TYPE_SIZES.get(typ)
         if size is None or n == 0 or n > 4096:
@@ -228,10 +229,15 @@ def _read_ifd(
         if length <= 4:
             raw = inline[:length]
         else:
-            start = u32.unpack(inline)[0]
+            start = u32(inline)[0]
             raw = data[start : start + length] if start + length <= size_data else buf.get(start, length)
             if raw is None:
                 continue
+        if typ == 2:  # ASCII, the commonest value after single numbers (make, model, dates): as in _value
+            text = raw.split(b"\0", 1)[0].decode("utf-8", "replace").strip()
+            if text:
+                out[name] = text
+            continue
         value = _value(raw, e, typ, n)
         if value is not None:
             out[name] = value
