@@ -111,7 +111,6 @@ def read_source(src: Source, name: str = "") -> Metadata:
     """Metadata of the file behind ``src``; ``name`` (its file name) only tells TIFF-based RAW apart."""
     head = src.head
     kind = sniff(head)
-    ext = os.path.splitext(name)[1].casefold()
     try:
         if kind == "jpeg":
             return read_jpeg(src)
@@ -120,11 +119,11 @@ def read_source(src: Source, name: str = "") -> Metadata:
         reader = _READERS.get(kind or "")
         if reader is not None:
             return reader(src)
-        if kind == "tiff":
-            return read_tiff(src, ext)
+        if kind == "tiff":  # the extension only matters here and below (not for a JPEG or HEIC: the hot path)
+            return read_tiff(src, os.path.splitext(name)[1].casefold())
         if kind in _SIMPLE:
             fmt, mime = _SIMPLE[kind]
-            if kind == "m2ts" and ext == ".ts":
+            if kind == "m2ts" and os.path.splitext(name)[1].casefold() == ".ts":
                 mime = "video/mp2t"
             return Metadata(fmt, mime, note=f"no metadata is read from {fmt.upper()} files")
     except MetadataError:

@@ -214,7 +214,7 @@ def _positive(value: object) -> float | None:
 
 
 def _coordinate(dms: object, ref: object, negative: str, limit: int) -> float | None:
-    if not isinstance(dms, tuple) or len(dms) != 3 or any(v is None for v in dms):
+    if not isinstance(dms, tuple) or len(dms) != 3 or None in dms:
         return None
     value = float(dms[0]) + float(dms[1]) / 60 + float(dms[2]) / 3600
     if not 0 <= value <= limit:

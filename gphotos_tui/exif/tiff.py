@@ -190,6 +190,7 @@ def _read_ifd(
         block = block[: 12 * count]
     u32 = _U32[e].unpack
     u16 = _U16[e].unpack_from
+    urational = _URATIONAL[e].unpack
     data = buf.data
     size_data = len(data)
     for tag, typ, n, inline in _ENTRIES[e].iter_unpack(block):
@@ -214,7 +215,7 @@ def _read_ifd(
                 start = u32(inline)[0]
                 raw = data[start : start + 8] if start + 8 <= size_data else buf.get(start, 8)
                 if raw is not None:
-                    num, den = _URATIONAL[e].unpack(raw)
+                    num, den = urational(raw)
                     if den:
                         out[name] = num / den
                 continue
