@@ -154,6 +154,7 @@ _ENTRIES = {"<": struct.Struct("<HHI4s"), ">": struct.Struct(">HHI4s")}
 _U16 = {"<": struct.Struct("<H"), ">": struct.Struct(">H")}
 _U32 = {"<": struct.Struct("<I"), ">": struct.Struct(">I")}
 _URATIONAL = {"<": struct.Struct("<II"), ">": struct.Struct(">II")}
+_STRUCTS = {e: (_ENTRIES[e], _U16[e], _U32[e], _URATIONAL[e]) for e in "<>"}
 _CODES = {1: "B", 3: "H", 4: "I", 6: "b", 8: "h", 9: "i", 11: "f", 12: "d", 13: "I"}
 
 
@@ -168,32 +169,35 @@ def _read_ifd(
     pointers: dict[int, list[int]] = {}
     if offset < 8:
         return pointers, 0
+    entries, u16s, u32s, urationals = _STRUCTS[e]  # one lookup per IFD: most IFDs hold 4-10 entries
     data = buf.data
-    if offset + 2 <= len(data):
-        count = _U16[e].unpack_from(data, offset)[0]
+    size_data = len(data)
+    if offset + 2 <= size_data:
+        count = u16s.unpack_from(data, offset)[0]
     else:
         raw_count = buf.get(offset, 2)
         if raw_count is None:
             return pointers, 0
-        count = _U16[e].unpack(raw_count)[0]
+        count = u16s.unpack(raw_count)[0]
     if count > MAX_ENTRIES or count == 0:
         return pointers, 0
-    stop = offset + 6 + 12 * count
-    block = data[offset + 2 : stop] if stop <= len(data) else buf.get(offset + 2, 12 * count + 4)
+    stop = offset + 2 + 12 * count
     following = 0
-    if block is None:  # cut short: keep the whole entries that are there
-        data = buf.data
-        count = max(0, min(count, (len(data) - offset - 2) // 12))
-        block = data[offset + 2 : offset + 2 + 12 * count]
+    if stop + 4 <= size_data:  # the hot path: the whole IFD in the bytes at hand
+        following = u32s.unpack_from(data, stop)[0]
+        block = data[offset + 2 : stop]
     else:
-        following = _U32[e].unpack_from(block, 12 * count)[0]
-        block = block[: 12 * count]
-    u32 = _U32[e].unpack
-    u16 = _U16[e].unpack_from
-    urational = _URATIONAL[e].unpack
-    data = buf.data
-    size_data = len(data)
-    for tag, typ, n, inline in _ENTRIES[e].iter_unpack(block):
+        got = buf.get(offset + 2, 12 * count + 4)
+        if got is None:  # cut short: keep the whole entries that are there
+            count = max(0, min(count, (size_data - offset - 2) // 12))
+            block = data[offset + 2 : offset + 2 + 12 * count]
+        else:
+            following = u32s.unpack_from(got, 12 * count)[0]
+            block = got[: 12 * count]
+    u32 = u32s.unpack
+    u16 = u16s.unpack_from
+    urational = urationals.unpack
+    for tag, typ, n, inline in entries.iter_unpack(block):
         name = wanted.get(tag)
         if name is None:
             if tag in _POINTERS and typ in (4, 9, 13) and 0 < n <= 8:  # SLONG too: some writers use it
