@@ -151,7 +151,7 @@ class Selection:
     """
 
     dimension: str
-    key: object = None
+    key: Any = None  # heterogeneous by dimension (see above)
 
     def __post_init__(self) -> None:
         if self.dimension not in SELECTION_DIMENSIONS:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from gphotos_tui.exif import read_metadata, read_path
+from gphotos_tui.sources.takeout.archive import open_parts
+from gphotos_tui.sources.takeout.catalogue import scan
 from tests.benchmarks import reader as bench
 from tests.unit import media_structures as ms
 from tests.unit.media_structures import ASCII, LONG, RATIONAL, SHORT, SLONG, SRATIONAL
@@ -170,3 +174,28 @@ def test_raw_mime_types_follow_exiftool_names(generated):
     assert read_path(generated / "camera.dng").mime_type == "image/x-adobe-dng"
     assert read_path(generated / "still.avif").mime_type == "image/avif"
     assert read_path(generated / "camera.nef").width == 8256  # the main image, not IFD0's thumbnail
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_takeout_members_with_metadata_past_the_head_get_a_second_read(generated, tmp_path, method):
+    archive = tmp_path / f"takeout-{method}.zip"
+    with zipfile.ZipFile(archive, "w", compression=method) as zf:
+        for name in ("late.heic", "iphone.mov", "android.mp4", "plain.jpg"):
+            zf.write(generated / name, f"Takeout/Google Photos/Photos from 2023/{name}")
+    parts, problems = open_parts([archive])
+    assert not problems
+    cat = scan(parts, workers=1)
+    media = {m.name: m for folder in cat.folders.values() for m in folder.media}
+    assert set(media) == {"late.heic", "iphone.mov", "android.mp4", "plain.jpg"}
+    assert not cat.errors
+    for name in media:
+        want = read_path(generated / name)
+        got = media[name].meta
+        assert got is not None and not got.truncated, name
+        assert (got.make, got.taken_at, got.width, got.latitude) == (
+            want.make,
+            want.taken_at,
+            want.width,
+            want.latitude,
+        ), name
+        assert media[name].sha256 == hashlib.sha256((generated / name).read_bytes()).hexdigest(), name

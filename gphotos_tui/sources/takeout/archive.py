@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from gphotos_tui.text import printable
 
@@ -413,6 +413,62 @@ class _ZipEntry:
         self._produced = 0
         self._z = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
         self._done = False
+        self._data_at = info.header_offset + start  # the entry's first compressed byte in the part
+        self._csize = size
+        self._at: int | None = None  # set by seek(): random access for the metadata reader
+        self._rz: Any = None  # its own inflater (deflated entries), at uncompressed position _rpos
+        self._rpos = self._rraw = 0
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        """Random access for the metadata reader (a video's moov after mdat): stored entries are read
+        in place, deflated ones are inflated again from the start up to the offset (a bounded second read).
+        """
+        base = {0: 0, 1: self._at or 0, 2: self._size}[whence]
+        self._at = max(0, min(base + offset, self._size))
+        return self._at
+
+    def tell(self) -> int:
+        return self._at if self._at is not None else self._produced
+
+    def _read_at(self, n: int) -> bytes:
+        at = self._at or 0
+        n = min(n, self._size - at)
+        if n <= 0:
+            return b""
+        if self._z is None:
+            data = os.pread(self._fd, n, self._data_at + at)
+        else:
+            if self._rz is None or at < self._rpos:
+                self._rz, self._rpos, self._rraw = zlib.decompressobj(-15), 0, 0
+            while self._rpos < at:  # inflate and drop what lies before the offset
+                source = self._rz.unconsumed_tail or self._raw_at()
+                if not source:
+                    break
+                self._rpos += len(self._rz.decompress(source, min(1 << 20, at - self._rpos)))
+            chunks = []
+            got = 0
+            while got < n and self._rpos >= at:
+                source = self._rz.unconsumed_tail or self._raw_at()
+                if not source:
+                    break
+                out = self._rz.decompress(source, n - got)
+                chunks.append(out)
+                got += len(out)
+            self._rpos += got
+            data = b"".join(chunks)
+        self._at = at + len(data)
+        return data
+
+    def _raw_at(self) -> bytes:
+        left = self._csize - self._rraw
+        if left <= 0:
+            return b""
+        data = os.pread(self._fd, min(1 << 16, left), self._data_at + self._rraw)
+        self._rraw += len(data)
+        return data
 
     def _raw(self, limit: int) -> bytes:
         """Up to ``limit`` more compressed bytes: the prefetched ones first, then from the file."""
@@ -432,6 +488,8 @@ class _ZipEntry:
     def read(self, n: int = -1) -> bytes:
         if n is None or n < 0:
             n = 1 << 62
+        if self._at is not None:
+            return self._read_at(n)
         chunks = []
         while n > 0 and not self._done:
             if self._z is None:
