@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gphotos_tui.paths import locations
-
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -15,4 +13,6 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def db_path(args: argparse.Namespace) -> Path:
+    from gphotos_tui.paths import locations  # not at import: `--help` stays light
+
     return Path(args.db).expanduser() if getattr(args, "db", None) else locations().catalog

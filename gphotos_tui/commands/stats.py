@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from datetime import date
@@ -39,6 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import asyncio  # here, not at import: argument errors stay instant
+
     from gphotos_tui.analysis.stats_filters import Filters
 
     filters = Filters(args.date_from, args.date_to, args.camera, args.album, args.media_type, args.source)
