@@ -20,7 +20,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from gphotos_tui.catalog.schema import MIGRATIONS, SCHEMA_VERSION
+from gphotos_tui.catalog.schema import ITEM_SETS, MIGRATIONS, SCHEMA_VERSION, count_new_items_sql
 from gphotos_tui.model import (
     MEDIA_FIELDS,
     AlbumRecord,
@@ -444,6 +444,7 @@ def _upsert_items(conn: sqlite3.Connection, source: Source, items: Sequence[Medi
             f"VALUES (?, ?, {now:d}, {now:d}, {_INSERT_ITEM_VALUES})",
             new_rows(),
         )
+        _count_new_items(conn, first_new)
     updated = 0
     if old:
         # Only rows whose values really change are touched, so a repeated import changes nothing.
@@ -457,6 +458,19 @@ def _upsert_items(conn: sqlite3.Connection, source: Source, items: Sequence[Medi
         links(),
     )
     return BatchResult(inserted=inserted, updated=updated, unchanged=len(old) - updated)
+
+
+_COUNT_NEW_ITEMS = tuple(count_new_items_sql(key) for key in ITEM_SETS)
+
+
+def _count_new_items(conn: sqlite3.Connection, first_new: int) -> None:
+    """Add the items just inserted (ids from ``first_new``) to the item-set summaries, set by set.
+
+    The catalog's triggers keep the summaries current on every other change; new items are counted
+    here, once per batch, because a trigger per inserted row doubled the ingest's catalog CPU.
+    """
+    for sql in _COUNT_NEW_ITEMS:
+        conn.execute(sql, (first_new,))
 
 
 def _migrate_file(path: Path) -> None:
