@@ -350,5 +350,35 @@ def count_new_items_sql(key: str) -> str:
 
 V3_SUMMARIES = _v3_summaries()
 
-MIGRATIONS: tuple[str, ...] = (V1_BASE, V2_QUOTA_AND_STATS, V3_SUMMARIES)
+V4_DUPLICATE_GROUPS = """
+-- Duplicate groups as the last analysis found them (issue 15): the Duplicates screen and `dupes` read
+-- these rows instead of regrouping the library. Kept current after each import or sync by regrouping
+-- only what changed and what is connected to it (analysis.duplicates.incremental); `dupes --rebuild`
+-- regroups everything.
+CREATE TABLE IF NOT EXISTS dupe_groups (
+    key         TEXT PRIMARY KEY,            -- model.group_key: class + member ids
+    kind        TEXT NOT NULL,
+    rank        INTEGER NOT NULL,            -- the class' place in model.KINDS: the screen's order
+    reason      TEXT NOT NULL,
+    first_taken INTEGER,                     -- earliest member capture time (0 when none)
+    members     INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS dupe_groups_order ON dupe_groups (rank, first_taken, key);
+CREATE TABLE IF NOT EXISTS dupe_members (
+    group_key TEXT NOT NULL REFERENCES dupe_groups (key) ON DELETE CASCADE,
+    item_id   INTEGER NOT NULL,
+    position  INTEGER NOT NULL,
+    keep      INTEGER NOT NULL,              -- the suggestion: 1 keep, 0 discard
+    PRIMARY KEY (group_key, item_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS dupe_members_item ON dupe_members (item_id);
+CREATE TABLE IF NOT EXISTS dupe_state (
+    name  TEXT PRIMARY KEY,                  -- checked_at | settings
+    value TEXT
+) WITHOUT ROWID;
+-- Items sharing a content hash are found without a scan of the library.
+CREATE INDEX IF NOT EXISTS items_content_hash ON items (content_hash) WHERE content_hash IS NOT NULL;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1_BASE, V2_QUOTA_AND_STATS, V3_SUMMARIES, V4_DUPLICATE_GROUPS)
 SCHEMA_VERSION = len(MIGRATIONS)

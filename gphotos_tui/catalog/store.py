@@ -239,6 +239,10 @@ class Catalog:
 
         await self.writer._execute(run, self.writer._conn)
 
+    async def run_on_writer(self, fn, *args):
+        """``fn(connection, *args)`` on the writer's own thread (a job of many statements, reads and writes)."""
+        return await self.writer._execute(fn, self.writer._conn, *args)
+
     # -- checkpoints and runs -------------------------------------------------
 
     async def checkpoint(self, source: Source, shard: str) -> Checkpoint | None:
