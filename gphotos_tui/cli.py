@@ -17,31 +17,43 @@ import argparse
 import importlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from gphotos_tui import __version__
 from gphotos_tui.commands import Command, command_specs
 from gphotos_tui.commands.common import add_db_argument, db_path
 
+if TYPE_CHECKING:
+    _SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+else:
+    _SubParsers = argparse._SubParsersAction
 
-class _LazySubParsers(argparse._SubParsersAction):
+
+class _LazySubParsers(_SubParsers):
     """Sub-parsers whose arguments are added (and module imported) only when their command is chosen."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.specs: dict[str, Command] = {}
-        self.modules: dict[str, object] = {}
+        self.modules: dict[str, Any] = {}
 
-    def load(self, name: str):
+    def load(self, name: str) -> Any:
         module = self.modules.get(name)
         if module is None:
             module = importlib.import_module(self.specs[name].module)
             parser = self._name_parser_map[name]
-            add_db_argument(parser)
+            add_db_argument(parser, subcommand=True)
             module.add_arguments(parser)
             self.modules[name] = module
         return module
 
-    def __call__(self, parser, namespace, values, option_string=None):
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
         if values and values[0] in self.specs:
             self.load(values[0])
         super().__call__(parser, namespace, values, option_string)
@@ -61,7 +73,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, _LazySubParsers]:
         "--demo-size", type=int, default=2000, metavar="N", help="items in the demo library (default 2000)"
     )
     parser.register("action", "lazy_parsers", _LazySubParsers)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", action="lazy_parsers")
+    sub = cast(_LazySubParsers, parser.add_subparsers(dest="command", metavar="COMMAND", action="lazy_parsers"))
     for spec in command_specs():
         sub.add_parser(spec.name, help=spec.help, description=spec.help)
         sub.specs[spec.name] = spec
@@ -71,18 +83,28 @@ def build_parser() -> tuple[argparse.ArgumentParser, _LazySubParsers]:
 def main(argv: list[str] | None = None) -> int:
     parser, commands = build_parser()
     args = parser.parse_args(argv)
+    from gphotos_tui.paths import tighten_app_dirs  # after parsing: --help and errors stay light
+
+    tighten_app_dirs()  # catalog and tokens live there: owner-only, also when an older version made them 0755
     try:
         if args.command is None:
             return run_tui(args)
-        return commands.load(args.command).run(args)
+        code: int = commands.load(args.command).run(args)
+        return code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # the last line of defence: a message, not a traceback
-        from gphotos_tui.catalog import CatalogError
+        import sqlite3
 
+        from gphotos_tui.catalog import CatalogError
+        from gphotos_tui.text import printable
+
+        if isinstance(exc, sqlite3.Error):
+            print(f"gphotos-tui: catalog error ({db_path(args)}): {printable(str(exc))}", file=sys.stderr)
+            return 1
         if isinstance(exc, (CatalogError, OSError, ValueError)):
-            print(f"gphotos-tui: {exc}", file=sys.stderr)
+            print(f"gphotos-tui: {printable(str(exc))}", file=sys.stderr)
             return 1
         raise
 

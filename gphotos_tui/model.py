@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from typing import Any
 
 
 class SourceKind(StrEnum):
@@ -108,7 +109,7 @@ class Checkpoint:
     page_token: str | None
     newest_seen: int | None = None
     done: bool = False
-    state: dict = field(default_factory=dict)
+    state: dict[str, Any] = field(default_factory=dict)
 
 
 def match_key(filename: str | None, taken_at: int | None) -> str | None:

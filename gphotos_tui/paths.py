@@ -8,6 +8,7 @@ usual config, data and cache directories are used.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,8 +43,9 @@ class Locations:
         return self.cache_dir / "thumbnails"
 
 
-def locations(env: dict[str, str] | None = None) -> Locations:
-    env = os.environ if env is None else env
+def locations(env: Mapping[str, str] | None = None) -> Locations:
+    if env is None:
+        env = os.environ
     home = env.get(HOME_ENV)
     if home:
         root = Path(home).expanduser()
@@ -58,6 +60,24 @@ def locations(env: dict[str, str] | None = None) -> Locations:
 
 
 def private_dir(path: Path) -> Path:
-    """Create ``path`` readable by the owner only (it may hold tokens)."""
+    """Create ``path`` readable by the owner only (it may hold tokens), tightening it when it exists."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tighten_dir(path)
     return path
+
+
+def tighten_dir(path: Path) -> None:
+    """Owner-only access to one of the app's own folders that already exists (created 0755 by an older version)."""
+    try:
+        st = os.stat(path)
+        if st.st_mode & 0o077 and st.st_uid == os.getuid():
+            os.chmod(path, 0o700)
+    except OSError:
+        pass
+
+
+def tighten_app_dirs(loc: Locations | None = None) -> None:
+    """The data, config and cache folders (and the catalog's folder inside them) 0700 where they exist."""
+    loc = loc or locations()
+    for folder in (loc.data_dir, loc.config_dir, loc.cache_dir):
+        tighten_dir(folder)

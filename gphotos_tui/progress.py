@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 
 class JobState(StrEnum):
@@ -49,7 +50,7 @@ class JobProgress:
             return None
         return max(0.0, (self.total - self.items) / self.rate)
 
-    def advanced(self, **changes) -> JobProgress:
+    def advanced(self, **changes: Any) -> JobProgress:
         return replace(self, **changes)
 
 

@@ -17,6 +17,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import aiosqlite
 
@@ -48,7 +49,7 @@ ORIENTATIONS = ("landscape", "portrait", "square", "unknown")
 class CatalogStats:
     """Every aggregate the Stats screen draws; ``as_json()`` is what ``stats --json`` prints."""
 
-    filters: dict
+    filters: dict[str, Any]
     total: int = 0
     photos: int = 0
     videos: int = 0
@@ -62,28 +63,28 @@ class CatalogStats:
     by_hour: list[int] = field(default_factory=lambda: [0] * 24)
     by_weekday: list[int] = field(default_factory=lambda: [0] * 7)
     hour_weekday: list[list[int]] = field(default_factory=lambda: [[0] * 24 for _ in range(7)])
-    cameras: list[dict] = field(default_factory=list)
+    cameras: list[dict[str, Any]] = field(default_factory=list)
     camera_unknown: int = 0
     camera_share_by_year: dict[str, dict[str, int]] = field(default_factory=dict)
-    lenses: list[dict] = field(default_factory=list)
+    lenses: list[dict[str, Any]] = field(default_factory=list)
     lens_unknown: int = 0
-    focal_lengths: list[dict] = field(default_factory=list)
-    focal_lengths_35mm: list[dict] = field(default_factory=list)
-    apertures: list[dict] = field(default_factory=list)
-    isos: list[dict] = field(default_factory=list)
-    exposures: list[dict] = field(default_factory=list)
+    focal_lengths: list[dict[str, Any]] = field(default_factory=list)
+    focal_lengths_35mm: list[dict[str, Any]] = field(default_factory=list)
+    apertures: list[dict[str, Any]] = field(default_factory=list)
+    isos: list[dict[str, Any]] = field(default_factory=list)
+    exposures: list[dict[str, Any]] = field(default_factory=list)
     mime_types: dict[str, int] = field(default_factory=dict)
-    megapixels: list[dict] = field(default_factory=list)
+    megapixels: list[dict[str, Any]] = field(default_factory=list)
     orientation: dict[str, int] = field(default_factory=dict)
     storage_by_year: dict[str, int] = field(default_factory=dict)
     storage_bytes: int = 0
     storage_known: int = 0
     by_source: dict[str, int] = field(default_factory=dict)
-    places: list[dict] = field(default_factory=list)
+    places: list[dict[str, Any]] = field(default_factory=list)
     with_gps: int = 0
     seconds: float = 0.0
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -120,7 +121,7 @@ async def compute_stats(
 # -- the passes ----------------------------------------------------------------
 
 
-async def _time_and_cameras(conn: aiosqlite.Connection, where: str, params: list, stats: CatalogStats) -> None:
+async def _time_and_cameras(conn: aiosqlite.Connection, where: str, params: list[Any], stats: CatalogStats) -> None:
     """Local day x hour x camera: calendar, timeline, hour, weekday, their matrix, storage, cameras per year."""
     rows = await conn.execute_fetchall(
         f"SELECT {LOCAL_DAY} AS d, {LOCAL_HOUR} AS h, i.camera_make, i.camera_model, count(*), "
@@ -130,7 +131,7 @@ async def _time_and_cameras(conn: aiosqlite.Connection, where: str, params: list
     )
     by_day: Counter[int] = Counter()
     storage: Counter[str] = Counter()
-    cameras: Counter[tuple] = Counter()
+    cameras: Counter[tuple[Any, ...]] = Counter()
     camera_years: dict[str, Counter] = defaultdict(Counter)
     year_of: dict[int, str] = {}
     local = dated = 0
@@ -188,7 +189,7 @@ def _time_basis(stats: CatalogStats, local: int, dated: int) -> None:
         stats.time_basis = f"local where known ({share}), else UTC"
 
 
-def _fold_cameras(stats: CatalogStats, totals: Counter[tuple], per_year: dict[str, Counter]) -> None:
+def _fold_cameras(stats: CatalogStats, totals: Counter[tuple[Any, ...]], per_year: dict[str, Counter]) -> None:
     """Top cameras plus "other", and each year's split among them."""
     ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0][0] or "", kv[0][1] or ""))
     top = {key for key, _ in ranked[:TOP_CAMERAS]}
@@ -205,7 +206,7 @@ def _fold_cameras(stats: CatalogStats, totals: Counter[tuple], per_year: dict[st
         stats.camera_share_by_year[year] = dict(shares.most_common())
 
 
-async def _kinds_and_settings(conn: aiosqlite.Connection, where: str, params: list, stats: CatalogStats) -> None:
+async def _kinds_and_settings(conn: aiosqlite.Connection, where: str, params: list[Any], stats: CatalogStats) -> None:
     """Media and file types, favourites, picture shape, lenses and exposure settings: distinct
     combinations (a few thousand even for a million items), bucketed here."""
     rows = await conn.execute_fetchall(
@@ -257,7 +258,7 @@ _SERIES = {
 }
 
 
-async def _places(conn: aiosqlite.Connection, where: str, params: list, stats: CatalogStats) -> None:
+async def _places(conn: aiosqlite.Connection, where: str, params: list[Any], stats: CatalogStats) -> None:
     """Top GPS grid cells (about 55 km square)."""
     rows = await conn.execute_fetchall(
         f"SELECT CAST(floor(i.latitude / {PLACE_CELL_DEG}) AS INTEGER) AS la, "
@@ -279,7 +280,9 @@ async def _places(conn: aiosqlite.Connection, where: str, params: list, stats: C
     ]
 
 
-async def _sources(conn: aiosqlite.Connection, where: str, params: list, filtered: bool, stats: CatalogStats) -> None:
+async def _sources(
+    conn: aiosqlite.Connection, where: str, params: list[Any], filtered: bool, stats: CatalogStats
+) -> None:
     """Items per source kind (an item seen by two kinds counts once in each).
 
     DISTINCT (item, kind) walks the covering item_sources_item index in order; count(DISTINCT)
@@ -293,7 +296,7 @@ async def _sources(conn: aiosqlite.Connection, where: str, params: list, filtere
     stats.by_source = dict(rows)
 
 
-def _bucket_series(bucketing: Bucketing, counts: Counter[int]) -> list[dict]:
+def _bucket_series(bucketing: Bucketing, counts: Counter[int]) -> list[dict[str, Any]]:
     """Buckets from the first to the last non-empty one, so charts keep an even scale."""
     if not counts:
         return []

@@ -13,6 +13,7 @@ import sqlite3
 import time
 from collections import Counter
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -73,7 +74,7 @@ def _utc(day: date) -> int:
     return calendar.timegm(day.timetuple())
 
 
-def _code(values: list, value) -> int:
+def _code(values: list[Any], value) -> int:
     try:
         return values.index(value)
     except ValueError:
@@ -170,7 +171,7 @@ def _when(snap: Snapshot, stats: CatalogStats, pick) -> None:
     per_year = (
         _counts(year_slot * n_cams + camera, len(labels) * n_cams).reshape(len(labels), n_cams) if n_cams else None
     )
-    totals: Counter[tuple] = Counter()
+    totals: Counter[tuple[Any, ...]] = Counter()
     camera_years: dict[str, Counter] = {}
     if per_year is not None:
         for code, key in enumerate(snap.camera_values):

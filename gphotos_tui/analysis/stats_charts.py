@@ -12,6 +12,7 @@ import calendar
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from gphotos_tui import units
 from gphotos_tui.analysis.stats import ORIENTATIONS, WEEKDAYS, CatalogStats
@@ -97,7 +98,7 @@ class ViewState:
 class Built:
     kind: str  # columns | ranked | grid | text
     chart: Bars | Grid | str
-    keys: list  # Selection (or None) per bar; for grids, per [row][column]
+    keys: list[Any]  # Selection (or None) per bar; for grids, per [row][column]
 
 
 def years_of(stats: CatalogStats) -> list[int]:
@@ -116,7 +117,7 @@ def _ranked(title, labels, values, keys, ylabel="items") -> Built:
     return Built("ranked", Bars(title, labels, values, ylabel=ylabel, ranked=True), keys)
 
 
-def _buckets(title: str, series: list[dict], dimension: str, xlabel: str, short=None) -> Built:
+def _buckets(title: str, series: list[dict[str, Any]], dimension: str, xlabel: str, short=None) -> Built:
     labels = [b["bucket"] for b in series]
     return _columns(
         title,
@@ -169,7 +170,7 @@ def _calendar(s: CatalogStats, view: ViewState) -> Built:
     start = first - timedelta(days=first.weekday())  # the Monday of week 0
     weeks = ((date(year, 12, 31) - start).days // 7) + 1
     cells: list[list[int | None]] = [[None] * weeks for _ in range(7)]
-    keys: list[list] = [[None] * weeks for _ in range(7)]
+    keys: list[list[Any]] = [[None] * weeks for _ in range(7)]
     captions: list[list[str]] = [[""] * weeks for _ in range(7)]
     column_labels = [""] * weeks
     for offset in range((date(year, 12, 31) - first).days + 1):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, fields, replace
 from datetime import date
+from typing import Any
 
 from gphotos_tui.analysis.stats_buckets import BUCKETINGS, PLACE_CELL_DEG, ROTATED_ORIENTATIONS
 from gphotos_tui.model import SourceKind
@@ -85,13 +86,13 @@ class Filters:
                 )
         return ", ".join(parts) if parts else "all items"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {f.name: (str(v) if isinstance(v := getattr(self, f.name), date) else v) for f in fields(self)}
 
-    def sql(self) -> tuple[str, list]:
+    def sql(self) -> tuple[str, list[Any]]:
         """A condition over ``items i`` ('1' when unfiltered) and its parameters."""
         clauses: list[str] = []
-        params: list = []
+        params: list[Any] = []
         if self.date_from is not None:
             # The capture-time index narrows first; a day is at most 14 h off UTC.
             low = calendar.timegm(self.date_from.timetuple())
@@ -159,7 +160,7 @@ class Selection:
         if self.dimension not in SELECTION_DIMENSIONS:
             raise ValueError(f"cannot drill into {self.dimension!r}")
 
-    def sql(self) -> tuple[str, list]:
+    def sql(self) -> tuple[str, list[Any]]:
         d, k = self.dimension, self.key
         if d in ("year", "month", "day"):
             first, last = _period(d, str(k))

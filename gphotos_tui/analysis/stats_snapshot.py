@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -118,11 +119,11 @@ class Snapshot:
     camera: np.ndarray  # code of the (make, model) pair
     lens: np.ndarray
     sources: np.ndarray  # uint8 bit mask over source_values
-    media_values: list = field(default_factory=list)
-    mime_values: list = field(default_factory=list)
-    camera_values: list = field(default_factory=list)  # [(make, model)]
-    lens_values: list = field(default_factory=list)
-    source_values: list = field(default_factory=list)
+    media_values: list[Any] = field(default_factory=list)
+    mime_values: list[Any] = field(default_factory=list)
+    camera_values: list[Any] = field(default_factory=list)  # [(make, model)]
+    lens_values: list[Any] = field(default_factory=list)
+    source_values: list[Any] = field(default_factory=list)
 
     @property
     def size_in_memory(self) -> int:
@@ -136,7 +137,7 @@ class Snapshot:
 # -- reading the catalog -----------------------------------------------------------------
 
 
-Batch = dict[str, tuple]  # numeric: (values, valid); text: (codes with -1 for NULL, values)
+Batch = dict[str, tuple[Any, ...]]  # numeric: (values, valid); text: (codes with -1 for NULL, values)
 
 
 def _arrow_batches(path: Path, sql: str, stop: threading.Event | None) -> Iterator[Batch]:
@@ -212,7 +213,7 @@ def _sqlite3_batches(path: Path, sql: str, stop: threading.Event | None) -> Iter
             out: Batch = {}
             for name, column in zip(names, zip(*rows)):
                 if name in TEXT_COLUMNS:
-                    index: dict = {}
+                    index: dict[str, Any] = {}
                     codes = np.fromiter(
                         (-1 if v is None else index.setdefault(v, len(index)) for v in column), np.int32, len(column)
                     )
@@ -246,20 +247,20 @@ class _Dictionary:
     """Global codes for text values seen batch by batch (None is a value of its own)."""
 
     def __init__(self) -> None:
-        self.index: dict = {}
+        self.index: dict[str, Any] = {}
         self.lock = threading.Lock()  # two scan threads share the codes
 
     def code(self, value) -> int:
         with self.lock:
             return self.index.setdefault(value, len(self.index))
 
-    def remap(self, codes: np.ndarray, values: list) -> np.ndarray:
+    def remap(self, codes: np.ndarray, values: list[Any]) -> np.ndarray:
         null = self.code(None) if (codes < 0).any() else 0  # None gets a code only once it occurs
         table = np.array([self.code(v) for v in values] + [null], dtype=np.int32)
         return table[codes]  # -1 (NULL) picks the last entry
 
     @property
-    def values(self) -> list:
+    def values(self) -> list[Any]:
         return list(self.index)
 
 
@@ -269,9 +270,9 @@ def _trunc_divmod(a: np.ndarray, b: int) -> tuple[np.ndarray, np.ndarray]:
     return q, a - q * b
 
 
-def _text_codes(combo_codes: np.ndarray, combos: list, dictionaries: dict) -> dict[str, np.ndarray]:
+def _text_codes(combo_codes: np.ndarray, combos: list[Any], dictionaries: dict[str, Any]) -> dict[str, np.ndarray]:
     """Per text column, global codes from the batch's distinct combinations of all five texts."""
-    columns: dict[str, list] = {name: [] for name in TEXT}
+    columns: dict[str, list[Any]] = {name: [] for name in TEXT}
     for combo in combos:
         parts = combo.split(SEPARATOR)
         if len(parts) != len(TEXT):
@@ -292,9 +293,11 @@ def _shape(media_is_photo, width, height, rotated) -> tuple[np.ndarray, np.ndarr
     return shape, np.where(with_pixels, mp, NO_BUCKET).astype(np.int8)
 
 
-def _encode_items(path: Path, id_range: tuple[int, int], dictionaries: dict, stop, fast: bool) -> dict[str, list]:
+def _encode_items(
+    path: Path, id_range: tuple[int, int], dictionaries: dict[str, Any], stop, fast: bool
+) -> dict[str, list[Any]]:
     """The arrays of the items with ids in ``id_range``, batch by batch."""
-    parts: dict[str, list] = {}
+    parts: dict[str, list[Any]] = {}
 
     def keep(name: str, array: np.ndarray) -> None:
         parts.setdefault(name, []).append(array)
@@ -336,7 +339,7 @@ def _encode_items(path: Path, id_range: tuple[int, int], dictionaries: dict, sto
     return parts
 
 
-def _empty() -> dict:
+def _empty() -> dict[str, Any]:
     dtypes = {
         "ids": np.int64,
         "dated": bool,
@@ -356,7 +359,7 @@ def _empty() -> dict:
     return {name: np.zeros(0, dtype) for name, dtype in dtypes.items()}
 
 
-def _encode_sources(path: Path, stop, fast: bool) -> tuple[np.ndarray, np.ndarray, list]:
+def _encode_sources(path: Path, stop, fast: bool) -> tuple[np.ndarray, np.ndarray, list[Any]]:
     """(item ids, kind codes, kinds) of every provenance row."""
     kinds = _Dictionary()
     ids, codes = [], []
@@ -402,10 +405,10 @@ def _id_ranges(path: Path) -> list[tuple[int, int]]:
     return [(low, middle), (middle + 1, high)] if high - low >= 2 * BATCH_ROWS else [(low, high)]
 
 
-def _items(path: Path, stop, fast: bool, pool: ThreadPoolExecutor) -> dict:
+def _items(path: Path, stop, fast: bool, pool: ThreadPoolExecutor) -> dict[str, Any]:
     dictionaries = {name: _Dictionary() for name in TEXT}
     halves = [pool.submit(_encode_items, path, r, dictionaries, stop, fast) for r in _id_ranges(path)]
-    parts: dict[str, list] = {}
+    parts: dict[str, list[Any]] = {}
     for half in halves:
         for name, chunks in half.result().items():
             parts.setdefault(name, []).extend(chunks)

@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-from gphotos_tui.backup.copier import ensure_folder, finish, part_path, write_error
+from gphotos_tui.backup.copier import close_part, open_part, part_path, write_all, write_error
+from gphotos_tui.backup.destination import Destination
 from gphotos_tui.google import errors
 from gphotos_tui.google.media import download_url
 from gphotos_tui.google.quota import UsageMeter
-from gphotos_tui.google.transport import RETRY_STATUSES, RetryPolicy
+from gphotos_tui.google.retry import RETRY_STATUSES, Attempts, RetryPolicy, parse_retry_after
+from gphotos_tui.google.tokens import TokenSource
 
 CHUNK = 1 << 16
 
@@ -29,7 +33,7 @@ CHUNK = 1 << 16
 @dataclass(slots=True)
 class Wanted:
     media_id: str  # the Google media item id (batchGet key)
-    dest: Path
+    relpath: str  # the planned place inside DEST
     video: bool
     mtime: int | None
 
@@ -40,6 +44,8 @@ class Got:
     size: int
     sha256: str
     resumed: bool
+    relpath: str  # where it ended up (the planned name, or "name (n).ext" when that was taken)
+    adopted: bool  # an identical file was already there
 
 
 class ExpiredUrl(Exception):
@@ -51,8 +57,9 @@ class Fetcher:
 
     def __init__(
         self,
-        tokens,
+        tokens: TokenSource,
         usage: UsageMeter,
+        dest: Destination,
         *,
         concurrency: int = 4,
         policy: RetryPolicy | None = None,
@@ -60,6 +67,7 @@ class Fetcher:
     ):
         self.tokens = tokens
         self.usage = usage
+        self.dest = dest
         self.policy = policy or RetryPolicy()
         self.limit = asyncio.Semaphore(concurrency)
         self.client = httpx.AsyncClient(timeout=timeout_s, follow_redirects=True)
@@ -73,12 +81,12 @@ class Fetcher:
             return await self._fetch(wanted, download_url(base_url, wanted.video))
 
     async def _fetch(self, wanted: Wanted, url: str) -> Got:
-        part = part_path(wanted.dest)
-        ensure_folder(wanted.dest.parent)
-        failures = 0
+        final = await asyncio.to_thread(self.dest.path, wanted.relpath)
+        part = part_path(final)
+        attempts = Attempts(self.policy, "download", "media")
         refreshed = False
         while True:
-            have = part.stat().st_size if part.exists() else 0
+            have = _resumable(part)
             headers = {"Authorization": f"Bearer {await asyncio.to_thread(self.tokens.token)}"}
             if have:
                 headers["Range"] = f"bytes={have}-"
@@ -87,15 +95,12 @@ class Fetcher:
                 async with self.client.stream("GET", url, headers=headers) as resp:
                     if resp.status_code in (200, 206):
                         return await self._save(resp, wanted, part, have if resp.status_code == 206 else 0)
-                    status = resp.status_code
+                    status, retry_after = resp.status_code, parse_retry_after(resp.headers.get("retry-after"))
                     await resp.aread()
             except (httpx.TransportError, _ShortBody) as exc:
-                failures += 1
-                if failures >= self.policy.attempts:
-                    raise errors.RetriesExhausted(f"download failed {failures} times ({type(exc).__name__})") from None
-                await self._pause(failures)
+                await self._pause(attempts.connection_failed(exc))
                 continue
-            if status == 401 and not refreshed and getattr(self.tokens, "can_refresh", False):
+            if status == 401 and not refreshed and self.tokens.can_refresh:
                 refreshed = True
                 await asyncio.to_thread(self.tokens.refresh, stale=headers["Authorization"][7:])
                 continue
@@ -103,12 +108,7 @@ class Fetcher:
                 part.unlink(missing_ok=True)  # the partial file is longer than the original: start again
                 continue
             if status in RETRY_STATUSES:
-                failures += 1
-                if failures >= self.policy.attempts:
-                    if status == 429:
-                        raise errors.QuotaExhausted("media", f"HTTP 429 on {failures} tries")
-                    raise errors.RetriesExhausted(f"download failed: HTTP {status} after {failures} tries")
-                await self._pause(failures)
+                await self._pause(attempts.status_failed(status, retry_after))
                 continue
             if status == 403:
                 raise ExpiredUrl()
@@ -120,34 +120,47 @@ class Fetcher:
         digest = hashlib.sha256()
         if offset:
             await asyncio.to_thread(_hash_file, part, digest)
-        try:
-            out = open(part, "ab" if offset else "wb")
-        except OSError as exc:
-            raise write_error(exc, part) from exc
+        out = open_part(part, append=bool(offset))
         size = offset
-        with out:
+        failing = True
+        try:
             async for block in resp.aiter_bytes(CHUNK):
                 digest.update(block)
                 size += len(block)
-                try:
-                    out.write(block)
-                except OSError as exc:
-                    raise write_error(exc, wanted.dest) from exc
+                write_all(out, block, part)
+            failing = False
+        finally:
+            close_part(out, part, failing)
         if total is not None and size != total:
             raise _ShortBody()  # kept as .part: the next try resumes from here
-        finish(part, wanted.dest, wanted.mtime)
-        return Got(wanted, size, digest.hexdigest(), bool(offset))
+        sha = digest.hexdigest()
+        if wanted.mtime is not None:
+            try:
+                os.utime(part, (wanted.mtime, wanted.mtime), follow_symlinks=False)
+            except OSError as exc:
+                raise write_error(exc, part) from exc
+        placed = await asyncio.to_thread(self.dest.place, part, wanted.relpath, sha, size)
+        return Got(wanted, size, sha, bool(offset), placed.relpath, placed.adopted)
 
-    async def _pause(self, failures: int) -> None:
+    async def _pause(self, delay: float) -> None:
         self.retries += 1
-        await asyncio.sleep(self.policy.delay(failures - 1, None))
+        await asyncio.sleep(delay)
 
 
 class _ShortBody(Exception):
     """The connection ended before Content-Length bytes arrived."""
 
 
+def _resumable(part: Path) -> int:
+    """Bytes of an earlier run's ``.part`` to continue from (0 when there is none, or it is not a regular file)."""
+    try:
+        info = os.lstat(part)
+    except OSError:
+        return 0
+    return info.st_size if stat.S_ISREG(info.st_mode) else 0
+
+
 def _hash_file(path: Path, digest) -> None:
-    with open(path, "rb") as fh:
+    with open(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb") as fh:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)

@@ -14,11 +14,12 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gphotos_tui.backup.copier import BackupStopped, present
+from gphotos_tui.backup.copier import BackupStopped
+from gphotos_tui.backup.destination import Destination
 from gphotos_tui.backup.download import ExpiredUrl, Fetcher, Wanted
 from gphotos_tui.backup.layout import Target, month_folder, place
 from gphotos_tui.backup.links import link_albums
-from gphotos_tui.backup.names import NameAllocator, inside
+from gphotos_tui.backup.names import NameAllocator
 from gphotos_tui.backup.takeout import BackupCancelled, TakeoutSet, copy_takeout, plan_takeout
 from gphotos_tui.catalog import Catalog, local_files
 from gphotos_tui.catalog.local_files import LocalFile
@@ -98,9 +99,11 @@ async def run_backup(
         return report
     state = state.advanced(total=report.planned + len(api), message="copying")
     done: list[Target] = []
+    destination = Destination(dest, allocator, await local_files.known_files(catalog, str(dest) + os.sep))
     try:
+        await asyncio.to_thread(destination.prepare)
         if tset is not None:
-            state = await _copy_takeout(catalog, tset, dest, report, state, notify, done)
+            state = await _copy_takeout(catalog, tset, destination, report, state, notify, done)
         if api:
             if library is None or tokens is None:
                 report.notes.append(
@@ -110,6 +113,7 @@ async def run_backup(
             else:
                 state = await _download(
                     catalog,
+                    destination,
                     api,
                     library,
                     tokens,
@@ -124,7 +128,9 @@ async def run_backup(
         report.stopped = str(exc)
     if report.stopped is None:
         try:
-            report.album_links, report.manifests = await asyncio.to_thread(link_albums, dest, done)
+            report.album_links, report.manifests = await asyncio.to_thread(
+                link_albums, dest, done, lambda where, why: report.errors.append(f"{where}: {why}")
+            )
         except BackupStopped as exc:
             report.stopped = str(exc)
     final = JobState.FAILED if report.stopped else JobState.DONE
@@ -140,7 +146,15 @@ async def _resolve_takeout_items(catalog: Catalog, tset: TakeoutSet) -> None:
         target.item_id = by_ext.get(target.item_key[8:]) or by_key.get(target.match_key)
 
 
-async def _copy_takeout(catalog, tset, dest, report, state, notify, done) -> JobProgress:
+async def _copy_takeout(
+    catalog: Catalog,
+    tset: TakeoutSet,
+    dest: Destination,
+    report: BackupReport,
+    state: JobProgress,
+    notify: ProgressCallback,
+    done: list[Target],
+) -> JobProgress:
     loop = asyncio.get_running_loop()
     stop = threading.Event()
     rows: list[LocalFile] = []
@@ -157,7 +171,7 @@ async def _copy_takeout(catalog, tset, dest, report, state, notify, done) -> Job
             report.bytes_written += copied.size
         rows.append(
             LocalFile(
-                str(dest / target.relpath),
+                str(dest.root / target.relpath),
                 copied.size,
                 target.taken_at,
                 copied.sha256,
@@ -174,7 +188,7 @@ async def _copy_takeout(catalog, tset, dest, report, state, notify, done) -> Job
         report.errors.append(f"{where}: {message}")
 
     try:
-        await asyncio.to_thread(copy_takeout, tset, dest, on_copied, on_error, stop)
+        await asyncio.to_thread(copy_takeout, tset, dest, on_copied, on_error, stop, report.notes.append)
     except (asyncio.CancelledError, BackupCancelled):
         stop.set()
         raise
@@ -222,21 +236,17 @@ async def _api_items(catalog: Catalog, allocator: NameAllocator, covered: set[in
 
 
 async def _download(
-    catalog, api: list[_Api], library, tokens, usage, concurrency, report, state, notify, done
+    catalog, dest: Destination, api: list[_Api], library, tokens, usage, concurrency, report, state, notify, done
 ) -> JobProgress:
-    dest = Path(report.dest)
-    known = await local_files.known_files(catalog, str(dest) + os.sep)
     pending: list[_Api] = []
     for entry in api:
-        path = inside(dest, entry.target.relpath)
-        recorded = known.get(str(path))
-        if recorded and present(path, recorded[0]):
+        if dest.is_done(entry.target.relpath, None):
             report.skipped += 1
             done.append(entry.target)
         else:
             pending.append(entry)
     state = state.advanced(items=state.items + len(api) - len(pending))
-    fetcher = Fetcher(tokens, usage, concurrency=concurrency)
+    fetcher = Fetcher(tokens, usage, dest, concurrency=concurrency)
     try:
         for start in range(0, len(pending), BATCH_LIMIT):
             if await usage.should_pause("media", reserve=BATCH_LIMIT + 10):
@@ -259,12 +269,16 @@ async def _download(
                     report.errors.append(f"download failed: {result}")
                 else:
                     entry, got = result
-                    report.downloaded += 1
-                    report.bytes_written += got.size
+                    entry.target.relpath = got.relpath
                     done.append(entry.target)
+                    if got.adopted:
+                        report.skipped += 1
+                    else:
+                        report.downloaded += 1
+                        report.bytes_written += got.size
                     rows.append(
                         LocalFile(
-                            str(got.wanted.dest),
+                            str(dest.root / got.relpath),
                             got.size,
                             entry.target.taken_at,
                             got.sha256,
@@ -290,8 +304,8 @@ async def _download(
     return state
 
 
-async def _one(fetcher: Fetcher, library, entry: _Api, base_url: str, dest: Path):
-    wanted = Wanted(entry.media_id, inside(dest, entry.target.relpath), entry.video, entry.target.taken_at)
+async def _one(fetcher: Fetcher, library, entry: _Api, base_url: str, dest: Destination):
+    wanted = Wanted(entry.media_id, entry.target.relpath, entry.video, entry.target.taken_at)
     try:
         got = await fetcher.fetch(wanted, base_url)
     except ExpiredUrl as expired:

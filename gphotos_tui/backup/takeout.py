@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from gphotos_tui.backup.copier import EntryDamaged, copy_stream, present
+from gphotos_tui.backup.copier import EntryDamaged, UnsafeTemp, copy_stream, part_path
+from gphotos_tui.backup.destination import Destination
 from gphotos_tui.backup.layout import Target, companion_path, month_folder, place
-from gphotos_tui.backup.names import NameAllocator, inside
+from gphotos_tui.backup.names import NameAllocator, UnsafePath
 from gphotos_tui.sources.takeout.archive import ArchiveError, Part, fingerprint, open_parts, walk_part
 from gphotos_tui.sources.takeout.catalogue import folder_key
 from gphotos_tui.sources.takeout.importer import plan
+from gphotos_tui.text import printable
 
 
 class BackupCancelled(Exception):
@@ -83,40 +85,52 @@ class Copied:
     target: Target
     size: int
     sha256: str | None
-    skipped: bool  # already present with the right size
+    skipped: bool  # already there: recorded by an earlier run, or an identical file adopted
 
 
 def copy_takeout(
     tset: TakeoutSet,
-    dest: Path,
+    dest: Destination,
     on_copied: Callable[[Copied], None],
     on_error: Callable[[str, str], None],
     stop: threading.Event,
+    on_note: Callable[[str], None] = lambda _note: None,
 ) -> None:
     """Walk every part and copy each wanted entry once; runs in a worker thread."""
     done: set[str] = set()
 
     for part in tset.parts:
+        seen: set[str] = set()
 
-        def visit(name: str, size: int, stream: BinaryIO, part: Part = part) -> None:
+        def visit(name: str, size: int, stream: BinaryIO, part: Part = part, seen: set[str] = seen) -> None:
             if stop.is_set():
                 raise BackupCancelled()
+            if name in seen:
+                on_note(
+                    f"{part.label}: {printable(name)} appears more than once in the archive; the first copy is kept"
+                )
+                return
+            seen.add(name)
             folder, filename = folder_key(name)
             target = tset.targets.get(f"{folder}/{filename}")
             if target is None or target.relpath in done:
                 return  # not media, or a copy of an item already written (album folders)
-            out = inside(dest, target.relpath)
             target.size = size
-            if present(out, size):
+            where = f"{part.label}: {printable(name)}"
+            if dest.is_done(target.relpath, size):
                 done.add(target.relpath)
                 on_copied(Copied(target, size, None, True))
                 return
             try:
+                out = dest.path(target.relpath)
                 written, digest = copy_stream(stream, out, size, target.taken_at)
-            except EntryDamaged as exc:
-                on_error(f"{part.label}: {name}", str(exc))
+                placed = dest.place(part_path(out), target.relpath, digest, written)
+            except (EntryDamaged, UnsafePath, UnsafeTemp) as exc:
+                on_error(where, str(exc))
                 return
             done.add(target.relpath)
-            on_copied(Copied(target, written, digest, False))
+            target.relpath = placed.relpath
+            done.add(target.relpath)
+            on_copied(Copied(target, written, digest, placed.adopted))
 
-        walk_part(part, visit, on_error)
+        walk_part(part, visit, on_error, on_note=on_note)

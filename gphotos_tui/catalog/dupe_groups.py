@@ -38,18 +38,18 @@ def changed_items(conn: sqlite3.Connection, since: int) -> set[int]:
 
 def time_neighbours(conn: sqlite3.Connection, ids: Iterable[int], gap: int) -> set[int]:
     """Items (not in the trash) taken within ``gap`` seconds of one of ``ids``; all undated items if one is undated."""
-    ids = _ids(ids)
+    wanted = _ids(ids)
     out = {
         r[0]
         for r in conn.execute(
             "SELECT DISTINCT o.id FROM (SELECT DISTINCT i.taken_at AS t FROM json_each(?1) j JOIN items i ON i.id = j.value "
             "WHERE i.taken_at IS NOT NULL) x JOIN items o ON o.taken_at BETWEEN x.t - ?2 AND x.t + ?2 "
             "WHERE o.trashed = 0",
-            (ids, gap),
+            (wanted, gap),
         )
     }
     undated = conn.execute(
-        "SELECT 1 FROM json_each(?) j JOIN items i ON i.id = j.value WHERE i.taken_at IS NULL LIMIT 1", (ids,)
+        "SELECT 1 FROM json_each(?) j JOIN items i ON i.id = j.value WHERE i.taken_at IS NULL LIMIT 1", (wanted,)
     ).fetchone()
     if undated:
         out.update(r[0] for r in conn.execute("SELECT id FROM items WHERE taken_at IS NULL AND trashed = 0"))
@@ -147,7 +147,9 @@ def stored_groups(conn: sqlite3.Connection) -> list[GroupRow]:
     ]
 
 
-def group_window(conn: sqlite3.Connection, offset: int, limit: int, kind: str | None = None) -> list[tuple]:
+def group_window(
+    conn: sqlite3.Connection, offset: int, limit: int, kind: str | None = None
+) -> list[tuple[str, str, str, int, int]]:
     """One window of groups in the screen's order: (key, kind, reason, first_taken, members)."""
     where, params = ("WHERE kind = ?", [kind]) if kind else ("", [])
     return conn.execute(

@@ -9,7 +9,7 @@ import csv
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from typing import IO
+from typing import IO, Any
 
 import aiosqlite
 
@@ -77,7 +77,7 @@ def format_offset(offset_min: int | None) -> str | None:
     return f"{sign}{abs(offset_min) // 60:02d}:{abs(offset_min) % 60:02d}"
 
 
-async def export_rows(conn: aiosqlite.Connection) -> AsyncIterator[dict]:
+async def export_rows(conn: aiosqlite.Connection) -> AsyncIterator[dict[str, Any]]:
     async with conn.execute(_SQL) as cursor:
         while rows := await cursor.fetchmany(2000):
             for r in rows:

@@ -58,7 +58,7 @@ async def item_ids_by_external(catalog: Catalog, kind: str, external_ids: list[s
         "ON s.kind = ? AND s.external_id = j.value",
         (json.dumps(external_ids), kind),
     )
-    return dict(await cur.fetchall())
+    return {r[0]: r[1] for r in await cur.fetchall()}
 
 
 async def item_ids_by_match_key(catalog: Catalog, keys: dict[str, int]) -> dict[str, int]:
@@ -70,7 +70,7 @@ async def item_ids_by_match_key(catalog: Catalog, keys: dict[str, int]) -> dict[
         "WHERE i.match_key IN (SELECT value FROM json_each(?))",
         (json.dumps(sorted(set(keys.values()))), json.dumps(list(keys))),
     )
-    return dict(await cur.fetchall())
+    return {r[0]: r[1] for r in await cur.fetchall()}
 
 
 async def source_id(catalog: Catalog, kind: str, ref: str) -> int | None:

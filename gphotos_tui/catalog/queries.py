@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import aiosqlite
 
@@ -65,6 +66,7 @@ async def overview(conn: aiosqlite.Connection) -> Overview:
             "min(taken_at), max(taken_at) FROM items"
         )
     ).fetchone()
+    assert row is not None  # an aggregate always returns one row
     return Overview(*row)
 
 
@@ -159,11 +161,13 @@ async def pseudo_albums(conn: aiosqlite.Connection) -> list[AlbumRow]:
     """Favorites, Not in any album, Archived and Trash as album rows (their id is 0; kind is the key)."""
     rows = []
     for key, (title, condition) in PSEUDO_ALBUMS.items():
-        n, favs, first, last = (
-            await conn.execute_fetchall(
+        row = await (
+            await conn.execute(
                 f"SELECT count(*), coalesce(sum(i.favorite), 0), min(i.taken_at), max(i.taken_at) FROM items i WHERE {condition}"
             )
-        )[0]
+        ).fetchone()
+        assert row is not None  # an aggregate always returns one row
+        n, favs, first, last = row
         rows.append(AlbumRow(0, title, key, n, favs, first, last))
     return rows
 
@@ -179,7 +183,8 @@ async def item_count(conn: aiosqlite.Connection, album_id: int | str | None = No
         row = await (await conn.execute("SELECT count(*) FROM items")).fetchone()
     else:
         row = await (await conn.execute("SELECT count(*) FROM album_items WHERE album_id = ?", (album_id,))).fetchone()
-    return row[0]
+    assert row is not None  # count(*) always returns one row
+    return int(row[0])
 
 
 async def item_window(
@@ -203,7 +208,8 @@ async def item_window(
     ``dense`` (an album holding a good share of the catalog) walks the date
     index and checks membership instead of sorting the whole album.
     """
-    where, params = [], []
+    where: list[str] = []
+    params: list[int | str | None] = []
     if isinstance(album_id, str):  # a pseudo-album: a filter on the date-ordered items
         source = "items i"
         where.append(PSEUDO_ALBUMS[album_id][1])
@@ -231,7 +237,7 @@ async def item_window(
         f"{'WHERE ' + ' AND '.join(where) if where else ''} "
         f"ORDER BY {order} LIMIT ? OFFSET ?"
     )
-    rows = await conn.execute_fetchall(sql, (*params, limit, offset))
+    rows = list(await conn.execute_fetchall(sql, (*params, limit, offset)))
     if descending:
         rows = rows[::-1]
     return [ItemRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7])) for r in rows]
@@ -250,7 +256,7 @@ async def last_runs(conn: aiosqlite.Connection) -> dict[int, tuple[str, int, int
 class ItemDetail:
     """Everything the catalog knows of one item: its fields, albums, sources and local copies."""
 
-    fields: dict
+    fields: dict[str, Any]
     albums: list[str]
     sources: list[tuple[str, str, int, int, int | None, str | None]]  # kind, external id, first, last, missing, detail
     local_copies: list[tuple[str, int, str | None]]  # path, size, fidelity
@@ -298,4 +304,12 @@ async def source_refs(conn: aiosqlite.Connection, kind: str, external_ids: list[
         "WHERE s.kind = ? AND s.external_id IN (SELECT value FROM json_each(?))",
         (kind, json.dumps(external_ids)),
     )
-    return dict(rows)
+    return {r[0]: r[1] for r in rows}
+
+
+async def last_seen(conn: aiosqlite.Connection, source_id: int) -> int:
+    """The latest ``last_seen`` stamp of any item of the source (0 when it saw none)."""
+    row = await (
+        await conn.execute("SELECT max(last_seen) FROM item_sources WHERE source_id = ?", (source_id,))
+    ).fetchone()
+    return int(row[0] or 0) if row is not None else 0

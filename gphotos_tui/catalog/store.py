@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 import operator
+import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -30,6 +32,8 @@ from gphotos_tui.model import (
     SourceKind,
     match_key,
 )
+
+T = TypeVar("T")
 
 
 async def _connect(path: Path) -> aiosqlite.Connection:
@@ -93,7 +97,7 @@ _NAN = float("nan")
 # each); NaN binds as NULL and ints as themselves at a fraction of that.
 # Used as ``map(_BINDABLE.get, values, values)``; 1.0 -> 1 is harmless, the
 # column affinity stores the same value.
-_BINDABLE: dict = {None: _NAN, True: 1, False: 0}
+_BINDABLE: dict[Any, Any] = {None: _NAN, True: 1, False: 0}
 _bindable = _BINDABLE.get
 
 _INSERT_ITEM_COLUMNS = ", ".join(_MERGED)
@@ -133,7 +137,7 @@ def migrate_sync(conn: sqlite3.Connection) -> int:
         )
     for number in range(version, SCHEMA_VERSION):
         conn.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]}\nPRAGMA user_version = {number + 1};\nCOMMIT;")
-    return version
+    return int(version)
 
 
 class Catalog:
@@ -147,29 +151,47 @@ class Catalog:
     # -- opening -----------------------------------------------------------
 
     @classmethod
-    async def open(cls, path: str | Path, *, readonly: bool = False) -> Catalog:
+    async def open(cls, path: str | Path, *, readonly: bool = False, check: bool = False) -> Catalog:
+        """Open (and migrate, unless ``readonly``) the catalog at ``path``.
+
+        ``check`` runs ``PRAGMA quick_check`` first (writers do: a damaged
+        catalog is refused before anything is written into it).
+        """
         path = Path(path)
         if readonly and not path.exists():
             raise CatalogError(f"no catalog at {path}; run an import or sync first, or try --demo")
         try:
             if not readonly:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                private_file_dir(path.parent)
+                if check and path.exists():
+                    _check_file(path)
                 _migrate_file(path)
+                tighten(path)
             writer = None
             if not readonly:
                 writer = await _connect(path)
             reader = await _connect(path)
             if readonly:
-                version = (await (await reader.execute("PRAGMA user_version")).fetchone())[0]
+                row = await (await reader.execute("PRAGMA user_version")).fetchone()
+                version = row[0] if row is not None else 0
                 if version != SCHEMA_VERSION:
                     await reader.close()
-                    raise CatalogError(
-                        f"catalog {path} has schema version {version}, expected {SCHEMA_VERSION}; "
-                        "open it once without read-only mode to migrate it"
-                    )
+                    raise CatalogError(_version_advice(path, version))
         except sqlite3.DatabaseError as exc:
-            raise CatalogError(f"cannot open catalog {path}: {exc}") from exc
+            raise CatalogError(f"cannot open catalog {path}: {exc}" + _damage_advice(path, exc)) from exc
+        if not readonly:
+            tighten(path)
         return cls(path, writer, reader)
+
+    async def end_stale_runs(self) -> int:
+        """Runs still marked 'running' when this writer holds the catalog lock were cut off (kill -9, power loss)."""
+        cur = await self.writer.execute(
+            "UPDATE sync_runs SET state = 'interrupted', finished_at = coalesce(finished_at, ?), "
+            "message = coalesce(message, 'the run ended without finishing (killed or crashed)') "
+            "WHERE state = 'running'",
+            (_now(),),
+        )
+        return cur.rowcount
 
     async def close(self) -> None:
         for conn in (self._writer, self.reader):
@@ -184,7 +206,7 @@ class Catalog:
     async def __aenter__(self) -> Catalog:
         return self
 
-    async def __aexit__(self, *exc) -> None:
+    async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
     @property
@@ -204,6 +226,7 @@ class Catalog:
             (kind.value, ref, label, _now()),
         )
         row = await (await w.execute("SELECT id FROM sources WHERE kind = ? AND ref = ?", (kind.value, ref))).fetchone()
+        assert row is not None  # upserted just above
         return Source(row[0], kind, ref, label)
 
     # -- the batch writer ----------------------------------------------------
@@ -224,9 +247,10 @@ class Catalog:
         # round trip instead of one per statement, and the row building stays
         # off the event loop (the UI thread). aiosqlite has no public API for
         # this; _execute/_conn have been stable since 0.17 (tests cover it).
-        return await self.writer._execute(_write_page, self.writer._conn, page)
+        result: BatchResult = await self.writer._execute(_write_page, self.writer._conn, page)  # type: ignore[no-untyped-call]
+        return result
 
-    async def write_rows(self, sql: str, rows: Sequence[tuple]) -> None:
+    async def write_rows(self, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
         """One executemany on the writer's thread, its cursor closed there too.
 
         A cursor dropped on the event loop's thread is reset from that thread,
@@ -237,11 +261,11 @@ class Catalog:
         def run(conn: sqlite3.Connection) -> None:
             conn.executemany(sql, rows).close()
 
-        await self.writer._execute(run, self.writer._conn)
+        await self.writer._execute(run, self.writer._conn)  # type: ignore[no-untyped-call]
 
-    async def run_on_writer(self, fn, *args):
+    async def run_on_writer(self, fn: Callable[..., T], *args: Any) -> T:
         """``fn(connection, *args)`` on the writer's own thread (a job of many statements, reads and writes)."""
-        return await self.writer._execute(fn, self.writer._conn, *args)
+        return await self.writer._execute(fn, self.writer._conn, *args)  # type: ignore[no-untyped-call,no-any-return]
 
     # -- checkpoints and runs -------------------------------------------------
 
@@ -252,7 +276,7 @@ class Catalog:
     async def checkpoints(self, source: Source) -> list[Checkpoint]:
         return await self._checkpoints("source_id = ? ORDER BY shard", (source.id,))
 
-    async def _checkpoints(self, where: str, params: tuple) -> list[Checkpoint]:
+    async def _checkpoints(self, where: str, params: tuple[Any, ...]) -> list[Checkpoint]:
         rows = await self.writer.execute_fetchall(
             f"SELECT shard, page_token, newest_seen, done, state FROM sync_checkpoints WHERE {where}", params
         )
@@ -266,6 +290,7 @@ class Catalog:
             "INSERT INTO sync_runs (source_id, job, started_at, state) VALUES (?, ?, ?, 'running')",
             (source.id, job, _now()),
         )
+        assert cur.lastrowid is not None  # set by every INSERT
         return cur.lastrowid
 
     async def update_run(self, run_id: int, **counters: int | str | None) -> None:
@@ -392,8 +417,7 @@ def _upsert_items(conn: sqlite3.Connection, source: Source, items: Sequence[Medi
     if known:
         wanted = {k for r, k in zip(records, keys) if k is not None and r.external_id not in known}
     else:
-        wanted = set(keys)
-        wanted.discard(None)
+        wanted = {k for k in keys if k is not None}
     by_key: dict[str, list[int]] = {}
     if wanted:
         taken = {r.taken_at for r in records}  # a superset is fine: the key test decides
@@ -411,7 +435,7 @@ def _upsert_items(conn: sqlite3.Connection, source: Source, items: Sequence[Medi
     old: list[int] = []  # positions of records that merge into a known item
     for position, (r, key) in enumerate(zip(records, keys)):
         item_id = known.get(r.external_id)
-        if item_id is None and by_key:
+        if item_id is None and by_key and key is not None:
             candidates = by_key.get(key)
             if candidates:
                 item_id = candidates.pop()  # each candidate item is claimed once, oldest first
@@ -425,18 +449,18 @@ def _upsert_items(conn: sqlite3.Connection, source: Source, items: Sequence[Medi
     # Rows are made as executemany binds them and freed at once: lists of fresh tuples set off
     # the cyclic garbage collector again and again, and each pass walked every live object
     # (about 6% of the ingest time at 100,000 items in memory, more at a million).
-    def new_rows() -> Iterator[tuple]:
+    def new_rows() -> Iterator[tuple[Any, ...]]:
         for r, key, item_id in zip(records, keys, item_ids):
             if item_id >= first_new:
                 values = _values(r)
                 yield (item_id, key or _NAN, *map(_bindable, values, values))
 
-    def old_rows() -> Iterator[tuple]:
+    def old_rows() -> Iterator[tuple[Any, ...]]:
         for position in old:
             values = _values(records[position])
             yield (item_ids[position], keys[position] or _NAN, now, *map(_bindable, values, values))
 
-    def links() -> Iterator[tuple]:
+    def links() -> Iterator[tuple[Any, ...]]:
         for r, item_id in zip(records, item_ids):
             yield (r.external_id, item_id, _NAN if r.detail is None else r.detail)
 
@@ -475,6 +499,64 @@ def _count_new_items(conn: sqlite3.Connection, first_new: int) -> None:
     """
     for sql in _COUNT_NEW_ITEMS:
         conn.execute(sql, (first_new,))
+
+
+def _version_advice(path: Path, version: int) -> str:
+    if version > SCHEMA_VERSION:
+        return (
+            f"catalog {path} has schema version {version}, newer than this gphotos-tui understands "
+            f"({SCHEMA_VERSION}); upgrade gphotos-tui to read it"
+        )
+    return (
+        f"catalog {path} has schema version {version}, expected {SCHEMA_VERSION}; "
+        "run any writing command once (e.g. gphotos-tui import-takeout, or open the app) to migrate it"
+    )
+
+
+def _damage_advice(path: Path, exc: BaseException) -> str:
+    text = str(exc).lower()
+    if "malformed" in text or "not a database" in text or "damaged" in text or "corrupt" in text:
+        return "; " + RECOVERY.format(path=path)
+    return ""
+
+
+RECOVERY = (
+    "to recover: keep a copy of {path}, try `gphotos-tui export` (it still works where SQLite can read), "
+    "or `sqlite3 {path} .recover | sqlite3 recovered.sqlite` and use --db recovered.sqlite; "
+    "or move the file aside and import/sync again"
+)
+
+
+def _check_file(path: Path) -> None:
+    """``PRAGMA quick_check``: a damaged catalog is refused with advice instead of being written into."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    try:
+        rows = conn.execute("PRAGMA quick_check(5)").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise CatalogError(
+            f"catalog {path} is damaged ({exc}); nothing was written; " + RECOVERY.format(path=path)
+        ) from exc
+    finally:
+        conn.close()
+    if rows != [("ok",)]:
+        found = "; ".join(str(r[0]) for r in rows[:3])
+        raise CatalogError(f"catalog {path} is damaged ({found}); nothing was written; " + RECOVERY.format(path=path))
+
+
+def private_file_dir(folder: Path) -> None:
+    """The catalog's folder; folders made here are owner-only (the app's own ones are tightened by ``paths``)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+def tighten(path: Path) -> None:
+    """The catalog and its -wal/-shm files readable by the owner only."""
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            st = os.stat(name)
+            if st.st_mode & 0o077 and st.st_uid == os.getuid():
+                os.chmod(name, 0o600)
+        except OSError:
+            pass
 
 
 def _migrate_file(path: Path) -> None:

@@ -8,6 +8,7 @@ screen used to do), for tests and for repairing a catalog.
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 import aiosqlite
 
@@ -40,7 +41,7 @@ async def pseudo_albums(conn: aiosqlite.Connection) -> list[AlbumRow]:
     return [AlbumRow(0, title, key, *sets[key]) for key, (title, _) in PSEUDO_ALBUMS.items()]
 
 
-def recount(conn: sqlite3.Connection) -> tuple[list[tuple], dict[str, tuple]]:
+def recount(conn: sqlite3.Connection) -> tuple[list[tuple[Any, ...]], dict[str, tuple[Any, ...]]]:
     """The same figures computed from scratch: (album rows in screen order, item sets)."""
     album_rows = conn.execute(
         "SELECT a.id, a.title, a.kind, count(i.id), coalesce(sum(i.favorite), 0), min(i.taken_at), max(i.taken_at) "
@@ -58,7 +59,7 @@ def recount(conn: sqlite3.Connection) -> tuple[list[tuple], dict[str, tuple]]:
     return album_rows, sets
 
 
-def stored(conn: sqlite3.Connection) -> tuple[list[tuple], dict[str, tuple]]:
+def stored(conn: sqlite3.Connection) -> tuple[list[tuple[Any, ...]], dict[str, tuple[Any, ...]]]:
     """What the summary tables hold, in the shape of ``recount``."""
     album_rows = conn.execute(
         "SELECT a.id, a.title, a.kind, s.items, s.favorites, s.first_taken, s.last_taken "

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gphotos_tui.commands.common import db_path
+from gphotos_tui.commands.common import open_catalog
+from gphotos_tui.text import printable
 
 NAME = "backup"
 HELP = "copy originals from Takeout archives (and download Picker/Library items) into DEST/YYYY/MM/"
@@ -33,15 +34,13 @@ def run(args: argparse.Namespace) -> int:
 
 async def _backup(args: argparse.Namespace) -> int:
     from gphotos_tui.backup.run import run_backup
-    from gphotos_tui.catalog import Catalog
     from gphotos_tui.engine.console import ConsoleProgress
     from gphotos_tui.google.errors import AuthError
     from gphotos_tui.sources.takeout import ArchiveError
 
-    catalog = await Catalog.open(db_path(args))
     console = ConsoleProgress(sys.stderr)  # the current stderr, not the one bound at import
     library = tokens = usage = None
-    try:
+    async with open_catalog(args, NAME) as catalog:
         if not args.no_download and not args.dry_run:
             library, tokens, usage = _google(catalog)
         try:
@@ -62,12 +61,10 @@ async def _backup(args: argparse.Namespace) -> int:
             return 1
         finally:
             console.close()
-    finally:
-        await catalog.close()
     for note in report.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note: {printable(note)}", file=sys.stderr)
     for error in report.errors[:20]:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(error)}", file=sys.stderr)
     if len(report.errors) > 20:
         print(f"... and {len(report.errors) - 20:,} more errors", file=sys.stderr)
     print(report.one_line())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gphotos_tui.commands.common import db_path
+from gphotos_tui.commands.common import open_catalog
 
 NAME = "demo-catalog"
 HELP = "write a synthetic library into a catalog (needs --db; never your own catalog)"
@@ -26,13 +26,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _fill(args: argparse.Namespace) -> int:
-    from gphotos_tui.catalog import Catalog
     from gphotos_tui.demo.job import fill_demo
 
-    catalog = await Catalog.open(db_path(args))
-    try:
+    async with open_catalog(args, NAME) as catalog:
         report = await fill_demo(catalog, args.size, args.seed, page_size=1000)
-    finally:
-        await catalog.close()
     print(f"{report.items:,} demo items in {args.db}")
     return 0

@@ -8,8 +8,9 @@ import io
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
-from gphotos_tui.commands.common import db_path
+from gphotos_tui.commands.common import open_catalog
 
 NAME = "dupes"
 EXIT_PAUSED = 75  # as `sync`: stopped by the daily quota, run again later
@@ -93,33 +94,34 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _run(args: argparse.Namespace) -> int:
+    # Hashing, review albums and trash decisions write the catalog: those runs hold the writer lock.
+    async with open_catalog(args, NAME, readonly=args.no_hash and args.review_album is None) as catalog:
+        return await _scan_and_act(args, catalog)
+
+
+async def _scan_and_act(args: argparse.Namespace, catalog) -> int:
     from gphotos_tui.analysis.duplicates import Settings, scan
     from gphotos_tui.analysis.duplicates.actions import plan_csv, plan_json
-    from gphotos_tui.catalog import Catalog
     from gphotos_tui.engine.byte_sources import default_providers
 
     settings = Settings() if args.near_threshold is None else Settings(near_threshold=args.near_threshold)
-    catalog = await Catalog.open(db_path(args), readonly=args.no_hash and args.review_album is None)
     thumbs = None
+    if args.thumbnails:
+        thumbs = _thumbnail_provider(catalog, args.concurrency)
+        if thumbs is None:
+            return 1
     try:
-        if args.thumbnails:
-            thumbs = _thumbnail_provider(catalog, args.concurrency)
-            if thumbs is None:
-                return 1
-        try:
-            providers = [] if args.no_hash else [*default_providers(), *([thumbs] if thumbs else [])]
-            result = await scan(catalog, settings, providers=providers, progress=_progress_printer())
-        finally:
-            if thumbs is not None:
-                await thumbs.aclose()
-        if thumbs is not None:
-            print(thumbs.report.one_line(), file=sys.stderr)
-        if args.trash:
-            return await _trash(catalog, result.groups, args)
-        if args.review_album is not None:
-            return await _review_album(catalog, result.groups, args.review_album)
+        providers = [] if args.no_hash else [*default_providers(), *([thumbs] if thumbs else [])]
+        result = await scan(catalog, settings, providers=providers, progress=_progress_printer())
     finally:
-        await catalog.close()
+        if thumbs is not None:
+            await thumbs.aclose()
+    if thumbs is not None:
+        print(thumbs.report.one_line(), file=sys.stderr)
+    if args.trash:
+        return await _trash(catalog, result.groups, args)
+    if args.review_album is not None:
+        return await _review_album(catalog, result.groups, args.review_album)
     print(
         f"{len(result.groups):,} groups over {result.items:,} items ({result.hashed:,} newly hashed, "
         f"{result.hidden:,} marked not duplicates) in {result.seconds:.1f} s",
@@ -156,7 +158,7 @@ def _thumbnail_provider(catalog, concurrency: int):
     return ThumbnailProvider(library, library.client.caller.tokens, usage, concurrency=concurrency)
 
 
-def groups_json(groups) -> dict:
+def groups_json(groups) -> dict[str, Any]:
     return {
         "groups": [
             {

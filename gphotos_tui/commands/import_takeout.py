@@ -6,7 +6,8 @@ import argparse
 import sys
 import time
 
-from gphotos_tui.commands.common import db_path
+from gphotos_tui.commands.common import open_catalog
+from gphotos_tui.text import printable
 
 NAME = "import-takeout"
 HELP = "import a Google Takeout (all .zip/.tgz parts or extracted folders together) into the catalog"
@@ -53,28 +54,25 @@ class _StderrProgress:
 
 
 async def _import(args: argparse.Namespace) -> int:
-    from gphotos_tui.catalog import Catalog
     from gphotos_tui.sources.takeout import ArchiveError, import_takeout
 
-    catalog = await Catalog.open(db_path(args))
     try:
-        report = await import_takeout(
-            catalog,
-            args.paths,
-            progress=_StderrProgress(),
-            hash_content=not args.no_hash,
-            force=args.force,
-            workers=None if args.workers is None else max(1, args.workers),
-        )
+        async with open_catalog(args, NAME) as catalog:
+            report = await import_takeout(
+                catalog,
+                args.paths,
+                progress=_StderrProgress(),
+                hash_content=not args.no_hash,
+                force=args.force,
+                workers=None if args.workers is None else max(1, args.workers),
+            )
     except ArchiveError as exc:
-        print(f"gphotos-tui: {exc}", file=sys.stderr)
+        print(f"gphotos-tui: {printable(str(exc))}", file=sys.stderr)
         return 1
-    finally:
-        await catalog.close()
     if args.report:
         report.write(args.report)
     for problem in report.problems:
-        print(f"warning: {problem}", file=sys.stderr)
+        print(f"warning: {printable(problem)}", file=sys.stderr)
     print(summary_text(report, args.report))
     return 0
 

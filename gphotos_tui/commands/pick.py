@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
         lambda catalog, clients, progress: pick_photos(
             clients, catalog, progress, lambda uri, seconds: _show_link(args, uri, seconds), max_items=args.max_items
         ),
+        NAME,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gphotos_tui.commands.common import db_path
+from gphotos_tui.commands.common import open_catalog
 
 NAME = "scan-folder"
 HELP = "index a local folder of photos (EXIF, size, SHA-256) and show which Google items you have locally"
@@ -30,13 +30,11 @@ def run(args: argparse.Namespace) -> int:
 
 async def _scan(args: argparse.Namespace) -> int:
     from gphotos_tui.backup.status import backup_status, status_lists
-    from gphotos_tui.catalog import Catalog
     from gphotos_tui.engine.console import ConsoleProgress
     from gphotos_tui.sources.folder import FolderScanError, scan_folder
 
-    catalog = await Catalog.open(db_path(args))
     console = ConsoleProgress(sys.stderr)  # the current stderr, not the one bound at import
-    try:
+    async with open_catalog(args, NAME) as catalog:
         try:
             report = await scan_folder(catalog, args.path, progress=console)
         except FolderScanError as exc:
@@ -46,8 +44,6 @@ async def _scan(args: argparse.Namespace) -> int:
             console.close()
         status = await backup_status(catalog)
         lists = await status_lists(catalog, limit=args.list) if args.list else {}
-    finally:
-        await catalog.close()
     for error in report.errors[:20]:
         print(f"warning: {error}", file=sys.stderr)
     print(report.one_line())

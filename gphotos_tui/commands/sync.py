@@ -32,4 +32,5 @@ def run(args: argparse.Namespace) -> int:
         lambda catalog, clients, progress: sync_library(
             clients, catalog, progress, settings=settings, full=args.full, albums=not args.no_albums
         ),
+        NAME,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from types import SimpleNamespace
+from typing import Any
 
 _REF = re.compile(r"^seed-(\d+)-size-(\d+)$")
 
@@ -30,7 +31,7 @@ def demo_picture(seed: int, size: int, external_id: str) -> bytes:
 
 
 @lru_cache(maxsize=2)
-def _demo_pictures(seed: int, size: int) -> dict[str, tuple]:
+def _demo_pictures(seed: int, size: int) -> dict[str, tuple[Any, ...]]:
     """What the renderer needs per demo item (not whole items: a million of those fill gigabytes)."""
     from gphotos_tui.demo.generator import SyntheticLibrary
 

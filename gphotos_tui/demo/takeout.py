@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -137,7 +138,7 @@ def _formatted(stamp: int) -> str:
 def sidecar_json(record: MediaRecord, *, title: str | None = None, uploaded: int | None = None, **extra) -> bytes:
     taken = record.taken_at or 0
     uploaded = uploaded or taken + 3600
-    doc: dict = {
+    doc: dict[str, Any] = {
         "title": title or record.filename,
         "description": record.description or "",
         "imageViews": "3",

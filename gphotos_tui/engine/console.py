@@ -10,7 +10,7 @@ import sys
 import time
 from typing import TextIO
 
-from gphotos_tui.progress import JobProgress, format_eta
+from gphotos_tui.progress import JobProgress, JobState, format_eta
 
 
 def describe(p: JobProgress) -> str:
@@ -36,8 +36,8 @@ class ConsoleProgress:
         self.tty = self.stream.isatty()
         self.interval = interval if interval is not None else (0.25 if self.tty else 5.0)
         self._last = 0.0
-        self._last_state = None
-        self._last_message = None
+        self._last_state: JobState | None = None
+        self._last_message: str | None = None
         self._open_line = False
 
     def __call__(self, p: JobProgress) -> None:

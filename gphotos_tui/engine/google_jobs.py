@@ -8,6 +8,7 @@ simulated pick, with no account and nothing leaving the machine.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from gphotos_tui.catalog import Catalog
 from gphotos_tui.demo.generator import SyntheticLibrary
@@ -15,6 +16,9 @@ from gphotos_tui.engine.clients import Clients, google_clients
 from gphotos_tui.engine.library import LibraryAlbumsJob, LibraryMediaJob, SyncSettings
 from gphotos_tui.engine.picker import PickerJob
 from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
+
+if TYPE_CHECKING:
+    from gphotos_tui.fakegoogle.server import FakeGoogle
 
 DEMO_LATENCY_S = 0.05  # per request: slow enough to watch the sync happen
 DEMO_POLL_S = 1.5  # the simulated user picks after a few polls
@@ -26,7 +30,7 @@ class GoogleAccess:
     def __init__(self, demo_size: int | None = None, seed: int = 42):
         self.demo_size = demo_size
         self.seed = seed
-        self._fake = None
+        self._fake: FakeGoogle | None = None
 
     def clients(self, catalog: Catalog) -> Clients:
         if self.demo_size is None:

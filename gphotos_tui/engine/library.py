@@ -15,8 +15,10 @@ import asyncio
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
-from gphotos_tui.catalog import Catalog
+from gphotos_tui.catalog import Catalog, Source
+from gphotos_tui.catalog.queries import last_seen
 from gphotos_tui.engine.shards import Listing, Shard, full_plan, incremental_plan, pick_split
 from gphotos_tui.google import convert
 from gphotos_tui.google.errors import PageTokenExpired
@@ -59,7 +61,7 @@ class _Tracker:
         )
         self.emit()
 
-    def emit(self, **changes) -> None:
+    def emit(self, **changes: Any) -> None:
         if changes:
             self.report = self.report.advanced(**changes)
         if self.progress:
@@ -70,9 +72,11 @@ async def _check_quota(usage: UsageMeter | None, reserve: int, tracker: _Tracker
     if usage is None:
         return
     used = await usage.used("library")
+    limit = DAILY_QUOTA["library"]
+    assert limit is not None  # the Library API has a daily quota (only the Picker has none)
     if tracker is not None:
-        tracker.report = tracker.report.advanced(quota_used=used, quota_limit=DAILY_QUOTA["library"])
-    if DAILY_QUOTA["library"] - used < reserve:
+        tracker.report = tracker.report.advanced(quota_used=used, quota_limit=limit)
+    if limit - used < reserve:
         raise QuotaPause(
             f"paused: {used:,} Library API requests used today, close to Google's 10,000 a day; "
             "run sync again after midnight Pacific time and it resumes where it stopped"
@@ -110,11 +114,7 @@ class LibraryMediaJob:
                 else full_plan(self.today, self.settings.first_year)
             )
             # Strictly after anything seen before, so "not seen in this run" never depends on the clock's second.
-            last = (
-                await catalog.writer.execute_fetchall(
-                    "SELECT max(last_seen) FROM item_sources WHERE source_id = ?", (source.id,)
-                )
-            )[0][0] or 0
+            last = await last_seen(catalog.writer, source.id)
             state.update(
                 plan=[s.as_state() for s in plan],
                 mode="incremental" if complete else "full",
@@ -224,7 +224,7 @@ class LibraryMediaJob:
         tracker.emit(state=JobState.DONE, message=message)
         return tracker.report
 
-    async def _pending_listings(self, catalog, source, state: dict) -> list[Listing]:
+    async def _pending_listings(self, catalog: Catalog, source: Source, state: dict[str, Any]) -> list[Listing]:
         """The plan's shards plus any split off in an interrupted run, minus those already done,
         each with where it stopped (page token, and its lower bound if it was split)."""
         plan = [Shard.from_state(s) for s in state["plan"]]
@@ -245,12 +245,12 @@ class LibraryMediaJob:
 
     async def _list_shard(
         self,
-        catalog,
-        source,
+        catalog: Catalog,
+        source: Source,
         listing: Listing,
         tracker: _Tracker,
         lock: asyncio.Lock,
-        newest: list,
+        newest: list[Any],
         changed: asyncio.Condition,
     ) -> None:
         shard, token = listing.shard, listing.token
@@ -321,7 +321,7 @@ class LibraryAlbumsJob:
                 if not token:
                     break
             tracker.emit(total=None, message=f"{len(albums)} albums; listing their contents")
-            queue: asyncio.Queue[dict] = asyncio.Queue()
+            queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
             for album in albums:
                 queue.put_nowait(album)
 
@@ -350,7 +350,9 @@ class LibraryAlbumsJob:
         tracker.emit(state=JobState.DONE, message=message)
         return tracker.report
 
-    async def _album_contents(self, catalog, source, album: dict, tracker: _Tracker, lock: asyncio.Lock) -> None:
+    async def _album_contents(
+        self, catalog: Catalog, source: Source, album: dict[str, Any], tracker: _Tracker, lock: asyncio.Lock
+    ) -> None:
         token = None
         position = 0
         while True:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from gphotos_tui.catalog import Catalog
 from gphotos_tui.google import convert
@@ -42,7 +43,7 @@ class PickerJob:
         source = await catalog.ensure_source(SourceKind.PICKER, PICKER_SOURCE_REF, PICKER_LABEL)
         report = JobProgress(self.name, PICKER_LABEL, message="creating a picking session")
 
-        def emit(**changes) -> None:
+        def emit(**changes: Any) -> None:
             nonlocal report
             report = report.advanced(**changes)
             if progress:
@@ -83,7 +84,7 @@ class PickerJob:
             if not session.get("mediaItemsSet"):
                 polls = 0
 
-                def on_poll(s: dict) -> None:
+                def on_poll(s: dict[str, Any]) -> None:
                     nonlocal polls
                     polls += 1
                     emit(requests=report.requests + 1, message=f"waiting for your pick (checked {polls} times)")

@@ -23,10 +23,10 @@ EXIT_OK, EXIT_FAILED, EXIT_PAUSED, EXIT_INTERRUPTED = 0, 1, 75, 130
 HeadlessJob = Callable[["Catalog", "Clients", ProgressCallback], Awaitable[JobProgress]]
 
 
-def run_headless(catalog_path: Path, job: HeadlessJob) -> int:
+def run_headless(catalog_path: Path, job: HeadlessJob, command: str = "sync") -> int:
     """Run ``job(catalog, clients, progress)`` with the catalog locked, progress on stderr."""
     try:
-        with CatalogLock(catalog_path):
+        with CatalogLock(catalog_path, command):
             return asyncio.run(_run(catalog_path, job))
     except CatalogBusy as exc:
         print(f"gphotos-tui: {exc}", file=sys.stderr)
@@ -42,9 +42,10 @@ async def _run(catalog_path: Path, job: HeadlessJob) -> int:
     from gphotos_tui.google.errors import GoogleError
 
     console = ConsoleProgress()
-    catalog = await Catalog.open(catalog_path)
+    catalog = await Catalog.open(catalog_path, check=True)
     started = time.monotonic()
     try:
+        await catalog.end_stale_runs()
         try:
             clients = google_clients(catalog)
         except GoogleError as exc:

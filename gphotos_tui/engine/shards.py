@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 PAGE = 100  # items per mediaItems.search page
 
@@ -25,11 +26,11 @@ class Shard:
     start: date
     end: date
 
-    def as_state(self) -> list:
+    def as_state(self) -> list[Any]:
         return [self.name, self.start.isoformat(), self.end.isoformat()]
 
     @classmethod
-    def from_state(cls, state: list) -> Shard:
+    def from_state(cls, state: list[Any]) -> Shard:
         return cls(state[0], date.fromisoformat(state[1]), date.fromisoformat(state[2]))
 
 

@@ -9,6 +9,7 @@ from gphotos_tui.catalog import Catalog
 from gphotos_tui.demo.generator import SyntheticLibrary
 from gphotos_tui.paths import locations
 from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
+from gphotos_tui.sources.takeout.report import ImportReport
 
 DEMO_TAKEOUT_ITEMS = 300
 
@@ -30,7 +31,7 @@ def _write_demo_takeout(out: Path, size: int, seed: int) -> None:
 
 async def import_job(
     catalog: Catalog, paths: list[str], progress: ProgressCallback, *, demo_size: int | None = None, seed: int = 42
-):
+) -> tuple[ImportReport, list[str]]:
     """Import ``paths``; returns the ImportReport (kept for the report view) and the parts read."""
     from gphotos_tui.sources.takeout.importer import import_takeout
 
@@ -43,7 +44,7 @@ async def import_job(
     return report, paths
 
 
-def final_progress(report, label: str = "Google Takeout") -> JobProgress:
+def final_progress(report: ImportReport, label: str = "Google Takeout") -> JobProgress:
     message = ("already imported: nothing changed; " if report.already_imported else "") + report.one_line()
     return JobProgress(
         "takeout",

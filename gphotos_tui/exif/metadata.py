@@ -68,8 +68,9 @@ def apply_exif(meta: Metadata, tags: dict[str, object]) -> None:
     meta.focal_length_mm = _positive(tags.get("FocalLength"))
     meta.focal_length_35mm = _positive(tags.get("FocalLengthIn35mmFormat"))
     meta.aperture_f = _positive(tags.get("FNumber"))
-    if meta.aperture_f is None and isinstance(tags.get("ApertureValue"), float):
-        meta.aperture_f = round(2 ** (float(tags["ApertureValue"]) / 2), 1)  # APEX
+    apex = tags.get("ApertureValue")
+    if meta.aperture_f is None and isinstance(apex, float):
+        meta.aperture_f = round(2 ** (apex / 2), 1)  # APEX
     iso = tags.get("ISO")
     if isinstance(iso, tuple):
         iso = iso[0] if iso else None

@@ -14,6 +14,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode, urlparse
 
 ALL_SCOPES = frozenset(
@@ -31,7 +32,7 @@ class OAuthError(Exception):
         super().__init__(description)
         self.status, self.error, self.description = status, error, description
 
-    def body(self) -> dict:
+    def body(self) -> dict[str, Any]:
         return {"error": self.error, "error_description": self.description}
 
 
@@ -87,7 +88,7 @@ class OAuthState:
         params = {"state": query.get("state", ""), "code": code, "scope": " ".join(sorted(scopes))}
         return f"{redirect}{'&' if '?' in redirect else '?'}{urlencode(params)}"
 
-    def token(self, form: dict[str, str]) -> dict:
+    def token(self, form: dict[str, str]) -> dict[str, Any]:
         if form.get("client_id") != self.client_id or form.get("client_secret") != self.client_secret:
             raise OAuthError(401, "invalid_client", "Unauthorized")
         grant_type = form.get("grant_type")
@@ -149,7 +150,7 @@ class OAuthState:
             self.access[token] = AccessToken(frozenset(scopes), float("inf"))
         return token
 
-    def _issue(self, scopes: frozenset[str]) -> dict:
+    def _issue(self, scopes: frozenset[str]) -> dict[str, Any]:
         token = "ya29.a0" + secrets.token_urlsafe(32)
         with self.lock:
             self.access[token] = AccessToken(scopes, time.time() + self.token_lifetime_s)

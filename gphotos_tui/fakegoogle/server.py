@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 from gphotos_tui.demo.generator import SyntheticLibrary
@@ -35,7 +36,7 @@ WRITE = {SCOPE + "photoslibrary.appendonly", SCOPE + "photoslibrary.edit.appcrea
 PICK = {SCOPE + "photospicker.mediaitems.readonly"}
 
 # (method, path regex, API for quota counting, scopes of which one is needed, handler name)
-ROUTES: tuple[tuple[str, re.Pattern, str, set, str], ...] = tuple(
+ROUTES: tuple[tuple[str, re.Pattern, str, set[Any], str], ...] = tuple(
     (m, re.compile(p + r"\Z"), api, scopes, h)
     for m, p, api, scopes, h in (
         ("GET", r"/v1/mediaItems", "library", READ, "media_list"),
@@ -60,7 +61,7 @@ class LoggedRequest:
     method: str
     path: str
     query: dict[str, list[str]]
-    body: dict | None
+    body: dict[str, Any] | None
     status: int
     api: str | None
 
@@ -266,7 +267,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise ApiError(405, "INVALID_ARGUMENT", f"Method {method} is not allowed on {path}.")
         raise ApiError(404, "NOT_FOUND", f"The requested URL {path} was not found on this server.")
 
-    def _json_body(self, raw: bytes) -> dict:
+    def _json_body(self, raw: bytes) -> dict[str, Any]:
         if not raw:
             return {}
         try:
@@ -277,7 +278,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise ApiError(400, "INVALID_ARGUMENT", "Invalid JSON payload received: expected an object.")
         return body
 
-    def _authorize(self, needed: set) -> None:
+    def _authorize(self, needed: set[Any]) -> None:
         header = self.headers.get("Authorization", "")
         if not header.startswith("Bearer "):
             raise ApiError(401, "UNAUTHENTICATED", "Request is missing required authentication credential.")
@@ -315,7 +316,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- OAuth -------------------------------------------------------------------
 
-    def _oauth(self, method: str, path: str, query: dict, raw: bytes) -> None:
+    def _oauth(self, method: str, path: str, query: dict[str, Any], raw: bytes) -> None:
         flat = {k: v[0] for k, v in query.items()}
         if path == "/o/oauth2/auth" and method == "GET":
             self._status = 302
@@ -393,7 +394,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- output ------------------------------------------------------------------
 
-    def _send_json(self, status: int, payload: dict, headers: dict | None = None) -> None:
+    def _send_json(self, status: int, payload: dict[str, Any], headers: dict[str, Any] | None = None) -> None:
         self._send_raw(status, json.dumps(payload).encode(), "application/json; charset=UTF-8", headers)
 
     def _record(self) -> None:
@@ -402,7 +403,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._logged = True
             self.fake.log(LoggedRequest(*self._entry, self._status, self._api))
 
-    def _send_raw(self, status: int, data: bytes, content_type: str, headers: dict | None = None) -> None:
+    def _send_raw(self, status: int, data: bytes, content_type: str, headers: dict[str, Any] | None = None) -> None:
         self._status = status
         self._record()
         self.send_response(status)
@@ -414,6 +415,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-def _one(query: dict, key: str) -> str | None:
+def _one(query: dict[str, Any], key: str) -> str | None:
     values = query.get(key)
     return values[0] if values else None

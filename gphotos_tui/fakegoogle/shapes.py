@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from gphotos_tui.demo.generator import SyntheticItem
 from gphotos_tui.model import AlbumRecord
@@ -42,15 +43,15 @@ def local_date(item: SyntheticItem) -> tuple[int, int, int] | None:
     return (local.year, local.month, local.day)
 
 
-def _drop_none(d: dict) -> dict:
+def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v is not None and v != {}}
 
 
-def media_item(item: SyntheticItem, base_url: str) -> dict:
+def media_item(item: SyntheticItem, base_url: str) -> dict[str, Any]:
     """A Library API ``MediaItem``."""
     r = item.record
     digits = (0, 3, 6, 9)[int(r.external_id[-1], 16) % 4]  # exercise every fraction length
-    meta: dict = {}
+    meta: dict[str, Any] = {}
     if r.taken_at is not None:
         meta["creationTime"] = rfc3339(r.taken_at, digits)
     if r.width and r.height:
@@ -83,7 +84,7 @@ def media_item(item: SyntheticItem, base_url: str) -> dict:
     )
 
 
-def picked_item(item: SyntheticItem, base_url: str) -> dict:
+def picked_item(item: SyntheticItem, base_url: str) -> dict[str, Any]:
     """A Picker API ``PickedMediaItem`` (no description, location, albums or product URL)."""
     r = item.record
     video = r.media_type == "video"
@@ -111,7 +112,9 @@ def picked_item(item: SyntheticItem, base_url: str) -> dict:
     }
 
 
-def album(record: AlbumRecord, album_id: str, count: int, cover_id: str | None, cover_url: str | None) -> dict:
+def album(
+    record: AlbumRecord, album_id: str, count: int, cover_id: str | None, cover_url: str | None
+) -> dict[str, Any]:
     return _drop_none(
         {
             "id": album_id,
@@ -125,5 +128,5 @@ def album(record: AlbumRecord, album_id: str, count: int, cover_id: str | None, 
     )
 
 
-def error(code: int, status: str, message: str) -> dict:
+def error(code: int, status: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "status": status}}

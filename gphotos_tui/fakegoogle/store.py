@@ -15,6 +15,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from gphotos_tui.demo.generator import SyntheticItem, SyntheticLibrary
 from gphotos_tui.fakegoogle import shapes
@@ -82,8 +83,8 @@ class FakeStore:
         self.poll_interval_s = poll_interval_s
         self.picked_count = picked_count
         self.sessions: dict[str, Session] = {}
-        self._media_json: dict[str, dict] = {}
-        self._filtered: dict[str, tuple[list, int, list]] = {}
+        self._media_json: dict[str, dict[str, Any]] = {}
+        self._filtered: dict[str, tuple[list[Any], int, list[Any]]] = {}
         self.page_token_generation = 0  # bumping it expires every page token handed out
 
     # -- page tokens -------------------------------------------------------------
@@ -103,7 +104,7 @@ class FakeStore:
             pass
         raise ApiError(400, "INVALID_ARGUMENT", "Page token is invalid or has expired.")
 
-    def _page(self, ids: list, token: str | None, size: int, query: str) -> tuple[list, str | None]:
+    def _page(self, ids: list[Any], token: str | None, size: int, query: str) -> tuple[list[Any], str | None]:
         start = self._offset(token, query)
         chunk = ids[start : start + size]
         more = start + size < len(ids)
@@ -111,7 +112,7 @@ class FakeStore:
 
     # -- Library API -------------------------------------------------------------
 
-    def media_json(self, item: SyntheticItem) -> dict:
+    def media_json(self, item: SyntheticItem) -> dict[str, Any]:
         # Cached: building the shape is most of a page's cost, and benchmarks measure the client.
         cached = self._media_json.get(item.record.external_id)
         if cached is None:
@@ -120,12 +121,12 @@ class FakeStore:
             )
         return cached
 
-    def list_media(self, token: str | None, size_raw) -> dict:
+    def list_media(self, token: str | None, size_raw) -> dict[str, Any]:
         size = page_size(size_raw, LIBRARY_PAGE)
         chunk, nxt = self._page(self.items, token, size, "list")
         return _result("mediaItems", [self.media_json(i) for i in chunk], nxt)
 
-    def search(self, body: dict) -> dict:
+    def search(self, body: dict[str, Any]) -> dict[str, Any]:
         size = page_size(body.get("pageSize"), LIBRARY_PAGE)
         album_id, filters, order = body.get("albumId"), body.get("filters"), body.get("orderBy")
         if album_id and filters:
@@ -162,13 +163,13 @@ class FakeStore:
         chunk, nxt = self._page(items, body.get("pageToken"), size, query)
         return _result("mediaItems", [self.media_json(i) for i in chunk], nxt)
 
-    def get_media(self, media_id: str) -> dict:
+    def get_media(self, media_id: str) -> dict[str, Any]:
         item = self.by_id.get(media_id)
         if item is None:
             raise ApiError(404, "NOT_FOUND", "Requested entity was not found.")
         return self.media_json(item)
 
-    def batch_get(self, ids: list[str]) -> dict:
+    def batch_get(self, ids: list[str]) -> dict[str, Any]:
         if not 1 <= len(ids) <= 50 or len(set(ids)) != len(ids):
             raise ApiError(400, "INVALID_ARGUMENT", "mediaItemIds must hold 1 to 50 unique ids.")
         results = []
@@ -181,26 +182,26 @@ class FakeStore:
             )
         return {"mediaItemResults": results}
 
-    def album_json(self, album_id: str) -> dict:
+    def album_json(self, album_id: str) -> dict[str, Any]:
         members = self.album_items[album_id]
         cover = members[0] if members else None
         return shapes.album(
             self.albums[album_id], album_id, len(members), cover, f"{self.base_url}/lr/{cover}" if cover else None
         )
 
-    def list_albums(self, token: str | None, size_raw) -> dict:
+    def list_albums(self, token: str | None, size_raw) -> dict[str, Any]:
         size = page_size(size_raw, ALBUM_PAGE)
         with self.lock:
             ids = list(self.albums)
         chunk, nxt = self._page(ids, token, size, "albums")
         return _result("albums", [self.album_json(a) for a in chunk], nxt)
 
-    def get_album(self, album_id: str) -> dict:
+    def get_album(self, album_id: str) -> dict[str, Any]:
         if album_id not in self.albums:
             raise ApiError(404, "NOT_FOUND", "Requested entity was not found.")
         return self.album_json(album_id)
 
-    def create_album(self, body: dict) -> dict:
+    def create_album(self, body: dict[str, Any]) -> dict[str, Any]:
         title = ((body.get("album") or {}).get("title") or "").strip()
         if not title or len(title) > 500:
             raise ApiError(400, "INVALID_ARGUMENT", "album.title must be 1 to 500 characters.")
@@ -210,7 +211,7 @@ class FakeStore:
             self.album_items[album_id] = []
         return self.album_json(album_id)
 
-    def add_to_album(self, album_id: str, body: dict) -> dict:
+    def add_to_album(self, album_id: str, body: dict[str, Any]) -> dict[str, Any]:
         ids = body.get("mediaItemIds") or []
         if album_id not in self.albums:
             raise ApiError(404, "NOT_FOUND", "Requested entity was not found.")
@@ -225,7 +226,7 @@ class FakeStore:
 
     # -- Picker API --------------------------------------------------------------
 
-    def create_session(self, body: dict) -> dict:
+    def create_session(self, body: dict[str, Any]) -> dict[str, Any]:
         raw = (body.get("pickingConfig") or {}).get("maxItemCount")
         max_items = int(raw) if raw else 2000
         if not 1 <= max_items <= 2000:
@@ -237,20 +238,20 @@ class FakeStore:
             self.sessions[session.id] = session
         return self._session_json(session)
 
-    def get_session(self, session_id: str) -> dict:
+    def get_session(self, session_id: str) -> dict[str, Any]:
         session = self._session(session_id)
         with self.lock:
             if session.polls_left > 0:
                 session.polls_left -= 1  # the simulated user picks while we poll
         return self._session_json(session)
 
-    def delete_session(self, session_id: str) -> dict:
+    def delete_session(self, session_id: str) -> dict[str, Any]:
         self._session(session_id)
         with self.lock:
             del self.sessions[session_id]
         return {}
 
-    def list_picked(self, session_id: str, token: str | None, size_raw) -> dict:
+    def list_picked(self, session_id: str, token: str | None, size_raw) -> dict[str, Any]:
         session = self._session(session_id)
         size = page_size(size_raw, PICKER_PAGE)
         if session.polls_left > 0:
@@ -265,7 +266,7 @@ class FakeStore:
             raise ApiError(404, "NOT_FOUND", "Requested entity was not found.")
         return session
 
-    def _session_json(self, s: Session) -> dict:
+    def _session_json(self, s: Session) -> dict[str, Any]:
         data = {
             "id": s.id,
             "pickerUri": f"{self.base_url}/picker/{s.id}",
@@ -279,20 +280,20 @@ class FakeStore:
         return data
 
 
-def _result(key: str, values: list, next_token: str | None) -> dict:
+def _result(key: str, values: list[Any], next_token: str | None) -> dict[str, Any]:
     out = {key: values} if values else {}  # empty lists are omitted (protobuf JSON)
     if next_token:
         out["nextPageToken"] = next_token
     return out
 
 
-def _date_matcher(date_filter: dict):
+def _date_matcher(date_filter: dict[str, Any]):
     dates = date_filter.get("dates") or []
     ranges = date_filter.get("ranges") or []
     if len(dates) > 5 or len(ranges) > 5 or not (dates or ranges):
         raise ApiError(400, "INVALID_ARGUMENT", "dateFilter takes 1 to 5 dates or ranges.")
 
-    def parts(d: dict) -> tuple[int, int, int]:
+    def parts(d: dict[str, Any]) -> tuple[int, int, int]:
         y, m, day = int(d.get("year", 0)), int(d.get("month", 0)), int(d.get("day", 0))
         if (y, m, day) == (0, 0, 0) or (m == 0 and day != 0) or (y == 0 and day == 0):
             raise ApiError(400, "INVALID_ARGUMENT", f"Invalid date: {d}")

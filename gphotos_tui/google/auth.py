@@ -24,9 +24,11 @@ import logging
 import secrets
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -98,7 +100,9 @@ def load_client_secret(path: Path) -> ClientConfig:
 class SignIn:
     """One sign-in attempt: a loopback listener plus paste-back, then the code exchange."""
 
-    def __init__(self, client: ClientConfig, scopes=DEFAULT_SCOPES, *, port: int = 0, timeout_s: float = 30.0):
+    def __init__(
+        self, client: ClientConfig, scopes: Iterable[str] = DEFAULT_SCOPES, *, port: int = 0, timeout_s: float = 30.0
+    ) -> None:
         self.client = client
         self.scopes = tuple(scopes)
         self.state = secrets.token_urlsafe(24)
@@ -108,10 +112,11 @@ class SignIn:
         self._error: str | None = None
         self._lock = threading.Lock()
         try:
-            self._server = HTTPServer(("127.0.0.1", port), _make_handler(self))
+            server = HTTPServer(("127.0.0.1", port), _make_handler(self))
         except OSError as exc:
             raise SignInError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); choose another --port") from None
-        self.port = self._server.server_address[1]
+        self._server: HTTPServer | None = server
+        self.port = server.server_address[1]
         self.redirect_uri = f"http://127.0.0.1:{self.port}/"
         # google-auth-oauthlib builds the request: PKCE (S256, a fresh verifier) and our random state.
         self._flow = Flow.from_client_config(
@@ -130,9 +135,7 @@ class SignIn:
         self.authorization_url, _ = self._flow.authorization_url(
             state=self.state, access_type="offline", prompt="consent"
         )
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), name="oauth-loopback", daemon=True
-        )
+        self._thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="oauth-loopback", daemon=True)
         self._thread.start()
 
     def __repr__(self) -> str:
@@ -184,6 +187,7 @@ class SignIn:
                     f"Google reported {self._error!r}: access was not granted"
                     + (" (you clicked Cancel or Deny)" if self._error == "access_denied" else "")
                 )
+            assert self._code is not None  # done with neither an error nor a code cannot happen
             return self._exchange(self._code)
         finally:
             self.close()
@@ -235,7 +239,7 @@ class SignIn:
         )
 
 
-def missing_scopes(stored: StoredTokens, wanted=DEFAULT_SCOPES) -> list[str]:
+def missing_scopes(stored: StoredTokens, wanted: Iterable[str] = DEFAULT_SCOPES) -> list[str]:
     """Scopes the user unticked on Google's consent screen."""
     return [s for s in wanted if s not in stored.scopes]
 
@@ -254,12 +258,12 @@ PAGE = """<!doctype html><meta charset="utf-8"><title>gphotos-tui</title>
 <body style="font-family:sans-serif;margin:3em"><h1>{title}</h1><p>{text}</p></body>"""
 
 
-def _make_handler(sign_in: SignIn):
+def _make_handler(sign_in: SignIn) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format, *args):  # the query holds the code: never log it
+        def log_message(self, format: str, *args: Any) -> None:  # the query holds the code: never log it
             pass
 
-        def do_GET(self):
+        def do_GET(self) -> None:
             query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
             if "state" not in query:
                 return self._reply(404, "Nothing here", "This is gphotos-tui's sign-in listener.")

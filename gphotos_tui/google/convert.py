@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import Any
 
 from gphotos_tui.model import AlbumRecord, MediaRecord
 
@@ -43,7 +44,7 @@ def parse_duration_s(text: str | None) -> float | None:
     return value if value > 0 else None
 
 
-def _int(value) -> int | None:
+def _int(value: Any) -> int | None:
     """int64 values arrive as strings ("4032"); Picker sizes as plain integers."""
     try:
         return int(value) if value not in (None, "") else None
@@ -51,7 +52,7 @@ def _int(value) -> int | None:
         return None
 
 
-def _float(value) -> float | None:
+def _float(value: Any) -> float | None:
     try:
         return float(value) if value not in (None, "") else None
     except (TypeError, ValueError):
@@ -64,7 +65,7 @@ def _media_type(mime: str | None, hint: str | None = None) -> str:
     return "photo"
 
 
-def library_item(item: dict) -> MediaRecord:
+def library_item(item: dict[str, Any]) -> MediaRecord:
     """A Library API MediaItem (fields may be missing; ``photo: {}`` is common)."""
     meta = item.get("mediaMetadata") or {}
     details = meta.get("photo") or meta.get("video") or {}
@@ -89,7 +90,7 @@ def library_item(item: dict) -> MediaRecord:
     )
 
 
-def picked_item(item: dict) -> MediaRecord:
+def picked_item(item: dict[str, Any]) -> MediaRecord:
     """A Picker PickedMediaItem (no description, location, albums, favourite flag or product URL)."""
     media_file = item.get("mediaFile") or {}
     meta = media_file.get("mediaFileMetadata") or {}
@@ -112,10 +113,10 @@ def picked_item(item: dict) -> MediaRecord:
     )
 
 
-def album(album: dict) -> AlbumRecord:
+def album(album: dict[str, Any]) -> AlbumRecord:
     return AlbumRecord(key=album["id"], title=album.get("title") or "(untitled)", product_url=album.get("productUrl"))
 
 
-def base_url(item: dict) -> str | None:
+def base_url(item: dict[str, Any]) -> str | None:
     """The (60-minute) base URL of a Library or Picker item."""
     return item.get("baseUrl") or (item.get("mediaFile") or {}).get("baseUrl")

@@ -8,12 +8,14 @@ is page by page (``Page``) so callers can checkpoint ``next_page_token``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 from gphotos_tui.google.errors import PageTokenExpired
 from gphotos_tui.google.quota import UsageMeter
+from gphotos_tui.google.tokens import TokenSource
 from gphotos_tui.google.transport import ApiCaller, RetryPolicy
 
 MEDIA_PAGE_SIZE = 100  # documented maximum for mediaItems.list and search
@@ -25,7 +27,7 @@ NEWEST_FIRST = "MediaMetadata.creation_time desc"
 
 @dataclass(frozen=True)
 class Page:
-    items: list[dict]
+    items: list[dict[str, Any]]
     next_page_token: str | None
 
 
@@ -36,7 +38,7 @@ class DateRange:
     start: date
     end: date
 
-    def body(self) -> dict:
+    def body(self) -> dict[str, Any]:
         return {"startDate": _date(self.start), "endDate": _date(self.end)}
 
 
@@ -50,20 +52,20 @@ def split_dates(start: date, end: date, parts: int) -> list[DateRange]:
     return [DateRange(bounds[i], bounds[i + 1] - timedelta(days=1)) for i in range(parts)]
 
 
-def _date(d: date) -> dict:
+def _date(d: date) -> dict[str, Any]:
     return {"year": d.year, "month": d.month, "day": d.day}
 
 
 class LibraryClient:
     def __init__(
         self,
-        tokens,
+        tokens: TokenSource,
         *,
         root: str | None = None,
         usage: UsageMeter | None = None,
         policy: RetryPolicy | None = None,
-        **caller_options,
-    ):
+        **caller_options: Any,
+    ) -> None:
         self.caller = ApiCaller(
             "photoslibrary_v1", tokens, api="library", root=root, usage=usage, policy=policy, **caller_options
         )
@@ -81,7 +83,7 @@ class LibraryClient:
         self,
         *,
         ranges: list[DateRange] | None = None,
-        dates: list[dict] | None = None,
+        dates: list[dict[str, Any]] | None = None,
         album_id: str | None = None,
         order_by: str | None = None,
         page_token: str | None = None,
@@ -96,15 +98,16 @@ class LibraryClient:
         )
         return Page(result.get("mediaItems", []), result.get("nextPageToken"))
 
-    def get_media(self, media_id: str) -> dict:
+    def get_media(self, media_id: str) -> dict[str, Any]:
         return self.caller.call("mediaItems.get", lambda s: s.mediaItems().get(mediaItemId=media_id))
 
-    def batch_get(self, media_ids: list[str]) -> list[dict]:
+    def batch_get(self, media_ids: list[str]) -> list[dict[str, Any]]:
         """``mediaItemResults`` for up to 50 unique ids, in request order (refreshes expired base URLs)."""
         if not 1 <= len(media_ids) <= BATCH_LIMIT or len(set(media_ids)) != len(media_ids):
             raise ValueError(f"batch_get takes 1 to {BATCH_LIMIT} unique ids, got {len(media_ids)}")
         body = self.caller.call("mediaItems.batchGet", lambda s: s.mediaItems().batchGet(mediaItemIds=list(media_ids)))
-        return body.get("mediaItemResults", [])
+        results: list[dict[str, Any]] = body.get("mediaItemResults", [])
+        return results
 
     # -- albums ----------------------------------------------------------------------
 
@@ -113,10 +116,10 @@ class LibraryClient:
         body = self.caller.call("albums.list", lambda s: s.albums().list(**params), has_page_token=bool(page_token))
         return Page(body.get("albums", []), body.get("nextPageToken"))
 
-    def get_album(self, album_id: str) -> dict:
+    def get_album(self, album_id: str) -> dict[str, Any]:
         return self.caller.call("albums.get", lambda s: s.albums().get(albumId=album_id))
 
-    def create_album(self, title: str) -> dict:
+    def create_album(self, title: str) -> dict[str, Any]:
         """Needs the photoslibrary.appendonly scope (ask for it only when the user wants a review album)."""
         if not 1 <= len(title.strip()) <= 500:
             raise ValueError("an album title must be 1 to 500 characters")
@@ -127,32 +130,40 @@ class LibraryClient:
         calls = 0
         for start in range(0, len(media_ids), BATCH_LIMIT):
             chunk = media_ids[start : start + BATCH_LIMIT]
-            self.caller.call(
-                "albums.batchAddMediaItems",
-                lambda s, c=chunk: s.albums().batchAddMediaItems(albumId=album_id, body={"mediaItemIds": c}),
-            )
+            self.caller.call("albums.batchAddMediaItems", _add_items(album_id, chunk))
             calls += 1
         return calls
 
     # -- whole listings ----------------------------------------------------------------
 
-    def iter_media(self, **search) -> Iterator[Page]:
+    def iter_media(self, **search: Any) -> Iterator[Page]:
         """Every page of mediaItems.list (no arguments) or of a search (``search_page`` arguments)."""
-        fetch = (lambda token: self.search_page(page_token=token, **search)) if search else self.list_media_page
-        return iter_pages(fetch)
+        if not search:
+            return iter_pages(self.list_media_page)
+        return iter_pages(lambda token: self.search_page(page_token=token, **search))
 
     def iter_albums(self) -> Iterator[Page]:
         return iter_pages(self.list_albums_page)
 
 
-def search_body(*, ranges=None, dates=None, album_id=None, order_by=None) -> dict:
+def _add_items(album_id: str, media_ids: list[str]) -> Callable[[Any], Any]:
+    return lambda s: s.albums().batchAddMediaItems(albumId=album_id, body={"mediaItemIds": media_ids})
+
+
+def search_body(
+    *,
+    ranges: Sequence[DateRange] | None = None,
+    dates: Sequence[dict[str, Any]] | None = None,
+    album_id: str | None = None,
+    order_by: str | None = None,
+) -> dict[str, Any]:
     if album_id and (ranges or dates):
         raise ValueError("Google does not allow an album and a date filter in one search")
     if order_by and not (ranges or dates):
         raise ValueError("orderBy needs a date filter")
     if len(ranges or ()) > 5 or len(dates or ()) > 5:
         raise ValueError("a date filter takes at most 5 ranges and 5 dates")
-    body: dict = {}
+    body: dict[str, Any] = {}
     if album_id:
         body["albumId"] = album_id
     if ranges or dates:
@@ -180,7 +191,7 @@ def iter_pages(
     With ``restart_on_expired=False`` the ``PageTokenExpired`` is raised for
     the caller (e.g. a sync engine that checkpoints tokens) to act on.
     """
-    seen: set[str] = set()
+    seen: set[str | None] = set()
     token = start_token
     while True:
         try:
@@ -198,13 +209,23 @@ def iter_pages(
         token = page.next_page_token
 
 
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+class _HasCaller(Protocol):
+    caller: ApiCaller
+
+
 class ThreadedCalls:
     """A blocking client's calls for an event loop: each runs in a worker thread, then usage is flushed."""
 
-    def __init__(self, client):
+    client: _HasCaller
+
+    def __init__(self, client: _HasCaller) -> None:
         self.client = client
 
-    async def _run(self, fn, *args, **kwargs):
+    async def _run(self, fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
         try:
             return await asyncio.to_thread(fn, *args, **kwargs)
         finally:
@@ -222,31 +243,31 @@ class ThreadedCalls:
 class AsyncLibrary(ThreadedCalls):
     client: LibraryClient
 
-    async def list_media_page(self, page_token=None, page_size=MEDIA_PAGE_SIZE) -> Page:
+    async def list_media_page(self, page_token: str | None = None, page_size: int = MEDIA_PAGE_SIZE) -> Page:
         return await self._run(self.client.list_media_page, page_token, page_size)
 
-    async def search_page(self, **kwargs) -> Page:
+    async def search_page(self, **kwargs: Any) -> Page:
         return await self._run(self.client.search_page, **kwargs)
 
-    async def get_media(self, media_id: str) -> dict:
+    async def get_media(self, media_id: str) -> dict[str, Any]:
         return await self._run(self.client.get_media, media_id)
 
-    async def batch_get(self, media_ids: list[str]) -> list[dict]:
+    async def batch_get(self, media_ids: list[str]) -> list[dict[str, Any]]:
         return await self._run(self.client.batch_get, media_ids)
 
-    async def list_albums_page(self, page_token=None, page_size=ALBUM_PAGE_SIZE) -> Page:
+    async def list_albums_page(self, page_token: str | None = None, page_size: int = ALBUM_PAGE_SIZE) -> Page:
         return await self._run(self.client.list_albums_page, page_token, page_size)
 
-    async def get_album(self, album_id: str) -> dict:
+    async def get_album(self, album_id: str) -> dict[str, Any]:
         return await self._run(self.client.get_album, album_id)
 
-    async def create_album(self, title: str) -> dict:
+    async def create_album(self, title: str) -> dict[str, Any]:
         return await self._run(self.client.create_album, title)
 
     async def add_to_album(self, album_id: str, media_ids: list[str]) -> int:
         return await self._run(self.client.add_to_album, album_id, media_ids)
 
-    async def pages(self, **search) -> AsyncIterator[Page]:
+    async def pages(self, **search: Any) -> AsyncIterator[Page]:
         """Async version of ``iter_media``: each page is fetched in a thread."""
         async for page in self._pages(self.client.iter_media(**search)):
             yield page

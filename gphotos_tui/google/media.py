@@ -16,7 +16,8 @@ import httpx
 
 from gphotos_tui.google import errors
 from gphotos_tui.google.quota import UsageMeter
-from gphotos_tui.google.transport import RETRY_STATUSES, RetryPolicy
+from gphotos_tui.google.retry import RETRY_STATUSES, Attempts, RetryPolicy, parse_retry_after
+from gphotos_tui.google.tokens import TokenSource
 
 
 def sized(base_url: str, width: int, height: int) -> str:
@@ -39,14 +40,14 @@ class Fetched:
 class MediaDownloader:
     def __init__(
         self,
-        tokens,
+        tokens: TokenSource,
         *,
         usage: UsageMeter | None = None,
         concurrency: int = 4,
         policy: RetryPolicy | None = None,
         timeout_s: float = 60.0,
         chunk: int = 65536,
-    ):
+    ) -> None:
         self.tokens = tokens
         self.usage = usage or UsageMeter()
         self.policy = policy or RetryPolicy()
@@ -58,7 +59,7 @@ class MediaDownloader:
     async def __aenter__(self) -> MediaDownloader:
         return self
 
-    async def __aexit__(self, *exc) -> None:
+    async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
     async def aclose(self) -> None:
@@ -70,13 +71,13 @@ class MediaDownloader:
         async with self._limit:
             return await self._fetch(url, Path(dest))
 
-    async def fetch_all(self, jobs: list[tuple[str, Path]]) -> list[Fetched | Exception]:
+    async def fetch_all(self, jobs: list[tuple[str, Path]]) -> list[Fetched | BaseException]:
         """Download many; a failure is returned in its slot rather than stopping the others."""
         return await asyncio.gather(*(self.fetch(u, d) for u, d in jobs), return_exceptions=True)
 
     async def _fetch(self, url: str, dest: Path) -> Fetched:
         refreshed = False
-        failures = 0
+        attempts = Attempts(self.policy, "download", "media")
         part = dest.with_name(dest.name + ".part")
         dest.parent.mkdir(parents=True, exist_ok=True)
         while True:
@@ -92,26 +93,18 @@ class MediaDownloader:
                                 size += len(block)
                         os.replace(part, dest)
                         return Fetched(url, dest, size)
-                    status, retry_after = resp.status_code, _retry_after(resp.headers.get("retry-after"))
+                    status, retry_after = resp.status_code, parse_retry_after(resp.headers.get("retry-after"))
                     await resp.aread()
             except httpx.TransportError as exc:
                 part.unlink(missing_ok=True)
-                failures += 1
-                if failures >= self.policy.attempts:
-                    raise errors.RetriesExhausted(f"download failed {failures} times ({type(exc).__name__})") from None
-                await self._pause(failures, None)
+                await self._pause(attempts.connection_failed(exc))
                 continue
             if status == 401 and not refreshed:
                 refreshed = True
                 await asyncio.to_thread(self.tokens.refresh, token)
                 continue
             if status in RETRY_STATUSES:
-                failures += 1
-                if failures >= self.policy.attempts:
-                    if status == 429:
-                        raise errors.QuotaExhausted("media", f"HTTP 429 on {failures} tries")
-                    raise errors.RetriesExhausted(f"download failed: HTTP {status} after {failures} tries")
-                await self._pause(failures, retry_after)
+                await self._pause(attempts.status_failed(status, retry_after))
                 continue
             if status == 403:
                 raise errors.ApiError(
@@ -122,13 +115,6 @@ class MediaDownloader:
                 )
             raise errors.ApiError(status, "", "download failed")
 
-    async def _pause(self, failures: int, retry_after: float | None) -> None:
+    async def _pause(self, delay: float) -> None:
         self.retries += 1
-        await asyncio.sleep(self.policy.delay(failures - 1, retry_after))
-
-
-def _retry_after(value: str | None) -> float | None:
-    try:
-        return float(value) if value else None
-    except ValueError:
-        return None
+        await asyncio.sleep(delay)

@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
 
 from gphotos_tui.google.errors import PickerTimeout
 from gphotos_tui.google.library import Page, ThreadedCalls, iter_pages
 from gphotos_tui.google.quota import UsageMeter
+from gphotos_tui.google.tokens import TokenSource
 from gphotos_tui.google.transport import ApiCaller, RetryPolicy
 
 PICKED_PAGE_SIZE = 100
@@ -34,22 +36,22 @@ def parse_duration(text: str | None, default: float) -> float:
 class PickerClient:
     def __init__(
         self,
-        tokens,
+        tokens: TokenSource,
         *,
         root: str | None = None,
         usage: UsageMeter | None = None,
         policy: RetryPolicy | None = None,
-        **caller_options,
-    ):
+        **caller_options: Any,
+    ) -> None:
         self.caller = ApiCaller(
             "photospicker_v1", tokens, api="picker", root=root, usage=usage, policy=policy, **caller_options
         )
 
-    def create_session(self, max_items: int | None = None) -> dict:
+    def create_session(self, max_items: int | None = None) -> dict[str, Any]:
         body = {"pickingConfig": {"maxItemCount": str(max_items)}} if max_items else {}
         return self.caller.call("sessions.create", lambda s: s.sessions().create(body=body))
 
-    def get_session(self, session_id: str) -> dict:
+    def get_session(self, session_id: str) -> dict[str, Any]:
         return self.caller.call("sessions.get", lambda s: s.sessions().get(sessionId=session_id))
 
     def delete_session(self, session_id: str) -> None:
@@ -57,13 +59,13 @@ class PickerClient:
 
     def wait_until_picked(
         self,
-        session: dict,
+        session: dict[str, Any],
         *,
-        on_poll: Callable[[dict], None] | None = None,
+        on_poll: Callable[[dict[str, Any]], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         cancelled: Callable[[], bool] = lambda: False,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """Poll at the server's interval until ``mediaItemsSet``; PickerTimeout after ``timeoutIn``."""
         started = clock()
         while not session.get("mediaItemsSet"):
@@ -95,13 +97,15 @@ class PickerClient:
 class AsyncPicker(ThreadedCalls):
     client: PickerClient
 
-    async def create_session(self, max_items: int | None = None) -> dict:
+    async def create_session(self, max_items: int | None = None) -> dict[str, Any]:
         return await self._run(self.client.create_session, max_items)
 
     async def delete_session(self, session_id: str) -> None:
         await self._run(self.client.delete_session, session_id)
 
-    async def wait_until_picked(self, session: dict, on_poll=None) -> dict:
+    async def wait_until_picked(
+        self, session: dict[str, Any], on_poll: Callable[[dict[str, Any]], None] | None = None
+    ) -> dict[str, Any]:
         """Polls without holding a thread while sleeping (asyncio.sleep between polls)."""
         started = time.monotonic()
         while not session.get("mediaItemsSet"):

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from gphotos_tui.catalog import Catalog
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 
@@ -27,7 +30,7 @@ def pacific_day(now: datetime | None = None) -> str:
 class UsageMeter:
     """Counts requests; ``catalog`` (optional) makes the counts persistent across runs."""
 
-    def __init__(self, catalog=None, *, clock=None):
+    def __init__(self, catalog: Catalog | None = None, *, clock: Callable[[], datetime] | None = None) -> None:
         self.catalog = catalog
         self._clock = clock or (lambda: datetime.now(PACIFIC))
         self._lock = threading.Lock()
@@ -63,7 +66,7 @@ class UsageMeter:
         row = await (
             await self.catalog.writer.execute("SELECT requests FROM api_usage WHERE day = ? AND api = ?", (day, api))
         ).fetchone()
-        return (row[0] if row else 0) + pending
+        return int(row[0] if row else 0) + pending
 
     async def remaining(self, api: str) -> int | None:
         """Requests left today, or None for an API without a daily quota."""

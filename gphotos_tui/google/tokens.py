@@ -12,8 +12,10 @@ import json
 import os
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 import httpx
 
@@ -23,6 +25,17 @@ from gphotos_tui.paths import locations, private_dir
 ACCESS_TOKEN_ENV = "GPHOTOS_TUI_ACCESS_TOKEN"
 REFRESH_MARGIN_S = 60  # refresh a little before Google would answer 401
 TESTING_REFRESH_DAYS = 7
+
+
+class TokenSource(Protocol):
+    """Where a client gets its bearer token (``StaticToken`` or ``OAuthTokens``)."""
+
+    @property
+    def can_refresh(self) -> bool: ...
+
+    def token(self) -> str: ...
+
+    def refresh(self, stale: str | None = None) -> str: ...
 
 
 class StaticToken:
@@ -162,7 +175,7 @@ class OAuthTokens:
         return f"OAuthTokens({self.stored!r})"
 
 
-def _json(resp: httpx.Response) -> dict:
+def _json(resp: httpx.Response) -> dict[str, Any]:
     try:
         body = resp.json()
     except ValueError:
@@ -170,9 +183,10 @@ def _json(resp: httpx.Response) -> dict:
     return body if isinstance(body, dict) else {}
 
 
-def token_source(env: dict[str, str] | None = None, path: Path | None = None):
+def token_source(env: Mapping[str, str] | None = None, path: Path | None = None) -> TokenSource:
     """The token to use: ``GPHOTOS_TUI_ACCESS_TOKEN`` when set, else the stored sign-in."""
-    env = os.environ if env is None else env
+    if env is None:
+        env = os.environ
     if env.get(ACCESS_TOKEN_ENV):
         return StaticToken(env[ACCESS_TOKEN_ENV])
     path = path or locations().tokens

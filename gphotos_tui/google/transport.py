@@ -3,9 +3,9 @@
 Each thread gets its own ``httplib2.Http`` and service object (neither is
 thread-safe). ``ApiCaller.call`` sends one method call and handles what
 Google's APIs do in practice: 429 and 5xx and dropped connections are
-retried with exponential backoff and full jitter (never sooner than
-``Retry-After``); a 401 refreshes the token once; the errors a caller must act
-on become typed exceptions (see ``errors``).
+retried under the shared ``retry.RetryPolicy`` (exponential backoff with full
+jitter, never sooner than ``Retry-After``); a 401 refreshes the token once; the
+errors a caller must act on become typed exceptions (see ``errors``).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import random
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
 from importlib import resources
+from typing import Any
 
 import httplib2
 from googleapiclient.discovery import build_from_document
@@ -25,6 +25,10 @@ from googleapiclient.errors import HttpError
 
 from gphotos_tui.google import errors
 from gphotos_tui.google.quota import UsageMeter
+from gphotos_tui.google.retry import RETRY_STATUSES, Attempts, RetryPolicy, parse_retry_after
+from gphotos_tui.google.tokens import TokenSource
+
+__all__ = ["RETRY_STATUSES", "ApiCaller", "RetryPolicy", "discovery_document"]
 
 LIBRARY_ROOT_ENV = "GPHOTOS_TUI_LIBRARY_API_ROOT"
 PICKER_ROOT_ENV = "GPHOTOS_TUI_PICKER_API_ROOT"
@@ -33,25 +37,14 @@ DEFAULT_ROOTS = {
     "photospicker_v1": "https://photospicker.googleapis.com/",
 }
 ROOT_ENVS = {"photoslibrary_v1": LIBRARY_ROOT_ENV, "photospicker_v1": PICKER_ROOT_ENV}
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 TRANSPORT_ERRORS = (OSError, http.client.HTTPException, httplib2.HttpLib2Error)
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    attempts: int = 8  # tries per call, the first included
-    base_s: float = 0.5
-    cap_s: float = 32.0
-    max_retry_after_s: float = 120.0  # a longer Retry-After means "come back tomorrow"
-
-    def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        backoff = random.uniform(0, min(self.cap_s, self.base_s * 2**attempt))
-        return max(backoff, retry_after or 0.0)
-
-
-def discovery_document(name: str, root: str | None = None) -> dict:
+def discovery_document(name: str, root: str | None = None) -> dict[str, Any]:
     """A shipped discovery document with its root URL set (env var, then Google's default)."""
-    doc = json.loads(resources.files("gphotos_tui.google").joinpath(f"discovery/{name}.json").read_text())
+    doc: dict[str, Any] = json.loads(
+        resources.files("gphotos_tui.google").joinpath(f"discovery/{name}.json").read_text()
+    )
     root = root or os.environ.get(ROOT_ENVS[name]) or DEFAULT_ROOTS[name]
     root = root if root.endswith("/") else root + "/"
     doc["rootUrl"] = doc["baseUrl"] = root
@@ -64,17 +57,17 @@ class ApiCaller:
     def __init__(
         self,
         name: str,
-        tokens,
+        tokens: TokenSource,
         *,
         api: str,
         root: str | None = None,
         usage: UsageMeter | None = None,
         policy: RetryPolicy | None = None,
         timeout_s: float = 60.0,
-        sleep=time.sleep,
+        sleep: Callable[[float], None] = time.sleep,
     ):
         self.document = discovery_document(name, root)
-        self.root = self.document["rootUrl"]
+        self.root: str = self.document["rootUrl"]
         self.tokens = tokens
         self.api = api
         self.usage = usage or UsageMeter()
@@ -84,17 +77,18 @@ class ApiCaller:
         self.retries = 0  # for progress displays
         self._local = threading.local()
 
-    def service(self):
+    def service(self) -> _Resources:
         local = self._local
         if getattr(local, "service", None) is None:
             local.http = httplib2.Http(timeout=self.timeout_s)
             local.service = _Resources(build_from_document(self.document, http=local.http))
-        return local.service
+        service: _Resources = local.service
+        return service
 
-    def call(self, method: str, build, *, has_page_token: bool = False) -> dict:
+    def call(self, method: str, build: Callable[[Any], Any], *, has_page_token: bool = False) -> dict[str, Any]:
         """Run ``build(service)`` (an HttpRequest) until it succeeds or fails for good."""
         refreshed = False
-        failures = 0
+        attempts = Attempts(self.policy, method, self.api)
         while True:
             token = self.tokens.token()
             request = build(self.service())
@@ -111,38 +105,20 @@ class ApiCaller:
                 final = _final_error(status, code, message, method, has_page_token)
                 if final is not None:
                     raise final from None
-                retry_after = _retry_after(exc)
-                failures += 1
-                if status == 429 and (
-                    failures >= self.policy.attempts or (retry_after or 0) > self.policy.max_retry_after_s
-                ):
-                    raise errors.QuotaExhausted(self.api, f"{method}: {message}") from None
-                if failures >= self.policy.attempts:
-                    raise errors.RetriesExhausted(f"{method}: HTTP {status} {code} after {failures} tries") from None
-                self._pause(failures, retry_after)
+                self._pause(attempts.status_failed(status, _retry_after(exc), f"HTTP {status} {code} {message}"))
                 continue
             except TRANSPORT_ERRORS as exc:
-                failures += 1
                 self._local.service = None  # start over with a fresh connection
-                if failures >= self.policy.attempts:
-                    raise errors.RetriesExhausted(
-                        f"{method}: connection failed {failures} times ({type(exc).__name__})"
-                    ) from None
-                self._pause(failures, None)
+                self._pause(attempts.connection_failed(exc))
                 continue
             if not isinstance(result, dict):  # googleapiclient hands back the raw text when it is not JSON
-                failures += 1
-                if failures >= self.policy.attempts:
-                    raise errors.MalformedResponse(
-                        f"{method}: the response was not JSON after {failures} tries"
-                    ) from None
-                self._pause(failures, None)
+                self._pause(attempts.malformed())
                 continue
             return result
 
-    def _pause(self, failures: int, retry_after: float | None) -> None:
+    def _pause(self, delay: float) -> None:
         self.retries += 1
-        self.sleep(self.policy.delay(failures - 1, retry_after))
+        self.sleep(delay)
 
 
 def _final_error(status: int, code: str, message: str, method: str, has_page_token: bool) -> errors.GoogleError | None:
@@ -174,10 +150,7 @@ def _error_fields(exc: HttpError) -> tuple[int, str, str]:
 
 def _retry_after(exc: HttpError) -> float | None:
     value = exc.resp.get("retry-after")
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None  # an HTTP date: fall back to our own backoff
+    return parse_retry_after(None if value is None else str(value))
 
 
 class _Resources:
@@ -187,14 +160,14 @@ class _Resources:
     cost about a millisecond per request: a tenth of a page's client time.
     """
 
-    def __init__(self, service):
+    def __init__(self, service: Any) -> None:
         self._service = service
         self._built: dict[str, object] = {}
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Callable[[], Any]:
         service, built = self._service, self._built
 
-        def collection():
+        def collection() -> Any:
             resource = built.get(name)
             if resource is None:
                 resource = built[name] = getattr(service, name)()

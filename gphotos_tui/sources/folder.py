@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from gphotos_tui.catalog import Catalog, local_files
 from gphotos_tui.catalog.local_files import LocalFile
@@ -134,7 +135,7 @@ async def scan_folder(catalog: Catalog, root: str | Path, *, progress: ProgressC
     queue: asyncio.Queue = asyncio.Queue(maxsize=4)
 
     def walk() -> None:
-        batch: list[tuple] = []
+        batch: list[tuple[Any, ...]] = []
         for path, st in media_files(root_path):
             if stop.is_set():
                 raise ScanCancelled()
@@ -189,7 +190,7 @@ async def scan_folder(catalog: Catalog, root: str | Path, *, progress: ProgressC
     return report
 
 
-async def _write(catalog: Catalog, source, batch: list[tuple], report: ScanReport) -> None:
+async def _write(catalog: Catalog, source, batch: list[tuple[Any, ...]], report: ScanReport) -> None:
     fresh = [entry[3] for entry in batch if entry[3] is not None]
     unchanged = [unicodedata.normalize("NFC", entry[0]) for entry in batch if entry[3] is None]
     report.files += len(batch)

@@ -26,6 +26,7 @@ from gphotos_tui.catalog import Catalog, CatalogError
 from gphotos_tui.demo.catalog import mark_as_demo, reset_demo_catalog
 from gphotos_tui.demo.job import DEMO_LABEL, fill_demo
 from gphotos_tui.engine.google_jobs import GoogleAccess, pick_photos, sync_library
+from gphotos_tui.engine.lock import CatalogBusy, CatalogLock
 from gphotos_tui.engine.takeout import demo_takeout_dir, final_progress, import_job
 from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
 from gphotos_tui.ui import lifecycle
@@ -105,6 +106,7 @@ class GPhotosApp(App[None]):
         self._next_reload = 0.0
         self._warm_stop = threading.Event()
         self._runs: dict[Worker, ProgressRelay] = {}  # running jobs and their progress relays
+        self._locks: dict[Worker, CatalogLock] = {}  # ... and the catalog lock each holds
         self.google = GoogleAccess(demo_size)
         self.takeout_report = None  # the last Takeout import's diagnostics
         self.takeout_parts: list[str] = []  # ... and its parts, offered as the backup's source of originals
@@ -212,12 +214,26 @@ class GPhotosApp(App[None]):
         if self.job_running:
             self.log_line(f"{label}: another job is running; stop it first", error=True)
             return None
+        lock = CatalogLock(self.db_path, f"the app's {job} job")
+        try:
+            lock.acquire()  # one writer per catalog: a CLI import or sync may hold it
+        except (CatalogBusy, OSError) as exc:
+            self.log_line(f"{label}: {exc}", error=True)
+            return None
         self.log_line(f"{label}: started")
         relay = ProgressRelay(self)
+
+        async def locked() -> JobProgress:
+            try:
+                return await run(relay)
+            finally:
+                lock.release()
+
         worker = self.run_worker(
-            run(relay), name=job, group=SYNC_GROUP, description=label, exclusive=True, exit_on_error=False
+            locked(), name=job, group=SYNC_GROUP, description=label, exclusive=True, exit_on_error=False
         )
         self._runs[worker] = relay
+        self._locks[worker] = lock
         self.refresh_bindings()
         return worker
 
@@ -416,6 +432,9 @@ class GPhotosApp(App[None]):
 
     def _job_ended(self, worker: Worker) -> None:
         """Log how a job ended and show its final state; once per job."""
+        lock = self._locks.pop(worker, None)
+        if lock is not None:
+            lock.release()  # also when the worker was cancelled before it started
         relay = self._runs.pop(worker, None)
         if relay is None:
             return

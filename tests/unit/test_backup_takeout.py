@@ -135,7 +135,7 @@ async def test_disk_full_stops_cleanly_and_keeps_finished_files(parts, tmp_path,
         def __exit__(self, *exc):
             self.fh.close()
 
-    monkeypatch.setattr(copier, "open", lambda path, mode: FullDisk(open(path, mode)), raising=False)
+    monkeypatch.setattr(copier, "open", lambda path, mode, **kw: FullDisk(open(path, mode, **kw)), raising=False)
     dest = tmp_path / "dest"
     report = await run_backup(catalog, dest, takeout=parts["zip"])
     assert report.stopped and "No space left on device" in report.stopped
@@ -160,7 +160,7 @@ async def test_dry_run_writes_nothing(parts, tmp_path):
 
 
 async def test_permission_denied_stops_with_message(parts, tmp_path, monkeypatch):
-    def denied(path, mode):
+    def denied(path, mode, **kw):
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
     monkeypatch.setattr(copier, "open", denied, raising=False)

@@ -11,6 +11,7 @@ from tests import bench
 REPO = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.subprocess
 def test_quick_catalog_run_prints_machine_and_figures(tmp_path):
     env = {**os.environ, "GPHOTOS_BENCH_CACHE": str(tmp_path / "cache")}
     out = tmp_path / "bench.json"

@@ -150,6 +150,7 @@ async def test_corrupt_file_is_a_clear_error(tmp_path):
         await Catalog.open(path)
 
 
+@pytest.mark.subprocess
 def test_a_catalog_left_open_does_not_keep_the_process_alive(tmp_path):
     """A failure that skips close() (say, mid-shutdown) must not hang interpreter exit."""
     import subprocess

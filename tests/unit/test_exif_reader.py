@@ -86,6 +86,7 @@ def _compare(meta, tool: dict) -> list[str]:
 
 
 @pytest.mark.skipif(shutil.which("exiftool") is None, reason="exiftool not installed")
+@pytest.mark.subprocess
 def test_jpeg_heic_and_mov_agree_with_exiftool(samples, tmp_path):
     photos, heic, video = samples
     files = [(f"p{n}.jpg", jpeg_bytes(item, 64)) for n, item in enumerate(photos)]

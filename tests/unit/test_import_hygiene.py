@@ -4,6 +4,8 @@ import pkgutil
 import subprocess
 import sys
 
+import pytest
+
 import gphotos_tui
 
 
@@ -26,6 +28,7 @@ def test_core_modules_exist():
     assert "gphotos_tui.cli" in names
 
 
+@pytest.mark.subprocess
 def test_no_textual_outside_ui():
     code = (
         "import importlib, sys\n"
@@ -39,6 +42,7 @@ def test_no_textual_outside_ui():
     assert result.returncode == 0, f"core imported {result.stdout} {result.stderr}"
 
 
+@pytest.mark.subprocess
 def test_headless_commands_do_not_import_textual(tmp_path):
     code = (
         "import sys\n"

@@ -18,13 +18,14 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from gphotos_tui.analysis.duplicates.model import Group
 
 PLAN_FIELDS = ("group", "kind", "reason", "id", "filename", "google_url", "keeper")
 
 
-def plan_rows(groups: Iterable[Group]) -> list[dict]:
+def plan_rows(groups: Iterable[Group]) -> list[dict[str, Any]]:
     """One row per item to discard (the user's decision, else the suggestion)."""
     rows = []
     for g in groups:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -44,7 +45,7 @@ def _names(items: Sequence[DupItem]) -> list[tuple[str, str]]:
     return names
 
 
-def _repeated(keys: list) -> set:
+def _repeated(keys: list[Any]) -> set[Any]:
     """Keys seen more than once (counted in C: most items have no duplicate and cost no Python code)."""
     return {k for k, n in Counter(keys).items() if n > 1}
 
@@ -94,7 +95,7 @@ def exact_groups(items: Sequence[DupItem], hash_items: Sequence[DupItem] | None 
     shared_meta = _repeated(metas) - {None}
     hashed: set[int] = set()
     by_hash: dict[str, list[DupItem]] = defaultdict(list)
-    by_meta: dict[tuple, list[DupItem]] = defaultdict(list)
+    by_meta: dict[tuple[Any, ...], list[DupItem]] = defaultdict(list)
     for index in [i for i, h in enumerate(hashes) if h in shared_hash]:
         by_hash[hashes[index]].append(hash_items[index])
     for index in [i for i, m in enumerate(metas) if m in shared_meta]:

@@ -24,6 +24,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from math import comb
 from multiprocessing import get_context
+from typing import Any
 
 import numpy as np
 
@@ -119,7 +120,7 @@ def _bitmap_pairs(values: np.ndarray, threshold: int, threads: int | None = None
     return found
 
 
-def _chunk_task(task: tuple) -> list[Pairs]:
+def _chunk_task(task: tuple[Any, ...]) -> list[Pairs]:
     return _chunk_pairs(*task)
 
 

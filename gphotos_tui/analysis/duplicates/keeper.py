@@ -7,6 +7,8 @@ favourites and items in albums; ties go to the item seen first.
 
 from __future__ import annotations
 
+from typing import Any
+
 from gphotos_tui.analysis.duplicates.model import DupItem, Group, Settings
 from gphotos_tui.analysis.duplicates.names import edit_base, file_format, is_uuid_name, split_name
 
@@ -17,7 +19,7 @@ def choose_keepers(group: Group, settings: Settings) -> set[int]:
     return {best.id}
 
 
-def _rank(kind: str, m: DupItem, settings: Settings) -> tuple:
+def _rank(kind: str, m: DupItem, settings: Settings) -> tuple[Any, ...]:
     return (
         _class_preference(kind, m, settings),
         m.favorite,

@@ -20,10 +20,12 @@ import struct
 import tarfile
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
+
+from gphotos_tui.text import printable
 
 MAX_ENTRY_BYTES = 1 << 40  # 1 TiB: more than any camera file; larger sizes are corrupt headers
 MAX_RATIO = 1000  # a deflated photo never shrinks 1000x; zip bombs do
@@ -53,7 +55,7 @@ Visitor = Callable[[str, int, BinaryIO], None]  # (name, declared size, stream)
 ErrorSink = Callable[[str, str], None]  # (where, message)
 
 
-def open_parts(paths: list[str | Path]) -> tuple[list[Part], list[str]]:
+def open_parts(paths: Sequence[str | Path]) -> tuple[list[Part], list[str]]:
     """The parts to read, sorted by name, and problems with the set (missing parts)."""
     parts: list[Part] = []
     problems: list[str] = []
@@ -61,6 +63,13 @@ def open_parts(paths: list[str | Path]) -> tuple[list[Part], list[str]]:
         path = Path(raw).expanduser()
         if path.is_dir():
             parts.append(Part(path, "dir", 0))
+            inner = _archives_in(path)
+            if inner:
+                problems.append(
+                    f"{printable(str(path))} holds {len(inner)} Takeout archive(s) ({printable(inner[0])}...), "
+                    "which are not read from inside a folder; give the parts themselves, e.g. "
+                    f"{printable(str(path / '*.zip'))}"
+                )
         elif path.is_file():
             name = path.name.lower()
             if name.endswith(".zip"):
@@ -76,6 +85,17 @@ def open_parts(paths: list[str | Path]) -> tuple[list[Part], list[str]]:
     parts.sort(key=lambda p: p.path.name)
     problems += numbering_gaps([p.path.name for p in parts if p.kind != "dir"])
     return parts, problems
+
+
+def _archives_in(folder: Path) -> list[str]:
+    """Names of .zip/.tgz files directly in ``folder`` (a folder of downloaded parts given by mistake)."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(
+                e.name for e in entries if e.name.lower().endswith((".zip", ".tgz", ".tar.gz")) and e.is_file()
+            )
+    except OSError:
+        return []
 
 
 def numbering_gaps(names: list[str]) -> list[str]:
@@ -151,13 +171,15 @@ def walk_part(
     on_error: ErrorSink,
     entries: tuple[int, int] | None = None,
     directory: list[ZipMember] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> None:
     """Visit every file of ``part``; of a zip only entries[0]:entries[1] of its central directory,
-    which callers reading one part in slices pass in (``zip_directory``) so it is parsed once."""
+    which callers reading one part in slices pass in (``zip_directory``) so it is parsed once.
+    ``on_note`` hears about members that are not files (tar links and devices), which are skipped."""
     if part.kind == "zip":
         _walk_zip(part, visit, on_error, entries, directory)
     elif part.kind == "tgz":
-        _walk_tgz(part, visit, on_error)
+        _walk_tgz(part, visit, on_error, on_note)
     else:
         _walk_dir(part, visit, on_error)
 
@@ -309,13 +331,16 @@ def _walk_zip(
                 on_error(f"{label}: {name}", f"damaged entry: {exc}")
 
 
-def _walk_tgz(part: Part, visit: Visitor, on_error: ErrorSink) -> None:
+def _walk_tgz(part: Part, visit: Visitor, on_error: ErrorSink, on_note: Callable[[str], None] | None = None) -> None:
     last = "the start"
     try:
         # gzip (not tarfile's own stream) raises EOFError on a cut file instead of ending quietly.
         with gzip.open(part.path, "rb") as raw, tarfile.open(fileobj=raw, mode="r|") as archive:
             for member in archive:
                 if not member.isfile():
+                    if on_note is not None and not member.isdir():
+                        kind = "link" if member.issym() or member.islnk() else "device or special file"
+                        on_note(f"{part.label}: {printable(member.name)} is a {kind}, not a file; skipped")
                     continue
                 name = _checked(part, member.name, member.size, on_error)
                 if name is None:
@@ -411,6 +436,9 @@ class _ZipEntry:
             if data:
                 self._crc = zlib.crc32(data, self._crc)
                 self._produced += len(data)
+                if self._produced > self._size:
+                    self._done = True
+                    raise zipfile.BadZipFile(f"the entry holds more than the {self._size:,} bytes it declares")
                 n -= len(data)
                 chunks.append(data)
             if exhausted:

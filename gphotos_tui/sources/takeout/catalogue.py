@@ -11,13 +11,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import multiprocessing
+import struct
 import sys
 import zipfile
+import zlib
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from gphotos_tui.exif import HEAD_BYTES, Metadata, MetadataError, read_metadata
 from gphotos_tui.sources.takeout import names
@@ -87,7 +89,7 @@ class Folder:
 @dataclass(slots=True)
 class Catalogue:
     folders: dict[str, Folder] = field(default_factory=dict)
-    errors: list[dict] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
     entries: int = 0
     bytes_read: int = 0
     ignored: int = 0  # AppleDouble files, other Takeout products, unknown file types
@@ -167,7 +169,7 @@ def scan(
 
         def visit(path: str, size: int, stream: BinaryIO, part: Part = part) -> None:
             cat.entries += 1
-            _visit(cat, part, path, size, stream, hash_content)
+            _visit_guarded(cat, part, path, size, stream, hash_content)
             if on_entry is not None:
                 on_entry(cat, part)
 
@@ -187,7 +189,7 @@ def _tasks(parts: list[Part]) -> list[tuple[Part, tuple[int, int | None]]]:
     return tasks
 
 
-_directory: list = [None, None]  # the part whose central directory is parsed, and that directory
+_directory: list[Any] = [None, None]  # the part whose central directory is parsed, and that directory
 
 
 def _scan_task(
@@ -197,7 +199,7 @@ def _scan_task(
 
     def visit(path: str, size: int, stream: BinaryIO) -> None:
         cat.entries += 1
-        _visit(cat, part, path, size, stream, hash_content)
+        _visit_guarded(cat, part, path, size, stream, hash_content)
         if on_entry is not None:
             on_entry()
 
@@ -257,6 +259,20 @@ def _merge(cat: Catalogue, other: Catalogue) -> None:
     cat.entries += other.entries
     cat.bytes_read += other.bytes_read
     cat.ignored += other.ignored
+
+
+# Damage the archive walker reports itself ("damaged entry: ..."); anything else one entry raises is caught here.
+_WALKER_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, struct.error)
+
+
+def _visit_guarded(cat: Catalogue, part: Part, path: str, size: int, stream: BinaryIO, hash_content: bool) -> None:
+    """One entry: whatever hostile content makes a parser raise (deep nesting, huge numbers) is that entry's error."""
+    try:
+        _visit(cat, part, path, size, stream, hash_content)
+    except _WALKER_ERRORS:
+        raise
+    except Exception as exc:  # RecursionError, ValueError, TypeError...: one bad entry never ends the run
+        cat.error(f"{part.label}: {path}", f"cannot read this entry ({type(exc).__name__}: {str(exc)[:200]}); skipped")
 
 
 def _visit(cat: Catalogue, part: Part, path: str, size: int, stream: BinaryIO, hash_content: bool) -> None:

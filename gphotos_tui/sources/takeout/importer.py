@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,7 +76,7 @@ def set_label(parts: list[Part]) -> str:
 
 async def import_takeout(
     catalog: Catalog,
-    paths: list[str | Path],
+    paths: Sequence[str | Path],
     *,
     progress: ProgressCallback | None = None,
     hash_content: bool = True,

@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gphotos_tui.sources.takeout.matching import nearest
 
@@ -25,9 +26,9 @@ class ImportReport:
     companions: int = 0
     by_rule: dict[str, int] = field(default_factory=dict)
     time_sources: dict[str, int] = field(default_factory=dict)
-    unmatched_media: list[dict] = field(default_factory=list)
-    orphan_sidecars: list[dict] = field(default_factory=list)
-    errors: list[dict] = field(default_factory=list)
+    unmatched_media: list[dict[str, Any]] = field(default_factory=list)
+    orphan_sidecars: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -39,7 +40,7 @@ class ImportReport:
     def matched_pct(self) -> float:
         return round(100.0 * self.matched_files / self.media_files, 1) if self.media_files else 100.0
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         """The small part, kept in the catalog's checkpoint so a repeat import can say it again."""
         keys = (
             "entries",
@@ -66,7 +67,7 @@ class ImportReport:
         return out
 
     @classmethod
-    def from_summary(cls, summary: dict, parts: list[str], fp: str, problems: list[str]) -> ImportReport:
+    def from_summary(cls, summary: dict[str, Any], parts: list[str], fp: str, problems: list[str]) -> ImportReport:
         report = cls(parts, fp, problems, already_imported=True)
         for key, value in summary.items():
             if key in (
@@ -90,7 +91,7 @@ class ImportReport:
             f"{len(self.errors):,} errors"
         )
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["matched_pct"] = self.matched_pct
         return data

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
+
+from gphotos_tui.text import valid_utf8
 
 
 class SidecarError(ValueError):
@@ -42,19 +45,35 @@ class AlbumMeta:
     created_at: int | None = None
 
 
-def parse_json(data: bytes) -> dict:
+def parse_json(data: bytes) -> dict[str, Any]:
     if not data.strip():
         raise SidecarError("empty JSON file")
     try:
         value = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SidecarError(f"malformed JSON: {exc}") from None
+    except RecursionError:
+        raise SidecarError("JSON nested too deeply to be a sidecar") from None
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise SidecarError(f"unusable JSON: {str(exc)[:120]}") from None
     if not isinstance(value, dict):
         raise SidecarError(f"JSON is a {type(value).__name__}, not an object")
+    if b"\\ud" in data or b"\\uD" in data:  # an escaped surrogate, maybe a lone one: no text that SQLite refuses
+        value = _valid_text(value)
     return value
 
 
-def is_media_sidecar(doc: dict) -> bool:
+def _valid_text(value):
+    if isinstance(value, str):
+        return valid_utf8(value)
+    if isinstance(value, dict):
+        return {valid_utf8(k): _valid_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_valid_text(v) for v in value]
+    return value
+
+
+def is_media_sidecar(doc: dict[str, Any]) -> bool:
     """immich-go's rule: media JSON has photoTakenTime; album JSON does not."""
     return "photoTakenTime" in doc
 
@@ -99,7 +118,7 @@ def _origin(value: object) -> str | None:
     return kind
 
 
-def media_sidecar(doc: dict) -> Sidecar:
+def media_sidecar(doc: dict[str, Any]) -> Sidecar:
     notes: list[str] = []
     geo = _geo(doc.get("geoDataExif")) or _geo(doc.get("geoData"))
     title = doc.get("title")
@@ -122,7 +141,7 @@ def media_sidecar(doc: dict) -> Sidecar:
     )
 
 
-def album_metadata(doc: dict) -> AlbumMeta:
+def album_metadata(doc: dict[str, Any]) -> AlbumMeta:
     """All three shapes: newer flat, older ``albumData``-wrapped, 2025 minimal ``{title}``."""
     if isinstance(doc.get("albumData"), dict):
         doc = doc["albumData"]

@@ -14,6 +14,9 @@ from gphotos_tui.demo.generator import SyntheticLibrary
 from gphotos_tui.engine.lock import CatalogBusy, CatalogLock
 from gphotos_tui.fakegoogle.server import FakeGoogle
 
+# Every test here runs the command line in a child process.
+pytestmark = pytest.mark.subprocess
+
 SIZE = 1200
 
 
@@ -46,6 +49,7 @@ def test_sync_summary_progress_and_exit_code(fake, tmp_path):
     assert fake.static_token not in result.stdout + result.stderr
 
 
+@pytest.mark.slow  # about 30 s: twenty kills at random points, then a resume
 def test_killed_at_random_points_resumes_to_the_same_catalog(fake, tmp_path):
     clean = tmp_path / "clean.sqlite"
     assert gphotos(fake, tmp_path, "sync", "--db", str(clean)).returncode == 0
