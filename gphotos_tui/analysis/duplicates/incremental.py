@@ -165,3 +165,15 @@ def _row(group: Group) -> sql.GroupRow:
 def comparable(groups: Sequence[sql.GroupRow]) -> set[tuple]:
     """Groups as a set of (key, kind, reason, sorted members with their suggestion): order-free comparison."""
     return {(key, kind, reason, tuple(sorted(members))) for key, kind, _, reason, _, members in groups}
+
+
+async def refresh_if_kept(catalog: Catalog, settings: Settings = Settings()) -> UpdateResult | None:
+    """After an import or a sync: update the stored groups incrementally, if groups were ever built.
+
+    A catalog whose duplicates were never looked at is left alone (its first ``dupes`` or visit of
+    the Duplicates screen builds them), so an import never pays for a first full grouping.
+    """
+    kept = await catalog.run_on_writer(lambda conn: "checked_at" in sql.state(conn))
+    if not kept:
+        return None
+    return await update(catalog, settings)
