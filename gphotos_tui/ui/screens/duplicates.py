@@ -162,7 +162,13 @@ class DuplicatesScreen(CatalogScreen):
             id="dupes.album",
             tooltip="Put the discards into a new Google Photos album to review (photos this app uploaded only)",
         ),
-        Binding("r", "rescan", "Regroup", id="dupes.rescan", tooltip="Group again with the stored hashes"),
+        Binding(
+            "r",
+            "rebuild",
+            "Regroup",
+            id="dupes.rescan",
+            tooltip="Group the whole library again (otherwise only what changed is regrouped)",
+        ),
     ]
 
     def __init__(self, settings: Settings | None = None) -> None:
@@ -170,7 +176,8 @@ class DuplicatesScreen(CatalogScreen):
         self.settings = settings or Settings()
         self.groups: list[Group] = []
         self.member_index = 0
-        self._scanned_items: int | None = None
+        self._scanned_items: tuple[int | None, int] | None = None  # (items, data_version) of the last scan
+        self.scans = 0  # groups brought up to date and shown (tests: a return to an unchanged catalog adds none)
         self._previews: dict[int, Text] = {}
         self._generation = 0
         self._progress_text = "Looking for duplicates\u2026"
@@ -207,22 +214,37 @@ class DuplicatesScreen(CatalogScreen):
         return self.groups[row] if 0 <= row < len(self.groups) else None
 
     async def reload(self) -> None:
-        """Regroup when the catalog's item count changed since the last scan (stored hashes only: fast)."""
-        count = (await (await self.app.catalog.reader.execute("SELECT count(*) FROM items")).fetchone())[0]
-        if count != self._scanned_items:
-            self._scanned_items = count
+        """Regroup when the catalog changed since the last scan; a return to an unchanged catalog reads nothing.
+
+        The item count comes from the catalog's kept summaries (one row, not a count of a million
+        items), and the catalog's own change counter catches edits that keep the count."""
+        reader = self.app.catalog.reader
+        rows = await reader.execute_fetchall("SELECT items FROM item_set_summaries WHERE key = 'all'")
+        version = (await reader.execute_fetchall("PRAGMA data_version"))[0][0]
+        state = (rows[0][0] if rows else None, version)
+        if state != self._scanned_items:
+            self._scanned_items = state
             self.action_rescan()
 
-    def action_rescan(self) -> None:
-        self.app.run_worker(self._scan, group="duplicates", exclusive=True, exit_on_error=False)
+    def action_rescan(self, rebuild: bool = False) -> None:
+        self.app.run_worker(partial(self._scan, rebuild), group="duplicates", exclusive=True, exit_on_error=False)
 
-    async def _scan(self) -> None:
-        """Metadata classes and the near groups of stored hashes; the CPU work runs in threads."""
+    def action_rebuild(self) -> None:
+        """The rebuild key: every group found again from scratch (stored groups are otherwise kept)."""
+        self.action_rescan(rebuild=True)
+
+    async def _scan(self, rebuild: bool = False) -> None:
+        """Bring the kept groups up to date (only what changed is regrouped) and show them."""
         status = self.query_one("#dupes-status", Static)
         if not self.hashing:
             status.update("grouping\u2026")
         catalog = self.app.catalog
-        result = await scan(catalog, self.settings)
+        result = await scan(catalog, self.settings, rebuild=rebuild)
+        self.scans += 1
+        # The scan wrote the kept groups: the catalog's change counter as it stands now is "seen".
+        if self._scanned_items is not None:
+            version = (await catalog.reader.execute_fetchall("PRAGMA data_version"))[0][0]
+            self._scanned_items = (self._scanned_items[0], version)
         self._unhashed = await count_without_hash(catalog.reader)
         self.groups = result.groups
         self._fill_table()
@@ -233,12 +255,12 @@ class DuplicatesScreen(CatalogScreen):
         # unhashed: no loop); big ones wait for the user's "c".
         if (
             0 < self._unhashed <= AUTO_HASH_LIMIT
-            and self._auto_hashed_at != self._scanned_items
+            and self._auto_hashed_at != (self._scanned_items or (None,))[0]
             and not self._auto_hash_stopped
             and not self.hashing
             and is_writable(catalog)
         ):
-            self._auto_hashed_at = self._scanned_items
+            self._auto_hashed_at = (self._scanned_items or (None,))[0]
             self._hashing = self.app.run_worker(
                 partial(self._hash, quiet=True), group="dupes-hash", exclusive=True, exit_on_error=False
             )
