@@ -22,6 +22,7 @@ from typing import Any
 import aiosqlite
 
 from gphotos_tui import units
+from gphotos_tui.analysis.places import cluster_cells
 from gphotos_tui.analysis.stats_buckets import (
     APERTURE,
     EXPOSURE,
@@ -32,12 +33,12 @@ from gphotos_tui.analysis.stats_buckets import (
     PLACE_CELL_DEG,
     Bucketing,
     orientation,
-    place_label,
 )
 from gphotos_tui.analysis.stats_filters import LOCAL_DAY, LOCAL_HOUR, Filters, Selection, day_of
 from gphotos_tui.catalog.export import iso_local, iso_utc
 from gphotos_tui.catalog.queries import camera_label
 
+#: The screen's ranked charts show this many, then "other"; stats --json lists every one.
 TOP_CAMERAS = 8
 TOP_LENSES = 10
 TOP_PLACES = 10
@@ -190,20 +191,21 @@ def _time_basis(stats: CatalogStats, local: int, dated: int) -> None:
 
 
 def _fold_cameras(stats: CatalogStats, totals: Counter[tuple[Any, ...]], per_year: dict[str, Counter]) -> None:
-    """Top cameras plus "other", and each year's split among them."""
+    """Every camera, most items first, and each year's items per camera (the screen keeps a top few)."""
     ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0][0] or "", kv[0][1] or ""))
-    top = {key for key, _ in ranked[:TOP_CAMERAS]}
     stats.cameras = [
-        {"make": make, "model": model, "label": camera_label(make, model), "count": n}
-        for (make, model), n in ranked[:TOP_CAMERAS]
+        {"make": make, "model": model, "label": camera_label(make, model), "count": n} for (make, model), n in ranked
     ]
-    if other := sum(n for _, n in ranked[TOP_CAMERAS:]):
-        stats.cameras.append({"make": None, "model": None, "label": "other", "count": other})
     for year in sorted(per_year):
         shares: Counter[str] = Counter()
         for key, n in per_year[year].items():
-            shares[camera_label(*key) if key in top else "other"] += n
+            shares[camera_label(*key)] += n
         stats.camera_share_by_year[year] = dict(shares.most_common())
+
+
+def fold_lenses(stats: CatalogStats, lenses: Counter[str]) -> None:
+    """Every lens, most items first."""
+    stats.lenses = [{"lens": lens, "count": n} for lens, n in sorted(lenses.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 async def _kinds_and_settings(conn: aiosqlite.Connection, where: str, params: list[Any], stats: CatalogStats) -> None:
@@ -240,10 +242,7 @@ async def _kinds_and_settings(conn: aiosqlite.Connection, where: str, params: li
                 counters[bucketing.name][bucketing.index(value)] += n
     stats.mime_types = dict(mimes.most_common())
     stats.orientation = {name: shapes.get(name, 0) for name in ORIENTATIONS}
-    ranked = sorted(lenses.items(), key=lambda kv: (-kv[1], kv[0]))
-    stats.lenses = [{"lens": lens, "count": n} for lens, n in ranked[:TOP_LENSES]]
-    if other := sum(n for _, n in ranked[TOP_LENSES:]):
-        stats.lenses.append({"lens": "other", "count": other})
+    fold_lenses(stats, lenses)
     for bucketing in (*settings, MEGAPIXELS):
         setattr(stats, _SERIES[bucketing.name], _bucket_series(bucketing, counters[bucketing.name]))
 
@@ -259,25 +258,16 @@ _SERIES = {
 
 
 async def _places(conn: aiosqlite.Connection, where: str, params: list[Any], stats: CatalogStats) -> None:
-    """Top GPS grid cells (about 55 km square)."""
+    """Every place: GPS grid cells (about 55 km square) named and clustered by city (analysis/places.py)."""
     rows = await conn.execute_fetchall(
         f"SELECT CAST(floor(i.latitude / {PLACE_CELL_DEG}) AS INTEGER) AS la, "
         f"CAST(floor(i.longitude / {PLACE_CELL_DEG}) AS INTEGER) AS lo, count(*), avg(i.latitude), avg(i.longitude) "
         f"FROM items i WHERE {where} AND i.latitude IS NOT NULL AND i.longitude IS NOT NULL "
-        "GROUP BY la, lo ORDER BY count(*) DESC, la, lo",
+        "GROUP BY la, lo ORDER BY la, lo",
         params,
     )
     stats.with_gps = sum(r[2] for r in rows)
-    stats.places = [
-        {
-            "cell": [la, lo],
-            "label": place_label((la, lo)),
-            "count": n,
-            "latitude": round(lat, 4),
-            "longitude": round(lon, 4),
-        }
-        for la, lo, n, lat, lon in rows[:TOP_PLACES]
-    ]
+    stats.places = await asyncio.to_thread(cluster_cells, [tuple(r) for r in rows])
 
 
 async def _sources(

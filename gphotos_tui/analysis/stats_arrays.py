@@ -8,6 +8,7 @@ so both paths give identical results (tests/unit/test_stats_arrays.py).
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import json
 import sqlite3
 import time
@@ -17,19 +18,19 @@ from typing import Any
 
 import numpy as np
 
+from gphotos_tui.analysis.places import cluster_cells
 from gphotos_tui.analysis.stats import (
     _SERIES,
     ORIENTATIONS,
-    TOP_LENSES,
-    TOP_PLACES,
     CatalogStats,
     _bucket_series,
     _fold_cameras,
     _fold_days,
     _time_basis,
+    fold_lenses,
 )
-from gphotos_tui.analysis.stats_buckets import BUCKETINGS, PLACE_CELL_DEG, place_label
-from gphotos_tui.analysis.stats_filters import Filters, _like, day_of, shifted_day
+from gphotos_tui.analysis.stats_buckets import BUCKETINGS, PLACE_CELL_DEG
+from gphotos_tui.analysis.stats_filters import EPOCH_SHIFT_DAYS, Filters, _like, day_of, shifted_day
 from gphotos_tui.analysis.stats_snapshot import Snapshot
 
 
@@ -208,10 +209,7 @@ def _what(snap: Snapshot, stats: CatalogStats, pick) -> None:
             stats.lens_unknown = int(n)
         else:
             lenses[snap.lens_values[code]] = int(n)
-    ranked = sorted(lenses.items(), key=lambda kv: (-kv[1], kv[0]))
-    stats.lenses = [{"lens": lens, "count": n} for lens, n in ranked[:TOP_LENSES]]
-    if other := sum(n for _, n in ranked[TOP_LENSES:]):
-        stats.lenses.append({"lens": "other", "count": other})
+    fold_lenses(stats, lenses)
     for name, array in snap.buckets.items():
         index = pick(array)
         index = index[index >= 0].astype(np.int64)
@@ -224,7 +222,7 @@ def _what(snap: Snapshot, stats: CatalogStats, pick) -> None:
 
 
 def _places(snap: Snapshot, stats: CatalogStats, pick) -> None:
-    """Top GPS grid cells, counted like the SQL GROUP BY (ties by cell)."""
+    """Every GPS grid cell, counted like the SQL GROUP BY, then named and clustered by city."""
     lat, lon = pick(snap.latitude), pick(snap.longitude)
     known = ~(np.isnan(lat) | np.isnan(lon))
     lat, lon = lat[known], lon[known]
@@ -243,21 +241,59 @@ def _places(snap: Snapshot, stats: CatalogStats, pick) -> None:
         inverse = None
     else:  # coordinates far outside the globe: only the cells that occur
         cells, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-    top = np.lexsort((cells, -counts))[:TOP_PLACES]  # count desc, then (la, lo) ascending
     # Coordinate sums per cell, added in catalog order as SQLite's avg() adds them.
     slot = key if inverse is None else inverse
     size = int(key.max()) + 1 if inverse is None else len(cells)
     lat_sums, lon_sums = np.bincount(slot, weights=lat, minlength=size), np.bincount(slot, weights=lon, minlength=size)
-    for i in top:
-        where = int(cells[i]) if inverse is None else int(i)
-        cell = (int(cells[i]) // width + la_min, int(cells[i]) % width + lo_min)
+    rows = []
+    for i in range(len(cells)):
+        where = int(cells[i]) if inverse is None else i
         n = int(counts[i])
-        stats.places.append(
-            {
-                "cell": list(cell),
-                "label": place_label(cell),
-                "count": n,
-                "latitude": round(float(lat_sums[where]) / n, 4),
-                "longitude": round(float(lon_sums[where]) / n, 4),
-            }
+        rows.append(
+            (
+                int(cells[i]) // width + la_min,
+                int(cells[i]) % width + lo_min,
+                n,
+                float(lat_sums[where]) / n,
+                float(lon_sums[where]) / n,
+            )
         )
+    stats.places = cluster_cells(rows)
+
+
+def split_by_year(snap: Snapshot) -> dict[int, Snapshot]:
+    """The dated items of each local calendar year as a snapshot of their own (rows still in id order).
+
+    Statistics for a filter within one year are the same on that year's part as on the whole snapshot
+    (the date filter keeps nothing else), and a dozen years cost one pass over the catalog instead of a
+    dozen (a report's year in review)."""
+    dated = np.flatnonzero(snap.dated)
+    if not len(dated):
+        return {}
+    days = snap.day[dated]
+    first, last = int(days.min()), int(days.max())
+    # Each day's year through a table over the span of days (a gather, not a date conversion per item),
+    # as a small offset so the stable sort below is numpy's radix sort.
+    span = np.arange(first, last + 1, dtype=np.int64) - EPOCH_SHIFT_DAYS
+    span_years = span.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+    base = int(span_years[0])
+    offsets = (span_years - base).astype(np.uint16 if span_years[-1] - base < 65536 else np.int64)
+    years = offsets[days - first]
+    order = np.argsort(years, kind="stable")  # stable: each year's rows stay in id order, as SQLite adds them
+    sorted_years = years[order]
+    starts = np.flatnonzero(np.r_[True, sorted_years[1:] != sorted_years[:-1]])
+    ends = np.r_[starts[1:], len(order)]
+    return {base + int(sorted_years[a]): take(snap, dated[order[a:b]]) for a, b in zip(starts, ends)}
+
+
+def take(snap: Snapshot, rows: np.ndarray) -> Snapshot:
+    """The snapshot of the given rows only (the code dictionaries shared)."""
+    parts = {}
+    for f in dataclasses.fields(snap):
+        value = getattr(snap, f.name)
+        if isinstance(value, np.ndarray):
+            value = value[rows]
+        elif f.name == "buckets":
+            value = {name: array[rows] for name, array in value.items()}
+        parts[f.name] = value
+    return Snapshot(**parts)

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from gphotos_tui import units
-from gphotos_tui.analysis.stats import ORIENTATIONS, WEEKDAYS, CatalogStats
+from gphotos_tui.analysis.stats import ORIENTATIONS, TOP_CAMERAS, TOP_LENSES, TOP_PLACES, WEEKDAYS, CatalogStats
 from gphotos_tui.analysis.stats_filters import Selection
 
 MONTHS = tuple(calendar.month_abbr)[1:]
@@ -137,10 +137,11 @@ def _overview(s: CatalogStats, view: ViewState) -> Built:
         f"Favourites   {s.favorites:,}",
         f"Years        {span}" + (f"   ({s.undated:,} undated)" if s.undated else ""),
         f"Times        {s.time_basis}",
-        f"Cameras      {len([c for c in s.cameras if c['label'] != 'other'])} shown"
+        f"Cameras      {len(s.cameras):,}"
         + (f", {s.camera_unknown:,} items without camera" if s.camera_unknown else ""),
         f"Storage      {units.size_bytes(s.storage_bytes)} in {s.storage_known:,} items of known size",
-        f"With GPS     {s.with_gps:,} items in {len(s.places)} top places",
+        f"With GPS     {s.with_gps:,} items in {len(s.places):,} places"
+        + (f" (most: {s.places[0]['label']})" if s.places else ""),
         "Sources      " + (", ".join(f"{k} {n:,}" for k, n in s.by_source.items()) or "none"),
     ]
     return Built("text", "\n".join(lines), [])
@@ -235,27 +236,49 @@ def _hour_weekday(s: CatalogStats, view: ViewState) -> Built:
     return Built("grid", grid, keys)
 
 
+def top_with_other(rows: list[dict], n: int, other: dict) -> list[dict]:
+    """The first ``n`` rows (ranked, most items first), then one "other" row summing the rest."""
+    if len(rows) <= n:
+        return list(rows)
+    return [*rows[:n], {**other, "count": sum(r["count"] for r in rows[n:])}]
+
+
+def top_cameras(s: CatalogStats) -> list[dict]:
+    return top_with_other(s.cameras, TOP_CAMERAS, {"make": None, "model": None, "label": "other"})
+
+
+def top_lenses(s: CatalogStats) -> list[dict]:
+    return top_with_other(s.lenses, TOP_LENSES, {"lens": "other"})
+
+
+def top_places(s: CatalogStats) -> list[dict]:
+    return top_with_other(s.places, TOP_PLACES, {"label": "other", "cells": None})
+
+
 def _cameras(s: CatalogStats, view: ViewState) -> Built:
-    keys = [None if c["label"] == "other" else Selection("camera", (c["make"], c["model"])) for c in s.cameras]
+    cameras = top_cameras(s)
+    keys = [None if c["label"] == "other" else Selection("camera", (c["make"], c["model"])) for c in cameras]
     return _ranked(
         "Cameras and phones" + (f"  ({s.camera_unknown:,} items without)" if s.camera_unknown else ""),
-        [c["label"] for c in s.cameras],
-        [c["count"] for c in s.cameras],
+        [c["label"] for c in cameras],
+        [c["count"] for c in cameras],
         keys,
     )
 
 
 def _camera_years(s: CatalogStats, view: ViewState) -> Built:
-    """Rows of cameras, columns of years, shaded by the camera's share of that year."""
+    """Rows of cameras (the top few and "other"), columns of years, shaded by the camera's share of that year."""
     years = [y for y in s.camera_share_by_year if y != "undated"]
-    identity = {c["label"]: (c["make"], c["model"]) for c in s.cameras if c["label"] != "other"}
-    names = [c["label"] for c in s.cameras]
+    cameras = top_cameras(s)
+    identity = {c["label"]: (c["make"], c["model"]) for c in cameras if c["label"] != "other"}
+    names = [c["label"] for c in cameras]
     cells, keys, captions = [], [], []
     for name in names:
         row, row_keys, row_captions = [], [], []
         for year in years:
             shares = s.camera_share_by_year[year]
-            n, total = shares.get(name, 0), sum(shares.values()) or 1
+            total = sum(shares.values()) or 1
+            n = sum(v for k, v in shares.items() if k not in identity) if name == "other" else shares.get(name, 0)
             row.append(round(100 * n / total))
             row_keys.append(Selection("camera_year", (*identity[name], year)) if name in identity else None)
             row_captions.append(f"{year} · {name}: {n:,} items ({n / total:.0%} of the year's items with a camera)")
@@ -277,12 +300,23 @@ def _camera_years(s: CatalogStats, view: ViewState) -> Built:
 
 
 def _lenses(s: CatalogStats, view: ViewState) -> Built:
-    keys = [None if row["lens"] == "other" else Selection("lens", row["lens"]) for row in s.lenses]
+    lenses = top_lenses(s)
+    keys = [None if row["lens"] == "other" else Selection("lens", row["lens"]) for row in lenses]
     return _ranked(
         "Lenses" + (f"  ({s.lens_unknown:,} items without)" if s.lens_unknown else ""),
-        [row["lens"] for row in s.lenses],
-        [row["count"] for row in s.lenses],
+        [row["lens"] for row in lenses],
+        [row["count"] for row in lenses],
         keys,
+    )
+
+
+def _places(s: CatalogStats, view: ViewState) -> Built:
+    places = top_places(s)
+    return _ranked(
+        f"Places ({s.with_gps:,} items with GPS in {len(s.places):,} places, named offline)",
+        [p["label"] for p in places],
+        [p["count"] for p in places],
+        [Selection("place", tuple(tuple(c) for c in p["cells"])) if p["cells"] else None for p in places],
     )
 
 
@@ -363,10 +397,5 @@ _BUILDERS = {
         list(s.by_source.values()),
         [Selection("source", k) for k in s.by_source],
     ),
-    "places": lambda s, v: _ranked(
-        f"Top places (GPS grid, {s.with_gps:,} items with GPS)",
-        [p["label"] for p in s.places],
-        [p["count"] for p in s.places],
-        [Selection("place", tuple(p["cell"])) for p in s.places],
-    ),
+    "places": _places,
 }

@@ -150,7 +150,7 @@ class Selection:
     (Monday 0), hour_weekday (weekday, hour), camera (make, model), camera_year
     (make, model, year), lens model,
     a bucket label ("f/2.8", "ISO 400", "1/250 s"), mime type, media type,
-    orientation, favorite True, source kind, place (lat cell, lon cell).
+    orientation, favorite True, source kind, place (lat cell, lon cell) or a tuple of such cells.
     """
 
     dimension: str
@@ -195,12 +195,18 @@ class Selection:
             return "i.favorite = ?", [int(bool(k))]
         if d == "source":
             return "i.id IN (SELECT s.item_id FROM item_sources s WHERE s.kind = ?)", [k]
-        if d == "place":
-            lat, lon = k
-            return (
-                "i.latitude >= ? AND i.latitude < ? AND i.longitude >= ? AND i.longitude < ?",
-                [lat * PLACE_CELL_DEG, (lat + 1) * PLACE_CELL_DEG, lon * PLACE_CELL_DEG, (lon + 1) * PLACE_CELL_DEG],
-            )
+        if d == "place":  # one grid cell (lat cell, lon cell), or a place's cells ((la, lo), ...)
+            cells = [k] if isinstance(k[0], int) else list(k)
+            clauses, params = [], []
+            for lat, lon in cells:
+                clauses.append("(i.latitude >= ? AND i.latitude < ? AND i.longitude >= ? AND i.longitude < ?)")
+                params += [
+                    lat * PLACE_CELL_DEG,
+                    (lat + 1) * PLACE_CELL_DEG,
+                    lon * PLACE_CELL_DEG,
+                    (lon + 1) * PLACE_CELL_DEG,
+                ]
+            return "(" + " OR ".join(clauses) + ")", params
         if d == "orientation":
             rotated = f"coalesce(i.orientation, 1) IN ({', '.join(map(str, ROTATED_ORIENTATIONS))})"
             shown_w = f"(CASE WHEN {rotated} THEN i.height ELSE i.width END)"

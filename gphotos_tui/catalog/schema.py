@@ -157,6 +157,22 @@ CREATE TABLE api_usage (
 ) WITHOUT ROWID;
 """
 
+V_TAKEOUT_PARTS = """
+-- Each imported Takeout part (a .zip, a .tgz or an extracted folder): where it was read from, so
+-- duplicate hashing and backups can read the originals from it later without naming it again.
+CREATE TABLE IF NOT EXISTS takeout_parts (
+    source_id   INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    label       TEXT NOT NULL,               -- the part's file name, as in item_sources.detail "path"
+    path        TEXT NOT NULL,               -- absolute path it was last imported (or pointed at) from
+    kind        TEXT NOT NULL,               -- zip | tgz | dir
+    size_bytes  INTEGER NOT NULL,
+    mtime       INTEGER,                     -- Unix seconds
+    recorded_at INTEGER NOT NULL,
+    PRIMARY KEY (source_id, label)
+) WITHOUT ROWID;
+"""
+
+
 # -- summaries kept by the catalog itself (issue 15) ---------------------------------------------
 # The Albums screen shows, for every album and for the item sets next to them (all items, favourites,
 # not in any album, archived, trash), how many items, how many favourites and the capture-date span.
@@ -348,7 +364,7 @@ def count_new_items_sql(key: str) -> str:
     )
 
 
-V3_SUMMARIES = _v3_summaries()
+V3_SUMMARIES = _v3_summaries()  # applied after V_TAKEOUT_PARTS (see MIGRATIONS)
 
 V4_DUPLICATE_GROUPS = """
 -- Duplicate groups as the last analysis found them (issue 15): the Duplicates screen and `dupes` read
@@ -380,5 +396,11 @@ CREATE TABLE IF NOT EXISTS dupe_state (
 CREATE INDEX IF NOT EXISTS items_content_hash ON items (content_hash) WHERE content_hash IS NOT NULL;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1_BASE, V2_QUOTA_AND_STATS, V3_SUMMARIES, V4_DUPLICATE_GROUPS)
+MIGRATIONS: tuple[str, ...] = (
+    V1_BASE,
+    V2_QUOTA_AND_STATS,
+    V_TAKEOUT_PARTS,
+    V3_SUMMARIES,
+    V4_DUPLICATE_GROUPS,
+)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -54,7 +54,12 @@ COMMANDS: tuple[Command | str, ...] = (
     Command(
         "stats",
         "gphotos_tui.commands.stats",
-        "shooting statistics of the catalog (what the Stats screen draws); --json for every aggregate",
+        "shooting statistics of the catalog (what the Stats screen draws); --json for every aggregate, with complete lists",
+    ),
+    Command(
+        "report",
+        "gphotos_tui.commands.report",
+        "write a self-contained HTML report (every chart, a year in review, places by name) to share or keep",
     ),
     Command(
         "scan-folder",

@@ -19,7 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         default=[],
         metavar="PATH",
-        help="Takeout parts (.zip, .tgz) or extracted folders to copy originals from",
+        help="Takeout parts (.zip, .tgz) or extracted folders to copy originals from "
+        "(default: the parts imported with import-takeout that are still where they were)",
     )
     parser.add_argument("--dry-run", action="store_true", help="plan and count only; write nothing")
     parser.add_argument("--no-download", action="store_true", help="do not download Picker/Library items")
@@ -41,13 +42,14 @@ async def _backup(args: argparse.Namespace) -> int:
     console = ConsoleProgress(sys.stderr)  # the current stderr, not the one bound at import
     library = tokens = usage = None
     async with open_catalog(args, NAME) as catalog:
+        takeout, source_notes = await _takeout_sources(catalog, args.from_takeout)
         if not args.no_download and not args.dry_run:
             library, tokens, usage = _google(catalog)
         try:
             report = await run_backup(
                 catalog,
                 args.dest,
-                takeout=args.from_takeout,
+                takeout=takeout,
                 library=library,
                 tokens=tokens,
                 usage=usage,
@@ -61,7 +63,7 @@ async def _backup(args: argparse.Namespace) -> int:
             return 1
         finally:
             console.close()
-    for note in report.notes:
+    for note in [*source_notes, *report.notes]:
         print(f"note: {printable(note)}", file=sys.stderr)
     for error in report.errors[:20]:
         print(f"error: {printable(error)}", file=sys.stderr)
@@ -76,6 +78,15 @@ async def _backup(args: argparse.Namespace) -> int:
         )
         return 2
     return 1 if report.errors else 0
+
+
+async def _takeout_sources(catalog, named: list[str]) -> tuple[list[str], list[str]]:
+    """The parts named with --from-takeout, else the imported ones still in place (and notes on the others)."""
+    if named:
+        return named, []
+    from gphotos_tui.backup.sources import recorded_takeout_parts
+
+    return await recorded_takeout_parts(catalog)
 
 
 def _google(catalog):

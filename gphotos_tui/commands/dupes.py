@@ -108,7 +108,7 @@ async def _run(args: argparse.Namespace) -> int:
 async def _scan_and_act(args: argparse.Namespace, catalog) -> int:
     from gphotos_tui.analysis.duplicates import Settings, scan
     from gphotos_tui.analysis.duplicates.actions import plan_csv, plan_json
-    from gphotos_tui.engine.byte_sources import default_providers
+    from gphotos_tui.engine.byte_sources import default_providers, provider_notes
 
     settings = Settings() if args.near_threshold is None else Settings(near_threshold=args.near_threshold)
     thumbs = None
@@ -135,6 +135,8 @@ async def _scan_and_act(args: argparse.Namespace, catalog) -> int:
     )
     for error in result.hash_errors[:5]:
         print(f"could not hash {error}", file=sys.stderr)
+    for note in provider_notes(providers):
+        print(f"note: {note}", file=sys.stderr)
     if thumbs is not None:
         for error in thumbs.report.errors[:5]:
             print(f"could not fetch a thumbnail of {error}", file=sys.stderr)

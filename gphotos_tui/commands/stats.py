@@ -10,7 +10,9 @@ from datetime import date
 from gphotos_tui.commands.common import db_path
 
 NAME = "stats"
-HELP = "shooting statistics of the catalog (what the Stats screen draws); --json for every aggregate"
+HELP = (
+    "shooting statistics of the catalog (what the Stats screen draws); --json for every aggregate, with complete lists"
+)
 
 
 def _day(text: str) -> date:
@@ -22,6 +24,11 @@ def _day(text: str) -> date:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print every aggregate as one JSON object")
+    add_filter_arguments(parser)
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """The Stats screen's filters, shared with ``report``."""
     parser.add_argument(
         "--from", dest="date_from", type=_day, metavar="YYYY-MM-DD", help="first capture day (local time where known)"
     )
@@ -37,12 +44,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def filters_from(args: argparse.Namespace):
+    from gphotos_tui.analysis.stats_filters import Filters
+
+    return Filters(args.date_from, args.date_to, args.camera, args.album, args.media_type, args.source)
+
+
 def run(args: argparse.Namespace) -> int:
     import asyncio  # here, not at import: argument errors stay instant
 
-    from gphotos_tui.analysis.stats_filters import Filters
-
-    filters = Filters(args.date_from, args.date_to, args.camera, args.album, args.media_type, args.source)
+    filters = filters_from(args)
     stats, cached = asyncio.run(_compute(args, filters))
     if args.json:
         json.dump(stats.as_json(), sys.stdout, ensure_ascii=False)
@@ -72,7 +83,8 @@ def summary(stats) -> str:
     if stats.by_year:
         lines.append("per year: " + ", ".join(f"{y} {n:,}" for y, n in stats.by_year.items()))
     if stats.cameras:
-        lines.append("cameras: " + ", ".join(f"{c['label']} {c['count']:,}" for c in stats.cameras))
+        more = f" and {len(stats.cameras) - 8} more" if len(stats.cameras) > 8 else ""
+        lines.append("cameras: " + ", ".join(f"{c['label']} {c['count']:,}" for c in stats.cameras[:8]) + more)
     if stats.lenses:
         lines.append("lenses: " + ", ".join(f"{c['lens']} {c['count']:,}" for c in stats.lenses[:5]))
     for title, series in (("apertures", stats.apertures), ("ISO", stats.isos), ("shutter", stats.exposures)):

@@ -14,6 +14,7 @@ import aiosqlite
 
 from gphotos_tui.analysis.duplicates.hashing import HashJob
 from gphotos_tui.analysis.duplicates.providers import ByteProvider, LocalFileProvider
+from gphotos_tui.analysis.duplicates.takeout_bytes import TakeoutPartsProvider
 from gphotos_tui.catalog.queries import source_refs
 from gphotos_tui.demo.pictures import demo_picture, parse_demo_ref
 
@@ -47,5 +48,13 @@ class DemoProvider:
 
 
 def default_providers() -> list[ByteProvider]:
-    """Local copies first (full quality), then the demo renderer."""
-    return [LocalFileProvider(), DemoProvider()]
+    """Local copies first, then the imported Takeout parts still in place (originals too), then the demo renderer.
+
+    Each call gives fresh providers: the Takeout one remembers which parts it found missing (its ``notes``).
+    """
+    return [LocalFileProvider(), TakeoutPartsProvider(), DemoProvider()]
+
+
+def provider_notes(providers: Sequence[object]) -> list[str]:
+    """What providers found worth telling the user after a hashing (e.g. Takeout parts that moved)."""
+    return [note for p in providers for note in getattr(p, "notes", ())]

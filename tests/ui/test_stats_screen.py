@@ -243,3 +243,22 @@ async def test_first_visit_shows_the_chart_drawn_ahead_off_screen(catalog_file, 
         chart.show(screen.built.chart, screen.cursors[screen.chart_id])  # the same inputs again: kept
         assert builds == [] and chart.render() is ahead
         assert Text.from_ansi(chart.plt.build()).plain == ahead.plain  # what a fresh build at this size shows
+
+
+async def test_e_writes_the_report_with_the_screens_filters_and_says_where(catalog_file):
+    from tests.ui.conftest import wait_until
+
+    app = make_app(catalog_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _open_stats(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("tab", "tab", *"iphone", "enter")
+        await settle(pilot)
+        await pilot.press("e")
+        assert await wait_until(lambda: screen.last_report is not None)
+        written = screen.last_report
+        assert written.path.parent == catalog_file.resolve().parent / "reports" and written.path.exists()
+        assert written.items == screen.stats.total < UI_CATALOG_SIZE  # the screen's filters
+        assert "camera ~ iphone" in written.path.read_text("utf-8")
+        assert await wait_until(lambda: any(written.url in n.message for n in app._notifications))

@@ -61,3 +61,24 @@ def test_month_timeline_and_camera_share_and_storage():
     assert share.keys[0][1] == Selection("camera_year", ("SONY", "ILCE-7M3", "2020")) and share.keys[1][0] is None
     storage = build("storage", stats, ViewState())
     assert storage.chart.value_text(storage.chart.values[0]) == "3 GB" and storage.keys[1] == Selection("undated")
+
+
+def test_ranked_charts_keep_a_top_few_and_other_while_the_stats_keep_everything():
+    from gphotos_tui.analysis.stats import TOP_CAMERAS, TOP_LENSES, TOP_PLACES
+
+    s = _stats()
+    s.cameras = [{"make": "M", "model": f"C{i}", "label": f"M C{i}", "count": 20 - i} for i in range(12)]
+    s.camera_share_by_year = {"2020": {c["label"]: c["count"] for c in s.cameras}}
+    s.lenses = [{"lens": f"L{i}", "count": 30 - i} for i in range(14)]
+    s.places = [{"label": f"P{i}", "count": 40 - i, "cells": [[i, i]]} for i in range(13)]
+    s.with_gps = sum(p["count"] for p in s.places)
+    cameras = build("cameras", s, ViewState())
+    assert len(cameras.chart.labels) == TOP_CAMERAS + 1 and cameras.chart.labels[-1] == "other"
+    assert sum(cameras.chart.values) == sum(c["count"] for c in s.cameras) and cameras.keys[-1] is None
+    share = build("camera_years", s, ViewState())
+    assert share.chart.row_labels[-1] == "other" and sum(row[0] for row in share.chart.cells) in (99, 100, 101)
+    lenses = build("lenses", s, ViewState())
+    assert len(lenses.chart.values) == TOP_LENSES + 1 and sum(lenses.chart.values) == sum(x["count"] for x in s.lenses)
+    places = build("places", s, ViewState())
+    assert len(places.chart.values) == TOP_PLACES + 1 and places.keys[0] == Selection("place", ((0, 0),))
+    assert "13 places" in places.chart.title

@@ -1,8 +1,8 @@
 """Where the bytes to hash come from.
 
 A provider turns catalog items into hash jobs whose loaders run inside the
-worker processes. Defined here: local files (``local_files.path``) and Takeout
-archive members; the engine adds the demo library's renderer
+worker processes. Defined here: local files (``local_files.path``); Takeout
+archive members are ``takeout_bytes.TakeoutPartsProvider``; the engine adds the demo library's renderer
 (``engine.byte_sources.default_providers`` is the list jobs use). Thumbnails fetched
 through Google base URLs (``=w256-h256``) are ``thumbnails.ThumbnailProvider``,
 whose jobs carry the already fetched bytes (``BytesLoader``); it needs the
@@ -11,8 +11,6 @@ Library client and its quota meter, so it is added by callers that have them.
 
 from __future__ import annotations
 
-import tarfile
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -37,24 +35,6 @@ class FileLoader:
 
     def __call__(self) -> bytes:
         with open(self.path, "rb") as f:
-            return f.read()
-
-
-@dataclass(frozen=True, slots=True)
-class ArchiveMemberLoader:
-    """A file inside a Takeout .zip or .tgz, read without extracting the archive."""
-
-    archive: str
-    member: str
-
-    def __call__(self) -> bytes:
-        if self.archive.endswith(".zip"):
-            with zipfile.ZipFile(self.archive) as z:
-                return z.read(self.member)
-        with tarfile.open(self.archive) as t:
-            f = t.extractfile(self.member)
-            if f is None:
-                raise FileNotFoundError(f"{self.member} in {self.archive}")
             return f.read()
 
 

@@ -446,3 +446,48 @@ class _ZipEntry:
                 if self._produced != self._size or self._crc != self._expected_crc:
                     raise zipfile.BadZipFile("bad CRC-32 or size: the entry's bytes are damaged")
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def read_zip_member(fd: int, member: ZipMember) -> bytes:
+    """One zip entry's bytes, read with ``pread`` from an open part (thread-safe; CRC-checked)."""
+    return _ZipEntry(fd, member).read()
+
+
+class TarCursor:
+    """A .tgz part read front to back, once, for members asked for in archive order.
+
+    A gzip stream cannot seek: asking for a member behind the cursor starts
+    one more pass from the beginning (``passes`` counts them).
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self.passes = 0
+        self._raw: BinaryIO | None = None
+        self._tar: tarfile.TarFile | None = None
+
+    def close(self) -> None:
+        for handle in (self._tar, self._raw):
+            if handle is not None:
+                handle.close()
+        self._raw = self._tar = None
+
+    def _open(self) -> tarfile.TarFile:
+        self.close()
+        self._raw = gzip.open(self.path, "rb")
+        self._tar = tarfile.open(fileobj=self._raw, mode="r|")
+        self.passes += 1
+        return self._tar
+
+    def read(self, member: str) -> bytes:
+        tar, from_start = (self._tar, False) if self._tar is not None else (self._open(), True)
+        while True:
+            while (info := tar.next()) is not None:
+                tar.members.clear()  # keep nothing of the entries walked past
+                if info.isfile() and safe_name(_repair_utf8(info.name)[0])[0] == member:
+                    stream = tar.extractfile(info)
+                    if stream is not None:
+                        return stream.read()
+            if from_start:
+                raise FileNotFoundError(f"{member} is not in {self.path}")
+            tar, from_start = self._open(), True  # it was behind the cursor

@@ -21,7 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from gphotos_tui.exif import HEAD_BYTES, Metadata, MetadataError, read_metadata
+from gphotos_tui.exif import HEAD_BYTES, Metadata, MetadataError, read_metadata, sniff
 from gphotos_tui.sources.takeout import names
 from gphotos_tui.sources.takeout.archive import Part, walk_part, zip_directory, zip_entry_count
 from gphotos_tui.sources.takeout.sidecar import (
@@ -281,10 +281,16 @@ def _visit(cat: Catalogue, part: Part, path: str, size: int, stream: BinaryIO, h
     if low.endswith(".json"):
         _visit_json(cat, part, path, folder, name, low, size, stream)
         return
+    extensionless = False
     if not names.is_media_name(name):
+        if not names.maybe_extensionless_media(name):
+            cat.ignored += 1
+            return
+        extensionless = True  # an original uploaded without an extension: media if its bytes say so
+    head = stream.read(HEAD_BYTES)
+    if extensionless and sniff(head) is None:
         cat.ignored += 1
         return
-    head = stream.read(HEAD_BYTES)
     error = None
     digest = None
     read = len(head)
@@ -309,7 +315,9 @@ def _visit(cat: Catalogue, part: Part, path: str, size: int, stream: BinaryIO, h
                     setattr(meta, attr, sys.intern(value))  # thousands of photos share a camera
             cat.headers[head_key] = meta
         except MetadataError as exc:
-            error = error or f"unreadable media header: {exc}"
+            if sniff(head) is not None or names.reader_knows(name):
+                error = error or f"unreadable media header: {exc}"
+            # else: a format the metadata reader does not handle (AVI, MKV, MPEG ...): dates come from the sidecar
     if error:
         cat.error(f"{part.label}: {path}", error)
     directory, raw_name = _where(path, name)

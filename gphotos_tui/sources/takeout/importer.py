@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gphotos_tui.catalog import Catalog
+from gphotos_tui.catalog.takeout_parts import record_parts
 from gphotos_tui.gcpause import cyclic_gc_paused
 from gphotos_tui.model import AlbumRecord, Checkpoint, Membership, SourceKind
 from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
@@ -95,6 +96,8 @@ async def import_takeout(
     fp = await asyncio.to_thread(fingerprint, parts)
     label = set_label(parts)
     source = await catalog.ensure_source(SourceKind.TAKEOUT, f"takeout:{fp}", label)
+    # Where the parts are now (also when already imported: that is how moved parts are pointed at again).
+    await record_parts(catalog.writer, source.id, [(p.label, str(p.path.resolve()), p.kind, p.size) for p in parts])
     state = JobProgress(JOB, label, message="checking")
     notify = progress or (lambda _p: None)
     previous = await catalog.checkpoint(source, SHARD)

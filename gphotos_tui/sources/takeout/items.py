@@ -43,6 +43,13 @@ _MIME_BY_EXT = {
     ".3gp": "video/3gpp",
     ".dng": "image/x-adobe-dng",
     ".mp": "video/mp4",
+    ".avi": "video/x-msvideo",
+    ".mkv": "video/x-matroska",
+    ".webm": "video/webm",
+    ".wmv": "video/x-ms-wmv",
+    ".mpg": "video/mpeg",
+    ".mts": "video/mp2t",
+    ".m2ts": "video/mp2t",
 }
 
 

@@ -10,13 +10,23 @@ claim their sidecars first:
 3. ``clipped``      the suffix cut to any prefix (``.supplemental-met.json``, ``.s.json``, 51-53 chars)
                     or the name itself cut to 46 code points / bytes
 4. ``truncated``    immich-go predicate for leftovers: one name a prefix of the other (>= 40 chars)
+   ``clipped`` again, for leftovers only: a numbered file whose 46-character cut lost its ``(N)``
+                    (``original_<uuid>_P(1).jpg`` against ``original_<uuid>_.json``), and only when no
+                    file of the folder bears the unnumbered name (that file's sidecar it would be)
 5. ``forgotten-duplicate``  ``original_<uuid>_P(1).jpg`` against ``original_<uuid>_.json``
-6. ``edited`` / ``edited-truncated``  ``X-bearbeitet.jpg`` shares ``X.jpg``'s sidecar
+6. ``edited`` / ``edited-truncated``  ``X-bearbeitet.jpg`` shares ``X.jpg``'s sidecar (or that of ``X``,
+   an original uploaded without an extension)
 7. ``live-photo`` / ``motion-photo``  ``IMG.MOV`` shares ``IMG.HEIC``'s, ``X.MP`` shares ``X.MP.jpg``'s
 8. ``cross-folder`` (run over all folders): an unmatched file whose bytes or name+time equal a matched
    copy elsewhere takes that copy's sidecar
 
 Rules 1-4 claim a sidecar for one file; 5-8 share one that another file uses.
+
+``(N)`` agreement: a sidecar that carries a number (``X.jpg(2).json``, ``X.jpg.supple(2).json``) is
+only ever used for a file with that same number, by every rule; a file's ``(N)`` that a 46-character
+cut removed is kept out of the strict rules, so the result does not depend on the order of entries
+in the archive (Takeout does not fix it). The one exception is rule 8's byte-identical copy: equal
+bytes are the same photo whatever each folder numbered it.
 """
 
 from __future__ import annotations
@@ -82,8 +92,19 @@ def match_folder(folder: Folder) -> list[Match]:
                 if found is not None:
                     match.sidecar, match.rule = found, "truncated"
                     claimed.add(id(found))
+        plain_names = {
+            _unnumbered(m.media.name)
+            for m in matches
+            if names.strip_number(names.split_ext(m.media.name)[0])[1] is None
+        }
         for match in matches:
-            if match.sidecar is None:
+            if match.sidecar is None and _unnumbered(match.media.name) not in plain_names:
+                found = _clipped_number_lost(match.media.name, by_name, claimed)
+                if found is not None:
+                    match.sidecar, match.rule = found, "clipped"
+                    claimed.add(id(found))
+        for match in matches:
+            if match.sidecar is None and _unnumbered(match.media.name) not in plain_names:
                 found = _forgotten_duplicate(match.media.name, leftovers)
                 if found is not None:
                     match.sidecar, match.rule = found, "forgotten-duplicate"
@@ -122,15 +143,37 @@ def _cuts(name: str, length: int = 46) -> list[str]:
     return list(dict.fromkeys(cuts))
 
 
+def _unnumbered(name: str) -> str:
+    """'IMG(1).JPG' -> 'IMG.JPG' (casefolded, for comparing names within a folder)."""
+    stem, ext = names.split_ext(name)
+    return (names.strip_number(stem)[0] + ext).casefold()
+
+
+def _keeps_number(cut: str, base: str, number: int | None) -> bool:
+    """Whether a cut of ``<base>(N).ext`` still holds the whole ``(N)`` (always, for unnumbered names)."""
+    return number is None or len(cut) >= len(base) + len(f"({number})")
+
+
 def _clipped(name: str, by_name, claimed) -> JsonEntry | None:
+    """Clipped forms that keep the file's ``(N)``: a cut that drops it would take the unnumbered file's sidecar."""
     stem, ext = names.split_ext(name)
     base, number = names.strip_number(stem)
     forms = [(name, "")] + ([(base + ext, f"({number})")] if number is not None else [])
     candidates = []
     for b, n in forms:
         candidates += [f"{b}{prefix}{n}.json" for prefix in SUFFIX_PREFIXES[1:]]
-        candidates += [f"{cut}{n}.json" for cut in _cuts(b)]
+        candidates += [f"{cut}{n}.json" for cut in _cuts(b) if n or _keeps_number(cut, base, number)]
     return _first(candidates, by_name, claimed)
+
+
+def _clipped_number_lost(name: str, by_name, claimed) -> JsonEntry | None:
+    """A numbered file's 46-character cut without its ``(N)``, to an unnumbered sidecar (leftovers only)."""
+    stem = names.split_ext(name)[0]
+    base, number = names.strip_number(stem)
+    if number is None:
+        return None
+    found = _first([f"{cut}.json" for cut in _cuts(name) if not _keeps_number(cut, base, number)], by_name, claimed)
+    return found if found is not None and _json_key(found.name)[1] is None else None
 
 
 # -- rules 4-5: predicates for leftovers ---------------------------------------------------
@@ -165,6 +208,8 @@ def _forgotten_duplicate(name: str, leftovers: list[JsonEntry]) -> JsonEntry | N
     stem = names.split_ext(name)[0]
     for entry in leftovers:
         jbase = entry.name[:-5]
+        if _json_key(entry.name)[1] is not None:
+            continue  # a numbered sidecar is some numbered file's, never a forgotten duplicate's
         if len(jbase) >= 8 and stem.startswith(jbase) and len(stem) - len(jbase) < 10:
             return entry
     return None
@@ -190,6 +235,8 @@ def _shared(matches: list[Match], by_name: dict[str, JsonEntry]) -> None:
             if suffix is None:
                 continue
             found = _original_sidecar(f"{original}{tail}{ext}", by_media, by_name)
+            if found is None and names.split_ext(original)[1] == "":  # uploaded without an extension
+                found = _original_sidecar(f"{original}{tail}", by_media, by_name)
             if found is not None:
                 match.sidecar, match.rule = found, rule
                 break
@@ -237,7 +284,14 @@ def _cross_folder(matches: list[Match], cat: Catalogue) -> None:
         found = by_hash.get(match.media.sha256) if match.media.sha256 else None
         if found is None:
             stem, ext = names.split_ext(match.media.name)
-            candidates = by_title.get((names.strip_number(stem)[0] + ext).casefold(), [])
+            base, number = names.strip_number(stem)
+            # Other folders only (in its own folder a same-titled sidecar is another photo's: numbered
+            # duplicates share a title), and the sidecar's (N) must agree with the file's.
+            candidates = [
+                j
+                for j in by_title.get((base + ext).casefold(), [])
+                if j.folder != match.media.folder and _json_key(j.name)[1] == number
+            ]
             meta = match.media.meta
             exif_time = meta.taken_at if meta else None
             times = {j.sidecar.taken_at for j in candidates}

@@ -197,6 +197,43 @@ def is_media_name(name: str) -> bool:
     return bool(dot and stem) and "." + ext in MEDIA_EXTENSIONS
 
 
+# Extensions whose bytes the metadata reader (gphotos_tui.exif) parses: a header it cannot read in one of
+# these is damage worth reporting; other media (AVI, MKV, MPEG, some raw formats) simply have no header
+# metadata, and their dates come from the sidecar.
+READER_EXTENSIONS = {
+    ".jpg",
+    ".jpeg",
+    ".jpe",
+    ".heic",
+    ".heif",
+    ".hif",
+    ".avif",
+    ".png",
+    ".gif",
+    ".webp",
+    ".tif",
+    ".tiff",
+    ".dng",
+    ".cr2",
+    ".cr3",
+    ".arw",
+    ".nef",
+    ".mp4",
+    ".mov",
+    ".m4v",
+    ".3gp",
+}
+
+
+def reader_knows(name: str) -> bool:
+    return split_ext(name.casefold())[1] in READER_EXTENSIONS
+
+
+def maybe_extensionless_media(name: str) -> bool:
+    """A name with no extension at all (an upload that had none): media if its magic bytes say so."""
+    return "." not in name and not name.startswith("._")
+
+
 def is_video_name(name: str) -> bool:
     return split_ext(name.casefold())[1] in VIDEO_EXTENSIONS
 

@@ -33,7 +33,7 @@ from gphotos_tui.analysis.duplicates.review_album import (
 from gphotos_tui.analysis.duplicates.scan import hash_missing, is_writable
 from gphotos_tui.analysis.duplicates.store import count_without_hash, save_decisions
 from gphotos_tui.analysis.duplicates.thumbnails import ThumbnailProvider
-from gphotos_tui.engine.byte_sources import default_providers
+from gphotos_tui.engine.byte_sources import default_providers, provider_notes
 from gphotos_tui.google.qr import qr_text
 from gphotos_tui.paths import locations
 from gphotos_tui.ui.screens.base import CatalogScreen
@@ -308,6 +308,8 @@ class DuplicatesScreen(CatalogScreen):
             timer.stop()
             if thumbs is not None:
                 await thumbs.aclose()
+        for note in provider_notes(providers):  # e.g. Takeout parts that moved: said even by the automatic hashing
+            self.notify(note, severity="warning", timeout=20)
         unreadable = f"; {len(errors):,} could not be read ({errors[0]})" if errors else ""
         if errors or not quiet:  # the automatic hashing of a small catalog only speaks up about problems
             self.notify(f"hashed {hashed:,} photos{unreadable}", severity="warning" if errors else "information")

@@ -78,6 +78,14 @@ class StatsScreen(CatalogScreen):
         Binding("left_square_bracket", "year(-1)", "Prev year", id="stats.prev_year", show=False),
         Binding("right_square_bracket", "year(1)", "Next year", id="stats.next_year", show=False),
         Binding("r", "recompute", "Recompute", id="stats.recompute", show=False, tooltip="Ignore the stats cache"),
+        Binding(
+            "e",
+            "report",
+            "Report",
+            id="stats.report",
+            show=False,
+            tooltip="Write these charts as a self-contained HTML page to share",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -93,6 +101,7 @@ class StatsScreen(CatalogScreen):
         self._busy: Filters | None = None  # the filters being computed right now
         self._again = False  # asked again meanwhile: recompute once (cheap when nothing changed)
         self._stop = threading.Event()  # set to abort the running scan
+        self.last_report = None  # the report.Written of the last "e", for tests
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -323,6 +332,31 @@ class StatsScreen(CatalogScreen):
 
     def action_recompute(self) -> None:
         self.compute(fresh=True)
+
+    def action_report(self) -> None:
+        """Write the HTML report with this screen's filters, off the UI thread; say where, with a file:// link."""
+        catalog = getattr(self.app, "catalog", None)
+        if catalog is None:
+            return
+        from gphotos_tui.report import default_output, write_report
+
+        path, filters = catalog.path, self.filters
+        self.notify(f"Writing the report ({escape(filters.describe())})...")
+
+        def work() -> None:
+            try:
+                written = write_report(path, default_output(path), filters)
+            except Exception as exc:  # shown, never fatal
+                self.app.call_from_thread(self.notify, f"Report failed: {escape(str(exc))}", severity="error")
+                return
+            self.last_report = written
+            message = (
+                f"Report written ({written.bytes / 1e6:.1f} MB): {escape(str(written.path))}\n"
+                f"[link={written.url}]{escape(written.url)}[/link]"
+            )
+            self.app.call_from_thread(self.notify, message, title="Report", timeout=30)
+
+        self.app.run_worker(work, name="report", group="stats-report", thread=True, exclusive=True, exit_on_error=False)
 
 
 def _busiest_cell(cells) -> tuple[int, int]:
