@@ -240,15 +240,18 @@ class DuplicatesScreen(CatalogScreen):
             status.update("grouping\u2026")
         catalog = self.app.catalog
         result = await scan(catalog, self.settings, rebuild=rebuild)
-        self.scans += 1
         # The scan wrote the kept groups: the catalog's change counter as it stands now is "seen".
         if self._scanned_items is not None:
             version = (await catalog.reader.execute_fetchall("PRAGMA data_version"))[0][0]
             self._scanned_items = (self._scanned_items[0], version)
-        self._unhashed = await count_without_hash(catalog.reader)
         self.groups = result.groups
         self._fill_table()
         self._summary_text = self._summary(result)
+        if not self.hashing:
+            status.update(self._summary_text)
+        self.scans += 1
+        # Counting the photos without a hash reads the whole library: after the groups are on screen.
+        self._unhashed = await count_without_hash(catalog.reader)
         if not self.hashing:
             status.update(self._status())
         # Small catalogs (the demo) hash by themselves, once per item count (unreadable photos stay
