@@ -77,14 +77,19 @@ def duration(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def size_bytes(count: int | None) -> str:
-    """1.2 MB, 340 KB, 12 B (decimal units, as file managers show them)."""
+def size_bytes(count: int | None, *, fixed: bool = False) -> str:
+    """1.2 MB, 340 kB, 12 B (decimal SI units, as file managers show them).
+
+    ``fixed`` keeps one decimal ("7.0 MB") so sizes line up in a column; the only size formatter there is.
+    """
     if count is None or count < 0:
         return ""
     value = float(count)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
+    for unit in ("B", "kB", "MB", "GB", "TB"):
         if value < 1000 or unit == "TB":
-            return f"{int(value)} {unit}" if unit == "B" else f"{_trim(value)} {unit}"
+            if unit == "B":
+                return f"{int(value)} B"
+            return f"{value:.1f} {unit}" if fixed else f"{_trim(value)} {unit}"
         value /= 1000
     return ""  # pragma: no cover
 

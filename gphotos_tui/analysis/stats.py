@@ -133,7 +133,7 @@ async def _time_and_cameras(conn: aiosqlite.Connection, where: str, params: list
     by_day: Counter[int] = Counter()
     storage: Counter[str] = Counter()
     cameras: Counter[tuple[Any, ...]] = Counter()
-    camera_years: dict[str, Counter] = defaultdict(Counter)
+    camera_years: dict[str, Counter[tuple[Any, ...]]] = defaultdict(Counter)
     year_of: dict[int, str] = {}
     local = dated = 0
     for day, hour, make, model, n, with_offset, size, sized in rows:
@@ -190,7 +190,9 @@ def _time_basis(stats: CatalogStats, local: int, dated: int) -> None:
         stats.time_basis = f"local where known ({share}), else UTC"
 
 
-def _fold_cameras(stats: CatalogStats, totals: Counter[tuple[Any, ...]], per_year: dict[str, Counter]) -> None:
+def _fold_cameras(
+    stats: CatalogStats, totals: Counter[tuple[Any, ...]], per_year: dict[str, Counter[tuple[Any, ...]]]
+) -> None:
     """Every camera, most items first, and each year's items per camera (the screen keeps a top few)."""
     ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0][0] or "", kv[0][1] or ""))
     stats.cameras = [
@@ -283,7 +285,7 @@ async def _sources(
         "GROUP BY kind ORDER BY 2 DESC",
         params if filtered else [],
     )
-    stats.by_source = dict(rows)
+    stats.by_source = {r[0]: r[1] for r in rows}
 
 
 def _bucket_series(bucketing: Bucketing, counts: Counter[int]) -> list[dict[str, Any]]:
@@ -314,7 +316,8 @@ async def drill_down(
     where, params = filters.sql()
     cond, more = selection.sql()
     clause = f"{where} AND {cond}"
-    total = (await (await conn.execute(f"SELECT count(*) FROM items i WHERE {clause}", [*params, *more])).fetchone())[0]
+    counted = await (await conn.execute(f"SELECT count(*) FROM items i WHERE {clause}", [*params, *more])).fetchone()
+    total = counted[0] if counted else 0
     rows = await conn.execute_fetchall(
         "SELECT i.id, i.filename, i.media_type, "
         "CASE WHEN i.taken_at IS NULL THEN NULL WHEN i.utc_offset_min IS NULL "

@@ -13,6 +13,7 @@ import json
 import sqlite3
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -75,7 +76,11 @@ def _utc(day: date) -> int:
     return calendar.timegm(day.timetuple())
 
 
-def _code(values: list[Any], value) -> int:
+#: Selects the rows of one snapshot column that the filters keep.
+Pick = Callable[[np.ndarray], np.ndarray]
+
+
+def _code(values: list[Any], value: Any) -> int:
     try:
         return values.index(value)
     except ValueError:
@@ -118,7 +123,7 @@ def compute_from_snapshot(
     return stats
 
 
-def _when(snap: Snapshot, stats: CatalogStats, pick) -> None:
+def _when(snap: Snapshot, stats: CatalogStats, pick: Pick) -> None:
     """Calendar, hours, weekdays, time basis, storage and cameras per year."""
     dated = pick(snap.dated)
     day_all = pick(snap.day)
@@ -147,8 +152,8 @@ def _when(snap: Snapshot, stats: CatalogStats, pick) -> None:
             uniq, inverse = np.unique(days, return_inverse=True)
             of_uniq = [str(day_of(int(d)).year) for d in uniq]
             years = sorted(set(of_uniq))
-            slot = np.array([years.index(y) + 1 for y in of_uniq], np.int64)
-            year_slot[dated] = slot[inverse]
+            slot_of_uniq = np.array([years.index(y) + 1 for y in of_uniq], np.int64)
+            year_slot[dated] = slot_of_uniq[inverse]
     _time_basis(stats, int(np.count_nonzero(pick(snap.local))), len(days))
     labels = ["undated", *years]
     sized = pick(snap.sized)
@@ -158,7 +163,7 @@ def _when(snap: Snapshot, stats: CatalogStats, pick) -> None:
     sized_slots, sized_sizes = year_slot[sized], size[sized]
     items_per_slot = _counts(sized_slots, len(labels))
     if stats.storage_bytes < 2**53:  # float sums are exact: one pass
-        bytes_per_slot = (
+        bytes_per_slot: Any = (
             np.bincount(sized_slots, weights=sized_sizes, minlength=len(labels)) if len(sized_slots) else items_per_slot
         )
     else:
@@ -173,14 +178,14 @@ def _when(snap: Snapshot, stats: CatalogStats, pick) -> None:
         _counts(year_slot * n_cams + camera, len(labels) * n_cams).reshape(len(labels), n_cams) if n_cams else None
     )
     totals: Counter[tuple[Any, ...]] = Counter()
-    camera_years: dict[str, Counter] = {}
+    camera_years: dict[str, Counter[tuple[Any, ...]]] = {}
     if per_year is not None:
         for code, key in enumerate(snap.camera_values):
-            n = int(per_year[:, code].sum())
+            count = int(per_year[:, code].sum())
             if key == (None, None):
-                stats.camera_unknown = n
-            elif n:
-                totals[key] = n
+                stats.camera_unknown = count
+            elif count:
+                totals[key] = count
         for slot, label in enumerate(labels):
             row = {
                 key: int(per_year[slot, c])
@@ -192,7 +197,7 @@ def _when(snap: Snapshot, stats: CatalogStats, pick) -> None:
     _fold_cameras(stats, totals, camera_years)
 
 
-def _what(snap: Snapshot, stats: CatalogStats, pick) -> None:
+def _what(snap: Snapshot, stats: CatalogStats, pick: Pick) -> None:
     """File types, picture shape, lenses and camera-setting buckets."""
     mimes: Counter[str] = Counter()
     for code, n in enumerate(_counts(pick(snap.mime), len(snap.mime_values))):
@@ -221,7 +226,7 @@ def _what(snap: Snapshot, stats: CatalogStats, pick) -> None:
         )
 
 
-def _places(snap: Snapshot, stats: CatalogStats, pick) -> None:
+def _places(snap: Snapshot, stats: CatalogStats, pick: Pick) -> None:
     """Every GPS grid cell, counted like the SQL GROUP BY, then named and clustered by city."""
     lat, lon = pick(snap.latitude), pick(snap.longitude)
     known = ~(np.isnan(lat) | np.isnan(lon))

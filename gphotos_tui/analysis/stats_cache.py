@@ -53,7 +53,9 @@ async def fingerprint(conn: aiosqlite.Connection) -> tuple[str, int | None]:
             "(SELECT max(last_run_at) FROM sources)"
         )
     ).fetchone()
-    version = (await (await conn.execute("PRAGMA user_version")).fetchone())[0]
+    assert row is not None  # scalar subqueries: always one row
+    stamp = await (await conn.execute("PRAGMA user_version")).fetchone()
+    version = stamp[0] if stamp else 0
     return f"v{STATS_VERSION}/s{version}/{row[0]}/{row[1] or ''}", row[2]
 
 
@@ -75,7 +77,8 @@ def _filters_key(filters: Filters) -> str:
 
 def _load(path: Path) -> dict[str, Any]:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return loaded
     except (OSError, ValueError):
         return {}  # missing or damaged: recompute
 
@@ -139,10 +142,12 @@ async def cached_stats(
 async def _album_item_ids(conn: aiosqlite.Connection, title: str) -> np.ndarray:
     import numpy as np
 
-    rows = await conn.execute_fetchall(
-        "SELECT DISTINCT ai.item_id FROM album_items ai JOIN albums a ON a.id = ai.album_id "
-        "WHERE a.title LIKE ? ESCAPE '\\'",
-        [_like(title)],
+    rows = list(
+        await conn.execute_fetchall(
+            "SELECT DISTINCT ai.item_id FROM album_items ai JOIN albums a ON a.id = ai.album_id "
+            "WHERE a.title LIKE ? ESCAPE '\\'",
+            [_like(title)],
+        )
     )
     return np.fromiter((r[0] for r in rows), np.int64, len(rows))
 

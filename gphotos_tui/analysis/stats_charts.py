@@ -109,15 +109,25 @@ def build(chart_id: str, stats: CatalogStats, view: ViewState) -> Built:
     return _BUILDERS[chart_id](stats, view)
 
 
-def _columns(title, labels, values, keys, xlabel, **kw) -> Built:
+def _columns(
+    title: str, labels: Sequence[str], values: Sequence[float], keys: list[Any], xlabel: str, **kw: Any
+) -> Built:
     return Built("columns", Bars(title, labels, values, xlabel=xlabel, **kw), keys)
 
 
-def _ranked(title, labels, values, keys, ylabel="items") -> Built:
+def _ranked(
+    title: str, labels: Sequence[str], values: Sequence[float], keys: list[Any], ylabel: str = "items"
+) -> Built:
     return Built("ranked", Bars(title, labels, values, ylabel=ylabel, ranked=True), keys)
 
 
-def _buckets(title: str, series: list[dict[str, Any]], dimension: str, xlabel: str, short=None) -> Built:
+def _buckets(
+    title: str,
+    series: list[dict[str, Any]],
+    dimension: str,
+    xlabel: str,
+    short: Callable[[str], str] | None = None,
+) -> Built:
     labels = [b["bucket"] for b in series]
     return _columns(
         title,
@@ -236,22 +246,22 @@ def _hour_weekday(s: CatalogStats, view: ViewState) -> Built:
     return Built("grid", grid, keys)
 
 
-def top_with_other(rows: list[dict], n: int, other: dict) -> list[dict]:
+def top_with_other(rows: list[dict[str, Any]], n: int, other: dict[str, Any]) -> list[dict[str, Any]]:
     """The first ``n`` rows (ranked, most items first), then one "other" row summing the rest."""
     if len(rows) <= n:
         return list(rows)
     return [*rows[:n], {**other, "count": sum(r["count"] for r in rows[n:])}]
 
 
-def top_cameras(s: CatalogStats) -> list[dict]:
+def top_cameras(s: CatalogStats) -> list[dict[str, Any]]:
     return top_with_other(s.cameras, TOP_CAMERAS, {"make": None, "model": None, "label": "other"})
 
 
-def top_lenses(s: CatalogStats) -> list[dict]:
+def top_lenses(s: CatalogStats) -> list[dict[str, Any]]:
     return top_with_other(s.lenses, TOP_LENSES, {"lens": "other"})
 
 
-def top_places(s: CatalogStats) -> list[dict]:
+def top_places(s: CatalogStats) -> list[dict[str, Any]]:
     return top_with_other(s.places, TOP_PLACES, {"label": "other", "cells": None})
 
 

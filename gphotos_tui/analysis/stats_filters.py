@@ -8,7 +8,7 @@ the charts use, so filtering to a day keeps exactly that day's bar.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
@@ -67,9 +67,6 @@ class Filters:
     @property
     def active(self) -> bool:
         return any(getattr(self, f.name) is not None for f in fields(self))
-
-    def cleared(self, name: str) -> Filters:
-        return replace(self, **{name: None})
 
     def describe(self) -> str:
         """One line for the screen and reports: 'all items' or '2019-01-01..2019-12-31, camera ~ sony'."""
@@ -154,7 +151,7 @@ class Selection:
     """
 
     dimension: str
-    key: object = None
+    key: Any = None  # heterogeneous by dimension (see above)
 
     def __post_init__(self) -> None:
         if self.dimension not in SELECTION_DIMENSIONS:

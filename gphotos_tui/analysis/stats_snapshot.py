@@ -137,7 +137,7 @@ class Snapshot:
 # -- reading the catalog -----------------------------------------------------------------
 
 
-Batch = dict[str, tuple[Any, ...]]  # numeric: (values, valid); text: (codes with -1 for NULL, values)
+Batch = dict[str, tuple[Any, Any]]  # numeric: (values, valid); text: (codes with -1 for NULL, values)
 
 
 def _arrow_batches(path: Path, sql: str, stop: threading.Event | None) -> Iterator[Batch]:
@@ -181,7 +181,7 @@ def _arrow_batches(path: Path, sql: str, stop: threading.Event | None) -> Iterat
                 handle.close()
 
 
-def _execute_when_unlocked(statement):
+def _execute_when_unlocked(statement: Any) -> Any:
     """The statement's result stream, waiting out a busy database as the catalog's connections do.
 
     The driver sets no busy timeout (and executing a PRAGMA to set one crashed it under concurrent
@@ -250,14 +250,16 @@ class _Dictionary:
         self.index: dict[str, Any] = {}
         self.lock = threading.Lock()  # two scan threads share the codes
 
-    def code(self, value) -> int:
+    def code(self, value: Any) -> int:
         with self.lock:
-            return self.index.setdefault(value, len(self.index))
+            code: int = self.index.setdefault(value, len(self.index))
+            return code
 
     def remap(self, codes: np.ndarray, values: list[Any]) -> np.ndarray:
         null = self.code(None) if (codes < 0).any() else 0  # None gets a code only once it occurs
         table = np.array([self.code(v) for v in values] + [null], dtype=np.int32)
-        return table[codes]  # -1 (NULL) picks the last entry
+        remapped: np.ndarray = table[codes]
+        return remapped  # -1 (NULL) picks the last entry
 
     @property
     def values(self) -> list[Any]:
@@ -282,7 +284,9 @@ def _text_codes(combo_codes: np.ndarray, combos: list[Any], dictionaries: dict[s
     return {name: dictionaries[name].remap(combo_codes, columns[name]) for name in TEXT}
 
 
-def _shape(media_is_photo, width, height, rotated) -> tuple[np.ndarray, np.ndarray]:
+def _shape(
+    media_is_photo: np.ndarray, width: np.ndarray, height: np.ndarray, rotated: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Orientation class and megapixel bucket, as stats_buckets.orientation and the MEGAPIXELS fold decide."""
     shown_w, shown_h = np.where(rotated, height, width), np.where(rotated, width, height)
     known = (width != 0) & (height != 0)
@@ -294,7 +298,7 @@ def _shape(media_is_photo, width, height, rotated) -> tuple[np.ndarray, np.ndarr
 
 
 def _encode_items(
-    path: Path, id_range: tuple[int, int], dictionaries: dict[str, Any], stop, fast: bool
+    path: Path, id_range: tuple[int, int], dictionaries: dict[str, Any], stop: threading.Event | None, fast: bool
 ) -> dict[str, list[Any]]:
     """The arrays of the items with ids in ``id_range``, batch by batch."""
     parts: dict[str, list[Any]] = {}
@@ -359,7 +363,7 @@ def _empty() -> dict[str, Any]:
     return {name: np.zeros(0, dtype) for name, dtype in dtypes.items()}
 
 
-def _encode_sources(path: Path, stop, fast: bool) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+def _encode_sources(path: Path, stop: threading.Event | None, fast: bool) -> tuple[np.ndarray, np.ndarray, list[Any]]:
     """(item ids, kind codes, kinds) of every provenance row."""
     kinds = _Dictionary()
     ids, codes = [], []
@@ -386,26 +390,27 @@ def scan(path: Path, stop: threading.Event | None = None, *, fast: bool = True) 
 def _id_bounds(path: Path) -> tuple[int | None, int | None]:
     conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     try:
-        return conn.execute("SELECT min(id), max(id) FROM items").fetchone()
+        low, high = conn.execute("SELECT min(id), max(id) FROM items").fetchone()
     finally:
         conn.close()
+    return low, high
 
 
 def _id_span(path: Path) -> int:
     low, high = _id_bounds(path)
-    return 0 if low is None else high - low + 1
+    return 0 if low is None or high is None else high - low + 1
 
 
 def _id_ranges(path: Path) -> list[tuple[int, int]]:
     """Two halves of the id range, so two connections (SQLite works without the GIL) share the scan."""
     low, high = _id_bounds(path)
-    if low is None:
+    if low is None or high is None:  # both or neither: an empty table
         return []
     middle = (low + high) // 2
     return [(low, middle), (middle + 1, high)] if high - low >= 2 * BATCH_ROWS else [(low, high)]
 
 
-def _items(path: Path, stop, fast: bool, pool: ThreadPoolExecutor) -> dict[str, Any]:
+def _items(path: Path, stop: threading.Event | None, fast: bool, pool: ThreadPoolExecutor) -> dict[str, Any]:
     dictionaries = {name: _Dictionary() for name in TEXT}
     halves = [pool.submit(_encode_items, path, r, dictionaries, stop, fast) for r in _id_ranges(path)]
     parts: dict[str, list[Any]] = {}

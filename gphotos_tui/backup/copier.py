@@ -16,13 +16,20 @@ import errno
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 CHUNK = 1 << 20
 _STOPPING = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.EFBIG}
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 _APPEND = os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+
+
+class Readable(Protocol):
+    """All a copy needs of its source: an archive member, a file, or a stream that can be cancelled."""
+
+    def read(self, n: int = -1, /) -> bytes: ...
 
 
 class BackupStopped(Exception):
@@ -56,7 +63,7 @@ def ensure_folder(folder: Path) -> None:
         raise write_error(exc, folder) from exc
 
 
-def _opener(append: bool):
+def _opener(append: bool) -> Callable[[str, int], int]:
     def opener(path: str, _flags: int) -> int:
         return os.open(path, _APPEND if append else _CREATE, 0o666)
 
@@ -105,7 +112,7 @@ def close_part(out: BinaryIO, where: Path, failing: bool) -> None:
             raise write_error(exc, where) from exc
 
 
-def copy_stream(stream: BinaryIO, dest: Path, size: int | None, mtime: int | None) -> tuple[int, str]:
+def copy_stream(stream: Readable, dest: Path, size: int | None, mtime: int | None) -> tuple[int, str]:
     """Copy ``stream`` into ``dest``'s ``.part`` (reading at most ``size`` + 1 bytes); returns (bytes, sha256 hex).
 
     The finished ``.part`` keeps the capture time as its mtime; on any failure it is removed.

@@ -40,6 +40,7 @@ class Destination:
         self.allocator = allocator or NameAllocator()
         self.recorded: Recorded = recorded or {}
         self._lock = threading.Lock()
+        self._safe_folders: set[str] = set()  # folders already made and found inside DEST
 
     def prepare(self) -> None:
         """Create DEST (or check the one there): a file or a broken link where DEST should be is one clear stop."""
@@ -48,7 +49,10 @@ class Destination:
         ensure_folder(self.root)
 
     def path(self, relpath: str) -> Path:
-        """``DEST/relpath`` with its folder created and checked to resolve inside DEST."""
+        """``DEST/relpath`` with its folder created and checked to resolve inside DEST (once per folder a run)."""
+        folder = relpath.rpartition("/")[0]
+        if folder in self._safe_folders and ".." not in relpath.split("/"):
+            return self.root / relpath
         target = inside(self.root, relpath)
         try:
             ensure_folder(target.parent)
@@ -60,6 +64,7 @@ class Destination:
         real_parent = os.path.realpath(target.parent)
         if os.path.commonpath([real_root, real_parent]) != real_root:
             raise UnsafePath(f"{relpath!r} resolves outside the backup folder {self.root}")
+        self._safe_folders.add(folder)
         return target
 
     def is_done(self, relpath: str, size: int | None) -> bool:

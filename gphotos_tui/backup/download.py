@@ -160,7 +160,7 @@ def _resumable(part: Path) -> int:
     return info.st_size if stat.S_ISREG(info.st_mode) else 0
 
 
-def _hash_file(path: Path, digest) -> None:
+def _hash_file(path: Path, digest: hashlib._Hash) -> None:
     with open(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb") as fh:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)

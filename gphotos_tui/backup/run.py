@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,12 +21,14 @@ from gphotos_tui.backup.download import ExpiredUrl, Fetcher, Wanted
 from gphotos_tui.backup.layout import Target, month_folder, place
 from gphotos_tui.backup.links import link_albums
 from gphotos_tui.backup.names import NameAllocator
+from gphotos_tui.backup.sidecars import SidecarCounts, write_sidecars
 from gphotos_tui.backup.takeout import BackupCancelled, TakeoutSet, copy_takeout, plan_takeout
-from gphotos_tui.catalog import Catalog, local_files
+from gphotos_tui.catalog import Catalog, local_files, xmp_sidecars
 from gphotos_tui.catalog.local_files import LocalFile
 from gphotos_tui.google.library import BATCH_LIMIT, fresh_base_urls
 from gphotos_tui.google.quota import UsageMeter
 from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
+from gphotos_tui.sources.takeout.archive import Rejected
 
 JOB = "backup"
 
@@ -38,6 +41,7 @@ class BackupReport:
     copied: int = 0
     downloaded: int = 0
     skipped: int = 0
+    rejected: int = 0  # archive entries refused by name or size, as the importer refused them
     bytes_written: int = 0
     album_links: int = 0
     manifests: int = 0
@@ -45,6 +49,8 @@ class BackupReport:
     notes: list[str] = field(default_factory=list)
     stopped: str | None = None  # why the run ended early (disk full, permission, quota)
     dry_run: bool = False
+    sidecars: SidecarCounts | None = None  # None with --no-xmp
+    fidelity: dict[str, int] = field(default_factory=dict)  # files in DEST: original | api_photo | api_video
 
     def one_line(self) -> str:
         if self.dry_run:
@@ -57,6 +63,12 @@ class BackupReport:
             f"{self.bytes_written / 1e6:,.1f} MB written, {self.album_links:,} album links, "
             f"{len(self.errors):,} errors"
         )
+        if self.rejected:
+            text += f", {self.rejected:,} rejected entries skipped"
+        if self.sidecars is not None:
+            text += f"; {self.sidecars.one_line()}"
+        if self.fidelity:
+            text += "; in DEST: " + ", ".join(f"{n:,} {kind}" for kind, n in sorted(self.fidelity.items()))
         return text + (f"; STOPPED: {self.stopped}" if self.stopped else "")
 
 
@@ -73,13 +85,14 @@ async def run_backup(
     catalog: Catalog,
     dest: str | Path,
     *,
-    takeout: list[str | Path] = (),
+    takeout: Sequence[str | Path] = (),
     library=None,
     tokens=None,
     usage: UsageMeter | None = None,
     concurrency: int = 4,
     dry_run: bool = False,
     progress: ProgressCallback | None = None,
+    xmp: bool = True,
 ) -> BackupReport:
     dest = Path(os.path.abspath(dest))
     report = BackupReport(str(dest), dry_run=dry_run)
@@ -87,7 +100,14 @@ async def run_backup(
     state = JobProgress(JOB, f"Backup to {dest}", message="planning")
     notify(state)
     allocator = NameAllocator()
-    tset = await asyncio.to_thread(plan_takeout, list(takeout), allocator) if takeout else None
+    tset = None
+    if takeout:
+        planning = threading.Event()
+        try:
+            tset = await asyncio.to_thread(plan_takeout, list(takeout), allocator, planning)
+        except asyncio.CancelledError:
+            planning.set()  # the reading thread stops at its next entry
+            raise
     if tset is not None:
         report.notes += tset.problems
         await _resolve_takeout_items(catalog, tset)
@@ -133,6 +153,15 @@ async def run_backup(
             )
         except BackupStopped as exc:
             report.stopped = str(exc)
+    if xmp and report.stopped is None:
+        notify(state.advanced(message="writing XMP sidecars"))
+        try:
+            report.sidecars = await write_sidecars(catalog, dest)
+        except BackupStopped as exc:
+            report.stopped = str(exc)
+        else:
+            report.notes += report.sidecars.left_alone
+    report.fidelity = await xmp_sidecars.fidelity_counts(catalog, str(dest) + os.sep)
     final = JobState.FAILED if report.stopped else JobState.DONE
     notify(state.advanced(state=final, errors=len(report.errors), message=report.one_line()))
     return report
@@ -185,7 +214,10 @@ async def _copy_takeout(
             loop.call_soon_threadsafe(notify, progress[0])
 
     def on_error(where: str, message: str) -> None:
-        report.errors.append(f"{where}: {message}")
+        if isinstance(message, Rejected):
+            report.rejected += 1  # the importer refused it too and said why (report.notes): not a failure
+        else:
+            report.errors.append(f"{where}: {message}")
 
     try:
         await asyncio.to_thread(copy_takeout, tset, dest, on_copied, on_error, stop, report.notes.append)

@@ -38,11 +38,17 @@ class TakeoutSet:
     problems: list[str] = field(default_factory=list)
 
 
-def plan_takeout(paths: list[str | Path], allocator: NameAllocator) -> TakeoutSet:
+def plan_takeout(paths: list[str | Path], allocator: NameAllocator, stop: threading.Event | None = None) -> TakeoutSet:
+    """Catalogue the parts and give every item its place; ``stop`` set (a cancelled job) ends the reading early."""
     parts, problems = open_parts(paths)
     if not parts:
         raise ArchiveError("no Takeout parts to read: " + ("; ".join(problems) or "give .zip/.tgz files or folders"))
-    work = plan(parts, hash_content=False)
+
+    def check(_cat: object, _part: object) -> None:
+        if stop is not None and stop.is_set():
+            raise BackupCancelled()
+
+    work = plan(parts, hash_content=False, on_entry=check)
     problems += [f"{e['entry']}: {e['error']}" for e in work.report.errors]
     targets: dict[str, Target] = {}
     items: list[Target] = []
@@ -123,7 +129,7 @@ def copy_takeout(
                 return
             try:
                 out = dest.path(target.relpath)
-                written, digest = copy_stream(stream, out, size, target.taken_at)
+                written, digest = copy_stream(_Stoppable(stream, stop), out, size, target.taken_at)
                 placed = dest.place(part_path(out), target.relpath, digest, written)
             except (EntryDamaged, UnsafePath, UnsafeTemp) as exc:
                 on_error(where, str(exc))
@@ -134,3 +140,16 @@ def copy_takeout(
             on_copied(Copied(target, written, digest, placed.adopted))
 
         walk_part(part, visit, on_error, on_note=on_note)
+
+
+class _Stoppable:
+    """A stream that ends the copy of a long entry (a video of gigabytes) as soon as the job is cancelled."""
+
+    def __init__(self, stream: BinaryIO, stop: threading.Event):
+        self._stream = stream
+        self._stop = stop
+
+    def read(self, n: int = -1) -> bytes:
+        if self._stop.is_set():
+            raise BackupCancelled()
+        return self._stream.read(n)

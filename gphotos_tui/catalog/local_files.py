@@ -17,7 +17,7 @@ class LocalFile:
     sha256: str | None
     item_id: int | None
     source_id: int | None
-    fidelity: str
+    fidelity: str | None  # None keeps the recorded one (a file found again, not re-read)
 
 
 # One statement, so each flush is one implicit transaction on the shared writer
@@ -78,3 +78,56 @@ async def source_id(catalog: Catalog, kind: str, ref: str) -> int | None:
         await catalog.reader.execute("SELECT id FROM sources WHERE kind = ? AND ref = ?", (kind, ref))
     ).fetchone()
     return row[0] if row else None
+
+
+async def paths_by_item(catalog: Catalog) -> dict[int, list[str]]:
+    """item id -> the recorded local files of that item (files not matched to an item are left out)."""
+    paths: dict[int, list[str]] = {}
+    for item_id, path in await catalog.reader.execute_fetchall(
+        "SELECT item_id, path FROM local_files WHERE item_id IS NOT NULL"
+    ):
+        paths.setdefault(item_id, []).append(path)
+    return paths
+
+
+# -- a folder source's provenance ------------------------------------------------------------------
+
+
+async def mark_folder_files_seen(catalog: Catalog, source_id: int, external_ids: list[str]) -> None:
+    """Files of a folder source found again (not re-read): their provenance is current, not missing."""
+    await catalog.writer.execute(
+        "UPDATE item_sources SET last_seen = ?, missing_since = NULL WHERE kind = 'folder' AND source_id = ? "
+        "AND external_id IN (SELECT value FROM json_each(?))",
+        (int(time.time()), source_id, json.dumps(external_ids)),
+    )
+
+
+async def folder_items_google_has(catalog: Catalog, source_id: int) -> int:
+    """Items of a folder source that a Google source (Takeout, Picker, Library) also has."""
+    row = await (
+        await catalog.reader.execute(
+            "SELECT count(DISTINCT f.item_id) FROM item_sources f JOIN item_sources g ON g.item_id = f.item_id "
+            "AND g.kind IN ('takeout', 'picker', 'library') WHERE f.kind = 'folder' AND f.source_id = ? "
+            "AND f.missing_since IS NULL",
+            (source_id,),
+        )
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+async def forget_missing_folder_files(
+    catalog: Catalog, source_id: int, paths: list[str], external_ids: list[str]
+) -> int:
+    """After a complete scan: drop the local_files rows of ``paths`` (no longer there) and flag the
+    provenance of their ``external_ids`` missing; returns the rows dropped."""
+    if not paths:
+        return 0
+    await catalog.writer.execute(
+        "UPDATE item_sources SET missing_since = ? WHERE kind = 'folder' AND source_id = ? "
+        "AND external_id IN (SELECT value FROM json_each(?))",
+        (int(time.time()), source_id, json.dumps(external_ids)),
+    )
+    cur = await catalog.writer.execute(
+        "DELETE FROM local_files WHERE path IN (SELECT value FROM json_each(?))", (json.dumps(paths),)
+    )
+    return cur.rowcount

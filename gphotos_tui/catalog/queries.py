@@ -7,6 +7,7 @@ never pull every row of a million-item catalog into Python.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,23 +91,6 @@ async def albums(conn: aiosqlite.Connection) -> list[AlbumRow]:
     return [AlbumRow(*r) for r in rows]
 
 
-async def items_per_year(conn: aiosqlite.Connection) -> list[tuple[str, int]]:
-    rows = await conn.execute_fetchall(
-        "SELECT strftime('%Y', taken_at + coalesce(utc_offset_min, 0) * 60, 'unixepoch') AS y, count(*) "
-        "FROM items WHERE taken_at IS NOT NULL GROUP BY y ORDER BY y"
-    )
-    return [(r[0], r[1]) for r in rows]
-
-
-async def top_cameras(conn: aiosqlite.Connection, limit: int = 8) -> list[tuple[str, int]]:
-    rows = await conn.execute_fetchall(
-        "SELECT camera_make, camera_model, count(*) AS n FROM items WHERE camera_model IS NOT NULL "
-        "GROUP BY camera_make, camera_model ORDER BY n DESC LIMIT ?",
-        (limit,),
-    )
-    return [(camera_label(make, model), n) for make, model, n in rows]
-
-
 def camera_label(make: str | None, model: str | None) -> str:
     """'Apple iPhone 13 Pro', 'Canon EOS 6D' (no 'Canon Canon EOS 6D')."""
     make = (make or "").strip()
@@ -116,17 +100,6 @@ def camera_label(make: str | None, model: str | None) -> str:
     if model.lower().startswith(make.lower()):
         return model
     return f"{make.title() if make.isupper() and len(make) > 3 else make} {model}".strip()
-
-
-async def exact_duplicate_groups(conn: aiosqlite.Connection, limit: int = 500) -> list[tuple[str, int, int, int]]:
-    """(filename, capture time, size, copies) of items sharing name, size and capture time."""
-    rows = await conn.execute_fetchall(
-        "SELECT filename, taken_at, size_bytes, count(*) AS n FROM items "
-        "WHERE taken_at IS NOT NULL AND size_bytes IS NOT NULL "
-        "GROUP BY lower(filename), taken_at, size_bytes HAVING n > 1 ORDER BY n DESC, taken_at LIMIT ?",
-        (limit,),
-    )
-    return [tuple(r) for r in rows]
 
 
 # -- item lists (appended for the UI's lazy item list) ------------------------
@@ -313,3 +286,24 @@ async def last_seen(conn: aiosqlite.Connection, source_id: int) -> int:
         await conn.execute("SELECT max(last_seen) FROM item_sources WHERE source_id = ?", (source_id,))
     ).fetchone()
     return int(row[0] or 0) if row is not None else 0
+
+
+async def item_source_refs(conn: aiosqlite.Connection, item_id: int) -> list[tuple[int, str, str]]:
+    """(item id, source kind, external id) of every source that saw the item."""
+    rows = await conn.execute_fetchall(
+        "SELECT item_id, kind, external_id FROM item_sources WHERE item_id = ?", (item_id,)
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+async def first_external_ids(conn: aiosqlite.Connection, item_ids: list[int], kinds: Sequence[str]) -> dict[int, str]:
+    """item id -> the external id of its earliest-seen source of one of ``kinds`` (items with none left out)."""
+    rows = await conn.execute_fetchall(
+        "SELECT item_id, external_id FROM item_sources WHERE item_id IN (SELECT value FROM json_each(?)) "
+        f"AND kind IN ({', '.join('?' * len(kinds))}) ORDER BY item_id, first_seen",
+        (json.dumps(item_ids), *kinds),
+    )
+    found: dict[int, str] = {}
+    for item_id, external_id in rows:
+        found.setdefault(item_id, external_id)
+    return found

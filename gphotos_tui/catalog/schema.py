@@ -172,6 +172,19 @@ CREATE TABLE IF NOT EXISTS takeout_parts (
 ) WITHOUT ROWID;
 """
 
+V_XMP_SIDECARS = """
+-- The XMP sidecars a backup wrote beside its files, with the hash of what was written:
+-- a later run rewrites one only when the catalog's facts give different bytes, and never
+-- one whose bytes on disk are no longer ours (a photo manager edited it).
+CREATE TABLE IF NOT EXISTS xmp_sidecars (
+    path       TEXT PRIMARY KEY,               -- absolute, "<media path>.xmp"
+    item_id    INTEGER REFERENCES items (id) ON DELETE SET NULL,
+    size_bytes INTEGER NOT NULL,
+    sha256     TEXT NOT NULL,
+    written_at INTEGER NOT NULL
+);
+"""
+
 
 # -- summaries kept by the catalog itself (issue 15) ---------------------------------------------
 # The Albums screen shows, for every album and for the item sets next to them (all items, favourites,
@@ -364,7 +377,7 @@ def count_new_items_sql(key: str) -> str:
     )
 
 
-V3_SUMMARIES = _v3_summaries()  # applied after V_TAKEOUT_PARTS (see MIGRATIONS)
+V3_SUMMARIES = _v3_summaries()  # applied after V_XMP_SIDECARS (see MIGRATIONS)
 
 V4_DUPLICATE_GROUPS = """
 -- Duplicate groups as the last analysis found them (issue 15): the Duplicates screen and `dupes` read
@@ -400,6 +413,7 @@ MIGRATIONS: tuple[str, ...] = (
     V1_BASE,
     V2_QUOTA_AND_STATS,
     V_TAKEOUT_PARTS,
+    V_XMP_SIDECARS,
     V3_SUMMARIES,
     V4_DUPLICATE_GROUPS,
 )

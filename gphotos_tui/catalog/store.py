@@ -147,6 +147,7 @@ class Catalog:
         self.path = path
         self._writer = writer
         self.reader = reader
+        self._checked = False  # opened with a passing quick_check: a clean close may vouch for the file
 
     # -- opening -----------------------------------------------------------
 
@@ -163,7 +164,7 @@ class Catalog:
         try:
             if not readonly:
                 private_file_dir(path.parent)
-                if check and path.exists():
+                if check and path.exists() and not _vouched(path):
                     _check_file(path)
                 _migrate_file(path)
                 tighten(path)
@@ -181,7 +182,9 @@ class Catalog:
             raise CatalogError(f"cannot open catalog {path}: {exc}" + _damage_advice(path, exc)) from exc
         if not readonly:
             tighten(path)
-        return cls(path, writer, reader)
+        catalog = cls(path, writer, reader)
+        catalog._checked = check and not readonly
+        return catalog
 
     async def end_stale_runs(self) -> int:
         """Runs still marked 'running' when this writer holds the catalog lock were cut off (kill -9, power loss)."""
@@ -194,6 +197,7 @@ class Catalog:
         return cur.rowcount
 
     async def close(self) -> None:
+        writer = self._writer
         for conn in (self._writer, self.reader):
             if conn is not None:
                 try:
@@ -202,6 +206,8 @@ class Catalog:
                 finally:
                     await conn.close()
         self._writer = None
+        if writer is not None and self._checked:
+            _vouch(self.path)  # checked at open and closed cleanly: the next writer may skip quick_check
 
     async def __aenter__(self) -> Catalog:
         return self
@@ -525,6 +531,30 @@ RECOVERY = (
     "or `sqlite3 {path} .recover | sqlite3 recovered.sqlite` and use --db recovered.sqlite; "
     "or move the file aside and import/sync again"
 )
+
+
+def _stamp(path: Path) -> Path:
+    return path.with_name(path.name + ".checked")
+
+
+def _fingerprint(path: Path) -> str:
+    st = os.stat(path)
+    return f"{st.st_size} {st.st_mtime_ns} {st.st_ino}"
+
+
+def _vouched(path: Path) -> bool:
+    """The file is exactly as a writer left it after a passing check and a clean close (so not checked again)."""
+    try:
+        return _stamp(path).read_text() == _fingerprint(path) and not Path(f"{path}-wal").exists()
+    except OSError:
+        return False
+
+
+def _vouch(path: Path) -> None:
+    try:
+        _stamp(path).write_text(_fingerprint(path))
+    except OSError:
+        pass  # only costs a quick_check next time
 
 
 def _check_file(path: Path) -> None:

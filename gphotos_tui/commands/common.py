@@ -6,7 +6,7 @@ import argparse
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from gphotos_tui.catalog import Catalog
@@ -15,11 +15,9 @@ if TYPE_CHECKING:
 def add_db_argument(parser: argparse.ArgumentParser, *, subcommand: bool = False) -> None:
     """``--db``; a subcommand's copy leaves the attribute alone when not given, so
     ``gphotos-tui --db X cmd`` and ``gphotos-tui cmd --db X`` mean the same."""
+    extra: dict[str, Any] = {"default": argparse.SUPPRESS} if subcommand else {}
     parser.add_argument(
-        "--db",
-        metavar="PATH",
-        help="catalog file (default: the platform data dir, or $GPHOTOS_TUI_HOME)",
-        **({"default": argparse.SUPPRESS} if subcommand else {}),
+        "--db", metavar="PATH", help="catalog file (default: the platform data dir, or $GPHOTOS_TUI_HOME)", **extra
     )
 
 

@@ -17,12 +17,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio  # here, not at import: argument errors stay instant
 
     if not args.db:
         print("gphotos-tui: demo-catalog needs --db PATH (it never writes into your own catalog)", file=sys.stderr)
         return 2
-    return asyncio.run(_fill(args))
+    from gphotos_tui.engine.runner import run_main  # SIGTERM stops the job like Ctrl-C
+
+    return run_main(_fill(args))
 
 
 async def _fill(args: argparse.Namespace) -> int:

@@ -7,10 +7,16 @@ import csv
 import io
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gphotos_tui.commands.common import open_catalog
+
+if TYPE_CHECKING:  # imported where used: `gphotos-tui --help` stays quick
+    from gphotos_tui.analysis.duplicates.model import Group
+    from gphotos_tui.analysis.duplicates.thumbnails import ThumbnailProvider
+    from gphotos_tui.catalog import Catalog
 
 NAME = "dupes"
 EXIT_PAUSED = 75  # as `sync`: stopped by the daily quota, run again later
@@ -68,7 +74,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio  # here, not at import: argument errors stay instant
 
     from gphotos_tui.analysis.duplicates.actions import undo
 
@@ -96,7 +101,9 @@ def run(args: argparse.Namespace) -> int:
     if args.near_threshold is not None and not 0 <= args.near_threshold <= 32:
         print("--near-threshold must be between 0 and 32 bits", file=sys.stderr)
         return 2
-    return asyncio.run(_run(args))
+    from gphotos_tui.engine.runner import run_main  # SIGTERM stops the job like Ctrl-C
+
+    return run_main(_run(args))
 
 
 async def _run(args: argparse.Namespace) -> int:
@@ -105,7 +112,7 @@ async def _run(args: argparse.Namespace) -> int:
         return await _scan_and_act(args, catalog)
 
 
-async def _scan_and_act(args: argparse.Namespace, catalog) -> int:
+async def _scan_and_act(args: argparse.Namespace, catalog: Catalog) -> int:
     from gphotos_tui.analysis.duplicates import Settings, scan
     from gphotos_tui.analysis.duplicates.actions import plan_csv, plan_json
     from gphotos_tui.engine.byte_sources import default_providers, provider_notes
@@ -152,7 +159,7 @@ async def _scan_and_act(args: argparse.Namespace, catalog) -> int:
     return 0
 
 
-def _thumbnail_provider(catalog, concurrency: int):
+def _thumbnail_provider(catalog: Catalog, concurrency: int) -> ThumbnailProvider | None:
     """Thumbnails through the signed-in (or GPHOTOS_TUI_ACCESS_TOKEN) Library client; None after saying why not."""
     from gphotos_tui.analysis.duplicates.thumbnails import ThumbnailProvider
     from gphotos_tui.engine.clients import google_clients
@@ -166,7 +173,7 @@ def _thumbnail_provider(catalog, concurrency: int):
     return ThumbnailProvider(library, library.client.caller.tokens, usage, concurrency=concurrency)
 
 
-def groups_json(groups) -> dict[str, Any]:
+def groups_json(groups: list[Group]) -> dict[str, Any]:
     return {
         "groups": [
             {
@@ -182,7 +189,7 @@ def groups_json(groups) -> dict[str, Any]:
     }
 
 
-def groups_csv(groups) -> str:
+def groups_csv(groups: list[Group]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(("group", "kind", "reason", "id", "filename", "suggested"))
@@ -192,7 +199,7 @@ def groups_csv(groups) -> str:
     return out.getvalue()
 
 
-def _progress_printer():
+def _progress_printer() -> Callable[[str, int, int], None]:
     """Hashing progress on stderr, at most every few seconds (a big library takes a while)."""
     import time
 
@@ -207,7 +214,7 @@ def _progress_printer():
     return progress
 
 
-async def _review_album(catalog, groups, title: str) -> int:
+async def _review_album(catalog: Catalog, groups: list[Group], title: str) -> int:
     from gphotos_tui.analysis.duplicates.review_album import (
         ReviewAlbumError,
         create_review_album,
@@ -247,13 +254,11 @@ async def _review_album(catalog, groups, title: str) -> int:
     return 0
 
 
-async def _trash(catalog, groups, args) -> int:
+async def _trash(catalog: Catalog, groups: list[Group], args: argparse.Namespace) -> int:
     from gphotos_tui.analysis.duplicates.actions import dry_run, execute, plan_trash
+    from gphotos_tui.catalog.local_files import paths_by_item
 
-    rows = await catalog.reader.execute_fetchall("SELECT item_id, path FROM local_files WHERE item_id IS NOT NULL")
-    paths: dict[int, list[str]] = {}
-    for item_id, path in rows:
-        paths.setdefault(item_id, []).append(path)
+    paths = await paths_by_item(catalog)
     moves, skipped = plan_trash(groups, paths, args.root, args.trash)
     for line in dry_run(moves):
         print(line)

@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from gphotos_tui.commands.common import open_catalog
 from gphotos_tui.text import printable
+
+if TYPE_CHECKING:  # imported where used: `gphotos-tui --help` stays quick
+    from gphotos_tui.progress import JobProgress
+    from gphotos_tui.sources.takeout.report import ImportReport
 
 NAME = "import-takeout"
 HELP = "import a Google Takeout (all .zip/.tgz parts or extracted folders together) into the catalog"
@@ -28,9 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio  # here, not at import: argument errors stay instant
+    from gphotos_tui.engine.runner import run_main  # SIGTERM stops the job like Ctrl-C
 
-    return asyncio.run(_import(args))
+    return run_main(_import(args))
 
 
 class _StderrProgress:
@@ -40,7 +45,7 @@ class _StderrProgress:
         self.tty = sys.stderr.isatty()
         self.last = 0.0
 
-    def __call__(self, p) -> None:
+    def __call__(self, p: JobProgress) -> None:
         now = time.monotonic()
         final = p.state.value != "running"
         if not final and now - self.last < (0.2 if self.tty else 5.0):
@@ -80,7 +85,7 @@ async def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def summary_text(report, report_path: str | None = None) -> str:
+def summary_text(report: ImportReport, report_path: str | None = None) -> str:
     if report.already_imported:
         head = f"already imported (same {len(report.parts)} part(s)): nothing changed; --force reads them again"
     else:

@@ -23,9 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio  # here, not at import: argument errors stay instant
+    from gphotos_tui.engine.runner import run_main  # SIGTERM stops the job like Ctrl-C
 
-    return asyncio.run(_scan(args))
+    return run_main(_scan(args))
 
 
 async def _scan(args: argparse.Namespace) -> int:
@@ -46,6 +46,8 @@ async def _scan(args: argparse.Namespace) -> int:
         lists = await status_lists(catalog, limit=args.list) if args.list else {}
     for error in report.errors[:20]:
         print(f"warning: {error}", file=sys.stderr)
+    for note in report.notes[:20]:
+        print(f"note: {note}", file=sys.stderr)
     print(report.one_line())
     print(status.one_line())
     for key, title in (

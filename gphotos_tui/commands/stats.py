@@ -6,8 +6,13 @@ import argparse
 import json
 import sys
 from datetime import date
+from typing import TYPE_CHECKING
 
 from gphotos_tui.commands.common import db_path
+
+if TYPE_CHECKING:  # imported where used: `gphotos-tui --help` stays quick
+    from gphotos_tui.analysis.stats import CatalogStats
+    from gphotos_tui.analysis.stats_filters import Filters
 
 NAME = "stats"
 HELP = (
@@ -44,7 +49,7 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def filters_from(args: argparse.Namespace):
+def filters_from(args: argparse.Namespace) -> Filters:
     from gphotos_tui.analysis.stats_filters import Filters
 
     return Filters(args.date_from, args.date_to, args.camera, args.album, args.media_type, args.source)
@@ -65,13 +70,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _compute(args: argparse.Namespace, filters):
+async def _compute(args: argparse.Namespace, filters: Filters) -> tuple[CatalogStats, bool]:
     from gphotos_tui.analysis.stats_cache import stats_for_catalog
 
     return await stats_for_catalog(db_path(args), filters, fresh=args.fresh)
 
 
-def summary(stats) -> str:
+def summary(stats: CatalogStats) -> str:
     """A few readable lines; --json has everything."""
     from gphotos_tui import units
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from gphotos_tui.catalog import CatalogError
+from gphotos_tui.catalog import Catalog, CatalogError
+from gphotos_tui.catalog.application import application_id_and_sources_not_of, set_application_id
 
 #: ``PRAGMA application_id`` of catalogs made by ``--demo`` ("gpdm"): the demo's own sync, pick and
 #: Takeout import (from the loopback fake Google) add non-demo sources, yet the file stays a demo.
@@ -15,19 +16,14 @@ DEMO_APPLICATION_ID = 0x6770646D
 def holds_only_demo_data(path: Path) -> bool:
     """True when the catalog at ``path`` was made by ``--demo``, or every source in it is the demo generator."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            (app_id,) = conn.execute("PRAGMA application_id").fetchone()
-            (others,) = conn.execute("SELECT count(*) FROM sources WHERE kind != 'demo'").fetchone()
-        finally:
-            conn.close()
+        app_id, others = application_id_and_sources_not_of(path, "demo")
     except sqlite3.DatabaseError:
         return path.stat().st_size == 0
     return app_id == DEMO_APPLICATION_ID or others == 0
 
 
-async def mark_as_demo(catalog) -> None:
-    await catalog.writer.execute(f"PRAGMA application_id = {DEMO_APPLICATION_ID}")
+async def mark_as_demo(catalog: Catalog) -> None:
+    await set_application_id(catalog.writer, DEMO_APPLICATION_ID)
 
 
 def reset_demo_catalog(path: Path) -> None:

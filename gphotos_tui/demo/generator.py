@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from gphotos_tui.model import AlbumRecord, MediaRecord
 
@@ -465,8 +466,10 @@ class SyntheticLibrary:
         self, rng: random.Random, counters: dict[str, int], original: SyntheticItem, kind: str, group: int
     ) -> list[SyntheticItem]:
         o = original.record
+        # Every generated original has its dimensions, size and capture time (only copies drop fields).
+        assert o.width is not None and o.height is not None and o.size_bytes is not None and o.taken_at is not None
 
-        def copy(variant: str, **changes) -> SyntheticItem:
+        def copy(variant: str, **changes: Any) -> SyntheticItem:
             rec = MediaRecord(**{f: getattr(o, f) for f in o.__slots__})
             for key, value in changes.items():
                 setattr(rec, key, value)
@@ -506,6 +509,7 @@ class SyntheticLibrary:
             ]
         if kind == "raw_jpeg":
             cam = next(c for c in CAMERAS if c.model == o.camera_model)
+            assert cam.raw is not None, f"{cam.model} has no raw format"
             return [
                 copy(
                     "raw",
@@ -539,8 +543,9 @@ class SyntheticLibrary:
             ]
         if kind == "burst":
             shots = []
+            model = o.camera_model or ""
             for frame in range(1, rng.randint(3, 7)):
-                counters[o.camera_model] = n = counters[o.camera_model] + 1
+                counters[model] = n = counters[model] + 1
                 name = f"{stem[:-4]}{n % 10000:04d}.{ext}" if stem[-4:].isdigit() else f"{stem}_{frame}.{ext}"
                 shot = copy(
                     "burst", filename=name, taken_at=o.taken_at + frame // 2 + rng.randint(0, 1), favorite=False

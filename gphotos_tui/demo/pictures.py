@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from gphotos_tui.demo.generator import SyntheticItem
 
 _REF = re.compile(r"^seed-(\d+)-size-(\d+)$")
 
@@ -27,7 +30,9 @@ def demo_picture(seed: int, size: int, external_id: str) -> bytes:
 
     width, height, scene, variant = _demo_pictures(seed, size)[external_id]
     record = SimpleNamespace(external_id=external_id, width=width, height=height)
-    return jpeg_bytes(SimpleNamespace(record=record, scene=scene, variant=variant), exif=False)
+    # Only the fields the renderer reads: a whole SyntheticItem per picture would cost a million items' memory.
+    item = cast("SyntheticItem", SimpleNamespace(record=record, scene=scene, variant=variant))
+    return jpeg_bytes(item, exif=False)
 
 
 @lru_cache(maxsize=2)

@@ -55,7 +55,7 @@ class _RawNameInfo(zipfile.ZipInfo):
 
     raw_name: bytes = b""
 
-    def _encodeFilenameFlags(self):
+    def _encodeFilenameFlags(self) -> tuple[bytes, int]:
         return self.raw_name, self.flag_bits & ~0x800
 
 
@@ -85,19 +85,18 @@ class PartSet:
     def add(self, name: str, data: bytes, part: int | None = None, *, raw_name: bytes | None = None) -> None:
         index = self.part_of(name) if part is None else part
         if self.fmt == "zip":
-            info = (
-                _RawNameInfo(name, date_time=(2024, 7, 12, 11, 23, 41))
-                if raw_name
-                else zipfile.ZipInfo(name, (2024, 7, 12, 11, 23, 41))
-            )
+            info: zipfile.ZipInfo
             if raw_name:
-                info.raw_name = raw_name
+                info = raw_info = _RawNameInfo(name, date_time=(2024, 7, 12, 11, 23, 41))
+                raw_info.raw_name = raw_name
+            else:
+                info = zipfile.ZipInfo(name, (2024, 7, 12, 11, 23, 41))
             info.compress_type = zipfile.ZIP_DEFLATED if name.endswith(".json") else zipfile.ZIP_STORED
             self._zips[index].writestr(info, data)
         else:
-            info = tarfile.TarInfo(raw_name.decode("utf-8", "surrogateescape") if raw_name else name)
-            info.size, info.mtime = len(data), self.mtime
-            self._tars[index].addfile(info, io.BytesIO(data))
+            member = tarfile.TarInfo(raw_name.decode("utf-8", "surrogateescape") if raw_name else name)
+            member.size, member.mtime = len(data), self.mtime
+            self._tars[index].addfile(member, io.BytesIO(data))
 
     def close(self) -> list[Path]:
         for archive in getattr(self, "_zips", []) + getattr(self, "_tars", []):
@@ -135,7 +134,7 @@ def _formatted(stamp: int) -> str:
     return time.strftime("%d %b %Y, %H:%M:%S UTC", time.gmtime(stamp))
 
 
-def sidecar_json(record: MediaRecord, *, title: str | None = None, uploaded: int | None = None, **extra) -> bytes:
+def sidecar_json(record: MediaRecord, *, title: str | None = None, uploaded: int | None = None, **extra: Any) -> bytes:
     taken = record.taken_at or 0
     uploaded = uploaded or taken + 3600
     doc: dict[str, Any] = {
@@ -267,7 +266,7 @@ def write_takeout(
     titles = {a.key: a for a in library.albums()}
     used_names: dict[tuple[str, str], int] = {}
     albums_written: set[str] = set()
-    originals: dict[int, str] = {}  # planted group -> original's folder/name (for -edited copies)
+    originals: dict[int, tuple[str, str]] = {}  # planted group -> original's (folder, name), for -edited copies
 
     def place(folder: str, name: str) -> tuple[str, int | None]:
         """The name Google gives the next file called ``name`` in ``folder``: name, name(1), name(2)..."""
@@ -384,7 +383,7 @@ def write_quirk_corpus(out_dir: str | Path, fmt: str = "zip", *, drop_part: int 
     expected: list[Expect] = []
     t0 = 1_600_000_000
 
-    def item(name: str, *, exif: bool = True, taken: int | None = None, **changes) -> SyntheticItem:
+    def item(name: str, *, exif: bool = True, taken: int | None = None, **changes: Any) -> SyntheticItem:
         n = next(counter)
         rec = MediaRecord(**{f: getattr(base.record, f) for f in base.record.__slots__})
         rec.filename, rec.taken_at = name, taken if taken is not None else t0 + n * 3600
@@ -407,7 +406,7 @@ def write_quirk_corpus(out_dir: str | Path, fmt: str = "zip", *, drop_part: int 
         entries.append((path, data if data is not None else _tiny(it), part))
         expected.append(Expect(path, rule, time_source, title))
 
-    def side(path: str, it: SyntheticItem, part: int | None = None, **extra) -> None:
+    def side(path: str, it: SyntheticItem, part: int | None = None, **extra: Any) -> None:
         entries.append((path, sidecar_json(it.record, **extra), part))
 
     Y = "Photos from 2020"

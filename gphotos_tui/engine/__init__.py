@@ -1,1 +1,2 @@
-"""The sync engine: runs every source as a job and reports typed progress."""
+"""The jobs the CLI and the app both run (Library sync, Picker, Takeout import), with their checkpoints,
+the catalog lock, and typed progress for a console or the UI."""

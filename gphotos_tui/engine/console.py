@@ -30,6 +30,13 @@ def describe(p: JobProgress) -> str:
     return f"{line} — {p.message}" if p.message else line
 
 
+def progress_bar(done: int, total: int, width: int = 20) -> str:
+    """``[#######-------------]  35%``: for a terminal line when the total is known."""
+    share = min(1.0, max(0.0, done / total)) if total > 0 else 0.0
+    filled = round(share * width)
+    return f"[{'#' * filled}{'-' * (width - filled)}] {share:4.0%}"
+
+
 class ConsoleProgress:
     def __init__(self, stream: TextIO | None = None, *, interval: float | None = None):
         self.stream = stream or sys.stderr  # looked up now: tests and redirections replace sys.stderr
@@ -48,6 +55,8 @@ class ConsoleProgress:
         self._last, self._last_state, self._last_message = now, p.state, p.message
         text = describe(p)
         if self.tty:
+            if p.total:
+                text = progress_bar(p.items, p.total) + " " + text
             self.stream.write("\r\x1b[2K" + text[:200])
             self._open_line = True
             if p.state not in ("running",):

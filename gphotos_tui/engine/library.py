@@ -21,8 +21,8 @@ from gphotos_tui.catalog import Catalog, Source
 from gphotos_tui.catalog.queries import last_seen
 from gphotos_tui.engine.shards import Listing, Shard, full_plan, incremental_plan, pick_split
 from gphotos_tui.google import convert
-from gphotos_tui.google.errors import PageTokenExpired
-from gphotos_tui.google.library import NEWEST_FIRST, AsyncLibrary, DateRange
+from gphotos_tui.google.errors import PageTokenExpired, PageTokensKeepExpiring
+from gphotos_tui.google.library import MAX_TOKEN_RESTARTS, NEWEST_FIRST, AsyncLibrary, DateRange
 from gphotos_tui.google.quota import DAILY_QUOTA, UsageMeter
 from gphotos_tui.model import Checkpoint, Membership, SourceKind
 from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
@@ -254,15 +254,22 @@ class LibraryMediaJob:
         changed: asyncio.Condition,
     ) -> None:
         shard, token = listing.shard, listing.token
+        restarts = 0
         while True:
             await _check_quota(self.usage, self.settings.quota_reserve, tracker)
             try:
                 page = await self.library.search_page(
                     ranges=[DateRange(shard.start, shard.end)], order_by=NEWEST_FIRST, page_token=token
                 )
-            except PageTokenExpired:
+            except PageTokenExpired as exc:
                 if token is None:
                     raise
+                restarts += 1
+                if restarts > MAX_TOKEN_RESTARTS:  # each restart re-lists the shard: never a day's quota
+                    raise PageTokensKeepExpiring(
+                        f"{shard.name}: Google rejected its page tokens {restarts} times ({exc}); stopped "
+                        "instead of listing it again and again (pages already saved are kept); try again later"
+                    ) from None
                 token = None  # Google forgot the cursor: list the shard again (upserts are idempotent)
                 tracker.emit(message=f"{shard.name}: page token expired, listing the shard again")
                 continue

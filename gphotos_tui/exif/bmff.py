@@ -1,21 +1,64 @@
-"""ISO base media files: HEIC/HEIF (Exif item, ispe size) and MP4/MOV (mvhd, tkhd).
+"""ISO base media files: HEIC/HEIF/AVIF (Exif item, ispe size), MP4/MOV/3GP and Canon CR3.
 
-Boxes are walked in the bytes we were given; the Exif item of a HEIC is
-usually inside the first few KiB, a video's ``moov`` may sit at the end of
-the file, in which case duration and size are simply not known.
+Boxes are followed with seeks wherever they sit: a HEIC's ``meta`` box and
+its Exif item may lie anywhere (Samsung puts the Exif item at the end), a
+video's ``moov`` often comes after ``mdat``. Only the boxes we decode are
+read; a movie's sample tables (``stbl``, megabytes for a long video) are
+skipped by their size.
 """
 
 from __future__ import annotations
 
+import re
 import struct
 from collections.abc import Iterator
 
-from gphotos_tui.exif.metadata import Metadata, apply_exif
-from gphotos_tui.exif.tiff import parse_tiff
+from gphotos_tui.exif.metadata import Metadata, apply_exif, set_stamp
+from gphotos_tui.exif.source import Source
+from gphotos_tui.exif.tiff import EXIF_TAGS, GPS_TAGS, IMAGE_TAGS, parse_tiff, parse_tiff_ifd
 
-_CONTAINERS = {b"moov", b"trak", b"mdia", b"iprp", b"ipco", b"dinf"}
-_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif", b"avis"}
-_MOV_BRANDS = {b"qt  "}
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"mif2"}
+_AVIF_BRANDS = {b"avif", b"avis"}
+_QT_TOP = {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
+_MAX_META = 4 * 1024 * 1024
+_EPOCH_1904 = 2082844800  # seconds from 1904-01-01 to 1970-01-01
+_CANON_UUID = bytes.fromhex("85c0b687820f11e08111f4ce462b6a48")
+_ISO6709 = re.compile(r"^([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)")
+
+_MIME = {
+    "heif": "image/heif",
+    "avif": "image/avif",
+    "mov": "video/quicktime",
+    "mp4": "video/mp4",
+    "m4v": "video/x-m4v",
+    "3gp": "video/3gpp",
+    "3g2": "video/3gpp2",
+    "cr3": "image/x-canon-cr3",
+}
+
+
+def box_headers(src: Source, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
+    """(type, payload start, box end) for each box in [start, end) of the file, by seeks."""
+    pos = start
+    while pos + 8 <= end:
+        raw = src.read(pos, 16)
+        if len(raw) < 8:
+            return
+        size, kind = struct.unpack_from(">I4s", raw)
+        header = 8
+        if size == 1:
+            if len(raw) < 16:
+                return
+            size = struct.unpack_from(">Q", raw, 8)[0]
+            header = 16
+        elif size == 0:
+            size = end - pos
+        if size < header:
+            return
+        if pos + size > src.size:
+            src.short = True  # the box runs past what we can read: more may follow it
+        yield kind, pos + header, min(pos + size, end)
+        pos += size
 
 
 def boxes(data: bytes, start: int, end: int) -> Iterator[tuple[bytes, int, int, bool]]:
@@ -41,52 +84,86 @@ def boxes(data: bytes, start: int, end: int) -> Iterator[tuple[bytes, int, int, 
 
 
 def sniff_bmff(head: bytes) -> str | None:
-    if len(head) < 12 or head[4:8] != b"ftyp":
+    if len(head) < 12:
         return None
-    brands = {head[8:12]} | {head[i : i + 4] for i in range(16, min(len(head), struct.unpack_from(">I", head)[0]), 4)}
-    if b"crx " in brands:
+    if head[4:8] != b"ftyp":
+        if head[4:8] in _QT_TOP:
+            return "mov"  # an old QuickTime movie: no ftyp box
+        return None
+    major = head[8:12]
+    brands = {major} | {head[i : i + 4] for i in range(16, min(len(head), struct.unpack_from(">I", head)[0]), 4)}
+    if major == b"crx " or b"crx " in brands:
         return "cr3"  # Canon RAW: an ISO box file, but neither HEIF nor a movie
-    if brands & _HEIF_BRANDS:
+    if major in _AVIF_BRANDS:
+        return "avif"
+    if major in _HEIF_BRANDS:
         return "heif"
-    if brands & _MOV_BRANDS:
+    if major == b"qt  ":
+        return "mov"
+    if major.startswith((b"3gp", b"3ge", b"3gg")):
+        return "3gp"
+    if major.startswith(b"3g2"):
+        return "3g2"
+    if major in (b"M4V ", b"M4VH", b"M4VP"):
+        return "m4v"
+    if brands & _AVIF_BRANDS and not brands & {b"heic", b"heix"}:
+        return "avif"
+    if brands & _HEIF_BRANDS and not brands & {b"isom", b"mp41", b"mp42"}:
+        return "heif"
+    if b"qt  " in brands:
         return "mov"
     return "mp4"
 
 
-def read_bmff(head: bytes, kind: str) -> Metadata:
-    mime = {"heif": "image/heif", "mov": "video/quicktime", "mp4": "video/mp4"}[kind]
-    meta = Metadata(kind, mime)
-    for box, start, end, complete in boxes(head, 0, len(head)):
-        if not complete and box != b"mdat":
-            meta.truncated = True
-        if box == b"meta" and kind == "heif":
-            _read_heif_meta(head, start + 4, end, meta)  # meta is a full box: skip version/flags
+def read_bmff(src: Source, kind: str) -> Metadata:
+    fmt = {"m4v": "mp4", "3g2": "3gp"}.get(kind, kind)
+    meta = Metadata(fmt, _MIME[kind])
+    done = False  # the box holding the metadata was read whole: what lies past the head does not matter
+    for box, start, end in box_headers(src, 0, src.size):
+        if box == b"meta" and kind in ("heif", "avif"):
+            src.short = False
+            _read_heif_meta(src, start, end, meta)
+            done = not src.short
         elif box == b"moov":
-            _read_moov(head, start, end, meta)
+            src.short = False
+            _read_moov(src, start, end, meta, kind)
+            done = not src.short
+    if src.short and not done:
+        meta.truncated = True
     return meta
 
 
 # -- HEIF -------------------------------------------------------------------------
 
 
-def _read_heif_meta(data: bytes, start: int, end: int, meta: Metadata) -> None:
+def _read_heif_meta(src: Source, start: int, end: int, meta: Metadata) -> None:
+    if end - start > _MAX_META:
+        meta.note = f"HEIF meta box of {end - start:,} bytes skipped"
+        return
+    data = src.read(start, end - start)
+    if len(data) < end - start:
+        meta.truncated = True
     exif_items: list[int] = []
-    locations: dict[int, list[tuple[int, int]]] = {}
+    xmp_items: list[int] = []
+    locations: dict[int, tuple[int, list[tuple[int, int]]]] = {}
     sizes: list[tuple[int, int]] = []
     primary = None
+    idat = None
     associations: dict[int, list[int]] = {}
-    for box, s, e, complete in boxes(data, start, end):
+    for box, s, e, complete in boxes(data, 4, len(data)):  # meta is a full box: skip version/flags
         if not complete:
             meta.truncated = True
             continue
         if box == b"pitm":
             primary = struct.unpack_from(">H" if data[s] == 0 else ">I", data, s + 4)[0]
         elif box == b"iinf":
-            exif_items = list(_exif_item_ids(data, s, e))
+            exif_items, xmp_items = _item_ids(data, s, e)
         elif box == b"iloc":
             locations = _item_locations(data, s, e)
         elif box == b"iprp":
             sizes, associations = _properties(data, s, e)
+        elif box == b"idat":
+            idat = start + s
     if primary is not None and sizes:
         for index in associations.get(primary, []):
             if 0 < index <= len(sizes) and sizes[index - 1][0]:
@@ -94,16 +171,14 @@ def _read_heif_meta(data: bytes, start: int, end: int, meta: Metadata) -> None:
                 break
     if meta.width is None and sizes:
         meta.width, meta.height = max(sizes, key=lambda wh: wh[0] * wh[1])
+    xmp = None
+    for item in xmp_items:
+        xmp = _item_bytes(src, locations.get(item), idat)
+        if xmp:
+            break
     for item in exif_items:
-        extents = locations.get(item)
-        if not extents:
-            continue
-        offset, length = extents[0]
-        if offset + length > len(data):
-            meta.truncated = True
-            continue
-        payload = data[offset : offset + length]
-        if len(payload) < 4:
+        payload = _item_bytes(src, locations.get(item), idat)
+        if not payload or len(payload) < 4:
             continue
         skip = struct.unpack_from(">I", payload)[0]  # exif_tiff_header_offset
         tiff = payload[4 + skip :] if 4 + skip < len(payload) else b""
@@ -111,13 +186,45 @@ def _read_heif_meta(data: bytes, start: int, end: int, meta: Metadata) -> None:
             at = payload.find(b"Exif\0\0")
             tiff = payload[at + 6 :] if at >= 0 else b""
         width, height = meta.width, meta.height
-        apply_exif(meta, parse_tiff(tiff))
+        tags = parse_tiff(tiff)
+        if xmp:
+            tags["_xmp"] = xmp
+        apply_exif(meta, tags)
         if width:
             meta.width, meta.height = width, height  # ispe describes the real image
         return
+    if xmp:
+        apply_exif(meta, {"_xmp": xmp})
 
 
-def _exif_item_ids(data: bytes, start: int, end: int) -> Iterator[int]:
+def _item_bytes(src: Source, location: tuple[int, list[tuple[int, int]]] | None, idat: int | None) -> bytes | None:
+    if not location:
+        return None
+    method, extents = location
+    if method == 1:
+        if idat is None:
+            return None
+        extents = [(idat + offset, length) for offset, length in extents]
+    elif method != 0:
+        return None
+    parts = []
+    total = 0
+    for offset, length in extents:
+        if length == 0:  # "to the end of the file"
+            length = src.size - offset
+        total += length
+        if total > _MAX_META:
+            return None
+        part = src.read(offset, length)
+        if len(part) < length:
+            return None
+        parts.append(part)
+    return b"".join(parts)
+
+
+def _item_ids(data: bytes, start: int, end: int) -> tuple[list[int], list[int]]:
+    exif: list[int] = []
+    xmp: list[int] = []
     version = data[start]
     pos = start + 4 + (2 if version == 0 else 4)
     for box, s, e, complete in boxes(data, pos, end):
@@ -131,13 +238,19 @@ def _exif_item_ids(data: bytes, start: int, end: int) -> Iterator[int]:
             if infe_version == 2
             else (struct.unpack_from(">I", data, s + 4)[0], 4)
         )
-        item_type = data[s + 4 + id_len + 2 : s + 4 + id_len + 6]
+        at = s + 4 + id_len + 2
+        item_type = data[at : at + 4]
         if item_type == b"Exif":
-            yield item_id
+            exif.append(item_id)
+        elif item_type == b"mime":
+            rest = data[at + 4 : e]
+            if b"application/rdf+xml" in rest:
+                xmp.append(item_id)
+    return exif, xmp
 
 
-def _item_locations(data: bytes, start: int, end: int) -> dict[int, list[tuple[int, int]]]:
-    out: dict[int, list[tuple[int, int]]] = {}
+def _item_locations(data: bytes, start: int, end: int) -> dict[int, tuple[int, list[tuple[int, int]]]]:
+    out: dict[int, tuple[int, list[tuple[int, int]]]] = {}
     version = data[start]
     pos = start + 4
     if pos + 2 > end:
@@ -158,17 +271,16 @@ def _item_locations(data: bytes, start: int, end: int) -> dict[int, list[tuple[i
 
     try:
         count = number(2 if version < 2 else 4)
-        for _ in range(min(count, 4096)):
+        for _ in range(min(count, 65536)):
             item = number(2 if version < 2 else 4)
-            if version in (1, 2):
-                number(2)  # construction method: 0 (file offset) is all HEIC cameras write
+            method = number(2) & 15 if version in (1, 2) else 0
             number(2)  # data reference index
             base = number(base_size)
             extents = []
-            for _ in range(min(number(2), 64)):
+            for _ in range(min(number(2), 256)):
                 number(index_size)
                 extents.append((base + number(offset_size), number(length_size)))
-            out[item] = extents
+            out[item] = (method, extents)
     except IndexError:
         pass
     return out
@@ -189,7 +301,7 @@ def _properties(data: bytes, start: int, end: int) -> tuple[list[tuple[int, int]
             pos = s + 4
             count = struct.unpack_from(">I", data, pos)[0]
             pos += 4
-            for _ in range(min(count, 4096)):
+            for _ in range(min(count, 65536)):
                 if pos + (2 if version < 1 else 4) + 1 > e:
                     break
                 item = struct.unpack_from(">H" if version < 1 else ">I", data, pos)[0]
@@ -204,30 +316,165 @@ def _properties(data: bytes, start: int, end: int) -> tuple[list[tuple[int, int]
                     raw = struct.unpack_from(">H", data, pos)[0] & 0x7FFF if wide else data[pos] & 0x7F
                     pos += 2 if wide else 1
                     indexes.append(raw)
-                associations[item] = indexes
+                associations.setdefault(item, indexes)
     return sizes, associations
 
 
-# -- MP4 / MOV ------------------------------------------------------------------------
+# -- MP4 / MOV / CR3 ----------------------------------------------------------------
 
 
-def _read_moov(data: bytes, start: int, end: int, meta: Metadata) -> None:
-    for box, s, e, complete in boxes(data, start, end):
+def _read_moov(src: Source, start: int, end: int, meta: Metadata, kind: str) -> None:
+    keys_meta: tuple[int, int] | None = None
+    for box, s, e in box_headers(src, start, end):
+        if box == b"mvhd":
+            data = src.read(s, min(e - s, 120))
+            _mvhd(data, meta)
+        elif box == b"trak" and meta.width is None:
+            _trak(src, s, e, meta)
+        elif box == b"udta":
+            _udta(src, s, e, meta)
+        elif box == b"meta":
+            keys_meta = (s, e)
+        elif box == b"uuid" and kind == "cr3":
+            _canon_uuid(src, s, e, meta)
+    if keys_meta is not None:
+        _apple_keys(src, *keys_meta, meta)
+
+
+def _mvhd(data: bytes, meta: Metadata) -> None:
+    if len(data) < 20:
+        return
+    if data[0] == 1 and len(data) >= 32:
+        created, _modified, timescale, duration = struct.unpack_from(">QQIQ", data, 4)
+    else:
+        created, _modified, timescale, duration = struct.unpack_from(">IIII", data, 4)
+    if timescale and duration not in (0xFFFFFFFF, 0xFFFFFFFFFFFFFFFF):
+        meta.duration_s = round(duration / timescale, 3)
+    if created > _EPOCH_1904 and meta.taken_utc is None:
+        meta.taken_utc = created - _EPOCH_1904  # QuickTime times are UTC
+
+
+def _trak(src: Source, start: int, end: int, meta: Metadata) -> None:
+    for box, s, e in box_headers(src, start, end):
+        if box == b"tkhd":
+            data = src.read(s, min(e - s, 100))
+            at = 84 if data[:1] == b"\x01" else 72  # width/height: the last 8 bytes of tkhd
+            if len(data) >= at + 12:
+                width, height = (v >> 16 for v in struct.unpack_from(">II", data, at + 4))
+                if width and height:
+                    meta.width, meta.height = width, height
+            return
+
+
+def _udta(src: Source, start: int, end: int, meta: Metadata) -> None:
+    for box, s, e in box_headers(src, start, end):
+        if box == b"loci" and e - s < 4096 and meta.latitude is None:
+            _loci(src.read(s, e - s), meta)
+        elif box in (b"\xa9xyz", b"\xa9mak", b"\xa9mod") and e - s < 4096:
+            data = src.read(s, e - s)
+            if len(data) < 4:
+                continue
+            length = struct.unpack_from(">H", data)[0]
+            text = data[4 : 4 + length].decode("utf-8", "replace").strip("\0 ")
+            if box == b"\xa9xyz":
+                _iso6709(text, meta)
+            elif box == b"\xa9mak" and text:
+                meta.make = meta.make or text
+            elif box == b"\xa9mod" and text:
+                meta.model = meta.model or text
+
+
+def _loci(data: bytes, meta: Metadata) -> None:
+    """3GPP location (udta/loci): a name, a role, then longitude, latitude, altitude as signed 16.16."""
+    pos = 6  # version/flags, language
+    if data[pos : pos + 2] in (b"\xfe\xff", b"\xff\xfe"):  # UTF-16 name
+        while pos + 1 < len(data) and data[pos : pos + 2] != b"\0\0":
+            pos += 2
+        pos += 2
+    else:
+        end = data.find(b"\0", pos)
+        if end < 0:
+            return
+        pos = end + 1
+    pos += 1  # role
+    if pos + 8 > len(data):
+        return
+    lon, lat = (v / 65536 for v in struct.unpack_from(">ii", data, pos))
+    if -90 <= lat <= 90 and -180 <= lon <= 180:
+        meta.latitude, meta.longitude = round(lat, 6), round(lon, 6)
+
+
+def _iso6709(text: str, meta: Metadata) -> None:
+    match = _ISO6709.match(text)
+    if not match:
+        return
+    lat, lon = float(match.group(1)), float(match.group(2))
+    if -90 <= lat <= 90 and -180 <= lon <= 180:
+        meta.latitude, meta.longitude = round(lat, 6), round(lon, 6)
+
+
+def _apple_keys(src: Source, start: int, end: int, meta: Metadata) -> None:
+    """moov/meta with a ``keys`` box (Apple): creation date with its offset, make, model, location."""
+    if end - start > _MAX_META:
+        return
+    data = src.read(start, end - start)
+    pos = 0 if data[4:8] in (b"hdlr", b"keys", b"ilst") else 4  # QuickTime's meta is a plain box, MP4's a full one
+    names: list[str] = []
+    values: dict[int, bytes] = {}
+    for box, s, e, complete in boxes(data, pos, len(data)):
         if not complete:
-            meta.truncated = True
-            continue
-        if box == b"mvhd" and e - s >= 20:
-            if data[s] == 1 and e - s >= 32:
-                timescale, duration = struct.unpack_from(">IQ", data, s + 20)
-            else:
-                timescale, duration = struct.unpack_from(">II", data, s + 12)
-            if timescale and duration != 0xFFFFFFFF:
-                meta.duration_s = round(duration / timescale, 3)
-        elif box == b"trak":
-            for inner, ts, te, ok in boxes(data, s, e):
-                if inner == b"tkhd" and ok:
-                    at = ts + (88 if data[ts] == 1 else 76)
-                    if at + 8 <= te:
-                        width, height = (v >> 16 for v in struct.unpack_from(">II", data, at))
-                        if width and height and meta.width is None:
-                            meta.width, meta.height = width, height
+            break
+        if box == b"keys" and e - s >= 8:
+            count = struct.unpack_from(">I", data, s + 4)[0]
+            at = s + 8
+            for _ in range(min(count, 1024)):
+                if at + 8 > e:
+                    break
+                size = struct.unpack_from(">I", data, at)[0]
+                if size < 8:
+                    break
+                names.append(data[at + 8 : at + size].decode("utf-8", "replace"))
+                at += size
+        elif box == b"ilst":
+            for item, s2, e2, ok in boxes(data, s, e):
+                if not ok:
+                    break
+                index = int.from_bytes(item, "big")
+                for inner, s3, e3, ok3 in boxes(data, s2, e2):
+                    if inner == b"data" and ok3 and e3 - s3 >= 8:
+                        values[index] = data[s3 + 8 : e3]
+                        break
+    found = {names[i - 1]: v for i, v in values.items() if 0 < i <= len(names)}
+    text = {k: v.decode("utf-8", "replace").strip("\0 ") for k, v in found.items()}
+    if make := text.get("com.apple.quicktime.make"):
+        meta.make = make
+    if model := text.get("com.apple.quicktime.model"):
+        meta.model = model
+    if where := text.get("com.apple.quicktime.location.ISO6709"):
+        _iso6709(where, meta)
+    stamp = text.get("com.apple.quicktime.creationdate")
+    if stamp:
+        offset = None
+        tail = re.search(r"(Z|[+-]\d{2}:?\d{2})$", stamp[19:])
+        if tail:
+            offset = tail.group(1)
+            if offset != "Z" and ":" not in offset:
+                offset = offset[:3] + ":" + offset[3:]
+        set_stamp(meta, stamp, offset)
+
+
+def _canon_uuid(src: Source, start: int, end: int, meta: Metadata) -> None:
+    """CR3: the Canon uuid box holds CMT1 (IFD0), CMT2 (Exif IFD) and CMT4 (GPS IFD) as TIFF blocks."""
+    if src.read(start, 16) != _CANON_UUID:
+        return
+    tags: dict[str, object] = {}
+    for box, s, e in box_headers(src, start + 16, end):
+        if box in (b"CMT1", b"CMT2", b"CMT4") and e - s < _MAX_META:
+            data = src.read(s, e - s)
+            wanted = {b"CMT1": IMAGE_TAGS, b"CMT2": EXIF_TAGS, b"CMT4": GPS_TAGS}[box]
+            tags.update(parse_tiff_ifd(data, wanted))
+    if tags:
+        apply_exif(meta, tags)
+        width, height = tags.get("ImageWidth"), tags.get("ImageHeight")
+        if isinstance(width, int) and isinstance(height, int) and width and height:
+            meta.width, meta.height = width, height

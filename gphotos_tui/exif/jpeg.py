@@ -1,27 +1,35 @@
-"""JPEG headers: walk the markers up to the image data, reading Exif (APP1) and SOF."""
+"""JPEG headers: walk the markers up to the image data, reading Exif and XMP (APP1) and SOF."""
 
 from __future__ import annotations
 
 import struct
 
 from gphotos_tui.exif.metadata import Metadata, apply_exif
+from gphotos_tui.exif.source import Source
 from gphotos_tui.exif.tiff import parse_tiff
 
 # Start-of-frame markers carry the pixel size (not DHT C4, JPG C8 or DAC CC).
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
-
+_XMP = b"http://ns.adobe.com/xap/1.0/\0"
 
 _SEGMENT = struct.Struct(">BBH")  # 0xFF, marker, length
 
 
-def read_jpeg(head: bytes) -> Metadata:
-    meta = Metadata("jpeg", "image/jpeg")
-    pos = 2
-    n = len(head)
-    while pos + 4 <= n:
-        sync, marker, length = _SEGMENT.unpack_from(head, pos)
+def read_jpeg(src: Source, meta: Metadata | None = None, start: int = 0) -> Metadata:
+    """Metadata of the JPEG at ``start`` in ``src`` (a RAF holds one after its own header)."""
+    meta = meta or Metadata("jpeg", "image/jpeg")
+    tags: dict[str, object] | None = None
+    xmp = None
+    pos = start + 2
+    limit = src.size
+    while pos + 4 <= limit:
+        raw = src.read(pos, 4)
+        if len(raw) < 4:
+            meta.truncated = True
+            break
+        sync, marker, length = _SEGMENT.unpack(raw)
         if sync != 0xFF:
-            return meta  # lost sync: garbage after the last good segment
+            break  # lost sync: garbage after the last good segment
         if marker == 0xFF:  # fill byte
             pos += 1
             continue
@@ -29,20 +37,31 @@ def read_jpeg(head: bytes) -> Metadata:
             pos += 2
             continue
         if marker in (0xD9, 0xDA):  # end of image / start of scan: no more headers
-            return meta
-        end = pos + 2 + length
+            break
         if length < 2:
-            return meta
-        if end > n:
-            meta.truncated = True
-            return meta
-        if marker == 0xE1:
-            if head.startswith(b"Exif\0", pos + 4, end) and meta.make is None and meta.taken_local is None:
-                apply_exif(meta, parse_tiff(head[pos + 10 : end]))
+            break
+        end = pos + 2 + length
+        if marker == 0xE1 and length > 8:
+            body = src.read(pos + 4, length - 2)
+            if len(body) < length - 2:
+                meta.truncated = True
+                break
+            if body.startswith(b"Exif\0") and tags is None:
+                tags = parse_tiff(body[6:])
+            elif body.startswith(_XMP) and xmp is None:
+                xmp = body[len(_XMP) :]
         elif marker in _SOF and length >= 7:
-            height, width = struct.unpack_from(">HH", head, pos + 5)
-            if width and height:
-                meta.width, meta.height = width, height  # the real pixels win over PixelX/YDimension
+            sof = src.read(pos + 5, 4)
+            if len(sof) == 4:
+                height, width = struct.unpack(">HH", sof)
+                if width and height:
+                    meta.width, meta.height = width, height  # the real pixels win over PixelX/YDimension
         pos = end
-    meta.truncated = True
+    else:
+        meta.truncated = True
+    if tags is not None or xmp is not None:
+        tags = tags or {}
+        if xmp is not None:
+            tags["_xmp"] = xmp
+        apply_exif(meta, tags)
     return meta

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ class MetadataError(ValueError):
 
 @dataclass(slots=True)
 class Metadata:
-    format: str  # jpeg | heif | mp4 | mov | png | gif | webp | unknown
+    format: str  # jpeg | heif | avif | mp4 | mov | png | gif | webp | bmp | tiff | raw | cr3 | avi | mkv | ...
     mime_type: str | None = None
     make: str | None = None
     model: str | None = None
@@ -34,26 +35,34 @@ class Metadata:
     height: int | None = None
     duration_s: float | None = None
     truncated: bool = False  # the header ended before everything was read
+    taken_utc: int | None = None  # a container's UTC capture instant (QuickTime, Matroska) without a wall clock
+    note: str | None = None  # what could not be read, for the per-file report
+
+    @property
+    def is_video(self) -> bool:
+        return self.format in VIDEO_FORMATS
 
     @property
     def taken_at(self) -> int | None:
         """Capture time in UTC seconds; only when the offset is known."""
         local = self.local_epoch
         if local is None or self.utc_offset_min is None:
-            return None
+            return self.taken_utc
         return local - self.utc_offset_min * 60
 
     @property
     def local_epoch(self) -> int | None:
         """The wall-clock capture time read as if it were UTC (for guesses without an offset)."""
         if not self.taken_local:
-            return None
+            return self.taken_utc
         try:
             y, mo, d, h, mi, s = (int(p) for p in re.split(r"[-: ]", self.taken_local))
             return calendar.timegm((y, mo, d, h, mi, s, 0, 0, 0))
         except (ValueError, OverflowError):
             return None
 
+
+VIDEO_FORMATS = frozenset({"mp4", "mov", "3gp", "avi", "mkv", "webm", "mts", "wmv", "mpeg"})
 
 _STAMP = re.compile(r"^(\d{4})[:-](\d{2})[:-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
 _OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
@@ -70,23 +79,28 @@ def apply_exif(meta: Metadata, tags: dict[str, object]) -> None:
     meta.aperture_f = _positive(tags.get("FNumber"))
     apex = tags.get("ApertureValue")
     if meta.aperture_f is None and isinstance(apex, float):
-        meta.aperture_f = round(2 ** (apex / 2), 1)  # APEX
+        meta.aperture_f = rational(2 ** (apex / 2))  # APEX
     iso = tags.get("ISO")
     if isinstance(iso, tuple):
-        iso = iso[0] if iso else None
+        iso = max((v for v in iso if isinstance(v, int)), default=None)  # Nikon writes (0, 200)
     meta.iso = _int(iso, 1, 10_000_000)
+    if meta.iso is None and "CanonCameraSettings" in tags:
+        meta.iso = _canon_iso(tags.get("CanonCameraSettings"), tags.get("CanonShotInfo"))
+    if meta.lens is None:
+        meta.lens = _text(tags.get("CanonLensModel"))
     meta.exposure_s = _positive(tags.get("ExposureTime"))
-    stamp = _text(tags.get("DateTimeOriginal")) or _text(tags.get("DateTime"))
-    match = _STAMP.match(stamp or "")
-    if match and match.group(1) != "0000":
-        y, mo, d, h, mi, s = match.groups()
-        meta.taken_local = f"{y}-{mo}-{d} {h}:{mi}:{s}"
-    offset = _OFFSET.match(_text(tags.get("OffsetTimeOriginal")) or _text(tags.get("OffsetTime")) or "")
-    if offset:
-        sign, hh, mm = offset.groups()
-        minutes = int(hh) * 60 + int(mm)
-        if minutes <= 14 * 60:
-            meta.utc_offset_min = -minutes if sign == "-" else minutes
+    shutter = tags.get("ShutterSpeedValue")
+    if meta.exposure_s is None and isinstance(shutter, float) and -20 < shutter < 30:
+        meta.exposure_s = rational(2**-shutter)  # APEX
+    dated = any(
+        set_stamp(meta, _text(tags.get(stamp)), _text(tags.get(offset)) or _text(tags.get("OffsetTime")))
+        for stamp, offset in _DATES
+    )  # any() stops at the first date found
+    xmp = tags.get("_xmp")
+    if isinstance(xmp, bytes):
+        apply_xmp(meta, xmp, dates=not dated)
+    if meta.taken_local is None:
+        set_stamp(meta, _text(tags.get("DateTime")), _text(tags.get("OffsetTime")))
     meta.latitude = _coordinate(tags.get("GPSLatitude"), tags.get("GPSLatitudeRef"), "S", 90)
     meta.longitude = _coordinate(tags.get("GPSLongitude"), tags.get("GPSLongitudeRef"), "W", 180)
     if meta.latitude is None or meta.longitude is None:
@@ -94,6 +108,91 @@ def apply_exif(meta: Metadata, tags: dict[str, object]) -> None:
     width, height = _int(tags.get("PixelXDimension"), 1, 1 << 20), _int(tags.get("PixelYDimension"), 1, 1 << 20)
     if width and height and not meta.width:
         meta.width, meta.height = width, height
+
+
+_DATES = (("DateTimeOriginal", "OffsetTimeOriginal"), ("DateTimeDigitized", "OffsetTimeDigitized"))
+_XMP_DATE = re.compile(
+    rb"\w+:(DateTimeOriginal|CreateDate|DateCreated)(?:=[\"']|>)\s*"
+    rb"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?"
+)
+_XMP_ORDER = {b"DateTimeOriginal": 0, b"CreateDate": 1, b"DateCreated": 2}
+
+
+def set_stamp(meta: Metadata, stamp: str | None, offset: str | None = None) -> bool:
+    """Set the wall-clock capture time (and its UTC offset) from an Exif/ISO stamp; False if not a date."""
+    match = _STAMP.match(stamp or "")
+    if not match or match.group(1) == "0000" or match.group(2) == "00":
+        return False
+    y, mo, d, h, mi, s = match.groups()
+    meta.taken_local = f"{y}-{mo}-{d} {h}:{mi}:{s}"
+    meta.utc_offset_min = None
+    if offset == "Z":
+        offset = "+00:00"
+    found = _OFFSET.match(offset or "")
+    if found:
+        sign, hh, mm = found.groups()
+        minutes = int(hh) * 60 + int(mm)
+        if minutes <= 14 * 60:
+            meta.utc_offset_min = -minutes if sign == "-" else minutes
+    return True
+
+
+_XMP_VALUE = re.compile(
+    rb"(tiff:Orientation|exif:FNumber|exif:FocalLength|exif:ExposureTime|exif:FocalLengthIn35mmFilm)"
+    rb"(?:=[\"']|>)\s*(\d+(?:\.\d+)?)(?:/(\d+))?"
+)
+_XMP_FIELDS = {
+    b"tiff:Orientation": "orientation",
+    b"exif:FNumber": "aperture_f",
+    b"exif:FocalLength": "focal_length_mm",
+    b"exif:ExposureTime": "exposure_s",
+    b"exif:FocalLengthIn35mmFilm": "focal_length_35mm",
+}
+
+
+def apply_xmp(meta: Metadata, xmp: bytes, dates: bool = True) -> None:
+    """From an XMP packet: the capture time (DateTimeOriginal, then CreateDate, then photoshop:DateCreated)
+    and the orientation and exposure values Exif did not give."""
+    packet = xmp[:262144]
+    if dates:
+        found = sorted(_XMP_DATE.findall(packet), key=lambda m: _XMP_ORDER[m[0]])
+        for _tag, stamp, offset in found:
+            text = stamp.decode()
+            if len(text) == 16:
+                text += ":00"
+            if set_stamp(meta, text, offset.decode() if offset else None):
+                break
+    for tag, number, denominator in _XMP_VALUE.findall(packet):
+        field = _XMP_FIELDS[tag]
+        if getattr(meta, field) is not None:
+            continue
+        value = float(number) / (float(denominator) if denominator else 1.0)
+        if field == "orientation":
+            if value.is_integer() and 1 <= value <= 8:
+                meta.orientation = int(value)
+        elif value > 0:
+            setattr(meta, field, rational(value))
+
+
+_CANON_ISO = {16: 50, 17: 100, 18: 200, 19: 400, 20: 800}
+
+
+def _canon_iso(settings: object, shot: object) -> int | None:
+    """ISO as exiftool computes it for Canon: CameraSettings' ISO code, else BaseISO x AutoISO from ShotInfo."""
+    if isinstance(settings, tuple) and len(settings) > 16 and isinstance(settings[16], int):
+        code = settings[16]
+        if code & 0x4000 and code != 0x7FFF:
+            return code & 0x3FFF or None
+        if code in _CANON_ISO:
+            return _CANON_ISO[code]
+        if code > 20 and code != 0x7FFF:
+            return code
+    if isinstance(shot, tuple) and len(shot) > 2 and isinstance(shot[1], int) and isinstance(shot[2], int):
+        auto, base = (v - 65536 if v > 32767 else v for v in shot[1:3])
+        if base:
+            value = math.exp(base / 32 * math.log(2)) * 100 / 32 * (math.exp(auto / 32 * math.log(2)) if auto else 1)
+            return round(value) if value >= 1 else None
+    return None
 
 
 def _text(value: object) -> str | None:

@@ -35,8 +35,11 @@ READ = {SCOPE + "photoslibrary.readonly.appcreateddata"}
 WRITE = {SCOPE + "photoslibrary.appendonly", SCOPE + "photoslibrary.edit.appcreateddata"}
 PICK = {SCOPE + "photospicker.mediaitems.readonly"}
 
+Query = dict[str, list[str]]  # a parsed query string
+Body = dict[str, Any] | None  # a parsed JSON request body (POST routes always have one, {} when empty)
+
 # (method, path regex, API for quota counting, scopes of which one is needed, handler name)
-ROUTES: tuple[tuple[str, re.Pattern, str, set[Any], str], ...] = tuple(
+ROUTES: tuple[tuple[str, re.Pattern[str], str, set[Any], str], ...] = tuple(
     (m, re.compile(p + r"\Z"), api, scopes, h)
     for m, p, api, scopes, h in (
         ("GET", r"/v1/mediaItems", "library", READ, "media_list"),
@@ -69,7 +72,7 @@ class LoggedRequest:
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def handle_error(self, request, client_address):
+    def handle_error(self, request: Any, client_address: Any) -> None:
         if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
             return  # a client that went away (killed, or timed out) is normal for a server
         super().handle_error(request, client_address)
@@ -121,7 +124,7 @@ class FakeGoogle:
     def __enter__(self) -> FakeGoogle:
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     # -- conveniences for tests, benchmarks and the demo ---------------------------------
@@ -197,20 +200,21 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "FakeGoogle/1"
 
-    def log_message(self, format, *args):  # keep test output quiet (and token-free)
+    def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet (and token-free)
         pass
 
     @property
     def fake(self) -> FakeGoogle:
-        return self.server.fake  # type: ignore[attr-defined]
+        fake: FakeGoogle = self.server.fake  # type: ignore[attr-defined]
+        return fake
 
-    def do_GET(self):
+    def do_GET(self) -> None:
         self._dispatch("GET")
 
-    def do_POST(self):
+    def do_POST(self) -> None:
         self._dispatch("POST")
 
-    def do_DELETE(self):
+    def do_DELETE(self) -> None:
         self._dispatch("DELETE")
 
     # -- dispatch ----------------------------------------------------------------
@@ -224,7 +228,7 @@ class _Handler(BaseHTTPRequestHandler):
             query = query | parse_qs(raw.decode(), keep_blank_values=True)
             method, raw = "GET", b""
         self._status, self._api, self._logged = 0, None, False
-        self._entry = (method, path, query, None)
+        self._entry: tuple[str, str, Query, Body] = (method, path, query, None)
         body = None
         try:
             if self.fake.faults.latency_s:
@@ -255,7 +259,7 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             self._record()  # when nothing was sent (a dropped connection or a crash)
 
-    def _route(self, method: str, path: str):
+    def _route(self, method: str, path: str) -> tuple[tuple[str, re.Pattern[str], str, set[Any], str], re.Match[str]]:
         allowed = False
         for route in ROUTES:
             match = route[1].match(path)
@@ -346,7 +350,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- handlers ------------------------------------------------------------------
 
-    def _h_media_list(self, query, body):
+    def _h_media_list(self, query: Query, body: Body) -> None:
         if "sessionId" in query:  # the Picker's mediaItems.list shares the path
             self._api = "picker"
             return self._send_json(
@@ -355,37 +359,37 @@ class _Handler(BaseHTTPRequestHandler):
             )
         self._send_json(200, self.fake.store.list_media(_one(query, "pageToken"), _one(query, "pageSize")))
 
-    def _h_media_search(self, query, body):
-        self._send_json(200, self.fake.store.search(body))
+    def _h_media_search(self, query: Query, body: Body) -> None:
+        self._send_json(200, self.fake.store.search(body or {}))
 
-    def _h_media_batch_get(self, query, body):
+    def _h_media_batch_get(self, query: Query, body: Body) -> None:
         self._send_json(200, self.fake.store.batch_get(query.get("mediaItemIds", [])))
 
-    def _h_media_get(self, query, body, id):
+    def _h_media_get(self, query: Query, body: Body, id: str) -> None:
         self._send_json(200, self.fake.store.get_media(id))
 
-    def _h_albums_list(self, query, body):
+    def _h_albums_list(self, query: Query, body: Body) -> None:
         self._send_json(200, self.fake.store.list_albums(_one(query, "pageToken"), _one(query, "pageSize")))
 
-    def _h_albums_create(self, query, body):
-        self._send_json(200, self.fake.store.create_album(body))
+    def _h_albums_create(self, query: Query, body: Body) -> None:
+        self._send_json(200, self.fake.store.create_album(body or {}))
 
-    def _h_albums_get(self, query, body, id):
+    def _h_albums_get(self, query: Query, body: Body, id: str) -> None:
         self._send_json(200, self.fake.store.get_album(id))
 
-    def _h_albums_add(self, query, body, id):
-        self._send_json(200, self.fake.store.add_to_album(id, body))
+    def _h_albums_add(self, query: Query, body: Body, id: str) -> None:
+        self._send_json(200, self.fake.store.add_to_album(id, body or {}))
 
-    def _h_session_create(self, query, body):
-        self._send_json(200, self.fake.store.create_session(body))
+    def _h_session_create(self, query: Query, body: Body) -> None:
+        self._send_json(200, self.fake.store.create_session(body or {}))
 
-    def _h_session_get(self, query, body, id):
+    def _h_session_get(self, query: Query, body: Body, id: str) -> None:
         self._send_json(200, self.fake.store.get_session(id))
 
-    def _h_session_delete(self, query, body, id):
+    def _h_session_delete(self, query: Query, body: Body, id: str) -> None:
         self._send_json(200, self.fake.store.delete_session(id))
 
-    def _h_bytes(self, query, body, id, params):
+    def _h_bytes(self, query: Query, body: Body, id: str, params: str | None) -> None:
         item = self.fake.store.by_id.get(id)
         if item is None:
             raise ApiError(404, "NOT_FOUND", "Not found.")

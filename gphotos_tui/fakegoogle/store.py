@@ -14,6 +14,7 @@ import json
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +33,7 @@ class ApiError(Exception):
         self.code, self.status, self.message = code, status, message
 
 
-def page_size(raw, limits: tuple[int, int]) -> int:
+def page_size(raw: Any, limits: tuple[int, int]) -> int:
     default, maximum = limits
     try:
         size = int(raw) if raw not in (None, "") else 0
@@ -121,7 +122,7 @@ class FakeStore:
             )
         return cached
 
-    def list_media(self, token: str | None, size_raw) -> dict[str, Any]:
+    def list_media(self, token: str | None, size_raw: Any) -> dict[str, Any]:
         size = page_size(size_raw, LIBRARY_PAGE)
         chunk, nxt = self._page(self.items, token, size, "list")
         return _result("mediaItems", [self.media_json(i) for i in chunk], nxt)
@@ -189,7 +190,7 @@ class FakeStore:
             self.albums[album_id], album_id, len(members), cover, f"{self.base_url}/lr/{cover}" if cover else None
         )
 
-    def list_albums(self, token: str | None, size_raw) -> dict[str, Any]:
+    def list_albums(self, token: str | None, size_raw: Any) -> dict[str, Any]:
         size = page_size(size_raw, ALBUM_PAGE)
         with self.lock:
             ids = list(self.albums)
@@ -251,7 +252,7 @@ class FakeStore:
             del self.sessions[session_id]
         return {}
 
-    def list_picked(self, session_id: str, token: str | None, size_raw) -> dict[str, Any]:
+    def list_picked(self, session_id: str, token: str | None, size_raw: Any) -> dict[str, Any]:
         session = self._session(session_id)
         size = page_size(size_raw, PICKER_PAGE)
         if session.polls_left > 0:
@@ -267,7 +268,7 @@ class FakeStore:
         return session
 
     def _session_json(self, s: Session) -> dict[str, Any]:
-        data = {
+        data: dict[str, Any] = {
             "id": s.id,
             "pickerUri": f"{self.base_url}/picker/{s.id}",
             "expireTime": shapes.rfc3339(int(s.expire_at)),
@@ -281,13 +282,13 @@ class FakeStore:
 
 
 def _result(key: str, values: list[Any], next_token: str | None) -> dict[str, Any]:
-    out = {key: values} if values else {}  # empty lists are omitted (protobuf JSON)
+    out: dict[str, Any] = {key: values} if values else {}  # empty lists are omitted (protobuf JSON)
     if next_token:
         out["nextPageToken"] = next_token
     return out
 
 
-def _date_matcher(date_filter: dict[str, Any]):
+def _date_matcher(date_filter: dict[str, Any]) -> Callable[[tuple[int, int, int] | None], bool]:
     dates = date_filter.get("dates") or []
     ranges = date_filter.get("ranges") or []
     if len(dates) > 5 or len(ranges) > 5 or not (dates or ranges):

@@ -78,6 +78,10 @@ class RetriesExhausted(GoogleError):
     """A transient failure (5xx, dropped connection, malformed JSON) outlasted every retry."""
 
 
+class PageTokensKeepExpiring(GoogleError):
+    """A listing whose page tokens Google rejected again after every restart (bounded: each restart re-lists)."""
+
+
 class MalformedResponse(GoogleError):
     """Google answered 200 with a body that is not the JSON object the method returns."""
 

@@ -7,14 +7,14 @@ is page by page (``Page``) so callers can checkpoint ``next_page_token``.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, ParamSpec, Protocol, TypeVar
 
-from gphotos_tui.google.errors import PageTokenExpired
+from gphotos_tui.google.errors import PageTokenExpired, PageTokensKeepExpiring
 from gphotos_tui.google.quota import UsageMeter
+from gphotos_tui.google.threads import run_cancellable
 from gphotos_tui.google.tokens import TokenSource
 from gphotos_tui.google.transport import ApiCaller, RetryPolicy
 
@@ -23,6 +23,9 @@ ALBUM_PAGE_SIZE = 50
 BATCH_LIMIT = 50  # batchGet and batchAddMediaItems
 OLDEST_FIRST = "MediaMetadata.creation_time"
 NEWEST_FIRST = "MediaMetadata.creation_time desc"
+
+
+MAX_TOKEN_RESTARTS = 3  # restarts of one listing after expired page tokens; each restart lists it again
 
 
 @dataclass(frozen=True)
@@ -193,12 +196,19 @@ def iter_pages(
     """
     seen: set[str | None] = set()
     token = start_token
+    restarts = 0
     while True:
         try:
             page = fetch(token)
-        except PageTokenExpired:
+        except PageTokenExpired as exc:
             if not restart_on_expired or token is None:
                 raise
+            restarts += 1
+            if restarts > MAX_TOKEN_RESTARTS:
+                raise PageTokensKeepExpiring(
+                    f"Google rejected this listing's page tokens {restarts} times ({exc}); stopped instead of "
+                    "listing it again and again; try again later"
+                ) from None
             token = None
             continue
         fresh = [item for item in page.items if item.get(key) not in seen]
@@ -227,7 +237,7 @@ class ThreadedCalls:
 
     async def _run(self, fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
         try:
-            return await asyncio.to_thread(fn, *args, **kwargs)
+            return await run_cancellable(fn, *args, **kwargs)
         finally:
             await self.client.caller.usage.flush()
 

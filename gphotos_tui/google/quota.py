@@ -16,6 +16,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from gphotos_tui.catalog import Catalog
+from gphotos_tui.catalog.usage import add_requests, requests_on
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 
@@ -51,11 +52,7 @@ class UsageMeter:
             pending, self._pending = self._pending, Counter()
         if not pending:
             return
-        await self.catalog.write_rows(
-            "INSERT INTO api_usage (day, api, requests) VALUES (?, ?, ?) "
-            "ON CONFLICT (day, api) DO UPDATE SET requests = requests + excluded.requests",
-            [(day, api, n) for (day, api), n in pending.items()],
-        )
+        await add_requests(self.catalog, [(day, api, n) for (day, api), n in pending.items()])
 
     async def used(self, api: str) -> int:
         day = pacific_day(self._clock())
@@ -63,10 +60,7 @@ class UsageMeter:
             pending = self._pending[(day, api)]
         if self.catalog is None:
             return pending  # nothing is flushed without a catalog
-        row = await (
-            await self.catalog.writer.execute("SELECT requests FROM api_usage WHERE day = ? AND api = ?", (day, api))
-        ).fetchone()
-        return int(row[0] if row else 0) + pending
+        return await requests_on(self.catalog.writer, day, api) + pending
 
     async def remaining(self, api: str) -> int | None:
         """Requests left today, or None for an API without a daily quota."""

@@ -26,6 +26,7 @@ from googleapiclient.errors import HttpError
 from gphotos_tui.google import errors
 from gphotos_tui.google.quota import UsageMeter
 from gphotos_tui.google.retry import RETRY_STATUSES, Attempts, RetryPolicy, parse_retry_after
+from gphotos_tui.google.threads import check_cancelled, pause
 from gphotos_tui.google.tokens import TokenSource
 
 __all__ = ["RETRY_STATUSES", "ApiCaller", "RetryPolicy", "discovery_document"]
@@ -90,6 +91,7 @@ class ApiCaller:
         refreshed = False
         attempts = Attempts(self.policy, method, self.api)
         while True:
+            check_cancelled()
             token = self.tokens.token()
             request = build(self.service())
             request.headers["authorization"] = f"Bearer {token}"
@@ -118,7 +120,8 @@ class ApiCaller:
 
     def _pause(self, delay: float) -> None:
         self.retries += 1
-        self.sleep(delay)
+        # A cancelled job's call wakes at once (threads.pause); an injected sleep (tests) is used as given.
+        pause(delay, None if self.sleep is time.sleep else self.sleep)
 
 
 def _final_error(status: int, code: str, message: str, method: str, has_page_token: bool) -> errors.GoogleError | None:

@@ -40,7 +40,9 @@ def year_filters(filters: Filters, year: int) -> Filters:
     low = max(first, filters.date_from) if filters.date_from else first
     high = min(last, filters.date_to) if filters.date_to else last
     if low > high:
-        raise ValueError(f"the filters' dates ({filters.describe()}) leave nothing of {year}")
+        raise ValueError(
+            f"{year} is outside the filters' dates ({filters.date_from or 'any day'} to {filters.date_to or 'any day'})"
+        )
     return replace(filters, date_from=low, date_to=high)
 
 

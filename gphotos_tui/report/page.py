@@ -228,17 +228,17 @@ def year_section(year: str, y: CatalogStats) -> str:
     calendar_keys = [[k.key if k is not None else None for k in row] for row in calendar_built.keys]
     assert isinstance(calendar_built.chart, Grid)
     grid = calendar_built.chart
-    calendar_svg = svg.heatmap(grid, keys=calendar_keys, cell=11, label_w=34)
+    calendar_svg = svg.heatmap(grid, keys=calendar_keys, cell=13, label_w=34)
     active = sum(1 for n in y.by_day.values() if n)
     return (
-        f'<article class="year" data-year="{year}"><h3>{year}</h3><div class="cards">'
+        f'<article class="year" data-year="{year}"><h3>{year}</h3><div class="cards year-cards">'
         f'<div class="card" data-card="items"><div class="label">items</div><div class="big">{y.total:,}</div>'
         f'<div class="small">{y.photos:,} photos · {y.videos:,} videos · {y.favorites:,} favourites · '
-        f"{active:,} days with photos</div></div>{list_html}</div>"
-        f'<figure class="chart wide" data-chart="calendar"><figcaption>Calendar {year}: {y.total:,} items'
+        f'{active:,} days with photos</div></div>{list_html}</div><div class="charts">'
+        f'<figure class="chart" data-chart="calendar"><figcaption>Calendar {year}: {y.total:,} items'
         f"</figcaption>{calendar_svg}</figure>"
         + figure("months", months, _table("months", months, y, False), title=f"Items per month, {year}")
-        + "</article>"
+        + "</div></article>"
     )
 
 
@@ -267,11 +267,12 @@ body { margin:0; background:var(--bg); color:var(--ink);
 main { max-width: 1400px; margin: 0 auto; padding: 16px; }
 h1 { margin: 8px 0 0; font-size: 2rem; } h2 { margin: 28px 0 10px; } h3 { margin: 0 0 10px; font-size: 1.5rem; }
 .sub, .small, footer { color: var(--muted); }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 200px), 1fr)); gap: 10px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 160px), 1fr)); gap: 10px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; }
 .card .label { text-transform: uppercase; font-size: .75rem; letter-spacing: .05em; color: var(--muted); }
 .card .big { font-size: 1.6rem; font-weight: 650; }
 .card ol { margin: 4px 0 0; padding-left: 1.3em; }
+.year-cards { grid-template-columns: repeat(auto-fill, minmax(min(100%, 240px), 1fr)); }
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 12px 0 0; }
 .facts dt { font-weight: 600; } .facts dd { margin: 0; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 560px), 1fr)); gap: 14px; }
@@ -293,6 +294,7 @@ td:first-child, th:first-child { text-align: left; }
 article.year { background: #eef1f6; border-radius: 10px; padding: 12px; margin: 12px 0; }
 article.year figure { margin-top: 10px; }
 footer { margin: 30px 0 10px; font-size: .85rem; }
+@media (max-width: 600px) { main { padding: 10px; } figure.chart { padding: 6px; } .card .big { font-size: 1.3rem; } }
 @media print { body { background: #fff; } main { max-width: none; padding: 0; }
   figure.chart, article.year .cards { break-inside: avoid; } summary { display: none; } }
 """

@@ -12,23 +12,23 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import os
 import stat
 import threading
-import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gphotos_tui.catalog import Catalog, local_files
+from gphotos_tui.catalog import Catalog, Source, local_files
 from gphotos_tui.catalog.local_files import LocalFile
-from gphotos_tui.exif import HEAD_BYTES, MetadataError, read_metadata
+from gphotos_tui.exif import HEAD_BYTES, Metadata, MetadataError
+from gphotos_tui.exif import read_file as read_media
 from gphotos_tui.model import MediaRecord, SourceKind
 from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
 from gphotos_tui.sources.takeout import names
+from gphotos_tui.text import printable, valid_utf8
 
 JOB = "scan-folder"
 BATCH = 500
@@ -52,14 +52,17 @@ class ScanReport:
     linked: int = 0  # items a Google source also has
     removed: int = 0  # recorded before, gone now
     errors: list[str] = None  # type: ignore[assignment]
+    notes: list[str] = None  # type: ignore[assignment]  # files indexed without (all) their metadata, and why
 
     def __post_init__(self) -> None:
         self.errors = self.errors or []
+        self.notes = self.notes or []
 
     def one_line(self) -> str:
         return (
             f"{self.files:,} media files in {self.root}: {self.hashed:,} read, {self.unchanged:,} unchanged, "
             f"{self.removed:,} gone, {self.linked:,} are Google items, {len(self.errors):,} errors"
+            + (f", {len(self.notes):,} with metadata unread" if self.notes else "")
         )
 
 
@@ -79,11 +82,27 @@ def media_files(root: Path) -> Iterator[tuple[str, os.stat_result]]:
                 yield path, st
 
 
-def read_file(path: str, size: int, mtime: int) -> tuple[MediaRecord, str]:
-    """The record and SHA-256 of one file, streamed (only the header is kept)."""
+def read_file(path: str, size: int, mtime: int, notes: list[str] | None = None) -> tuple[MediaRecord, str]:
+    """The record and SHA-256 of one file: its metadata read by seeks, then every byte hashed in order."""
     digest = hashlib.sha256()
+    meta: Metadata | None
     with open(path, "rb") as fh:
         head = fh.read(HEAD_BYTES)
+        try:
+            meta = read_media(fh, path, size, head)
+        except MetadataError as exc:
+            meta = None
+            if notes is not None:
+                notes.append(f"{path}: {exc}")
+        except OSError:
+            raise
+        except Exception as exc:  # a reader bug must not stop a scan: the item keeps what is known
+            meta = None
+            if notes is not None:
+                notes.append(f"{path}: metadata not read ({type(exc).__name__}: {exc})")
+        if meta is not None and meta.note and notes is not None:
+            notes.append(f"{path}: {meta.note}")
+        fh.seek(len(head))
         digest.update(head)
         while chunk := fh.read(CHUNK):
             digest.update(chunk)
@@ -95,13 +114,9 @@ def read_file(path: str, size: int, mtime: int) -> tuple[MediaRecord, str]:
         content_hash=digest.hexdigest(),
         media_type="video" if names.is_video_name(name) else "photo",
     )
-    try:
-        meta = read_metadata(head)
-    except MetadataError:
-        meta = None
     if meta is not None:
         record.mime_type = meta.mime_type
-        if meta.format in ("mp4", "mov"):
+        if meta.is_video:
             record.media_type = "video"
         record.width, record.height, record.orientation = meta.width, meta.height, meta.orientation
         record.camera_make, record.camera_model, record.lens_model = meta.make, meta.model, meta.lens
@@ -114,7 +129,7 @@ def read_file(path: str, size: int, mtime: int) -> tuple[MediaRecord, str]:
     if record.taken_at is None:
         # A backup sets mtime to the capture time, so this still joins Google items for header-less videos.
         record.taken_at, record.time_source = mtime, "mtime"
-    return record, record.content_hash
+    return record, digest.hexdigest()
 
 
 async def scan_folder(catalog: Catalog, root: str | Path, *, progress: ProgressCallback | None = None) -> ScanReport:
@@ -132,20 +147,23 @@ async def scan_folder(catalog: Catalog, root: str | Path, *, progress: ProgressC
     run_id = await catalog.start_run(source, JOB)
     loop = asyncio.get_running_loop()
     stop = threading.Event()
-    queue: asyncio.Queue = asyncio.Queue(maxsize=4)
+    queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=4)
 
     def walk() -> None:
         batch: list[tuple[Any, ...]] = []
         for path, st in media_files(root_path):
             if stop.is_set():
                 raise ScanCancelled()
+            if valid_utf8(path) != path:  # the catalog keeps text: a name it cannot store is reported, not a crash
+                report.errors.append(f"{printable(path)}: file name is not valid UTF-8; skipped (rename the file)")
+                continue
             mtime = int(st.st_mtime)
             old = known.get(path)
             if old is not None and old[0] == st.st_size and old[1] == mtime and old[2]:
                 batch.append((path, st.st_size, mtime, None, old[2]))
             else:
                 try:
-                    record, digest = read_file(path, st.st_size, mtime)
+                    record, digest = read_file(path, st.st_size, mtime, report.notes)
                 except OSError as exc:
                     report.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
                     continue
@@ -183,14 +201,17 @@ async def scan_folder(catalog: Catalog, root: str | Path, *, progress: ProgressC
             run_id, "cancelled" if cancelled else "failed", None if cancelled else str(exc), items=report.files
         )
         raise
-    report.removed = await _forget_missing(catalog, source, [p for p in known if p not in seen])
-    report.linked = await _linked(catalog, source)
+    gone = [p for p in known if p not in seen]
+    report.removed = await local_files.forget_missing_folder_files(
+        catalog, source.id, gone, [unicodedata.normalize("NFC", p) for p in gone]
+    )
+    report.linked = await local_files.folder_items_google_has(catalog, source.id)
     await catalog.finish_run(run_id, "done", report.one_line(), items=report.files, errors=len(report.errors))
     notify(state.advanced(state=JobState.DONE, message=report.one_line()))
     return report
 
 
-async def _write(catalog: Catalog, source, batch: list[tuple[Any, ...]], report: ScanReport) -> None:
+async def _write(catalog: Catalog, source: Source, batch: list[tuple[Any, ...]], report: ScanReport) -> None:
     fresh = [entry[3] for entry in batch if entry[3] is not None]
     unchanged = [unicodedata.normalize("NFC", entry[0]) for entry in batch if entry[3] is None]
     report.files += len(batch)
@@ -201,11 +222,7 @@ async def _write(catalog: Catalog, source, batch: list[tuple[Any, ...]], report:
         await catalog.write_batch(source, fresh)
         ids = await local_files.item_ids_by_external(catalog, SourceKind.FOLDER.value, [r.external_id for r in fresh])
     if unchanged:  # not re-read, but still there: keep their provenance current
-        await catalog.writer.execute(
-            "UPDATE item_sources SET last_seen = ?, missing_since = NULL WHERE kind = 'folder' AND source_id = ? "
-            "AND external_id IN (SELECT value FROM json_each(?))",
-            (int(time.time()), source.id, json.dumps(unchanged)),
-        )
+        await local_files.mark_folder_files_seen(catalog, source.id, unchanged)
     # A file not re-read keeps its recorded source and fidelity (a backup's API download stays 'api_photo').
     rows = [
         LocalFile(
@@ -220,34 +237,6 @@ async def _write(catalog: Catalog, source, batch: list[tuple[Any, ...]], report:
         for path, size, mtime, record, digest in batch
     ]
     await local_files.record_files(catalog, rows)
-
-
-async def _linked(catalog: Catalog, source) -> int:
-    """Items of this folder that a Google source (Takeout, Picker, Library) also has."""
-    row = await (
-        await catalog.reader.execute(
-            "SELECT count(DISTINCT f.item_id) FROM item_sources f JOIN item_sources g ON g.item_id = f.item_id "
-            "AND g.kind IN ('takeout', 'picker', 'library') WHERE f.kind = 'folder' AND f.source_id = ? "
-            "AND f.missing_since IS NULL",
-            (source.id,),
-        )
-    ).fetchone()
-    return row[0]
-
-
-async def _forget_missing(catalog: Catalog, source, gone: list[str]) -> int:
-    """After a complete scan: drop local_files rows of files no longer there, flag their provenance."""
-    if not gone:
-        return 0
-    await catalog.writer.execute(
-        "UPDATE item_sources SET missing_since = ? WHERE kind = 'folder' AND source_id = ? "
-        "AND external_id IN (SELECT value FROM json_each(?))",
-        (int(time.time()), source.id, json.dumps([unicodedata.normalize("NFC", p) for p in gone])),
-    )
-    cur = await catalog.writer.execute(
-        "DELETE FROM local_files WHERE path IN (SELECT value FROM json_each(?))", (json.dumps(gone),)
-    )
-    return cur.rowcount
 
 
 __all__ = ["FolderScanError", "ScanReport", "media_files", "scan_folder"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from gphotos_tui import units
+
 
 def utc_datetime(seconds: int | None) -> str:
     """'2021-06-04 17:22' in UTC, or '—' when unknown."""
@@ -25,14 +27,8 @@ def date_span(first: int | None, last: int | None) -> str:
 
 
 def human_size(size: int | None) -> str:
-    if size is None:
-        return "—"
-    value = float(size)
-    for unit in ("B", "kB", "MB", "GB", "TB"):
-        if value < 1000 or unit == "TB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{size} B"  # unreachable, keeps type checkers calm
+    """A size for a column of sizes ("7.0 MB"), "—" when unknown."""
+    return units.size_bytes(size, fixed=True) or "—"
 
 
 def rate(items_per_second: float) -> str:

@@ -16,6 +16,7 @@ Best of N; the machine is shared and noisy, so compare within one run.
 from __future__ import annotations
 
 import os
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -28,6 +29,8 @@ from tests.benchmarks.catalog import demo_catalog
 REPO = Path(__file__).resolve().parents[2]
 TARGET_S = 5.0
 TARGET_BYTES = 2_000_000
+#: CPU seconds (user + system) of each child, per subcommand: less swayed than wall time by other work on the machine.
+CPU: dict[str, list[float]] = {"report": [], "stats": []}
 
 
 def run(quick: bool) -> dict:
@@ -41,6 +44,8 @@ def measure(db: Path, runs: int) -> dict:
     load_before = round(os.getloadavg()[0], 2)
     items = sqlite3.connect(db).execute("SELECT count(*) FROM items").fetchone()[0]
     cli = [sys.executable, "-m", "gphotos_tui"]
+    for runs_cpu in CPU.values():
+        runs_cpu.clear()
     with tempfile.TemporaryDirectory(prefix="report-bench-") as home:
         env = {**os.environ, "GPHOTOS_TUI_HOME": home}
         out = Path(home) / "report.html"
@@ -63,6 +68,9 @@ def measure(db: Path, runs: int) -> dict:
         "years_in_review": years,
         "stats_json_warm_s": round(best_stats, 3),
         "report_over_stats_warm": round(best / best_stats, 2),
+        "report_warm_cpu_s": min(CPU["report"][:runs]),
+        "stats_json_warm_cpu_s": min(CPU["stats"][1:]),
+        "report_over_stats_warm_cpu": round(min(CPU["report"][:runs]) / min(CPU["stats"][1:]), 2),
         "report_cold_fresh_s": round(cold, 3),
         "stats_cache_warmup_s": round(warmup, 3),
         "load_avg": [load_before, round(os.getloadavg()[0], 2)],
@@ -72,9 +80,12 @@ def measure(db: Path, runs: int) -> dict:
 
 
 def _timed(cmd: list[str], env: dict) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True, timeout=1800)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU[cmd[3]].append(round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 3))
     if done.returncode != 0:
         raise RuntimeError(f"{cmd[2:4]} failed: {done.stderr.strip()[-400:]}")
     return elapsed

@@ -1,11 +1,13 @@
 """API downloads through fresh base URLs against the loopback fake: faults, fidelity, resume, quota."""
 
 import hashlib
+import shutil
 
 import pytest
 
 from gphotos_tui.backup.run import run_backup
 from gphotos_tui.catalog import Catalog
+from gphotos_tui.catalog.item_facts import item_facts
 from gphotos_tui.demo.generator import SyntheticLibrary
 from gphotos_tui.fakegoogle import FakeGoogle
 from gphotos_tui.fakegoogle.media import render
@@ -14,6 +16,7 @@ from gphotos_tui.google.library import AsyncLibrary, LibraryClient
 from gphotos_tui.google.quota import UsageMeter, pacific_day
 from gphotos_tui.google.tokens import StaticToken
 from gphotos_tui.model import SourceKind
+from tests.unit.xmp_readback import differences, read_sidecars
 
 N = 24
 
@@ -118,4 +121,54 @@ async def test_expired_base_url_is_refreshed_through_batch_get(fake, tmp_path):
     fake.faults.clear()
     assert report.errors == [] and report.downloaded == N
     assert len([r for r in fake.requests if r.path.endswith(":batchGet")]) == 2
+    await catalog.close()
+
+
+@pytest.mark.skipif(shutil.which("exiftool") is None, reason="exiftool not installed")
+async def test_downloads_get_sidecars_with_camera_fields(fake, tmp_path):
+    """API downloads may have lost EXIF: their sidecars carry the camera fields the catalog has."""
+    fake.faults.clear()
+    catalog = await _catalog(fake, tmp_path / "c.sqlite")
+    report = await _backup(fake, catalog, tmp_path / "dest")
+    assert report.errors == [] and report.sidecars.written == N
+    assert set(report.fidelity) <= {"api_photo", "api_video"} and sum(report.fidelity.values()) == N
+    rows = await catalog.reader.execute_fetchall("SELECT path, item_id FROM local_files ORDER BY path")
+    facts = await item_facts(catalog, [r[1] for r in rows])
+    tags = read_sidecars([f"{p}.xmp" for p, _ in rows])
+    wrong = []
+    for path, item_id in rows:
+        found, _ = differences(facts[item_id], tags[f"{path}.xmp"], camera=True)
+        wrong += [f"{path}: {w}" for w in found]
+    assert not wrong, "\n".join(wrong)
+    assert any(t.get("XMP-tiff:Model") for t in tags.values())
+    await catalog.close()
+
+
+async def test_downloads_never_replace_a_users_file_nor_write_through_a_planted_link(fake, tmp_path):
+    """Issue 11: the download path follows the same rules as Takeout copies."""
+    import os
+
+    fake.faults.clear()
+    reference = await _catalog(fake, tmp_path / "r.sqlite")
+    await _backup(fake, reference, tmp_path / "ref")
+    await reference.close()
+    files = sorted(
+        p for p in (tmp_path / "ref").rglob("*") if p.is_file() and not p.is_symlink() and p.suffix != ".xmp"
+    )
+    taken, linked = files[0].relative_to(tmp_path / "ref"), files[1].relative_to(tmp_path / "ref")
+    dest = tmp_path / "dest"
+    (dest / taken).parent.mkdir(parents=True, exist_ok=True)
+    (dest / taken).write_bytes(b"mine")
+    (dest / linked).parent.mkdir(parents=True, exist_ok=True)
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious")
+    os.symlink(victim, dest / linked.with_name(linked.name + ".part"))
+    catalog = await _catalog(fake, tmp_path / "c.sqlite")
+    report = await _backup(fake, catalog, dest)
+    assert (dest / taken).read_bytes() == b"mine"
+    stem, ext = os.path.splitext(taken.name)
+    assert (dest / taken).with_name(f"{stem} (1){ext}").read_bytes() == (tmp_path / "ref" / taken).read_bytes()
+    assert victim.read_bytes() == b"precious"
+    assert len(report.errors) == 1 and "not written through" in report.errors[0]
+    assert report.downloaded == N - 1
     await catalog.close()

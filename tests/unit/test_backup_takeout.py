@@ -42,8 +42,11 @@ async def test_backup_tree_links_mtimes_and_incremental_rerun(parts, tmp_path, f
     report = await run_backup(catalog, dest, takeout=parts[fmt])
     assert report.errors == [] and report.stopped is None
     assert report.copied == report.planned > 80  # items plus live-photo companions
-    files = [p for p in dest.rglob("*") if p.is_file() and not p.is_symlink()]
+    files = [p for p in dest.rglob("*") if p.is_file() and not p.is_symlink() and p.suffix != ".xmp"]
     assert len(files) == report.copied
+    # Each copied file has its XMP sidecar beside it (NAME.EXT.xmp), and nothing else is there.
+    assert sorted(dest.rglob("*.xmp")) == sorted(f.with_name(f.name + ".xmp") for f in files)
+    assert report.sidecars.written == report.copied
     assert not list(dest.rglob("*.part"))
     # One file per item however many folders held it: no two files with the same bytes and name stem.
     rows = await (

@@ -121,7 +121,7 @@ def test_year_filters_intersect_the_date_range():
     f = Filters(date_from=date(2019, 6, 1), media_type="video")
     assert year_filters(f, 2019) == Filters(date(2019, 6, 1), date(2019, 12, 31), media_type="video")
     assert year_filters(f, 2020).date_from == date(2020, 1, 1)
-    with pytest.raises(ValueError, match="leave nothing of 2018"):
+    with pytest.raises(ValueError, match="2018 is outside the filters' dates \\(2019-06-01 to any day\\)"):
         year_filters(f, 2018)
 
 
@@ -155,3 +155,16 @@ def test_each_years_statistics_equal_the_stats_of_that_year(demo, base):
         assert got == want, year
     with pytest.raises(ValueError, match="within 2020"):
         asyncio.run(stats_for_years(path, {2020: base}))
+
+
+def test_an_empty_catalog_gives_a_page_that_says_so(tmp_path, capsys):
+    async def empty():
+        catalog = await Catalog.open(tmp_path / "empty.sqlite")
+        await catalog.close()
+
+    asyncio.run(empty())
+    out = tmp_path / "empty.html"
+    assert main(["report", "--db", str(tmp_path / "empty.sqlite"), "--output", str(out)]) == 0
+    html = out.read_text("utf-8")
+    assert '<div class="big">0</div>' in html and "No items with this information." in html
+    assert "<article" not in html and "over 0 years" in capsys.readouterr().err

@@ -140,3 +140,19 @@ def test_data_folders_and_catalog_are_private_and_tightened(part, tmp_path, monk
     assert main(["import-takeout", str(part)]) == 0
     assert stat.S_IMODE((fresh / "data").stat().st_mode) == 0o700
     assert stat.S_IMODE((fresh / "data" / "catalog.sqlite").stat().st_mode) == 0o600
+
+
+def test_quick_check_is_skipped_only_for_a_file_left_as_a_checked_writer_closed_it(imported, tmp_path, monkeypatch):
+    from gphotos_tui.catalog import store
+
+    checks = []
+    real = store._check_file
+    monkeypatch.setattr(store, "_check_file", lambda path: (checks.append(path), real(path)))
+    (tmp_path / "empty").mkdir()
+    assert main(["scan-folder", "--db", str(imported), str(tmp_path / "empty")]) == 0
+    assert main(["scan-folder", "--db", str(imported), str(tmp_path / "empty")]) == 0
+    assert len(checks) == 0  # the import that made it checked it and closed it cleanly
+    with sqlite3.connect(imported) as conn:  # someone else wrote to it
+        conn.execute("CREATE TABLE IF NOT EXISTS x (a)")
+    assert main(["scan-folder", "--db", str(imported), str(tmp_path / "empty")]) == 0
+    assert len(checks) == 1

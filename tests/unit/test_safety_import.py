@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -122,3 +123,18 @@ def test_text_helpers():
     assert valid_utf8("a\ud800b") == "a\ufffdb"
     assert printable("x\x1b[31m\x9b\u202ey") == "x\\x1b[31m\\x9b\\u202ey"
     printable("\ud800").encode("utf-8")
+
+
+def test_a_folder_scan_reports_a_file_name_that_is_not_utf8_and_goes_on(tmp_path, capsys):
+    from gphotos_tui.cli import main
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    (folder / "ok.jpg").write_bytes(b"\xff\xd8\xff\xd9")
+    with open(os.path.join(os.fsencode(folder), b"caf\xe9.jpg"), "wb") as fh:
+        fh.write(b"\xff\xd8\xff\xd9")
+    code = main(["scan-folder", "--db", str(tmp_path / "c.sqlite"), str(folder)])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and "not valid UTF-8" in captured.err
+    assert code in (0, 1)
+    assert "1 read" in captured.out or "1 media" in captured.out

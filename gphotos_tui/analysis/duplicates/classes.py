@@ -82,7 +82,8 @@ def _time_neighbours(items: Sequence[DupItem], gap: int) -> list[int]:
     keep[1:] |= close
     keep[:-1] |= close
     keep |= times[order] == _NO_TIME
-    return np.sort(order[keep]).tolist()
+    kept: list[int] = np.sort(order[keep]).tolist()
+    return kept
 
 
 def exact_groups(items: Sequence[DupItem], hash_items: Sequence[DupItem] | None = None) -> list[Group]:
@@ -96,10 +97,12 @@ def exact_groups(items: Sequence[DupItem], hash_items: Sequence[DupItem] | None 
     hashed: set[int] = set()
     by_hash: dict[str, list[DupItem]] = defaultdict(list)
     by_meta: dict[tuple[Any, ...], list[DupItem]] = defaultdict(list)
-    for index in [i for i, h in enumerate(hashes) if h in shared_hash]:
-        by_hash[hashes[index]].append(hash_items[index])
-    for index in [i for i, m in enumerate(metas) if m in shared_meta]:
-        by_meta[(*metas[index], items[index].filename.casefold())].append(items[index])
+    for index, h in enumerate(hashes):
+        if h is not None and h in shared_hash:
+            by_hash[h].append(hash_items[index])
+    for index, m in enumerate(metas):
+        if m is not None and m in shared_meta:
+            by_meta[(*m, items[index].filename.casefold())].append(items[index])
     by_id: dict[int, DupItem] = {}
     for members in (*by_hash.values(), *by_meta.values()):
         if len(members) > 1:
@@ -124,7 +127,7 @@ def format_pair_groups(items: Sequence[DupItem], names: list[tuple[str, str]]) -
     }
     if not keys:
         return []
-    buckets: dict[tuple[str, int], list[int]] = defaultdict(list)
+    buckets: dict[tuple[str, int | None], list[int]] = defaultdict(list)
     wanted = other | JPEG_EXTENSIONS
     for index in [i for i, it in enumerate(items) if (names[i][0], it.taken_at) in keys and names[i][1] in wanted]:
         buckets[(names[index][0], items[index].taken_at)].append(index)
@@ -161,9 +164,9 @@ def edited_groups(items: Sequence[DupItem], names: list[tuple[str, str]], settin
             originals[names[index][0]].append(index)
     uf = UnionFind()
     suffix_of: dict[int, str] = {}
-    for index, (base, suffix) in edits.items():
+    for index, (stem, suffix) in edits.items():
         edit = items[index]
-        candidates = [i for i in originals.get(base, ()) if _same_time(items[i], edit, settings.time_tolerance_s)]
+        candidates = [i for i in originals.get(stem, ()) if _same_time(items[i], edit, settings.time_tolerance_s)]
         if not candidates:
             continue
         original = min(candidates, key=lambda i: abs((items[i].taken_at or 0) - (edit.taken_at or 0)))
@@ -224,7 +227,14 @@ def time_cluster_groups(
     return groups
 
 
-def _classify_cluster(items, names, indices, settings, paired, classes) -> None:
+def _classify_cluster(
+    items: Sequence[DupItem],
+    names: list[tuple[str, str]],
+    indices: list[int],
+    settings: Settings,
+    paired: UnionFind,
+    classes: dict[str, UnionFind],
+) -> None:
     uuid_named = {i: is_uuid_name(items[i].filename) for i in indices}
     limit = settings.max_cluster
     for pos, i in enumerate(indices):
@@ -238,7 +248,15 @@ def _classify_cluster(items, names, indices, settings, paired, classes) -> None:
                 classes[kind].union(a.id, b.id)
 
 
-def _pair_kind(a: DupItem, b: DupItem, a_uuid: bool, b_uuid: bool, a_name, b_name, settings: Settings) -> str | None:
+def _pair_kind(
+    a: DupItem,
+    b: DupItem,
+    a_uuid: bool,
+    b_uuid: bool,
+    a_name: tuple[str, str],
+    b_name: tuple[str, str],
+    settings: Settings,
+) -> str | None:
     dt = abs((a.taken_at or 0) - (b.taken_at or 0))
     if dt <= settings.time_tolerance_s:
         if a_uuid != b_uuid:
@@ -283,6 +301,7 @@ def _consecutive(a_stem: str, b_stem: str, max_step: int = 20) -> bool:
 
 
 def _same_aspect(a: DupItem, b: DupItem, tolerance: float) -> bool:
+    assert a.width is not None and a.height is not None and b.width is not None and b.height is not None
     ra = a.width / a.height
     rb = b.width / b.height
     return abs(ra - rb) <= tolerance * max(ra, rb)
@@ -291,7 +310,7 @@ def _same_aspect(a: DupItem, b: DupItem, tolerance: float) -> bool:
 def _cluster_reason(kind: str, members: list[DupItem], settings: Settings) -> str:
     camera = members[0].camera
     if kind == "burst":
-        times = [m.taken_at for m in members]
+        times = [m.taken_at for m in members if m.taken_at is not None]  # a burst is grouped by capture time
         return f"{len(members)} shots by {camera} within {max(times) - min(times)} s, same size"
     largest = max(m.pixels for m in members)
     smallest = min(m.pixels for m in members)

@@ -38,9 +38,9 @@ def to_signed(value: int) -> int:
 
 def grey_thumbnail(data: bytes, side: int = _SIDE) -> Image.Image:
     """Decode at reduced size (JPEG draft mode), upright, grey, ``side`` x ``side``."""
-    img = Image.open(io.BytesIO(data))
-    img.draft("L", (side * 2, side * 2))  # libjpeg DCT scaling: never below twice the target
-    img = ImageOps.exif_transpose(img.convert("L") if img.mode not in ("L", "RGB") else img)
+    opened = Image.open(io.BytesIO(data))
+    opened.draft("L", (side * 2, side * 2))  # libjpeg DCT scaling: never below twice the target
+    img = ImageOps.exif_transpose(opened.convert("L") if opened.mode not in ("L", "RGB") else opened)
     return img.convert("L").resize((side, side), Image.Resampling.BOX)
 
 
@@ -103,7 +103,7 @@ class HashPool:
     def __enter__(self) -> HashPool:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gphotos_tui.analysis.duplicates.model import KINDS, PHASH, Group, Settings
+from gphotos_tui.analysis.duplicates.model import KINDS, PHASH, DupItem, Group, Settings
 from gphotos_tui.analysis.duplicates.scan import find_groups
 from gphotos_tui.analysis.duplicates.store import _ITEMS_SQL, item_from_row
 from gphotos_tui.catalog import Catalog
@@ -129,10 +129,11 @@ def _masks(radius: int) -> list[int]:
 
 
 def _ranks(reps: np.ndarray) -> np.ndarray:
-    return np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+    ranks: np.ndarray = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+    return ranks
 
 
-def _load(conn: sqlite3.Connection, ids: set[int] | None) -> list:
+def _load(conn: sqlite3.Connection, ids: set[int] | None) -> list[DupItem]:
     """The items of ``ids`` (every item when None) as the grouping reads them."""
     query = _ITEMS_SQL if ids is None else _ITEMS_SQL + " AND i.id IN (SELECT value FROM json_each(?))"
     params = () if ids is None else (json.dumps(sorted(ids)),)
@@ -162,7 +163,7 @@ def _row(group: Group) -> sql.GroupRow:
     )
 
 
-def comparable(groups: Sequence[sql.GroupRow]) -> set[tuple]:
+def comparable(groups: Sequence[sql.GroupRow]) -> set[tuple[object, ...]]:
     """Groups as a set of (key, kind, reason, sorted members with their suggestion): order-free comparison."""
     return {(key, kind, reason, tuple(sorted(members))) for key, kind, _, reason, _, members in groups}
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from math import comb
 from multiprocessing import get_context
@@ -50,7 +50,7 @@ def _cost(n: int, t: int, m: int) -> float:
 
 def _item_cost(n: int, t: int, m: int) -> float:
     """Work of m chunks when every hash probes every flip mask of its chunk."""
-    return sum(sum(comb(w, k) for k in range(t // m + 1)) * n * (1 + n / 2**w) for w in _chunk_widths(m))
+    return float(sum(sum(comb(w, k) for k in range(t // m + 1)) * n * (1 + n / 2**w) for w in _chunk_widths(m)))
 
 
 def choose_chunks(n: int, t: int) -> int:
@@ -102,7 +102,7 @@ def _bitmap_pairs(values: np.ndarray, threshold: int, threads: int | None = None
         for task in tasks:
             found += _chunk_task(task)
         return found
-    pool = None
+    pool: Executor | None = None
     try:
         # As in hashing: no worker processes where standard streams are not real files (a Textual app).
         pool = ProcessPoolExecutor(parts, mp_context=get_context("spawn"))
@@ -273,7 +273,8 @@ def _set_bits(words: np.ndarray) -> np.ndarray:
 def _ranks(reps: np.ndarray) -> np.ndarray:
     """0..r-1 for each r in ``reps``, concatenated: the offsets of repeated items."""
     reps = reps.astype(np.int64)
-    return np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+    ranks: np.ndarray = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+    return ranks
 
 
 def _flip_masks(width: int, radius: int) -> list[int]:
@@ -287,7 +288,7 @@ def _flip_masks(width: int, radius: int) -> list[int]:
 def brute_force_pairs(hashes: np.ndarray, threshold: int) -> set[tuple[int, int]]:
     """All pairs within ``threshold``, the slow way: for tests of the index on small inputs."""
     values = np.ascontiguousarray(hashes, dtype=np.int64).view(np.uint64)
-    out = set()
+    out: set[tuple[int, int]] = set()
     for i in range(len(values)):
         d = np.bitwise_count(values[i] ^ values[i + 1 :])
         out.update((i, i + 1 + int(j)) for j in np.nonzero(d <= threshold)[0])

@@ -19,6 +19,7 @@ import aiosqlite
 
 from gphotos_tui.analysis.duplicates.hashing import HashJob
 from gphotos_tui.analysis.duplicates.store import local_paths
+from gphotos_tui.catalog.queries import item_source_refs
 
 
 class ByteProvider(Protocol):
@@ -51,18 +52,16 @@ class BytesLoader:
 class LocalFileProvider:
     origin = "local"
 
-    async def jobs(self, conn, wanted):
+    async def jobs(self, conn: aiosqlite.Connection, wanted: Sequence[tuple[int, str, str]]) -> list[HashJob]:
         paths = await local_paths(conn, [w[0] for w in wanted])
         return [HashJob(item_id, FileLoader(path)) for item_id, path in paths.items()]
 
 
 async def loader_for(conn: aiosqlite.Connection, item_id: int, providers: Sequence[ByteProvider]) -> HashJob | None:
     """A job whose loader gives this item's bytes (previews), from the first provider that has them."""
-    rows = await conn.execute_fetchall(
-        "SELECT item_id, kind, external_id FROM item_sources WHERE item_id = ?", (item_id,)
-    )
+    rows = await item_source_refs(conn, item_id)
     for provider in providers:
-        jobs = await provider.jobs(conn, [tuple(r) for r in rows])
+        jobs = await provider.jobs(conn, rows)
         if jobs:
             return jobs[0]
     return None

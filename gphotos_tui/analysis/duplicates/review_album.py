@@ -11,13 +11,13 @@ scope, which sign-in asks for only with ``gphotos-tui auth --review-album``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import aiosqlite
 
 from gphotos_tui.analysis.duplicates.model import Group
+from gphotos_tui.catalog.queries import first_external_ids
 from gphotos_tui.google import errors
 from gphotos_tui.google.library import BATCH_LIMIT, AsyncLibrary
 
@@ -80,14 +80,7 @@ async def review_plan(
     discards = list(dict.fromkeys(m.id for g in groups for m in g.members if g.decision(m.id) == "discard"))
     if not discards:
         return ReviewPlan([], 0)
-    rows = await conn.execute_fetchall(
-        "SELECT item_id, external_id FROM item_sources WHERE item_id IN (SELECT value FROM json_each(?)) "
-        f"AND kind IN ({', '.join('?' * len(kinds))}) ORDER BY item_id, first_seen",
-        (json.dumps(discards), *kinds),
-    )
-    media_id: dict[int, str] = {}
-    for item_id, external_id in rows:
-        media_id.setdefault(item_id, external_id)
+    media_id = await first_external_ids(conn, discards, kinds)
     return ReviewPlan([media_id[i] for i in discards if i in media_id], len(discards))
 
 

@@ -158,7 +158,7 @@ async def scan(
     A writable catalog keeps its groups (``incremental``): only what changed since the last scan,
     import or sync is grouped again, unless ``rebuild``. A read-only one is grouped in memory."""
     started = time.perf_counter()
-    hashed, errors = 0, []
+    hashed, errors = 0, list[str]()
     writable = is_writable(catalog)
     if providers and writable:  # no providers: group with the stored hashes only
         hashed, errors = await hash_missing(catalog, providers, progress, workers)

@@ -7,6 +7,7 @@ import json
 import time
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import Any
 
 import aiosqlite
 
@@ -28,7 +29,7 @@ FROM items i WHERE i.trashed = 0
 _camera_label = lru_cache(maxsize=4096)(camera_label)  # a library has few cameras and a million rows
 
 
-def item_from_row(row: Sequence, albums: int = 0) -> DupItem:
+def item_from_row(row: Sequence[Any], albums: int = 0) -> DupItem:
     (item_id, filename, mime, taken, width, height, size, make, model, chash, fav, url, phash, media_type) = row
     camera = _camera_label(make, model) if (make or model) else None
     return DupItem(
@@ -56,7 +57,9 @@ async def load_items(conn: aiosqlite.Connection) -> list[DupItem]:
     Public ids are placeholders ("item:<id>") until ``fill_public_ids``."""
     rows = await conn.execute_fetchall(_ITEMS_SQL)
     # One pass over the album index: half the time of counting per item in the query.
-    albums = dict(await conn.execute_fetchall("SELECT item_id, count(*) FROM album_items GROUP BY item_id"))
+    albums: dict[int, int] = {
+        r[0]: r[1] for r in await conn.execute_fetchall("SELECT item_id, count(*) FROM album_items GROUP BY item_id")
+    }
 
     def convert() -> list[DupItem]:
         with cyclic_gc_paused():  # a million items kept alive: collections were 60% of this
@@ -74,21 +77,22 @@ async def stored_groups(conn: aiosqlite.Connection) -> tuple[list[Group], int]:
     found = await conn.execute_fetchall(
         _ITEMS_SQL + " AND i.id IN (SELECT value FROM json_each(?))", (json.dumps(wanted),)
     )
-    albums = dict(
-        await conn.execute_fetchall(
+    albums: dict[int, int] = {
+        int(r[0]): int(r[1])
+        for r in await conn.execute_fetchall(
             "SELECT item_id, count(*) FROM album_items WHERE item_id IN (SELECT value FROM json_each(?)) "
             "GROUP BY item_id",
             (json.dumps(wanted),),
         )
-    )
+    }
     by_id = {r[0]: item_from_row(r, albums.get(r[0], 0)) for r in found}
     groups = []
     for _key, kind, _rank, reason, _first, members in rows:
         present = [(by_id[i], keep) for i, keep in members if i in by_id]
         if len(present) > 1:
             groups.append(Group(kind, reason, [m for m, _ in present], {m.id for m, keep in present if keep}))
-    count = (await conn.execute_fetchall("SELECT count(*) FROM items WHERE trashed = 0"))[0][0]
-    return groups, count
+    counted = list(await conn.execute_fetchall("SELECT count(*) FROM items WHERE trashed = 0"))
+    return groups, int(counted[0][0])
 
 
 async def fill_public_ids(conn: aiosqlite.Connection, items: Iterable[DupItem]) -> None:
@@ -110,7 +114,8 @@ _UNHASHED = (
 
 async def count_without_hash(conn: aiosqlite.Connection) -> int:
     """Photos with no stored perceptual hash yet."""
-    return (await conn.execute_fetchall(f"SELECT count(*) FROM items i WHERE {_UNHASHED}"))[0][0]
+    row = await (await conn.execute(f"SELECT count(*) FROM items i WHERE {_UNHASHED}")).fetchone()
+    return int(row[0]) if row else 0
 
 
 async def items_without_hash(conn: aiosqlite.Connection, after: int = 0, limit: int = -1) -> list[tuple[int, str, str]]:
@@ -128,7 +133,7 @@ async def local_paths(conn: aiosqlite.Connection, item_ids: Iterable[int]) -> di
         "SELECT item_id, path FROM local_files WHERE item_id IN (SELECT value FROM json_each(?))",
         (json.dumps(list(item_ids)),),
     )
-    return dict(rows)
+    return {r[0]: r[1] for r in rows}
 
 
 async def save_hashes(conn: aiosqlite.Connection, rows: Sequence[tuple[int, int]], origin: str) -> None:
@@ -170,8 +175,3 @@ async def save_decisions(conn: aiosqlite.Connection, group_key: str, decisions: 
     except BaseException:
         await conn.execute("ROLLBACK")
         raise
-
-
-async def save_many_decisions(conn: aiosqlite.Connection, batch: dict[str, dict[int, str]]) -> None:
-    for key, decisions in batch.items():
-        await save_decisions(conn, key, decisions)

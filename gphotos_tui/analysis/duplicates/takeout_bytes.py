@@ -20,6 +20,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -31,6 +32,10 @@ from gphotos_tui.sources.takeout.archive import Part, TarCursor, ZipMember, read
 _KEEP_OPEN = 16  # parts a process keeps open at once (a Takeout has a few dozen at most)
 _lock = threading.Lock()
 _open_parts: OrderedDict[str, int] = OrderedDict()  # zip part path -> fd, per process
+# Parsed central directories by (path, size, mtime), shared by providers: a preview in the app asks for one
+# item at a time, and re-reading a 50 GB part's directory for each would cost a noticeable moment.
+_KEEP_DIRECTORIES = 8
+_directories: OrderedDict[tuple[str, int, int | None], dict[str, ZipMember]] = OrderedDict()
 _cursors: OrderedDict[str, tuple[TarCursor, threading.Lock]] = OrderedDict()  # tgz part path -> cursor
 
 
@@ -64,7 +69,9 @@ class ZipMemberLoader:
     member: ZipMember
 
     def __call__(self) -> bytes:
-        return read_zip_member(_part_fd(self.archive), self.member)
+        # No CRC-32 here: the import checked every entry's, the size is still checked, and a decoder
+        # reading damaged bytes fails on its own; it was 2% of hashing a photo.
+        return read_zip_member(_part_fd(self.archive), self.member, verify=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +117,9 @@ class TakeoutPartsProvider:
                     self._gone[(record.source_id, record.label)] = (record, state)
         return self._parts
 
-    async def _directory(self, record: PartRecord) -> dict[str, ZipMember] | None:
-        found = self._directories.get(record.path)
+    async def _directory(self, record: PartRecord) -> dict[str, ZipMember]:
+        key = (record.path, record.size, record.mtime)
+        found = self._directories.get(record.path) or _directories.get(key)
         if found is None:
             try:
                 members = await asyncio.to_thread(zip_directory, Part(Path(record.path), "zip", record.size))
@@ -125,7 +133,10 @@ class TakeoutPartsProvider:
                     safe = safe_name(m.filename)[0]
                     if safe is not None and safe != m.filename:
                         found.setdefault(safe, m)
-            self._directories[record.path] = found
+            _directories[key] = found
+            while len(_directories) > _KEEP_DIRECTORIES:
+                _directories.popitem(last=False)
+        self._directories[record.path] = found
         return found
 
     async def jobs(self, conn: aiosqlite.Connection, wanted: Sequence[tuple[int, str, str]]) -> list[HashJob]:
@@ -134,7 +145,7 @@ class TakeoutPartsProvider:
             return []
         parts = await self._load(conn)
         located = await member_locations(conn, ids)
-        keyed: list[tuple[tuple, HashJob]] = []
+        keyed: list[tuple[tuple[Any, ...], HashJob]] = []
         for item_id in ids:
             places = located.get(item_id, [])
             job = None

@@ -19,12 +19,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import aiosqlite
+
 from gphotos_tui.analysis.duplicates.hashing import HashJob
 from gphotos_tui.analysis.duplicates.providers import BytesLoader
 from gphotos_tui.google import errors
-from gphotos_tui.google.library import fresh_base_urls
+from gphotos_tui.google.library import AsyncLibrary, fresh_base_urls
 from gphotos_tui.google.media import MediaDownloader, sized
 from gphotos_tui.google.quota import UsageMeter
+from gphotos_tui.google.tokens import TokenSource
 from gphotos_tui.google.transport import RetryPolicy
 from gphotos_tui.paths import locations, private_dir
 
@@ -68,14 +71,14 @@ class ThumbnailProvider:
 
     def __init__(
         self,
-        library,
-        tokens,
+        library: AsyncLibrary,
+        tokens: TokenSource,
         usage: UsageMeter,
         *,
         concurrency: int = 4,
         policy: RetryPolicy | None = None,
         side: int = THUMB_SIDE,
-    ):
+    ) -> None:
         self.library = library
         self.usage = usage
         self.side = side
@@ -89,7 +92,7 @@ class ThumbnailProvider:
     async def __aenter__(self) -> ThumbnailProvider:
         return self
 
-    async def __aexit__(self, *exc) -> None:
+    async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
     async def aclose(self) -> None:
@@ -100,7 +103,7 @@ class ThumbnailProvider:
     def retries(self) -> int:
         return self._downloader.retries
 
-    async def jobs(self, conn, wanted: Sequence[tuple[int, str, str]]) -> list[HashJob]:
+    async def jobs(self, conn: aiosqlite.Connection, wanted: Sequence[tuple[int, str, str]]) -> list[HashJob]:
         item_of: dict[str, int] = {}  # Library media id -> item id
         kinds: dict[int, set[str]] = {}
         for item_id, kind, external_id in wanted:

@@ -29,6 +29,8 @@ class UnionFind:
     def union_all(self, ids: Iterable[int]) -> None:
         it = iter(ids)
         first = next(it, None)
+        if first is None:
+            return
         for other in it:
             self.union(first, other)
 

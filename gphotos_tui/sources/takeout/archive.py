@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from gphotos_tui.text import printable
 
@@ -53,6 +53,15 @@ class Part:
 
 Visitor = Callable[[str, int, BinaryIO], None]  # (name, declared size, stream)
 ErrorSink = Callable[[str, str], None]  # (where, message)
+
+
+class Rejected(str):
+    """An ErrorSink message about an entry refused by name or declared size (unsafe, impossible, not UTF-8).
+
+    The importer reports these once; a backup walking the same part counts them
+    as skipped rather than as failures, so a run that copied everything copyable
+    exits 0. A plain ``str`` for every other caller.
+    """
 
 
 def open_parts(paths: Sequence[str | Path]) -> tuple[list[Part], list[str]]:
@@ -187,13 +196,13 @@ def walk_part(
 def _checked(part: Part, raw: str, size: int, on_error: ErrorSink) -> str | None:
     name, problem = _repair_utf8(raw)
     if problem:
-        on_error(f"{part.label}: {name}", problem)
+        on_error(f"{part.label}: {name}", Rejected(problem))
     safe, problem = safe_name(name)
     if problem:
-        on_error(f"{part.label}: {name}", f"{problem}; skipped")
+        on_error(f"{part.label}: {name}", Rejected(f"{problem}; skipped"))
         return None
     if size < 0 or size > MAX_ENTRY_BYTES:
-        on_error(f"{part.label}: {safe}", f"declared size {size:,} bytes is impossible; skipped")
+        on_error(f"{part.label}: {safe}", Rejected(f"declared size {size:,} bytes is impossible; skipped"))
         return None
     return safe
 
@@ -382,7 +391,7 @@ class _ZipEntry:
     of a Takeout are small sidecars), a big one is streamed in chunks.
     """
 
-    def __init__(self, fd: int, info: ZipMember):
+    def __init__(self, fd: int, info: ZipMember, verify: bool = True):
         if info.flag_bits & 1:
             raise NotImplementedError("encrypted entry")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
@@ -400,9 +409,66 @@ class _ZipEntry:
         self._size = info.file_size
         self._expected_crc = info.CRC
         self._crc = 0
+        self._verify = verify  # False: the size is still checked, the CRC-32 is not computed
         self._produced = 0
         self._z = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
         self._done = False
+        self._data_at = info.header_offset + start  # the entry's first compressed byte in the part
+        self._csize = size
+        self._at: int | None = None  # set by seek(): random access for the metadata reader
+        self._rz: Any = None  # its own inflater (deflated entries), at uncompressed position _rpos
+        self._rpos = self._rraw = 0
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        """Random access for the metadata reader (a video's moov after mdat): stored entries are read
+        in place, deflated ones are inflated again from the start up to the offset (a bounded second read).
+        """
+        base = {0: 0, 1: self._at or 0, 2: self._size}[whence]
+        self._at = max(0, min(base + offset, self._size))
+        return self._at
+
+    def tell(self) -> int:
+        return self._at if self._at is not None else self._produced
+
+    def _read_at(self, n: int) -> bytes:
+        at = self._at or 0
+        n = min(n, self._size - at)
+        if n <= 0:
+            return b""
+        if self._z is None:
+            data = os.pread(self._fd, n, self._data_at + at)
+        else:
+            if self._rz is None or at < self._rpos:
+                self._rz, self._rpos, self._rraw = zlib.decompressobj(-15), 0, 0
+            while self._rpos < at:  # inflate and drop what lies before the offset
+                source = self._rz.unconsumed_tail or self._raw_at()
+                if not source:
+                    break
+                self._rpos += len(self._rz.decompress(source, min(1 << 20, at - self._rpos)))
+            chunks = []
+            got = 0
+            while got < n and self._rpos >= at:
+                source = self._rz.unconsumed_tail or self._raw_at()
+                if not source:
+                    break
+                out = self._rz.decompress(source, n - got)
+                chunks.append(out)
+                got += len(out)
+            self._rpos += got
+            data = b"".join(chunks)
+        self._at = at + len(data)
+        return data
+
+    def _raw_at(self) -> bytes:
+        left = self._csize - self._rraw
+        if left <= 0:
+            return b""
+        data = os.pread(self._fd, min(1 << 16, left), self._data_at + self._rraw)
+        self._rraw += len(data)
+        return data
 
     def _raw(self, limit: int) -> bytes:
         """Up to ``limit`` more compressed bytes: the prefetched ones first, then from the file."""
@@ -422,6 +488,8 @@ class _ZipEntry:
     def read(self, n: int = -1) -> bytes:
         if n is None or n < 0:
             n = 1 << 62
+        if self._at is not None:
+            return self._read_at(n)
         chunks = []
         while n > 0 and not self._done:
             if self._z is None:
@@ -434,7 +502,8 @@ class _ZipEntry:
                 if exhausted:
                     data += self._z.flush()
             if data:
-                self._crc = zlib.crc32(data, self._crc)
+                if self._verify:
+                    self._crc = zlib.crc32(data, self._crc)
                 self._produced += len(data)
                 if self._produced > self._size:
                     self._done = True
@@ -443,14 +512,18 @@ class _ZipEntry:
                 chunks.append(data)
             if exhausted:
                 self._done = True
-                if self._produced != self._size or self._crc != self._expected_crc:
+                if self._produced != self._size or (self._verify and self._crc != self._expected_crc):
                     raise zipfile.BadZipFile("bad CRC-32 or size: the entry's bytes are damaged")
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-def read_zip_member(fd: int, member: ZipMember) -> bytes:
-    """One zip entry's bytes, read with ``pread`` from an open part (thread-safe; CRC-checked)."""
-    return _ZipEntry(fd, member).read()
+def read_zip_member(fd: int, member: ZipMember, verify: bool = True) -> bytes:
+    """One zip entry's bytes, read with ``pread`` from an open part (thread-safe).
+
+    The size is always checked; ``verify=False`` skips the CRC-32 (2% of hashing a photo, whose
+    bytes the import already checked, and which a decoder reads anyway).
+    """
+    return _ZipEntry(fd, member, verify).read()
 
 
 class TarCursor:

@@ -21,7 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from gphotos_tui.exif import HEAD_BYTES, Metadata, MetadataError, read_metadata, sniff
+from gphotos_tui.exif import HEAD_BYTES, Metadata, MetadataError, read_file, read_metadata, sniff
 from gphotos_tui.sources.takeout import names
 from gphotos_tui.sources.takeout.archive import Part, walk_part, zip_directory, zip_entry_count
 from gphotos_tui.sources.takeout.sidecar import (
@@ -308,7 +308,14 @@ def _visit(cat: Catalogue, part: Part, path: str, size: int, stream: BinaryIO, h
     meta = cat.headers.get(head_key)
     if meta is None:
         try:
-            meta = read_metadata(head)
+            meta = read_metadata(head, name)
+            if meta.truncated and len(head) == HEAD_BYTES and _seekable(stream):
+                # The metadata lies beyond the head (a video's moov after mdat, a Samsung HEIC's Exif
+                # item at the end): a bounded second read of this member, by seeks.
+                try:
+                    meta = read_file(stream, name, size, head)
+                except (OSError, ValueError, EOFError, zlib.error):
+                    pass  # keep what the head gave
             for attr in ("make", "model", "lens"):
                 value = getattr(meta, attr)
                 if value:
@@ -324,6 +331,13 @@ def _visit(cat: Catalogue, part: Part, path: str, size: int, stream: BinaryIO, h
     cat.folder(folder).media.append(
         MediaEntry(part.label, directory, folder, name, size, meta, digest, error, raw_name)
     )
+
+
+def _seekable(stream: BinaryIO) -> bool:
+    try:
+        return stream.seekable()
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def _visit_json(

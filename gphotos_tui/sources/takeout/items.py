@@ -161,7 +161,7 @@ def _record(key: str, match: Match) -> MediaRecord:
     stem, ext = names.split_ext(entry.name)
     plain_name = names.strip_number(stem)[0] + ext
     filename = sidecar.title if sidecar and sidecar.title and match.role == "primary" else plain_name
-    is_video = (meta is not None and meta.format in ("mp4", "mov")) or names.is_video_name(entry.name)
+    is_video = (meta is not None and meta.is_video) or names.is_video_name(entry.name)
     record = MediaRecord(
         external_id=key,
         filename=names.nfc(filename),

@@ -11,6 +11,8 @@ import functools
 import re
 import unicodedata
 
+from gphotos_tui.exif import formats
+
 ROOTS = {"google photos", "google foto", "google fotos", "fotky google", "google фото", "google снимки"}
 ALBUM_METADATA = {
     "metadata.json",
@@ -85,62 +87,11 @@ EDIT_SUFFIXES = (
     "-redigeret",
     "-upravené",
 )
-SPECIAL_SUFFIXES = ("-effects", "-motion", "-animation", "-smile", "-collage", "-mix")
 
-MEDIA_EXTENSIONS = {
-    ".jpg",
-    ".jpeg",
-    ".jpe",
-    ".heic",
-    ".heif",
-    ".hif",
-    ".avif",
-    ".png",
-    ".gif",
-    ".webp",
-    ".bmp",
-    ".tif",
-    ".tiff",
-    ".dng",
-    ".cr2",
-    ".cr3",
-    ".arw",
-    ".nef",
-    ".raf",
-    ".orf",
-    ".rw2",
-    ".mp",
-    ".mv",
-    ".mp~2",
-    ".cover",
-    ".mp4",
-    ".mov",
-    ".m4v",
-    ".3gp",
-    ".avi",
-    ".mkv",
-    ".webm",
-    ".mts",
-    ".m2ts",
-    ".wmv",
-    ".mpg",
-}
-VIDEO_EXTENSIONS = {
-    ".mp4",
-    ".mov",
-    ".m4v",
-    ".3gp",
-    ".avi",
-    ".mkv",
-    ".webm",
-    ".mts",
-    ".m2ts",
-    ".wmv",
-    ".mpg",
-    ".mp",
-    ".mv",
-    ".mp~2",
-}
+# Google's motion-photo and cover artefacts, on top of every extension Google Photos accepts (one list: exif.formats)
+TAKEOUT_VIDEO_EXTRAS = frozenset({".mp", ".mv", ".mp~2"})
+MEDIA_EXTENSIONS = formats.MEDIA_EXTENSIONS | TAKEOUT_VIDEO_EXTRAS | {".cover"}
+VIDEO_EXTENSIONS = formats.VIDEO_EXTENSIONS | TAKEOUT_VIDEO_EXTRAS
 
 _NUMBER = re.compile(r"^(.*)\((\d+)\)$")
 
@@ -182,11 +133,6 @@ def strip_partial_edit_suffix(stem: str) -> tuple[str, str | None]:
             if low.endswith(suffix[:cut]):
                 return stem[:-cut], suffix[:cut]
     return stem, None
-
-
-def special_suffix(stem: str) -> str | None:
-    low = stem.casefold()
-    return next((s for s in SPECIAL_SUFFIXES if low.endswith(s)), None)
 
 
 def is_media_name(name: str) -> bool:

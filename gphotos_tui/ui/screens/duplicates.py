@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
+from gphotos_tui import units
 from gphotos_tui.analysis.duplicates import KINDS, Group, Settings, scan
 from gphotos_tui.analysis.duplicates.actions import plan_csv, plan_json
 from gphotos_tui.analysis.duplicates.keeper import explain_keeper
@@ -38,19 +39,10 @@ from gphotos_tui.google.qr import qr_text
 from gphotos_tui.paths import locations
 from gphotos_tui.ui.screens.base import CatalogScreen
 from gphotos_tui.ui.widgets.footer import SteadyFooter
+from gphotos_tui.ui.widgets.preview import halfblock_text
 
 PREVIEW_COLS, PREVIEW_ROWS = 24, 8
 AUTO_HASH_LIMIT = 5_000  # catalogs with at most this many unhashed photos (the demo) hash when opened
-
-
-def preview_text(cells) -> Text:
-    text = Text()
-    for y, row in enumerate(cells):
-        for top, bottom in row:
-            text.append("\u2580", Style(color=f"rgb{top}", bgcolor=f"rgb{bottom}"))
-        if y < len(cells) - 1:
-            text.append("\n")
-    return text
 
 
 class ConfirmAccept(ModalScreen[bool]):
@@ -401,7 +393,7 @@ class DuplicatesScreen(CatalogScreen):
         mark = "KEEP" if decided == "keep" else "discard"
         note = "" if m.id not in g.decisions else " (yours)"
         taken = dt.datetime.fromtimestamp(m.taken_at, dt.UTC).strftime("%Y-%m-%d %H:%M:%S") if m.taken_at else "?"
-        size = f"{m.size_bytes / 1e6:.1f} MB" if m.size_bytes else "?"
+        size = units.size_bytes(m.size_bytes, fixed=True) if m.size_bytes else "?"
         fmt = m.filename.rpartition(".")[2].upper() or (m.mime_type or "?")
         text = Text()
         text.append(f"{mark}{note}\n", "bold green" if decided == "keep" else "bold red")
@@ -429,7 +421,7 @@ class DuplicatesScreen(CatalogScreen):
                     cells = await asyncio.to_thread(
                         lambda job=job: halfblock_cells(job.load(), PREVIEW_COLS, PREVIEW_ROWS)
                     )
-                    self._previews[m.id] = preview_text(cells)
+                    self._previews[m.id] = halfblock_text(cells)
                 except Exception as exc:  # a broken file shows its error instead of a picture
                     self._previews[m.id] = Text(f"(no preview: {type(exc).__name__})\n" + "\n" * (PREVIEW_ROWS - 2))
             if self.group is g:

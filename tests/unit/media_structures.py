@@ -1,0 +1,279 @@
+"""Small files that reproduce each container structure the reader follows (generated, never fetched).
+
+Each builder returns the bytes of a file exiftool reads too: the reader's
+tests compare the two field by field. Sizes are kept small, but structures
+that matter (``moov`` after a large ``mdat``, an Exif item past the first
+256 KiB) are reproduced at their real offsets.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+ASCII, SHORT, LONG, RATIONAL, UNDEFINED, SLONG, SRATIONAL = 2, 3, 4, 5, 7, 9, 10
+_SIZES = {ASCII: 1, SHORT: 2, LONG: 4, RATIONAL: 8, UNDEFINED: 1, SLONG: 4, SRATIONAL: 8, 1: 1}
+EXIF_PTR, GPS_PTR, SUB_PTR = 0x8769, 0x8825, 0x014A
+
+
+def _encode(e: str, typ: int, value) -> tuple[bytes, int]:
+    if typ == ASCII:
+        raw = value.encode() + b"\0"
+        return raw, len(raw)
+    if typ in (UNDEFINED, 1):
+        return bytes(value), len(value)
+    values = value if isinstance(value, list) else [value]
+    if typ in (RATIONAL, SRATIONAL):
+        code = "I" if typ == RATIONAL else "i"
+        return b"".join(struct.pack(e + code * 2, *v) for v in values), len(values)
+    code = {SHORT: "H", LONG: "I", SLONG: "i"}[typ]
+    return struct.pack(e + code * len(values), *values), len(values)
+
+
+def tiff(ifds: dict[str, list], e: str = "<", chain: tuple[str, ...] = ("ifd0",)) -> bytes:
+    """A TIFF block. ``ifds`` maps a name to entries (tag, type, value); a value "@name" points to
+    that IFD (a list of "@names" for SubIFDs). ``chain``: IFDs linked by next-IFD offsets."""
+    names = list(ifds)
+    layout: dict[str, int] = {}
+
+    def build(offsets: dict[str, int]) -> bytes:
+        out = bytearray(b"II*\0" if e == "<" else b"MM\0*")
+        out += struct.pack(e + "I", offsets.get(names[0], 8))
+        for name in names:
+            start = len(out)
+            layout[name] = start
+            entries = sorted(ifds[name], key=lambda t: t[0])
+            table = bytearray(struct.pack(e + "H", len(entries)))
+            data = bytearray()
+            data_at = start + 2 + 12 * len(entries) + 4
+            for tag, typ, value in entries:
+                if isinstance(value, str) and value.startswith("@"):
+                    value = offsets.get(value[1:], 0)
+                elif isinstance(value, list) and value and isinstance(value[0], str):
+                    value = [offsets.get(v[1:], 0) for v in value]
+                raw, count = _encode(e, typ, value)
+                if len(raw) <= 4:
+                    table += struct.pack(e + "HHI", tag, typ, count) + raw.ljust(4, b"\0")
+                else:
+                    table += struct.pack(e + "HHII", tag, typ, count, data_at + len(data))
+                    data += raw + (b"\0" if len(raw) & 1 else b"")
+            following = chain[chain.index(name) + 1] if name in chain and chain.index(name) + 1 < len(chain) else None
+            table += struct.pack(e + "I", offsets.get(following, 0) if following else 0)
+            out += table + data
+        return bytes(out)
+
+    build({})
+    first = dict(layout)
+    build(first)
+    return build(dict(layout))
+
+
+def exif_payload(ifd0: list, exif: list | None = None, gps: list | None = None, gps_type: int = LONG) -> bytes:
+    ifds: dict[str, list] = {"ifd0": list(ifd0)}
+    if exif:
+        ifds["ifd0"].append((EXIF_PTR, LONG, "@exif"))
+        ifds["exif"] = exif
+    if gps:
+        ifds["ifd0"].append((GPS_PTR, gps_type, "@gps"))
+        ifds["gps"] = gps
+    return tiff(ifds)
+
+
+def gps_entries(lat: float, lon: float) -> list:
+    def dms(v: float) -> list:
+        v = abs(v)
+        d = int(v)
+        m = int((v - d) * 60)
+        s = round(((v - d) * 60 - m) * 60 * 1000)
+        return [(d, 1), (m, 1), (s, 1000)]
+
+    return [
+        (1, ASCII, "N" if lat >= 0 else "S"),
+        (2, RATIONAL, dms(lat)),
+        (3, ASCII, "E" if lon >= 0 else "W"),
+        (4, RATIONAL, dms(lon)),
+    ]
+
+
+def xmp_packet(**dates: str) -> bytes:
+    attrs = " ".join(f'{k}="{v}"' for k, v in dates.items())
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" '
+        'xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:exif="http://ns.adobe.com/exif/1.0/" '
+        'xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" '
+        f"{attrs}/></rdf:RDF></x:xmpmeta><?xpacket end='w'?>"
+    ).encode()
+
+
+# -- JPEG --------------------------------------------------------------------------------
+
+
+def jpeg(tiff_block: bytes | None, width: int = 64, height: int = 48, xmp: bytes | None = None) -> bytes:
+    out = bytearray(b"\xff\xd8")
+    if tiff_block is not None:
+        body = b"Exif\0\0" + tiff_block
+        out += b"\xff\xe1" + struct.pack(">H", len(body) + 2) + body
+    if xmp is not None:
+        body = b"http://ns.adobe.com/xap/1.0/\0" + xmp
+        out += b"\xff\xe1" + struct.pack(">H", len(body) + 2) + body
+    sof = struct.pack(">BHHB", 8, height, width, 1) + b"\x01\x11\x00"
+    out += b"\xff\xc0" + struct.pack(">H", len(sof) + 2) + sof
+    sos = b"\x01\x01\x00\x00\x3f\x00"
+    out += b"\xff\xda" + struct.pack(">H", len(sos) + 2) + sos + b"\x00" * 16 + b"\xff\xd9"
+    return bytes(out)
+
+
+# -- PNG, WebP, GIF, BMP ----------------------------------------------------------------------
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png(width: int, height: int, tiff_block: bytes | None = None) -> bytes:
+    out = b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+    if tiff_block is not None:
+        out += _png_chunk(b"eXIf", tiff_block)
+    raw = b"".join(b"\0" + b"\x80" * width for _ in range(height))
+    return out + _png_chunk(b"IDAT", zlib.compress(raw)) + _png_chunk(b"IEND", b"")
+
+
+def _riff_chunk(kind: bytes, data: bytes) -> bytes:
+    return kind + struct.pack("<I", len(data)) + data + (b"\0" if len(data) & 1 else b"")
+
+
+def webp_vp8x(width: int, height: int, tiff_block: bytes) -> bytes:
+    vp8x = bytes([0x08, 0, 0, 0]) + (width - 1).to_bytes(3, "little") + (height - 1).to_bytes(3, "little")
+    bits = (width - 1) | ((height - 1) << 14)
+    vp8l = b"\x2f" + bits.to_bytes(4, "little") + b"\0" * 8
+    body = b"WEBP" + _riff_chunk(b"VP8X", vp8x) + _riff_chunk(b"VP8L", vp8l) + _riff_chunk(b"EXIF", tiff_block)
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def gif(width: int, height: int) -> bytes:
+    return b"GIF89a" + struct.pack("<HHBBB", width, height, 0, 0, 0) + b",\0\0\0\0\1\0\1\0\0\2\2D\1\0;"
+
+
+def bmp(width: int, height: int) -> bytes:
+    row = (width * 3 + 3) & ~3
+    pixels = b"\0" * row * height
+    info = struct.pack("<IiiHHIIiiII", 40, width, height, 1, 24, 0, len(pixels), 2835, 2835, 0, 0)
+    return b"BM" + struct.pack("<IHHI", 14 + 40 + len(pixels), 0, 0, 54) + info + pixels
+
+
+# -- ISO boxes: HEIC/AVIF, MOV/MP4 ------------------------------------------------------------
+
+
+def box(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+
+def full_box(kind: bytes, payload: bytes, version: int = 0, flags: int = 0) -> bytes:
+    return box(kind, bytes([version]) + flags.to_bytes(3, "big") + payload)
+
+
+def heif(tiff_block: bytes, width: int, height: int, brand: bytes = b"heic", pad: int = 300_000) -> bytes:
+    """A HEIF still whose Exif item sits after ``pad`` bytes of image data, past the first 256 KiB."""
+    codec = b"av01" if brand == b"avif" else b"hvc1"
+    ftyp = box(b"ftyp", brand + b"\0\0\0\0" + b"mif1" + brand + (b"miaf" if brand == b"avif" else b"heix"))
+    exif = b"\0\0\0\6" + b"Exif\0\0" + tiff_block
+
+    def meta(image_at: int, exif_at: int) -> bytes:
+        hdlr = full_box(b"hdlr", b"\0" * 4 + b"pict" + b"\0" * 12 + b"\0")
+        pitm = full_box(b"pitm", struct.pack(">H", 1))
+        infe1 = full_box(b"infe", struct.pack(">HH", 1, 0) + codec + b"\0", version=2)
+        infe2 = full_box(b"infe", struct.pack(">HH", 2, 0) + b"Exif" + b"\0", version=2)
+        iinf = full_box(b"iinf", struct.pack(">H", 2) + infe1 + infe2)
+        iloc_body = bytes([0x44, 0x00]) + struct.pack(">H", 2)
+        iloc_body += struct.pack(">HHHII", 1, 0, 1, image_at, pad)
+        iloc_body += struct.pack(">HHHII", 2, 0, 1, exif_at, len(exif))
+        iloc = full_box(b"iloc", iloc_body)
+        ispe = full_box(b"ispe", struct.pack(">II", width, height))
+        ipco = box(b"ipco", ispe)
+        ipma = full_box(b"ipma", struct.pack(">IHB", 1, 1, 1) + bytes([0x81]))
+        return full_box(b"meta", hdlr + pitm + iinf + iloc + box(b"iprp", ipco + ipma))
+
+    size = len(meta(0, 0))
+    image_at = len(ftyp) + size + 8
+    exif_at = image_at + pad
+    mdat = box(b"mdat", b"\0" * pad + exif)
+    return ftyp + meta(image_at, exif_at) + mdat
+
+
+EPOCH_1904 = 2082844800
+
+
+def mvhd(created_utc: int, duration_s: float, timescale: int = 600) -> bytes:
+    when = created_utc + EPOCH_1904
+    body = struct.pack(">IIII", when, when, timescale, int(duration_s * timescale))
+    body += struct.pack(">IH", 0x00010000, 0x0100) + b"\0" * 10
+    body += struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000) + b"\0" * 24 + struct.pack(">I", 2)
+    return full_box(b"mvhd", body)
+
+
+def trak(width: int, height: int, duration: int = 0) -> bytes:
+    body = struct.pack(">IIIII", 0, 0, 1, 0, duration) + b"\0" * 8 + struct.pack(">HHHH", 0, 0, 0, 0)
+    body += struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
+    body += struct.pack(">II", width << 16, height << 16)
+    return box(b"trak", full_box(b"tkhd", body, flags=3))
+
+
+def apple_keys(entries: dict[str, str]) -> bytes:
+    hdlr = full_box(b"hdlr", b"\0" * 4 + b"mdta" + b"\0" * 12 + b"\0")
+    keys = struct.pack(">I", len(entries)) + b"".join(
+        struct.pack(">I", 8 + len(k)) + b"mdta" + k.encode() for k in entries
+    )
+    items = b"".join(
+        box(struct.pack(">I", i + 1), box(b"data", struct.pack(">II", 1, 0) + v.encode()))
+        for i, v in enumerate(entries.values())
+    )
+    return box(b"meta", hdlr + full_box(b"keys", keys) + box(b"ilst", items))
+
+
+def udta_xyz(iso6709: str) -> bytes:
+    text = iso6709.encode()
+    return box(b"udta", box(b"\xa9xyz", struct.pack(">HH", len(text), 0x15C7) + text))
+
+
+def movie(moov_children: bytes, brand: bytes | None = b"qt  ", moov_first: bool = False, pad: int = 300_000) -> bytes:
+    ftyp = box(b"ftyp", brand + b"\0\0\0\0" + brand) if brand else b""
+    moov = box(b"moov", moov_children)
+    mdat = box(b"mdat", b"\0" * pad)
+    wide = box(b"wide", b"")
+    return ftyp + (moov + mdat if moov_first else wide + mdat + moov)
+
+
+# -- AVI, Matroska ----------------------------------------------------------------------------
+
+
+def avi(width: int, height: int, frames: int, fps: int) -> bytes:
+    avih = struct.pack("<14I", 1_000_000 // fps, 0, 0, 0x10, frames, 0, 1, 0, width, height, 0, 0, 0, 0)
+    strh = b"vids" + b"MJPG" + struct.pack("<IHHIIIIIIIi", 0, 0, 0, 0, 1, fps, 0, frames, 0, 0, -1)
+    strh += struct.pack("<hhhh", 0, 0, width, height)
+    strl = b"LIST" + struct.pack("<I", 4 + 8 + len(strh)) + b"strl" + _riff_chunk(b"strh", strh)
+    hdrl_body = b"hdrl" + _riff_chunk(b"avih", avih) + strl
+    hdrl = b"LIST" + struct.pack("<I", len(hdrl_body)) + hdrl_body
+    movi = b"LIST" + struct.pack("<I", 4) + b"movi"
+    body = b"AVI " + hdrl + movi
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def _ebml(ident: int, payload: bytes) -> bytes:
+    size = len(payload)
+    return ident.to_bytes((ident.bit_length() + 7) // 8, "big") + (0x01 << 56 | size).to_bytes(8, "big") + payload
+
+
+def matroska(width: int, height: int, duration_s: float, date_utc: int, doctype: str = "webm") -> bytes:
+    header = _ebml(0x1A45DFA3, _ebml(0x4282, doctype.encode()) + _ebml(0x4287, b"\4") + _ebml(0x4285, b"\2"))
+    ns = (date_utc - 978307200) * 1_000_000_000
+    info = _ebml(
+        0x1549A966,
+        _ebml(0x2AD7B1, (1_000_000).to_bytes(3, "big"))
+        + _ebml(0x4489, struct.pack(">d", duration_s * 1000))
+        + _ebml(0x4461, struct.pack(">q", ns))
+        + _ebml(0x4D80, b"test"),
+    )
+    video = _ebml(0xE0, _ebml(0xB0, width.to_bytes(2, "big")) + _ebml(0xBA, height.to_bytes(2, "big")))
+    tracks = _ebml(0x1654AE6B, _ebml(0xAE, _ebml(0xD7, b"\1") + _ebml(0x83, b"\1") + video))
+    return header + _ebml(0x18538067, info + tracks)

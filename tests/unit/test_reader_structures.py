@@ -1,0 +1,201 @@
+"""The reader on generated files of every container structure, checked field by field against exiftool -n."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from gphotos_tui.exif import read_metadata, read_path
+from gphotos_tui.sources.takeout.archive import open_parts
+from gphotos_tui.sources.takeout.catalogue import scan
+from tests.benchmarks import reader as bench
+from tests.unit import media_structures as ms
+from tests.unit.media_structures import ASCII, LONG, RATIONAL, SHORT, SLONG, SRATIONAL
+
+CAMERA = [(0x010F, ASCII, "Canon"), (0x0110, ASCII, "Canon EOS R5"), (0x0112, SHORT, 6)]
+SHOT = [
+    (0x829A, RATIONAL, (1, 250)),
+    (0x829D, RATIONAL, (28, 10)),
+    (0x8827, SHORT, 400),
+    (0x9003, ASCII, "2023:07:14 18:30:05"),
+    (0x9011, ASCII, "+02:00"),
+    (0x920A, RATIONAL, (50, 1)),
+    (0xA405, SHORT, 75),
+    (0xA434, ASCII, "RF24-105mm F4 L IS USM"),
+]
+GPS = ms.gps_entries(48.858222, 2.2945)
+
+
+def _files() -> dict[str, bytes]:
+    exif = ms.exif_payload(CAMERA, SHOT, GPS)
+    files = {
+        "plain.jpg": ms.jpeg(exif, 640, 480),
+        # small gaps: ShutterSpeedValue only, DateTimeDigitized only, the GPS IFD pointer stored as SLONG
+        "gaps.jpg": ms.jpeg(
+            ms.exif_payload(
+                CAMERA,
+                [(0x9201, SRATIONAL, (6643856, 1000000)), (0x9004, ASCII, "2021:01:02 03:04:05")],
+                GPS,
+                gps_type=SLONG,
+            ),
+            320,
+            200,
+        ),
+        "xmpdate.jpg": ms.jpeg(
+            ms.exif_payload(CAMERA),
+            100,
+            80,
+            xmp=ms.xmp_packet(**{"exif:DateTimeOriginal": "2019-05-06T07:08:09+05:30"}),
+        ),
+        "exif.png": ms.png(40, 30, exif),
+        "vp8x.webp": ms.webp_vp8x(120, 90, exif),
+        "anim.gif": ms.gif(77, 33),
+        "pic.bmp": ms.bmp(21, 13),
+        "plain.tif": ms.tiff({"ifd0": [(0x100, SHORT, 300), (0x101, SHORT, 200), *CAMERA]}),
+        "late.heic": ms.heif(exif, 4032, 3024),
+        "still.avif": ms.heif(exif, 1920, 1080, brand=b"avif", pad=1000),
+        "iphone.mov": ms.movie(
+            ms.mvhd(1_689_352_205, 12.5)
+            + ms.trak(1920, 1080)
+            + ms.apple_keys(
+                {
+                    "com.apple.quicktime.creationdate": "2023-07-14T18:30:05+0200",
+                    "com.apple.quicktime.make": "Apple",
+                    "com.apple.quicktime.model": "iPhone 14 Pro",
+                    "com.apple.quicktime.location.ISO6709": "+48.8582+002.2945+035.000/",
+                }
+            )
+        ),
+        "noftyp.mov": ms.movie(ms.mvhd(1_500_000_000, 3.0) + ms.trak(640, 480), brand=None),
+        "android.mp4": ms.movie(
+            ms.mvhd(1_600_000_000, 7.25) + ms.trak(1280, 720) + ms.udta_xyz("+37.4220-122.0841/"),
+            brand=b"isom",
+            moov_first=True,
+            pad=1000,
+        ),
+        "clip.avi": ms.avi(320, 240, 250, 25),
+        "clip.webm": ms.matroska(854, 480, 4.5, 1_650_000_000),
+        "clip.mkv": ms.matroska(1920, 1080, 61.0, 1_650_000_000, doctype="matroska"),
+    }
+    raw_ifds = {
+        "ifd0": [
+            (0x00FE, LONG, 1),
+            (0x100, SHORT, 160),
+            (0x101, SHORT, 120),
+            (0x010F, ASCII, "NIKON CORPORATION"),
+            (0x0110, ASCII, "NIKON D850"),
+            (0x0112, SHORT, 1),
+            (ms.SUB_PTR, LONG, ["@raw"]),
+            (ms.EXIF_PTR, LONG, "@exif"),
+        ],
+        "raw": [(0x00FE, LONG, 0), (0x100, LONG, 8256), (0x101, LONG, 5504)],
+        "exif": SHOT,
+    }
+    files["camera.nef"] = ms.tiff(raw_ifds)
+    files["camera.arw"] = ms.tiff(
+        raw_ifds
+        | {
+            "ifd0": [
+                (t, y, "SONY" if t == 0x010F else ("ILCE-7M4" if t == 0x0110 else v)) for t, y, v in raw_ifds["ifd0"]
+            ]
+        }
+    )
+    files["camera.dng"] = ms.tiff(raw_ifds | {"ifd0": [*raw_ifds["ifd0"], (0xC612, 1, b"\1\4\0\0")]})
+    return files
+
+
+EXPECTED_FIELDS = {  # what each generated file holds, so a missing value fails as loudly as a wrong one
+    "plain.jpg": {"make", "model", "lens", "iso", "exposure_s", "aperture_f", "taken", "offset", "latitude", "width"},
+    "gaps.jpg": {"exposure_s", "taken", "latitude", "longitude"},
+    "xmpdate.jpg": {"taken", "offset"},
+    "exif.png": {"make", "taken", "latitude", "width"},
+    "vp8x.webp": {"make", "taken", "width", "height"},
+    "anim.gif": {"width", "height"},
+    "pic.bmp": {"width", "height"},
+    "plain.tif": {"make", "width", "height"},
+    "late.heic": {"make", "model", "taken", "latitude", "width", "height", "mime"},
+    "still.avif": {"make", "width", "mime"},
+    "iphone.mov": {"make", "model", "taken", "offset", "latitude", "longitude", "width", "duration_s"},
+    "noftyp.mov": {"taken", "width", "duration_s", "mime"},
+    "android.mp4": {"taken", "latitude", "longitude", "width", "duration_s"},
+    "clip.avi": {"width", "height", "duration_s"},
+    "clip.webm": {"width", "height", "duration_s", "taken", "mime"},
+    "clip.mkv": {"width", "height", "duration_s", "taken", "mime"},
+    "camera.nef": {"make", "model", "width", "height", "mime", "iso"},
+    "camera.arw": {"make", "width", "mime"},
+    "camera.dng": {"make", "width", "mime"},
+}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("structures")
+    for name, data in _files().items():
+        (root / name).write_bytes(data)
+    return root
+
+
+def test_every_structure_agrees_with_exiftool(generated):
+    if shutil.which("exiftool") is None:
+        pytest.skip("exiftool is not installed: the comparison with it cannot run (apt install libimage-exiftool-perl)")
+    tool = bench._exiftool(sorted(generated.iterdir()))
+    problems = []
+    for path in sorted(generated.iterdir()):
+        doc = tool[str(path)]
+        want, got = bench.expected(doc), bench.ours(read_path(path))
+        for field in EXPECTED_FIELDS[path.name]:
+            if field not in want:
+                problems.append(f"{path.name}: exiftool has no {field} (the generator is wrong)")
+        for field, value in want.items():
+            if field not in got:
+                problems.append(f"{path.name}: {field} missing, exiftool says {value!r}")
+            elif not bench.same(field, got[field], value):
+                problems.append(f"{path.name}: {field} ours {got[field]!r}, exiftool {value!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_metadata_past_the_head_needs_seeks(generated):
+    """Given only the first 256 KiB, the late Exif item and the trailing moov are flagged, not invented."""
+    for name in ("late.heic", "iphone.mov"):
+        data = (generated / name).read_bytes()
+        head_only = read_metadata(data[: 256 * 1024], name)
+        assert head_only.truncated, name
+        assert head_only.make is None, name
+        assert read_path(generated / name).make in ("Canon", "Apple")
+
+
+def test_raw_mime_types_follow_exiftool_names(generated):
+    assert read_path(generated / "camera.nef").mime_type == "image/x-nikon-nef"
+    assert read_path(generated / "camera.arw").mime_type == "image/x-sony-arw"
+    assert read_path(generated / "camera.dng").mime_type == "image/x-adobe-dng"
+    assert read_path(generated / "still.avif").mime_type == "image/avif"
+    assert read_path(generated / "camera.nef").width == 8256  # the main image, not IFD0's thumbnail
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_takeout_members_with_metadata_past_the_head_get_a_second_read(generated, tmp_path, method):
+    archive = tmp_path / f"takeout-{method}.zip"
+    with zipfile.ZipFile(archive, "w", compression=method) as zf:
+        for name in ("late.heic", "iphone.mov", "android.mp4", "plain.jpg"):
+            zf.write(generated / name, f"Takeout/Google Photos/Photos from 2023/{name}")
+    parts, problems = open_parts([archive])
+    assert not problems
+    cat = scan(parts, workers=1)
+    media = {m.name: m for folder in cat.folders.values() for m in folder.media}
+    assert set(media) == {"late.heic", "iphone.mov", "android.mp4", "plain.jpg"}
+    assert not cat.errors
+    for name in media:
+        want = read_path(generated / name)
+        got = media[name].meta
+        assert got is not None and not got.truncated, name
+        assert (got.make, got.taken_at, got.width, got.latitude) == (
+            want.make,
+            want.taken_at,
+            want.width,
+            want.latitude,
+        ), name
+        assert media[name].sha256 == hashlib.sha256((generated / name).read_bytes()).hexdigest(), name
