@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 #: A stored group: (key, kind, rank, reason, first_taken, [(item_id, keep), ...] in member order).
 GroupRow = tuple[str, str, int, str, int, list[tuple[int, bool]]]
@@ -161,3 +162,27 @@ def group_window(
 
 def group_counts(conn: sqlite3.Connection) -> dict[str, int]:
     return dict(conn.execute("SELECT kind, count(*) FROM dupe_groups GROUP BY kind"))
+
+
+def group_count(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM dupe_groups").fetchone()[0])
+
+
+def item_rows(conn: sqlite3.Connection, items_sql: str, ids: Iterable[int] | None) -> list[Any]:
+    """``items_sql`` (the analysis' item query, ending in a WHERE clause) for ``ids`` (all rows when None)."""
+    if ids is None:
+        return conn.execute(items_sql).fetchall()
+    return conn.execute(items_sql + " AND i.id IN (SELECT value FROM json_each(?))", (_ids(ids),)).fetchall()
+
+
+def album_counts(conn: sqlite3.Connection, ids: Iterable[int] | None) -> dict[int, int]:
+    """item id -> albums it is in, for ``ids`` (every item in an album when None)."""
+    if ids is None:
+        rows = conn.execute("SELECT item_id, count(*) FROM album_items GROUP BY item_id")
+    else:
+        rows = conn.execute(
+            "SELECT item_id, count(*) FROM album_items WHERE item_id IN (SELECT value FROM json_each(?)) "
+            "GROUP BY item_id",
+            (_ids(ids),),
+        )
+    return {int(a): int(b) for a, b in rows}

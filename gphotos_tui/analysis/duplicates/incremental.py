@@ -65,7 +65,7 @@ def update_sync(conn: sqlite3.Connection, settings: Settings = Settings(), rebui
     regroup = closure(conn, changed, settings) if changed else set()
     groups = find_groups(_load(conn, regroup), settings) if regroup else []
     sql.replace_groups(conn, regroup, [_row(g) for g in groups], new_state)
-    total = conn.execute("SELECT count(*) FROM dupe_groups").fetchone()[0]
+    total = sql.group_count(conn)
     return UpdateResult(False, len(changed), len(regroup), total, time.perf_counter() - started)
 
 
@@ -135,20 +135,9 @@ def _ranks(reps: np.ndarray) -> np.ndarray:
 
 def _load(conn: sqlite3.Connection, ids: set[int] | None) -> list[DupItem]:
     """The items of ``ids`` (every item when None) as the grouping reads them."""
-    query = _ITEMS_SQL if ids is None else _ITEMS_SQL + " AND i.id IN (SELECT value FROM json_each(?))"
-    params = () if ids is None else (json.dumps(sorted(ids)),)
     with cyclic_gc_paused():
-        if ids is None:
-            albums = dict(conn.execute("SELECT item_id, count(*) FROM album_items GROUP BY item_id"))
-        else:
-            albums = dict(
-                conn.execute(
-                    "SELECT item_id, count(*) FROM album_items WHERE item_id IN (SELECT value FROM json_each(?)) "
-                    "GROUP BY item_id",
-                    params,
-                )
-            )
-        return [item_from_row(r, albums.get(r[0], 0)) for r in conn.execute(query, params)]
+        albums = sql.album_counts(conn, ids)
+        return [item_from_row(r, albums.get(r[0], 0)) for r in sql.item_rows(conn, _ITEMS_SQL, ids)]
 
 
 def _row(group: Group) -> sql.GroupRow:
