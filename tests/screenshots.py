@@ -1,7 +1,7 @@
 """Regenerate screenshots/*.svg and the HTML report's PNGs from a demo library: ``python -m tests.screenshots``.
 
 Deterministic: a 2,000-item demo library (seed 42) written with a fixed
-clock, drawn at 120x36 with no live job, no cursor blink and no animation.
+clock, drawn at 120x36 (one at 80x24) with no live job, no cursor blink and no animation.
 The report (``gphotos-tui report``) is rendered by headless Chromium, offline,
 at a desktop and a phone width (skipped, saying so, without Chromium).
 """
@@ -30,7 +30,11 @@ SHOTS: dict[str, tuple[str, ...]] = {
     "stats": ("3",),
     "duplicates": ("4",),
     "help": ("2", "question_mark"),
+    "item-detail": ("2", "down", "down", "down", "enter", "down", "down", "enter"),
+    "duplicates-80x24": ("4",),
 }
+#: shots taken at another size than SIZE (an 80x24 terminal over SSH keeps the mode keys in view)
+SIZES: dict[str, tuple[int, int]] = {"duplicates-80x24": (80, 24)}
 
 
 async def build_library(path: Path) -> None:
@@ -64,7 +68,7 @@ async def shoot(db: Path, name: str, keys: tuple[str, ...]) -> Path:
     from gphotos_tui.ui.app import make_app
 
     app = make_app(db, label="demo")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZES.get(name, SIZE)) as pilot:
         await settle(pilot)
         for key in keys:
             await pilot.press(key)

@@ -21,7 +21,6 @@ from typing import Any
 
 import aiosqlite
 
-from gphotos_tui import units
 from gphotos_tui.analysis.places import cluster_cells
 from gphotos_tui.analysis.stats_buckets import (
     APERTURE,
@@ -35,7 +34,6 @@ from gphotos_tui.analysis.stats_buckets import (
     orientation,
 )
 from gphotos_tui.analysis.stats_filters import LOCAL_DAY, LOCAL_HOUR, Filters, Selection, day_of
-from gphotos_tui.catalog.export import iso_local, iso_utc
 from gphotos_tui.catalog.queries import camera_label
 
 #: The screen's ranked charts show this many, then "other"; stats --json lists every one.
@@ -329,91 +327,3 @@ async def drill_down(
     )
     items = [ItemRow(r[0], r[1], r[2], r[3], camera_label(r[4], r[5]) if (r[4] or r[5]) else "", r[6]) for r in rows]
     return total, items
-
-
-async def item_detail(conn: aiosqlite.Connection, item_id: int) -> list[tuple[str, str]]:
-    """(label, value) lines describing one item, for the drill-down's detail view."""
-    row = await (
-        await conn.execute(
-            "SELECT filename, media_type, mime_type, taken_at, utc_offset_min, width, height, size_bytes, camera_make, "
-            "camera_model, lens_model, focal_length_mm, focal_length_35mm, aperture_f, exposure_s, iso, latitude, "
-            "longitude, favorite, archived, trashed, description, duration_s, product_url FROM items WHERE id = ?",
-            (item_id,),
-        )
-    ).fetchone()
-    if row is None:
-        return [("Item", f"{item_id} is no longer in the catalog")]
-    (
-        filename,
-        media_type,
-        mime,
-        taken,
-        offset,
-        width,
-        height,
-        size,
-        make,
-        model,
-        lens,
-        focal,
-        focal35,
-        aperture,
-        exposure,
-        iso,
-        lat,
-        lon,
-        favorite,
-        archived,
-        trashed,
-        description,
-        duration,
-        url,
-    ) = row
-    sources = await conn.execute_fetchall(
-        "SELECT kind || ':' || external_id FROM item_sources WHERE item_id = ? ORDER BY first_seen, kind", (item_id,)
-    )
-    albums = await conn.execute_fetchall(
-        "SELECT a.title FROM album_items ai JOIN albums a ON a.id = ai.album_id WHERE ai.item_id = ? ORDER BY a.title",
-        (item_id,),
-    )
-    taken_text = "unknown"
-    if taken is not None:
-        utc = iso_utc(taken)
-        taken_text = (
-            f"{iso_local(taken, offset)} ({units.utc_offset(offset)}), {utc}"
-            if offset is not None
-            else f"{utc} (local offset unknown)"
-        )
-    settings = "  ".join(
-        v
-        for v in (
-            units.focal_length(focal, focal35),
-            units.aperture(aperture),
-            units.exposure(exposure),
-            units.iso(iso),
-        )
-        if v
-    )
-    flags = ", ".join(
-        name for name, on in (("favourite", favorite), ("archived", archived), ("in trash", trashed)) if on
-    )
-    lines = [
-        ("File", f"{filename}  ({mime or 'unknown type'}, {media_type})"),
-        ("Taken", taken_text),
-        (
-            "Size",
-            f"{units.size_bytes(size) or 'unknown'}"
-            + (f", {width} x {height} px, {units.megapixels(width, height)}" if width and height else ""),
-        ),
-        ("Camera", camera_label(make, model) if (make or model) else "unknown"),
-        ("Lens", lens or "unknown"),
-        ("Settings", settings or "none recorded"),
-        ("Duration", units.duration(duration)) if duration else None,
-        ("Place", units.coordinates(lat, lon) or "no GPS"),
-        ("Flags", flags or "none"),
-        ("Description", description) if description else None,
-        ("Albums", ", ".join(a for (a,) in albums) or "none"),
-        ("Sources", ", ".join(s for (s,) in sources)),
-        ("Google link", url) if url else None,
-    ]
-    return [line for line in lines if line is not None]

@@ -160,6 +160,12 @@ async def item_count(conn: aiosqlite.Connection, album_id: int | str | None = No
     return int(row[0])
 
 
+async def has_source_kind(conn: aiosqlite.Connection, kind: str) -> bool:
+    """Whether any item was seen by a source of ``kind`` ("library", "takeout", ...)."""
+    rows = await conn.execute_fetchall("SELECT 1 FROM item_sources WHERE kind = ? LIMIT 1", (kind,))
+    return bool(rows)
+
+
 async def item_window(
     conn: aiosqlite.Connection,
     album_id: int | str | None,

@@ -32,9 +32,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-import requests
-from google_auth_oauthlib.flow import Flow
-from oauthlib.oauth2.rfc6749.errors import InsecureTransportError, OAuth2Error
 
 from gphotos_tui.google.errors import AuthError
 from gphotos_tui.google.tokens import StoredTokens
@@ -119,6 +116,9 @@ class SignIn:
         self.port = server.server_address[1]
         self.redirect_uri = f"http://127.0.0.1:{self.port}/"
         # google-auth-oauthlib builds the request: PKCE (S256, a fresh verifier) and our random state.
+        # Imported here: it brings requests and oauthlib (0.5 s or more), which no other command needs.
+        from google_auth_oauthlib.flow import Flow
+
         self._flow = Flow.from_client_config(
             {
                 "installed": {
@@ -212,6 +212,9 @@ class SignIn:
 
     def _exchange(self, code: str) -> StoredTokens:
         """Code + PKCE verifier for tokens, through google-auth-oauthlib (it insists on https)."""
+        import requests
+        from oauthlib.oauth2.rfc6749.errors import InsecureTransportError, OAuth2Error
+
         try:
             self._flow.fetch_token(code=code)
         except InsecureTransportError:

@@ -10,16 +10,16 @@ once a second while pages land.
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.worker import Worker, WorkerError, WorkerState
+from textual.worker import Worker, WorkerError, WorkerState, get_current_worker
 
 from gphotos_tui.analysis.stats_filters import Filters
 from gphotos_tui.catalog import Catalog, CatalogError
@@ -32,14 +32,15 @@ from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
 from gphotos_tui.ui import lifecycle
 from gphotos_tui.ui.jobs import ProgressRelay
 from gphotos_tui.ui.messages import JobProgressed, LogEntry
+from gphotos_tui.ui.modals.help import HelpScreen, collect_bindings
+from gphotos_tui.ui.modals.paths import PathsScreen, takeout_paths_screen
+from gphotos_tui.ui.modals.picker import PickerScreen
+from gphotos_tui.ui.modals.takeout_report import TakeoutReportScreen
 from gphotos_tui.ui.screens.albums import AlbumsScreen
 from gphotos_tui.ui.screens.base import CatalogScreen
 from gphotos_tui.ui.screens.duplicates import DuplicatesScreen
-from gphotos_tui.ui.screens.help import HelpScreen, collect_bindings
-from gphotos_tui.ui.screens.picker import PickerScreen
 from gphotos_tui.ui.screens.stats import StatsScreen, load_stats
 from gphotos_tui.ui.screens.sync import SyncScreen
-from gphotos_tui.ui.screens.takeout import PathsScreen, TakeoutReportScreen, takeout_paths_screen
 
 SYNC_GROUP = "sync"
 DEMO_SEED = 42
@@ -51,6 +52,19 @@ RELOAD_COST_FACTOR = 5.0
 MODE_TITLES = {"sync": "Sync", "albums": "Albums", "stats": "Stats", "duplicates": "Duplicates"}
 
 JobRunner = Callable[[ProgressCallback], Awaitable[JobProgress]]
+
+
+UI_DIR = Path(__file__).parent
+
+
+def stylesheets() -> list[Path]:
+    """Every .tcss of the UI package (each next to its screen or modal), the shared modal style first.
+
+    All are read once, as the app starts: a screen's own CSS_PATH would be read on its first
+    visit and restyle the whole app then.
+    """
+    shared = UI_DIR / "modals" / "modal.tcss"
+    return [shared, *(path for path in sorted(UI_DIR.rglob("*.tcss")) if path != shared)]
 
 
 def catalog_label(path: Path, demo: bool) -> str:
@@ -67,14 +81,18 @@ class GPhotosApp(App[None]):
     """Sync, Albums, Stats and Duplicates over one catalog; keys 1-4 switch modes."""
 
     TITLE = "gphotos-tui"
+    CSS_PATH = stylesheets()
     MODES = {"sync": SyncScreen, "albums": AlbumsScreen, "stats": StatsScreen, "duplicates": DuplicatesScreen}
+    # Shown by the ModeBar on every screen (it fits 80 columns), so kept out of the footer.
     BINDINGS = [
-        Binding("1", "mode('sync')", "Sync", id="mode.sync", tooltip="Sources, live progress and log"),
-        Binding("2", "mode('albums')", "Albums", id="mode.albums", tooltip="Albums and their items"),
-        Binding("3", "mode('stats')", "Stats", id="mode.stats", tooltip="Charts of shooting habits"),
-        Binding("4", "mode('duplicates')", "Dupes", id="mode.duplicates", tooltip="Duplicate groups to review"),
-        Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key of this screen"),
-        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("1", "mode('sync')", "Sync", id="mode.sync", tooltip="Sources, live progress and log", show=False),
+        Binding("2", "mode('albums')", "Albums", id="mode.albums", tooltip="Albums and their items", show=False),
+        Binding("3", "mode('stats')", "Stats", id="mode.stats", tooltip="Charts of shooting habits", show=False),
+        Binding(
+            "4", "mode('duplicates')", "Dupes", id="mode.duplicates", tooltip="Duplicate groups to review", show=False
+        ),
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key of this screen", show=False),
+        Binding("q", "quit", "Quit", id="app.quit", show=False),
     ]
 
     def __init__(
@@ -104,7 +122,6 @@ class GPhotosApp(App[None]):
         self._log_seq = 0
         self._catalog_changed = False
         self._next_reload = 0.0
-        self._warm_stop = threading.Event()
         self._runs: dict[Worker, ProgressRelay] = {}  # running jobs and their progress relays
         self._locks: dict[Worker, CatalogLock] = {}  # ... and the catalog lock each holds
         self.google = GoogleAccess(demo_size)
@@ -140,7 +157,7 @@ class GPhotosApp(App[None]):
 
     async def on_unmount(self) -> None:
         """Stop jobs first (each finishes its page or rolls it back), then close the catalog."""
-        self._warm_stop.set()
+        self.workers.cancel_group(self, "stats-warm")
         try:
             await self._cancel_jobs()
         finally:  # a failure while stopping jobs must not leave the catalog's thread running
@@ -210,7 +227,11 @@ class GPhotosApp(App[None]):
         return True
 
     def start_job(self, job: str, label: str, run: JobRunner) -> Worker | None:
-        """Run ``run(progress_callback)`` as the one job of the "sync" group."""
+        """Run ``run(progress_callback)`` as the one job of the "sync" group.
+
+        The job holds the catalog's lock, as the CLI's commands do, so a sync from cron and one
+        from the app never write the same catalog at once; the second one is refused, clearly.
+        """
         if self.job_running:
             self.log_line(f"{label}: another job is running; stop it first", error=True)
             return None
@@ -219,12 +240,15 @@ class GPhotosApp(App[None]):
             lock.acquire()  # one writer per catalog: a CLI import or sync may hold it
         except (CatalogBusy, OSError) as exc:
             self.log_line(f"{label}: {exc}", error=True)
+            self.notify(f"{label} not started: {exc}", severity="error", timeout=15)
             return None
         self.log_line(f"{label}: started")
         relay = ProgressRelay(self)
 
         async def locked() -> JobProgress:
             try:
+                if self.catalog is not None:
+                    await self.catalog.end_stale_runs()  # holding the lock: a run still "running" was cut off
                 return await run(relay)
             finally:
                 lock.release()
@@ -269,7 +293,7 @@ class GPhotosApp(App[None]):
                 timeout=12,
             )
             return False
-        from gphotos_tui.ui.signin import SignInScreen
+        from gphotos_tui.ui.modals.signin import SignInScreen
 
         self.push_screen(SignInScreen(client), lambda tokens: then() if tokens else None)
         return False
@@ -423,12 +447,20 @@ class GPhotosApp(App[None]):
         self.action_start_demo()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == SYNC_GROUP and event.state in (
-            WorkerState.SUCCESS,
-            WorkerState.CANCELLED,
-            WorkerState.ERROR,
-        ):
-            self._job_ended(event.worker)
+        """The app's own workers; screens and widgets forward their workers' errors (AppAccess)."""
+        if event.worker.group == SYNC_GROUP:
+            if event.state in (WorkerState.SUCCESS, WorkerState.CANCELLED, WorkerState.ERROR):
+                self._job_ended(event.worker)
+        elif event.state is WorkerState.ERROR:
+            self.report_worker_error(event.worker)
+
+    def report_worker_error(self, worker: Worker) -> None:
+        """Any failed worker (but a job, which reports its own end): a notification and a log line."""
+        what = worker.description or worker.name or worker.group
+        error = worker.error
+        reason = f"{type(error).__name__}: {error}" if error is not None else "unknown error"
+        self.log_line(f"{what} failed: {reason}", error=True)
+        self.notify(f"{what} failed: {reason}", title="Background work failed", severity="error", timeout=15)
 
     def _job_ended(self, worker: Worker) -> None:
         """Log how a job ended and show its final state; once per job."""
@@ -483,17 +515,14 @@ class GPhotosApp(App[None]):
         """
         if self.catalog is None or not self.screen_stack or self.job_running:
             return
-        self._warm_stop.set()  # a newer warm-up replaces a running one
-        self._warm_stop = stop = threading.Event()
-        path = self.db_path
+        self._warm_stats_worker(self.db_path)  # exclusive: a newer warm-up replaces a running one
 
-        def work() -> None:
-            try:
-                load_stats(path, Filters(), stop=stop)
-            except Exception:  # only a head start: the screen computes and reports errors itself
-                pass
-
-        self.run_worker(work, name="stats-warm", group="stats-warm", thread=True, exit_on_error=False)
+    @work(thread=True, group="stats-warm", exclusive=True, exit_on_error=False, description="Stats warm-up")
+    def _warm_stats_worker(self, path: Path) -> None:
+        try:
+            load_stats(path, Filters(), stop=get_current_worker().cancelled_event)
+        except Exception:  # only a head start: the screen computes and reports errors itself
+            pass
 
     def on_job_progressed(self, message: JobProgressed) -> None:
         previous = self.current_job
@@ -534,18 +563,14 @@ class GPhotosApp(App[None]):
         screen = self.screen
         if not self._catalog_changed or not isinstance(screen, CatalogScreen):
             return
-        if time.monotonic() < self._next_reload:
+        if time.monotonic() < self._next_reload or screen.reloading:
             return  # still changed: a later tick reloads
         self._catalog_changed = False
-        self.run_worker(self._timed_reload(screen), group="reload", exclusive=True, exit_on_error=False)
+        screen.refresh_data()
 
-    async def _timed_reload(self, screen: CatalogScreen) -> None:
-        started = time.monotonic()
-        try:
-            await screen.reload()
-        finally:
-            ended = time.monotonic()
-            self._next_reload = ended + RELOAD_COST_FACTOR * (ended - started)
+    def reload_took(self, seconds: float) -> None:
+        """A screen's reload ended after ``seconds``: the next one waits in proportion."""
+        self._next_reload = time.monotonic() + RELOAD_COST_FACTOR * seconds
 
 
 def make_app(db_path: str | Path, demo_size: int | None = None, **options) -> GPhotosApp:

@@ -8,10 +8,10 @@ from gphotos_tui.progress import JobProgress, JobState
 from gphotos_tui.ui.app import GPhotosApp, make_app
 from gphotos_tui.ui.jobs import ProgressRelay
 from gphotos_tui.ui.messages import JobProgressed
+from gphotos_tui.ui.modals.help import HelpScreen
 from gphotos_tui.ui.screens.album_items import AlbumItemsScreen
 from gphotos_tui.ui.screens.albums import AlbumsScreen
 from gphotos_tui.ui.screens.duplicates import DuplicatesScreen
-from gphotos_tui.ui.screens.help import HelpScreen
 from gphotos_tui.ui.screens.stats import StatsScreen
 from gphotos_tui.ui.screens.sync import SyncScreen
 from gphotos_tui.ui.widgets.item_list import ItemList
@@ -84,12 +84,32 @@ async def test_each_visit_reloads_a_mode_screen_once(catalog_file, monkeypatch):
         assert len(reloads) == 2
 
 
-async def test_footer_shows_mode_keys(catalog_file):
+async def test_mode_keys_are_in_view_on_every_screen_at_80x24(catalog_file):
+    """The footer cut the mode keys off at 80 columns ("1 Sync 2 Alb"); the mode bar keeps them all in view."""
+    from gphotos_tui.ui.widgets.mode_bar import ModeBar
+
     app = make_app(catalog_file)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        shown = {b.binding.key for b in app.active_bindings.values() if b.binding.show}
-        assert {"1", "2", "3", "4", "question_mark", "q"} <= shown
+        for key, current in (("1", "1 Sync"), ("2", "2 Albums"), ("3", "3 Stats"), ("4", "4 Dupes"), ("2", "")):
+            await pilot.press(key)
+            await settle(pilot)
+            if not current:  # into an album: the mode keys stay in view there too
+                await pilot.press("enter")
+                await settle(pilot)
+            bar = app.screen.query_one(ModeBar)
+            assert bar.region.right <= 80 and bar.region.bottom <= 24 and bar.region.height == 1
+            shown = "".join(segment.text for segment in app.screen._compositor.render_strips()[bar.region.y])
+            for words in ("1 Sync", "2 Albums", "3 Stats", "4 Dupes", "? Help", "q Quit"):
+                assert words in shown, (type(app.screen).__name__, shown)
+        await pilot.press("1")  # and they switch modes
+        await settle(pilot)
+        assert isinstance(app.screen, SyncScreen)
+        bar = app.screen.query_one(ModeBar)
+        shown = "".join(segment.text for segment in app.screen._compositor.render_strips()[bar.region.y])
+        await pilot.click(ModeBar, offset=(shown.index("3 Stats") + 2, 0))  # or a click on one
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen)
 
 
 async def test_help_lists_app_and_screen_keys_and_closes(catalog_file):

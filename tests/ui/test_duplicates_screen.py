@@ -8,7 +8,8 @@ import time
 from textual.widgets import DataTable, Static
 
 from gphotos_tui.ui.app import make_app
-from gphotos_tui.ui.screens.duplicates import ConfirmAccept, DuplicatesScreen
+from gphotos_tui.ui.modals.confirm import ConfirmAccept
+from gphotos_tui.ui.screens.duplicates import DuplicatesScreen
 from tests.ui.conftest import settle
 
 
@@ -78,7 +79,7 @@ async def test_accept_class_asks_with_a_count_first(catalog_file):
 
 
 async def test_link_of_the_selected_item_with_qr_code(catalog_file):
-    from gphotos_tui.ui.screens.duplicates import LinkModal
+    from gphotos_tui.ui.modals.link import LinkModal
 
     app = make_app(catalog_file)
     async with app.run_test(size=(100, 40)) as pilot:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gphotos_tui.ui.app import make_app
-from gphotos_tui.ui.screens.picker import PickerScreen, countdown
+from gphotos_tui.ui.modals.picker import PickerScreen, countdown
 
 from .conftest import wait_until
 
@@ -62,7 +62,8 @@ def test_countdown_format():
 
 
 async def test_takeout_import_from_the_sync_screen(tmp_path):
-    from gphotos_tui.ui.screens.takeout import PathsScreen, TakeoutReportScreen
+    from gphotos_tui.ui.modals.paths import PathsScreen
+    from gphotos_tui.ui.modals.takeout_report import TakeoutReportScreen
 
     app = make_app(tmp_path / "demo.sqlite", demo_size=250, start_demo=False)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -93,7 +94,7 @@ async def test_takeout_import_from_the_sync_screen(tmp_path):
 async def test_backup_and_folder_scan_from_the_sync_screen(tmp_path):
     from textual.widgets import Static
 
-    from gphotos_tui.ui.screens.takeout import PathsScreen
+    from gphotos_tui.ui.modals.paths import PathsScreen
 
     app = make_app(tmp_path / "demo.sqlite", demo_size=120, start_demo=False)
     async with app.run_test(size=(100, 30)) as pilot:

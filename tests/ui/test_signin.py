@@ -10,7 +10,7 @@ from gphotos_tui.fakegoogle import FakeGoogle
 from gphotos_tui.google.auth import load_client_secret
 from gphotos_tui.google.tokens import StoredTokens
 from gphotos_tui.paths import locations
-from gphotos_tui.ui.signin import SignInScreen
+from gphotos_tui.ui.modals.signin import SignInScreen
 
 
 @pytest.fixture(scope="module")

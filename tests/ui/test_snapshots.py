@@ -55,3 +55,12 @@ def test_sync_mode_80x24(snap_compare, catalog_file):
 def test_album_items_80x24(snap_compare, catalog_file):
     keys = ("2", "enter", "end")
     assert snap_compare(fixture_app(catalog_file), terminal_size=(80, 24), run_before=lambda p: _open_mode(p, *keys))
+
+
+def test_albums_mode_80x24(snap_compare, catalog_file):
+    assert snap_compare(fixture_app(catalog_file), terminal_size=(80, 24), run_before=lambda p: _open_mode(p, "2"))
+
+
+def test_item_detail_80x24(snap_compare, catalog_file):
+    keys = ("2", "enter", "enter")
+    assert snap_compare(fixture_app(catalog_file), terminal_size=(80, 24), run_before=lambda p: _open_mode(p, *keys))

@@ -282,3 +282,25 @@ async def test_tar_links_and_devices_get_a_note(parts, tmp_path):
     assert any("evil.jpg is a link" in n for n in report.notes)
     assert any("dev.jpg is a device" in n for n in report.notes)
     await catalog.close()
+
+
+def test_a_zip_entry_that_holds_more_than_it_declares_is_cut_off_early(tmp_path):
+    from gphotos_tui.sources.takeout.archive import Part, walk_part
+
+    path = tmp_path / "lying.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("Takeout/Google Photos/big.jpg", b"\0" * (8 << 20))
+    raw = bytearray(path.read_bytes())
+    central = raw.rindex(b"PK\x01\x02")
+    raw[central + 24 : central + 28] = (1000).to_bytes(4, "little")  # the central directory's uncompressed size
+    path.write_bytes(bytes(raw))
+    produced, errors = [], []
+
+    def visit(name, size, stream):
+        assert size == 1000
+        while chunk := stream.read(1 << 16):
+            produced.append(len(chunk))
+
+    walk_part(Part(path, "zip", path.stat().st_size), visit, lambda where, why: errors.append(why))
+    assert sum(produced) <= 1000 + (1 << 16)
+    assert errors and "more than the 1,000 bytes it declares" in errors[0]

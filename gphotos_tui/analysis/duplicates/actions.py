@@ -60,6 +60,15 @@ def plan_csv(groups: Iterable[Group]) -> str:
     return out.getvalue()
 
 
+def write_plan(groups: Iterable[Group], folder: Path) -> Path:
+    """Write the discard plan as ``folder``/duplicates-plan.json and .csv; returns ``folder``."""
+    groups = list(groups)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "duplicates-plan.json").write_text(plan_json(groups), encoding="utf-8")
+    (folder / "duplicates-plan.csv").write_text(plan_csv(groups), encoding="utf-8")
+    return folder
+
+
 class TrashError(Exception):
     """A move that is refused, explained."""
 

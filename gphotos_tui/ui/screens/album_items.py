@@ -14,6 +14,7 @@ from gphotos_tui.ui.screens.base import CatalogScreen
 from gphotos_tui.ui.screens.item_detail import ItemDetailScreen
 from gphotos_tui.ui.widgets.footer import SteadyFooter
 from gphotos_tui.ui.widgets.item_list import ItemList
+from gphotos_tui.ui.widgets.mode_bar import ModeBar
 
 ALL_ITEMS_KIND = "all"  # a pseudo-album: every item in the catalog
 
@@ -35,11 +36,6 @@ class AlbumItemsScreen(CatalogScreen):
     """The items of ``album`` by capture time, with the highlighted one described below."""
 
     BINDING_GROUP_TITLE = "Album"
-    DEFAULT_CSS = """
-    AlbumItemsScreen #album-heading { height: 1; padding: 0 1; text-style: bold; }
-    AlbumItemsScreen ItemList { height: 1fr; }
-    AlbumItemsScreen #item-status { height: 1; padding: 0 1; color: $text-muted; }
-    """
     BINDINGS = [
         Binding("escape", "back", "Back", id="album.back", tooltip="Back to the albums"),
         Binding("enter", "open_item", "Details", id="album.item", tooltip="Every field, preview and link of the item"),
@@ -54,6 +50,7 @@ class AlbumItemsScreen(CatalogScreen):
         yield Static(id="album-heading")
         yield ItemList(item_scope(self.album), id="items")
         yield Static(" ", id="item-status")
+        yield ModeBar()
         yield SteadyFooter()
 
     def on_mount(self) -> None:

@@ -13,6 +13,7 @@ from gphotos_tui.ui.format import date_span
 from gphotos_tui.ui.screens.album_items import ALL_ITEMS_KIND, AlbumItemsScreen
 from gphotos_tui.ui.screens.base import CatalogScreen
 from gphotos_tui.ui.widgets.footer import SteadyFooter
+from gphotos_tui.ui.widgets.mode_bar import ModeBar
 
 SORTS = {  # key -> (label, sort key); "dates" keeps the catalog's order (oldest album first)
     "dates": ("date", None),
@@ -35,13 +36,6 @@ class AlbumsScreen(CatalogScreen):
 
     BINDING_GROUP_TITLE = "Albums"
     AUTO_FOCUS = "#albums"
-    DEFAULT_CSS = """
-    AlbumsScreen #album-filter { display: none; height: 3; }
-    AlbumsScreen.-filtering #album-filter { display: block; }
-    AlbumsScreen #album-summary { height: 1; padding: 0 1; color: $text-muted; }
-    AlbumsScreen #backup-status { height: auto; padding: 0 1; color: $text-muted; }
-    AlbumsScreen #albums { height: 1fr; }
-    """
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="albums.filter", tooltip="Filter albums by title"),
         Binding("escape", "clear_filter", "Clear filter", id="albums.clear", show=False),
@@ -61,6 +55,7 @@ class AlbumsScreen(CatalogScreen):
         yield Static(id="album-summary")
         yield DataTable(id="albums", cursor_type="row", zebra_stripes=True)
         yield Static(id="backup-status")
+        yield ModeBar()
         yield SteadyFooter()
 
     def on_mount(self) -> None:
@@ -73,7 +68,7 @@ class AlbumsScreen(CatalogScreen):
         self.query_one("#album-filter", Input).cursor_blink = False  # no repaint traffic over SSH
 
     async def reload(self) -> None:
-        conn = self.app.catalog.reader
+        conn = self.catalog.reader
         # The catalog keeps these summaries current on every write: a few hundred rows to read,
         # however many items (counting them from the items took seconds at a million).
         sets = await summaries.item_sets(conn)
@@ -83,7 +78,7 @@ class AlbumsScreen(CatalogScreen):
         self._show()
         from gphotos_tui.backup.status import backup_status
 
-        status = await backup_status(self.app.catalog)
+        status = await backup_status(self.catalog)
         self.query_one("#backup-status", Static).update(
             "Backup: " + status.one_line()
             if status.local_files

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from functools import partial
+from pathlib import Path
 
 from rich.style import Style
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Header, Static
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from gphotos_tui import units
 from gphotos_tui.analysis.duplicates import KINDS, Group, Settings, scan
-from gphotos_tui.analysis.duplicates.actions import plan_csv, plan_json
+from gphotos_tui.analysis.duplicates.actions import write_plan
 from gphotos_tui.analysis.duplicates.keeper import explain_keeper
 from gphotos_tui.analysis.duplicates.preview import halfblock_cells
 from gphotos_tui.analysis.duplicates.providers import loader_for
@@ -34,67 +35,18 @@ from gphotos_tui.analysis.duplicates.review_album import (
 from gphotos_tui.analysis.duplicates.scan import hash_missing, is_writable
 from gphotos_tui.analysis.duplicates.store import count_without_hash, save_decisions
 from gphotos_tui.analysis.duplicates.thumbnails import ThumbnailProvider
+from gphotos_tui.catalog import queries
 from gphotos_tui.engine.byte_sources import default_providers, provider_notes
-from gphotos_tui.google.qr import qr_text
 from gphotos_tui.paths import locations
+from gphotos_tui.ui.modals.confirm import ConfirmAccept
+from gphotos_tui.ui.modals.link import LinkModal
 from gphotos_tui.ui.screens.base import CatalogScreen
 from gphotos_tui.ui.widgets.footer import SteadyFooter
+from gphotos_tui.ui.widgets.mode_bar import ModeBar
 from gphotos_tui.ui.widgets.preview import halfblock_text
 
 PREVIEW_COLS, PREVIEW_ROWS = 24, 8
 AUTO_HASH_LIMIT = 5_000  # catalogs with at most this many unhashed photos (the demo) hash when opened
-
-
-class ConfirmAccept(ModalScreen[bool]):
-    """ "Accept all N suggestions of class X?" with the count shown."""
-
-    DEFAULT_CSS = """
-    ConfirmAccept { align: center middle; }
-    ConfirmAccept > Vertical { width: 60; height: auto; border: thick $accent; padding: 1 2; background: $surface; }
-    ConfirmAccept Horizontal { height: auto; margin-top: 1; }
-    """
-    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
-
-    def __init__(self, message: str) -> None:
-        super().__init__()
-        self.message = message
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self.message, id="confirm-message")
-            with Horizontal():
-                yield Button("Yes (y)", variant="primary", id="yes")
-                yield Button("No (n)", id="no")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_answer(self, value: bool) -> None:
-        self.dismiss(value)
-
-
-class LinkModal(ModalScreen[None]):
-    """The selected item's Google Photos link as a clickable hyperlink and a QR code for a phone."""
-
-    DEFAULT_CSS = """
-    LinkModal { align: center middle; }
-    LinkModal > Vertical { width: auto; max-width: 100%; height: auto; border: thick $accent; padding: 0 1; background: $surface; }
-    """
-    BINDINGS = [Binding("escape,o,q", "dismiss", "Close")]
-
-    def __init__(self, filename: str, url: str) -> None:
-        super().__init__()
-        self.filename, self.url = filename, url
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(
-                Text.assemble((self.filename + "\n", "bold"), (self.url, Style(link=self.url, underline=True)))
-            )
-            yield Static(
-                qr_text(self.url, max_width=self.app.size.width - 6) or "(terminal too narrow for the QR code)",
-                id="link-qr",
-            )
 
 
 class DuplicatesScreen(CatalogScreen):
@@ -102,16 +54,6 @@ class DuplicatesScreen(CatalogScreen):
 
     BINDING_GROUP_TITLE = "Duplicates"
     AUTO_FOCUS = "#dupes-groups"
-    DEFAULT_CSS = """
-    DuplicatesScreen #dupes-status { height: 1; padding: 0 1; color: $text-muted; }
-    DuplicatesScreen #dupes-groups { height: 1fr; min-height: 5; }
-    DuplicatesScreen #dupes-detail { height: 2fr; border-top: solid $accent; }
-    DuplicatesScreen #dupes-reason { height: auto; padding: 0 1; }
-    DuplicatesScreen #dupes-members { height: auto; overflow-x: auto; }
-    DuplicatesScreen .member { width: 1fr; min-width: 26; height: auto; padding: 0 1; border: round $panel; }
-    DuplicatesScreen .member.-selected { border: round $accent; }
-    DuplicatesScreen .member.-discard { color: $text-muted; }
-    """
     BINDINGS = [
         Binding("n", "next_group", "Next", id="dupes.next", tooltip="Next group"),
         Binding("p", "previous_group", "Prev", id="dupes.previous", tooltip="Previous group"),
@@ -189,6 +131,7 @@ class DuplicatesScreen(CatalogScreen):
         with VerticalScroll(id="dupes-detail"):
             yield Static(id="dupes-reason")
             yield Horizontal(id="dupes-members")
+        yield ModeBar()
         yield SteadyFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -210,7 +153,7 @@ class DuplicatesScreen(CatalogScreen):
 
         The item count comes from the catalog's kept summaries (one row, not a count of a million
         items), and the catalog's own change counter catches edits that keep the count."""
-        reader = self.app.catalog.reader
+        reader = self.catalog.reader
         rows = await reader.execute_fetchall("SELECT items FROM item_set_summaries WHERE key = 'all'")
         version = (await reader.execute_fetchall("PRAGMA data_version"))[0][0]
         state = (rows[0][0] if rows else None, version)
@@ -219,18 +162,28 @@ class DuplicatesScreen(CatalogScreen):
             self.action_rescan()
 
     def action_rescan(self, rebuild: bool = False) -> None:
-        self.app.run_worker(partial(self._scan, rebuild), group="duplicates", exclusive=True, exit_on_error=False)
+        self._scan(rebuild)
 
     def action_rebuild(self) -> None:
         """The rebuild key: every group found again from scratch (stored groups are otherwise kept)."""
         self.action_rescan(rebuild=True)
 
+    def work_failed(self, worker: Worker) -> None:
+        """No "grouping…" or "hashing…" left on screen after a failure: say what failed instead."""
+        if worker.group in ("duplicates", "dupes-hash"):
+            what = "grouping" if worker.group == "duplicates" else "hashing"
+            status = f"{what} failed: {worker.error}"
+            self.query_one("#dupes-status", Static).update(
+                f"{self._summary_text} \u00b7 {status}" if self._summary_text else status
+            )
+
+    @work(group="duplicates", exclusive=True, exit_on_error=False, description="Grouping duplicates")
     async def _scan(self, rebuild: bool = False) -> None:
         """Bring the kept groups up to date (only what changed is regrouped) and show them."""
         status = self.query_one("#dupes-status", Static)
         if not self.hashing:
             status.update("grouping\u2026")
-        catalog = self.app.catalog
+        catalog = self.catalog
         result = await scan(catalog, self.settings, rebuild=rebuild)
         # The scan wrote the kept groups: the catalog's change counter as it stands now is "seen".
         if self._scanned_items is not None:
@@ -256,9 +209,7 @@ class DuplicatesScreen(CatalogScreen):
             and is_writable(catalog)
         ):
             self._auto_hashed_at = (self._scanned_items or (None,))[0]
-            self._hashing = self.app.run_worker(
-                partial(self._hash, quiet=True), group="dupes-hash", exclusive=True, exit_on_error=False
-            )
+            self._hashing = self._hash(quiet=True)
 
     @property
     def hashing(self) -> bool:
@@ -275,11 +226,12 @@ class DuplicatesScreen(CatalogScreen):
             self._auto_hash_stopped = True
             self._hashing.cancel()
             return
-        if not is_writable(self.app.catalog):
+        if not is_writable(self.catalog):
             self.notify("the catalog is open read-only: hashes cannot be stored", severity="warning")
             return
-        self._hashing = self.app.run_worker(self._hash, group="dupes-hash", exclusive=True, exit_on_error=False)
+        self._hashing = self._hash()
 
+    @work(group="dupes-hash", exclusive=True, exit_on_error=False, description="Hashing photos")
     async def _hash(self, quiet: bool = False) -> None:
         status = self.query_one("#dupes-status", Static)
         self._progress_text = "hashing\u2026 (c to stop)"
@@ -294,7 +246,7 @@ class DuplicatesScreen(CatalogScreen):
         timer = self.set_interval(0.25, lambda: status.update(self._progress_text))
         try:
             providers = [*default_providers(), *([thumbs] if thumbs else [])]
-            hashed, errors = await hash_missing(self.app.catalog, providers, progress=progress)
+            hashed, errors = await hash_missing(self.catalog, providers, progress=progress)
         except asyncio.CancelledError:
             self.notify("hashing stopped; the hashes computed so far are stored")
             self.call_later(self.action_rescan)
@@ -316,11 +268,10 @@ class DuplicatesScreen(CatalogScreen):
 
     async def _thumbnail_provider(self) -> ThumbnailProvider | None:
         """Thumbnails from Google for Library API items, when the catalog has any and Google is reachable."""
-        reader = self.app.catalog.reader
-        if not await reader.execute_fetchall("SELECT 1 FROM item_sources WHERE kind = 'library' LIMIT 1"):
+        if not await queries.has_source_kind(self.catalog.reader, "library"):
             return None
         try:
-            library, _picker, usage = self.app.google.clients(self.app.catalog)
+            library, _picker, usage = self.gphotos.google.clients(self.catalog)
         except Exception as exc:  # not signed in, no client secret, ...
             self.notify(
                 f"hashing local copies only: thumbnails need Google ({exc}); sign in with `gphotos-tui auth`",
@@ -386,7 +337,7 @@ class DuplicatesScreen(CatalogScreen):
             card.set_class(g.decision(m.id) == "discard", "-discard")
             cards.append(card)
         members.mount_all(cards)
-        self.app.run_worker(partial(self._load_previews, g), group="dupes-preview", exclusive=True, exit_on_error=False)
+        self._load_previews(g)
 
     def _card(self, g: Group, m) -> Text:
         decided = g.decision(m.id)
@@ -408,8 +359,9 @@ class DuplicatesScreen(CatalogScreen):
             text.append("open in Google Photos", Style(link=m.product_url, underline=True))
         return text
 
+    @work(group="dupes-preview", exclusive=True, exit_on_error=False, description="Previews")
     async def _load_previews(self, g: Group) -> None:
-        conn = self.app.catalog.reader
+        conn = self.catalog.reader
         for m in g.members:
             if m.id in self._previews:
                 continue
@@ -471,7 +423,7 @@ class DuplicatesScreen(CatalogScreen):
         g = self.group
         if g is None:
             return
-        await save_decisions(self.app.catalog.writer, g.key, {m.id: "not_duplicate" for m in g.members})
+        await save_decisions(self.catalog.writer, g.key, {m.id: "not_duplicate" for m in g.members})
         row = self.query_one("#dupes-groups", DataTable).cursor_row
         self.groups.pop(row)
         self._fill_table()
@@ -501,7 +453,7 @@ class DuplicatesScreen(CatalogScreen):
         )
 
     async def _decide(self, g: Group, decisions: dict[int, str], repaint: bool = True) -> None:
-        await save_decisions(self.app.catalog.writer, g.key, decisions)
+        await save_decisions(self.catalog.writer, g.key, decisions)
         g.decisions = decisions
         if repaint:
             self._repaint()
@@ -518,10 +470,10 @@ class DuplicatesScreen(CatalogScreen):
 
     async def action_review_album(self) -> None:
         """Ask, then create a Google Photos album of the discards the Library API can address."""
-        google = self.app.google
+        google = self.gphotos.google
         # The demo's fake Google serves the demo library itself, so there its ids count as the app's own.
         kinds = LIBRARY_KINDS + (("demo",) if google.demo_size is not None else ())
-        plan = await review_plan(self.app.catalog.reader, self.groups, kinds)
+        plan = await review_plan(self.catalog.reader, self.groups, kinds)
         if not plan.media_ids:
             self.notify(f"no album: {plan.describe()}", severity="warning", timeout=15)
             return
@@ -532,15 +484,14 @@ class DuplicatesScreen(CatalogScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.app.run_worker(
-                    self._make_album(plan, title), group="dupes-album", exclusive=True, exit_on_error=False
-                )
+                self._make_album(plan, title)
 
         self.app.push_screen(ConfirmAccept(message), answered)
 
+    @work(group="dupes-album", exclusive=True, exit_on_error=False, description="Review album")
     async def _make_album(self, plan: ReviewPlan, title: str) -> None:
         try:
-            library, _picker, usage = self.app.google.clients(self.app.catalog)
+            library, _picker, usage = self.gphotos.google.clients(self.catalog)
         except Exception as exc:  # not signed in, no client secret, ...
             self.notify(explain(exc, "sign in"), severity="error", timeout=20)
             return
@@ -555,8 +506,19 @@ class DuplicatesScreen(CatalogScreen):
         self.notify(album.describe(), timeout=20)
 
     def action_export(self) -> None:
-        folder = locations().data_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "duplicates-plan.json").write_text(plan_json(self.groups), encoding="utf-8")
-        (folder / "duplicates-plan.csv").write_text(plan_csv(self.groups), encoding="utf-8")
-        self.notify(f"plan written to {folder}/duplicates-plan.{{json,csv}}")
+        self._export(list(self.groups))
+
+    @work(thread=True, group="dupes-export", exclusive=True, exit_on_error=False, description="Writing the plan")
+    def _export(self, groups: list[Group]) -> None:
+        """Write the discard plan off the UI thread (a big plan is megabytes)."""
+        self.post_message(self.PlanWritten(write_plan(groups, locations().data_dir)))
+
+    class PlanWritten(Message, bubble=False):
+        """The discard plan is on disk in ``folder``."""
+
+        def __init__(self, folder: Path) -> None:
+            super().__init__()
+            self.folder = folder
+
+    def on_duplicates_screen_plan_written(self, message: PlanWritten) -> None:
+        self.notify(f"plan written to {message.folder}/duplicates-plan.{{json,csv}}")

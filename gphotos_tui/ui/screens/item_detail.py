@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from rich.markup import escape
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -18,6 +19,7 @@ from gphotos_tui.google.qr import qr_text
 from gphotos_tui.ui.format import human_size, utc_datetime
 from gphotos_tui.ui.screens.base import CatalogScreen
 from gphotos_tui.ui.widgets.footer import SteadyFooter
+from gphotos_tui.ui.widgets.mode_bar import ModeBar
 from gphotos_tui.ui.widgets.preview import Preview
 
 PREVIEW_COLS, PREVIEW_ROWS = 36, 14
@@ -28,11 +30,51 @@ FIDELITY = {
 }
 
 
+FLAGS = (("favorite", "favourite"), ("archived", "archived"), ("trashed", "trashed"))  # column, word shown
+GOOGLE_LINK = "Google link"
+
+
+def describe_item(d: queries.ItemDetail) -> list[tuple[str, str]]:
+    """Every (label, value) the item screen shows, from the one catalog query (queries.item_detail).
+
+    A value of several lines lists one thing per line (sources, local copies).
+    """
+    rows = describe_fields(d.fields)
+    rows.append((GOOGLE_LINK, d.fields["product_url"] or "— (this source gives none)"))
+    rows.append(("Id", d.public_id or "—"))
+    rows.append(("Albums", ", ".join(d.albums) if d.albums else "not in any album"))
+    seen = []
+    for kind, _external, first, last, missing, _detail in d.sources:
+        gone = f", missing since {utc_datetime(missing)}" if missing else ""
+        seen.append(f"{kind}: first {utc_datetime(first)}, last {utc_datetime(last)}{gone}")
+    rows.append(("Seen by", "\n".join(seen) or "—"))
+    copies = [
+        f"{path}  {human_size(size)}  {FIDELITY.get(fidelity or '', fidelity or '')}".rstrip()
+        for path, size, fidelity in d.local_copies
+    ]
+    rows.append(("Local copies", "\n".join(copies) or "none (not backed up on this machine)"))
+    return rows
+
+
+def render_lines(rows: list[tuple[str, str]]) -> str:
+    """Console markup: bold labels, a clickable Google link, several-line values indented below their label."""
+    lines = []
+    for label, value in rows:
+        if label == GOOGLE_LINK and value.startswith("http"):
+            lines.append(f'[b]{label}[/b]  [link="{value}"]{escape(value)}[/link]  (c copies, o shows a QR code)')
+        elif "\n" in value:
+            lines.append(f"[b]{escape(label)}[/b]")
+            lines.extend(f"  {escape(part)}" for part in value.splitlines())
+        else:
+            lines.append(f"[b]{escape(label)}[/b]  {escape(value)}")
+    return "\n".join(lines)
+
+
 def describe_fields(f: dict) -> list[tuple[str, str]]:
     """(label, value) pairs in words and units a person reads."""
     local = iso_local(f["taken_at"], f["utc_offset_min"])
     camera = queries.camera_label(f["camera_make"], f["camera_model"]) if f["camera_model"] else "—"
-    flags = ", ".join(n for n in ("favorite", "archived", "trashed") if f[n]) or "—"
+    flags = ", ".join(word for n, word in FLAGS if f[n]) or "—"
     rows = [
         ("File", f["filename"]),
         ("Type", f"{f['media_type']} ({f['mime_type'] or 'unknown format'})"),
@@ -63,12 +105,6 @@ def describe_fields(f: dict) -> list[tuple[str, str]]:
 
 class ItemDetailScreen(CatalogScreen):
     BINDING_GROUP_TITLE = "Item"
-    DEFAULT_CSS = """
-    ItemDetailScreen #detail-body { height: 1fr; }
-    ItemDetailScreen #fields { width: 1fr; padding: 0 1; }
-    ItemDetailScreen #side { width: auto; max-width: 40; padding: 0 1; }
-    ItemDetailScreen #qr { margin-top: 1; }
-    """
     BINDINGS = [
         Binding("escape", "back", "Back", id="item.back"),
         Binding("c", "copy_link", "Copy link", id="item.copy", tooltip="Copy the Google link (OSC 52, works over SSH)"),
@@ -79,6 +115,7 @@ class ItemDetailScreen(CatalogScreen):
         super().__init__()
         self.item_id = item_id
         self.detail: queries.ItemDetail | None = None
+        self.lines: list[tuple[str, str]] = []  # what the screen shows, as (label, value)
         self.qr_shown = False
 
     def compose(self) -> ComposeResult:
@@ -89,40 +126,21 @@ class ItemDetailScreen(CatalogScreen):
             with VerticalScroll(id="side"):
                 yield Preview("loading preview…", id="preview")
                 yield Static(id="qr")
+        yield ModeBar()
         yield SteadyFooter()
 
     async def reload(self) -> None:
-        self.detail = await queries.item_detail(self.app.catalog.reader, self.item_id)
+        self.detail = await queries.item_detail(self.catalog.reader, self.item_id)
         if self.detail is None:
             self.query_one("#field-text", Static).update("This item is no longer in the catalog.")
             return
         d = self.detail
         self.title = f"{self.app.title} · {d.fields['filename']}"
-        lines = [f"[b]{escape(label)}[/b]  {escape(str(value))}" for label, value in describe_fields(d.fields)]
-        url = d.fields["product_url"]
-        lines.append(
-            "[b]Google link[/b]  "
-            + (
-                f'[link="{url}"]{escape(url)}[/link]  (c copies, o shows a QR code)'
-                if url
-                else "— (this source gives none)"
-            )
-        )
-        lines.append(f"[b]Id[/b]  {escape(d.public_id or '—')}")
-        lines.append("")
-        lines.append("[b]Albums[/b]  " + (escape(", ".join(d.albums)) if d.albums else "not in any album"))
-        lines.append("[b]Seen by[/b]")
-        for kind, _external, first, last, missing, _detail in d.sources:
-            gone = f", missing since {utc_datetime(missing)}" if missing else ""
-            lines.append(f"  {escape(kind)}: first {utc_datetime(first)}, last {utc_datetime(last)}{gone}")
-        lines.append("[b]Local copies[/b]" + ("" if d.local_copies else "  none (not backed up on this machine)"))
-        for path, size, fidelity in d.local_copies:
-            lines.append(
-                f"  {escape(path)}  {human_size(size)}  {escape(FIDELITY.get(fidelity or '', fidelity or ''))}"
-            )
-        self.query_one("#field-text", Static).update("\n".join(lines))
-        self.app.run_worker(self._load_preview(), group="preview", exclusive=True, exit_on_error=False)
+        self.lines = describe_item(d)
+        self.query_one("#field-text", Static).update(render_lines(self.lines))
+        self._load_preview()
 
+    @work(group="preview", exclusive=True, exit_on_error=False, description="Preview")
     async def _load_preview(self) -> None:
         """Local copy first, then the demo renderer, then a fresh base-URL thumbnail from Google."""
         from gphotos_tui.analysis.duplicates.preview import halfblock_cells
@@ -131,7 +149,7 @@ class ItemDetailScreen(CatalogScreen):
 
         preview = self.query_one("#preview", Preview)
         try:
-            job = await loader_for(self.app.catalog.reader, self.item_id, default_providers())
+            job = await loader_for(self.catalog.reader, self.item_id, default_providers())
             data = await asyncio.to_thread(job.load) if job else await self._thumbnail()
             if data is None:
                 preview.update("no preview: no local copy, and no Google source that serves pictures")
@@ -149,7 +167,7 @@ class ItemDetailScreen(CatalogScreen):
             return None
         import httpx
 
-        library, _picker, usage = self.app.google.clients(self.app.catalog)
+        library, _picker, usage = self.gphotos.google.clients(self.catalog)
         try:
             items = await library.batch_get(library_ids[:1])
         finally:

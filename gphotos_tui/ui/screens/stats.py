@@ -12,29 +12,33 @@ from __future__ import annotations
 import asyncio
 import threading
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, ContentSwitcher, DataTable, Header, Input, Label, OptionList, Select, Static
+from textual.message import Message
+from textual.widgets import ContentSwitcher, Header, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerError, get_current_worker
 
-from gphotos_tui import units
-from gphotos_tui.analysis.stats import CatalogStats, drill_down, item_detail
+from gphotos_tui.analysis.stats import CatalogStats
 from gphotos_tui.analysis.stats_cache import stats_for_catalog
 from gphotos_tui.analysis.stats_charts import CHARTS, Built, ViewState, build, years_of
-from gphotos_tui.analysis.stats_filters import Filters, Selection
-from gphotos_tui.model import SourceKind
+from gphotos_tui.analysis.stats_filters import Filters
 from gphotos_tui.ui.charts import ColumnChart, Heatmap, RankedBars
+from gphotos_tui.ui.modals.drill import DrillScreen
+from gphotos_tui.ui.modals.filters import FilterScreen
 from gphotos_tui.ui.screens.base import CatalogScreen
 from gphotos_tui.ui.widgets.footer import SteadyFooter
+from gphotos_tui.ui.widgets.mode_bar import ModeBar
 
-DRILL_LIMIT = 500
+if TYPE_CHECKING:
+    from gphotos_tui.report import Written
+
 KIND_WIDGET = {"columns": "chart-columns", "ranked": "chart-ranked", "grid": "chart-grid", "text": "chart-text"}
 
 
@@ -48,7 +52,6 @@ def load_stats(
 class ChartPane(Vertical, can_focus=True):
     """The chart in view; arrows move the selected bar or cell, Enter lists its items."""
 
-    DEFAULT_CSS = "ChartPane { width: 1fr; height: 1fr; } ChartPane:focus { background: $boost; }"
     BINDINGS = [
         Binding("left,h", "screen.move(-1, 0)", "Prev bar", show=False),
         Binding("right,l", "screen.move(1, 0)", "Next bar", show=False),
@@ -64,13 +67,6 @@ class StatsScreen(CatalogScreen):
     """Charts over the whole catalog (or the filtered part of it)."""
 
     BINDING_GROUP_TITLE = "Stats"
-    DEFAULT_CSS = """
-    StatsScreen #stats-filters { height: 1; padding: 0 1; background: $boost; }
-    StatsScreen #stats-body { height: 1fr; }
-    StatsScreen #stats-charts { width: 20; height: 1fr; scrollbar-size-vertical: 1; }
-    StatsScreen #chart-text { padding: 1 2; }
-    StatsScreen #stats-status { height: 1; padding: 0 1; color: $text-muted; }
-    """
     BINDINGS = [
         Binding("f", "filter", "Filter", id="stats.filter", tooltip="Date range, camera, album, type, source"),
         Binding("x", "clear_filters", "Clear", id="stats.clear", tooltip="Show the whole catalog again"),
@@ -96,12 +92,7 @@ class StatsScreen(CatalogScreen):
         self.chart_id = "timeline"
         self.cursors: dict[str, object] = {}
         self.built: Built | None = None
-        self.drawn = 0  # how many times a finished computation was drawn (tests and benchmarks wait on it)
-        self._generation = 0
-        self._busy: Filters | None = None  # the filters being computed right now
-        self._again = False  # asked again meanwhile: recompute once (cheap when nothing changed)
-        self._stop = threading.Event()  # set to abort the running scan
-        self.last_report = None  # the report.Written of the last "e", for tests
+        self.last_report: Written | None = None  # where the last "e" wrote the report
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -121,10 +112,8 @@ class StatsScreen(CatalogScreen):
                 yield Heatmap(id="chart-grid")
                 yield Static("Computing statistics...", id="chart-text")
         yield Static(" ", id="stats-status")
+        yield ModeBar()
         yield SteadyFooter()
-
-    def on_unmount(self) -> None:
-        self._stop.set()  # quitting never waits for a scan
 
     def on_mount(self) -> None:
         chart_list = self.query_one("#stats-charts", OptionList)
@@ -133,57 +122,52 @@ class StatsScreen(CatalogScreen):
 
     # -- data --------------------------------------------------------------------
 
-    async def reload(self) -> None:
-        self.compute()
+    class Computed(Message, bubble=False):
+        """Statistics for ``filters`` are ready (posted from the computing thread)."""
 
-    def compute(self, fresh: bool = False) -> None:
-        """Aggregate off the UI thread; the newest request wins."""
-        catalog = getattr(self.app, "catalog", None)
-        if catalog is None:
-            return
-        if self._busy == self.filters and not fresh:
-            self._again = True  # reloads while a scan runs collapse into one more run
-            return
-        self._stop.set()  # a scan for other filters is no longer wanted
-        self._stop = stop = threading.Event()
-        self._busy = self.filters
-        self._generation += 1
-        generation, filters, path = self._generation, self.filters, catalog.path
+        def __init__(self, filters: Filters, stats: CatalogStats, cached: bool) -> None:
+            super().__init__()
+            self.filters, self.stats, self.cached = filters, stats, cached
+
+    async def reload(self) -> None:
+        """Compute the statistics for the current filters and wait for them (the app paces reloads by this)."""
+        worker = self.compute()
+        try:
+            await worker.wait()
+        except WorkerError:  # cancelled by newer filters, or failed (shown by work_failed)
+            pass
+
+    def compute(self, fresh: bool = False) -> Worker[None]:
+        """Aggregate off the UI thread; a newer request cancels the running one (exclusive)."""
         if self.stats is None:
             self.query_one("#stats-status", Static).update("Computing statistics...")
+        return self._compute(self.catalog.path, self.filters, fresh)
 
-        def work() -> None:
-            try:
-                stats, cached = load_stats(path, filters, fresh, stop)
-            except Exception as exc:  # shown, never fatal
-                if stop.is_set():
-                    return  # interrupted on purpose
-                self.app.call_from_thread(self._failed, generation, exc)
-                return
-            self.app.call_from_thread(self._computed, generation, stats, cached)
+    @work(thread=True, group="stats", exclusive=True, exit_on_error=False, description="Statistics")
+    def _compute(self, path: Path, filters: Filters, fresh: bool) -> None:
+        worker = get_current_worker()
+        try:
+            stats, cached = load_stats(path, filters, fresh, worker.cancelled_event)
+        except Exception:
+            if worker.is_cancelled:
+                return  # interrupted on purpose
+            raise
+        if not worker.is_cancelled:
+            self.post_message(self.Computed(filters, stats, cached))
 
-        self.app.run_worker(work, name="stats", group="stats", thread=True, exit_on_error=False)
+    def work_failed(self, worker: Worker) -> None:
+        if worker.group == "stats":
+            message = f"Statistics failed: {escape(str(worker.error))}"
+            self.query_one("#stats-status", Static).update(message)
+            if self.stats is None:
+                self.query_one("#chart-text", Static).update(message)
 
-    def _finished(self, generation: int) -> bool:
-        """True if this result is the newest request's; starts the queued rerun, if any."""
-        if generation != self._generation:
-            return False  # a newer request (other filters) is on its way
-        self._busy = None
-        if self._again:
-            self._again = False
-            self.compute()
-        return True
-
-    def _failed(self, generation: int, exc: Exception) -> None:
-        if self._finished(generation):
-            self.query_one("#stats-status", Static).update(f"Statistics failed: {escape(str(exc))}")
-
-    def _computed(self, generation: int, stats: CatalogStats, cached: bool) -> None:
-        if not self._finished(generation):
-            return
+    def on_stats_screen_computed(self, message: Computed) -> None:
+        if message.filters != self.filters:
+            return  # computed for filters changed since
+        stats = message.stats
         if self.stats is not None and replace(stats, seconds=self.stats.seconds) == self.stats:
-            self.drawn += 1  # the same figures (coming back to an unchanged catalog): already on screen
-            return
+            return  # the same figures (coming back to an unchanged catalog): already on screen
         self.stats = stats
         years = years_of(stats)
         if years and (self.view.year is None or self.view.year not in years):
@@ -192,7 +176,6 @@ class StatsScreen(CatalogScreen):
             f"Filters: {escape(self.filters.describe())}  ·  {stats.total:,} items  ·  f: change"
         )
         self.draw()
-        self.drawn += 1
 
     # -- drawing -------------------------------------------------------------------
 
@@ -335,28 +318,28 @@ class StatsScreen(CatalogScreen):
 
     def action_report(self) -> None:
         """Write the HTML report with this screen's filters, off the UI thread; say where, with a file:// link."""
-        catalog = getattr(self.app, "catalog", None)
-        if catalog is None:
-            return
+        self.notify(f"Writing the report ({escape(self.filters.describe())})...")
+        self._write_report(self.catalog.path, self.filters)
+
+    @work(thread=True, group="stats-report", exclusive=True, exit_on_error=False, description="Stats report")
+    def _write_report(self, path: Path, filters: Filters) -> None:
         from gphotos_tui.report import default_output, write_report
 
-        path, filters = catalog.path, self.filters
-        self.notify(f"Writing the report ({escape(filters.describe())})...")
+        self.post_message(self.ReportWritten(write_report(path, default_output(path), filters)))
 
-        def work() -> None:
-            try:
-                written = write_report(path, default_output(path), filters)
-            except Exception as exc:  # shown, never fatal
-                self.app.call_from_thread(self.notify, f"Report failed: {escape(str(exc))}", severity="error")
-                return
-            self.last_report = written
-            message = (
-                f"Report written ({written.bytes / 1e6:.1f} MB): {escape(str(written.path))}\n"
-                f"[link={written.url}]{escape(written.url)}[/link]"
-            )
-            self.app.call_from_thread(self.notify, message, title="Report", timeout=30)
+    class ReportWritten(Message, bubble=False):
+        def __init__(self, written: Written) -> None:
+            super().__init__()
+            self.written = written
 
-        self.app.run_worker(work, name="report", group="stats-report", thread=True, exclusive=True, exit_on_error=False)
+    def on_stats_screen_report_written(self, message: ReportWritten) -> None:
+        written = self.last_report = message.written
+        self.notify(
+            f"Report written ({written.bytes / 1e6:.1f} MB): {escape(str(written.path))}\n"
+            f"[link={written.url}]{escape(written.url)}[/link]",
+            title="Report",
+            timeout=30,
+        )
 
 
 def _busiest_cell(cells) -> tuple[int, int]:
@@ -366,196 +349,3 @@ def _busiest_cell(cells) -> tuple[int, int]:
             if value is not None and value > best:
                 best, where = value, (r, c)
     return where
-
-
-class FilterScreen(ModalScreen[Filters | None]):
-    """Edit the filters; Enter or Apply applies them to every chart at once."""
-
-    DEFAULT_CSS = """
-    FilterScreen { align: center middle; }
-    FilterScreen > Vertical { width: 64; height: auto; max-height: 100%; border: thick $accent; background: $surface; padding: 0 1; }
-    FilterScreen Horizontal { height: auto; }
-    FilterScreen Label { width: 10; padding: 1 0 0 0; }
-    FilterScreen Input, FilterScreen Select { width: 1fr; }
-    FilterScreen #filter-error { color: $error; height: auto; }
-    FilterScreen #filter-buttons { height: auto; align-horizontal: right; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="filter.cancel")]
-
-    def __init__(self, filters: Filters) -> None:
-        super().__init__()
-        self.filters = filters
-
-    def compose(self) -> ComposeResult:
-        f = self.filters
-        with Vertical():
-            yield Static("[b]Filters[/b] (empty = any; dates are local capture days)")
-            for name, label, value, placeholder in (
-                ("from", "From", f.date_from, "YYYY-MM-DD"),
-                ("to", "To", f.date_to, "YYYY-MM-DD"),
-                ("camera", "Camera", f.camera, "make or model contains"),
-                ("album", "Album", f.album, "title contains"),
-            ):
-                with Horizontal():
-                    yield Label(label)
-                    yield Input(str(value) if value else "", placeholder=placeholder, id=f"filter-{name}")
-            with Horizontal():
-                yield Label("Type")
-                yield Select(
-                    [("photos", "photo"), ("videos", "video")],
-                    value=f.media_type or Select.NULL,
-                    prompt="any",
-                    id="filter-type",
-                )
-            with Horizontal():
-                yield Label("Source")
-                yield Select(
-                    [(k.value, k.value) for k in SourceKind],
-                    value=f.source or Select.NULL,
-                    prompt="any",
-                    id="filter-source",
-                )
-            yield Static("", id="filter-error")
-            with Horizontal(id="filter-buttons"):
-                yield Button("Apply", variant="primary", id="filter-apply")
-                yield Button("Clear all", id="filter-clear")
-                yield Button("Cancel", id="filter-cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#filter-from", Input).focus()
-
-    def _read(self) -> Filters:
-        def text(name: str) -> str | None:
-            return self.query_one(f"#filter-{name}", Input).value.strip() or None
-
-        def day(name: str) -> date | None:
-            value = text(name)
-            if value is None:
-                return None
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                raise ValueError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
-
-        def choice(name: str) -> str | None:
-            value = self.query_one(f"#filter-{name}", Select).value
-            return None if value is Select.NULL else str(value)
-
-        return Filters(day("from"), day("to"), text("camera"), text("album"), choice("type"), choice("source"))
-
-    def _apply(self) -> None:
-        try:
-            self.dismiss(self._read())
-        except ValueError as exc:
-            self.query_one("#filter-error", Static).update(escape(str(exc)))
-
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self._apply()
-
-    @on(Button.Pressed, "#filter-apply")
-    def _apply_pressed(self) -> None:
-        self._apply()
-
-    @on(Button.Pressed, "#filter-clear")
-    def _clear_pressed(self) -> None:
-        self.dismiss(Filters())
-
-    @on(Button.Pressed, "#filter-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class DrillScreen(ModalScreen[None]):
-    """The items behind one bar or cell (the first 500, said so), with the highlighted one described."""
-
-    DEFAULT_CSS = """
-    DrillScreen { align: center middle; }
-    DrillScreen > Vertical { width: 100%; height: 100%; border: thick $accent; background: $surface; }
-    DrillScreen #drill-heading, DrillScreen #drill-detail { height: auto; padding: 0 1; }
-    DrillScreen DataTable { height: 1fr; }
-    """
-    BINDINGS = [Binding("escape", "dismiss", "Back", id="drill.back")]
-
-    def __init__(self, filters: Filters, selection: Selection, label: str) -> None:
-        super().__init__()
-        self.filters, self.selection, self.label = filters, selection, label
-        self.total: int | None = None
-        self.rows: list = []
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(f"[b]{escape(self.label)}[/b]  ·  loading...", id="drill-heading")
-            yield DataTable(id="drill-table", cursor_type="row", zebra_stripes=True)
-            yield Static(" ", id="drill-detail")
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Taken (local)", "Filename", "Type", "Camera", "Size")
-        table.focus()
-        self.run_worker(self._load(), group="stats-drill", exclusive=True, exit_on_error=False)
-
-    async def _load(self) -> None:
-        total, rows = await drill_down(self.app.catalog.reader, self.filters, self.selection, DRILL_LIMIT)
-        self.total, self.rows = total, rows
-        table = self.query_one(DataTable)
-        for row in rows:
-            table.add_row(
-                row.taken_local or "undated",
-                row.filename,
-                row.media_type,
-                row.camera or "-",
-                units.size_bytes(row.size_bytes) or "-",
-                key=str(row.id),
-            )
-        shown = f"first {len(rows):,} of {total:,} items" if total > len(rows) else f"{total:,} items"
-        self.query_one("#drill-heading", Static).update(
-            f"[b]{escape(self.label)}[/b]  ·  {shown}  ·  filters: {escape(self.filters.describe())}  ·  "
-            "Enter: details  ·  Esc: back"
-        )
-
-    @on(DataTable.RowSelected)
-    def _selected(self, event: DataTable.RowSelected) -> None:
-        if 0 <= event.cursor_row < len(self.rows):
-            self.app.push_screen(ItemDetailScreen(self.rows[event.cursor_row].id))
-
-    @on(DataTable.RowHighlighted)
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        index = event.cursor_row
-        if 0 <= index < len(self.rows):
-            row = self.rows[index]
-            self.query_one("#drill-detail", Static).update(
-                f"{escape(row.filename)}  ·  {row.media_type}  ·  {row.taken_local or 'undated'}  ·  "
-                f"{escape(row.camera or 'unknown camera')}  ·  {units.size_bytes(row.size_bytes) or 'size unknown'}  ·  item {row.id}"
-            )
-
-    async def action_dismiss(self, result=None) -> None:
-        self.dismiss(None)
-
-
-class ItemDetailScreen(ModalScreen[None]):
-    """Everything the catalog knows about one item."""
-
-    DEFAULT_CSS = """
-    ItemDetailScreen { align: center middle; }
-    ItemDetailScreen > Static { width: 90%; max-width: 100; height: auto; max-height: 100%;
-                                border: thick $accent; background: $surface; padding: 0 1; }
-    """
-    BINDINGS = [Binding("escape,enter", "dismiss", "Back", id="detail.back")]
-
-    def __init__(self, item_id: int) -> None:
-        super().__init__()
-        self.item_id = item_id
-        self.lines: list[tuple[str, str]] = []
-
-    def compose(self) -> ComposeResult:
-        yield Static("loading...", id="detail-text")
-
-    async def on_mount(self) -> None:
-        self.lines = await item_detail(self.app.catalog.reader, self.item_id)
-        width = max(len(label) for label, _ in self.lines)
-        text = "\n".join(f"[b]{label:<{width}}[/b]  {escape(value)}" for label, value in self.lines)
-        self.query_one("#detail-text", Static).update(text + "\n[dim]Esc: back[/dim]")
-
-    async def action_dismiss(self, result=None) -> None:
-        self.dismiss(None)

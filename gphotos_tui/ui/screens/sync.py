@@ -15,6 +15,7 @@ from gphotos_tui.ui.format import utc_datetime
 from gphotos_tui.ui.screens.base import CatalogScreen
 from gphotos_tui.ui.widgets.footer import SteadyFooter
 from gphotos_tui.ui.widgets.job_panel import JobPanel
+from gphotos_tui.ui.widgets.mode_bar import ModeBar
 
 NO_SOURCES = (
     "No sources yet. Press g to sync the Library API or p to pick photos (after `gphotos-tui auth`), "
@@ -27,11 +28,6 @@ class SyncScreen(CatalogScreen):
 
     BINDING_GROUP_TITLE = "Sync"
     AUTO_FOCUS = "#sources"
-    DEFAULT_CSS = """
-    SyncScreen #sources { height: auto; max-height: 8; }
-    SyncScreen #source-help { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
-    SyncScreen #sync-log { height: 1fr; min-height: 3; border: round $primary; border-title-color: $text-accent; }
-    """
     BINDINGS = [
         Binding("s", "app.start_demo", "Start", id="sync.start", tooltip="Start or resume the demo fill"),
         Binding(
@@ -71,6 +67,7 @@ class SyncScreen(CatalogScreen):
         yield Static(id="source-help")
         yield JobPanel(id="job-panel")
         yield RichLog(id="sync-log", markup=True, wrap=True, max_lines=500)
+        yield ModeBar()
         yield SteadyFooter()
 
     def on_mount(self) -> None:
@@ -85,7 +82,7 @@ class SyncScreen(CatalogScreen):
         self._log_shown = 0
 
     async def reload(self) -> None:
-        conn = self.app.catalog.reader
+        conn = self.catalog.reader
         rows = await queries.sources(conn)
         self._sources = rows
         self._last_runs = await queries.last_runs(conn)
@@ -105,7 +102,7 @@ class SyncScreen(CatalogScreen):
         if rows:
             table.move_cursor(row=min(selected, len(rows) - 1))
         self._show_capabilities(table.cursor_row)
-        self.job_changed(self.app.current_job)
+        self.job_changed(self.gphotos.current_job)
         self.show_new_log_entries()
 
     def _show_capabilities(self, index: int) -> None:
@@ -131,7 +128,7 @@ class SyncScreen(CatalogScreen):
         self.refresh_bindings()
 
     def _idle_text(self) -> str:
-        lines = ["No job running." + ("  Press s to fill the demo library." if self.app.demo else "")]
+        lines = ["No job running." + ("  Press s to fill the demo library." if self.gphotos.demo else "")]
         runs = self._last_runs
         for source in self._sources:
             if source.id in runs:
@@ -142,7 +139,7 @@ class SyncScreen(CatalogScreen):
 
     def show_new_log_entries(self) -> None:
         log = self.query_one("#sync-log", RichLog)
-        for entry in self.app.job_log:
+        for entry in self.gphotos.job_log:
             if entry.seq > self._log_shown:
                 text = f"[b red]{escape(entry.text)}[/]" if entry.error else escape(entry.text)
                 log.write(f"[dim]{entry.stamp}[/dim] {text}")

@@ -16,6 +16,10 @@ class SteadyFooter(Footer):
 
     _shown: tuple | None = None  # what the mounted keys show
 
+    def __init__(self, *, compact: bool = False, show_command_palette: bool = False) -> None:
+        # ^p is on the ModeBar, with the mode keys: the footer's 80 columns go to the screen's keys.
+        super().__init__(compact=compact, show_command_palette=show_command_palette)
+
     def _keys(self) -> tuple:
         palette = self.app.COMMAND_PALETTE_BINDING
         return (

@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from gphotos_tui.catalog import queries
 from gphotos_tui.catalog.queries import ItemRow
+from gphotos_tui.ui.context import AppAccess
 from gphotos_tui.ui.format import human_size, utc_datetime
 
 WINDOW_ROWS = 200
@@ -53,8 +54,12 @@ def format_item(row: ItemRow, width: int) -> str:
     return format_columns(mark, row.filename, utc_datetime(row.taken_at), camera, human_size(row.size_bytes), width)
 
 
-class ItemList(ScrollView, can_focus=True):
-    """Items of one album (or of the whole catalog when ``album_id`` is None), by capture time."""
+class ItemList(AppAccess, ScrollView, can_focus=True):
+    """Items of one album (or of the whole catalog when ``album_id`` is None), by capture time.
+
+    Rows arrive in windows fetched by workers of this widget; a window that fails to load shows
+    its error in its rows (and the app notifies), never an endless "loading…".
+    """
 
     DEFAULT_CSS = """
     ItemList { overflow-x: hidden; background: $surface; }
@@ -62,8 +67,9 @@ class ItemList(ScrollView, can_focus=True):
     ItemList > .item-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
     ItemList:blur > .item-list--cursor { background: $block-cursor-blurred-background; }
     ItemList > .item-list--pending { color: $text-muted; }
+    ItemList > .item-list--failed { color: $text-error; }
     """
-    COMPONENT_CLASSES = {"item-list--header", "item-list--cursor", "item-list--pending"}
+    COMPONENT_CLASSES = {"item-list--header", "item-list--cursor", "item-list--pending", "item-list--failed"}
     INHERIT_BINDINGS = False  # a row cursor, not free scrolling in two directions
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False),
@@ -95,6 +101,7 @@ class ItemList(ScrollView, can_focus=True):
         self.row_count = 0
         self._windows: OrderedDict[int, list[ItemRow]] = OrderedDict()
         self._pending: set[int] = set()
+        self._failed: dict[int, str] = {}  # window number -> why it could not be read (until a reload)
         self._generation = 0  # bumped by reload so late windows of an old catalog state are dropped
         self._dense = False
 
@@ -102,13 +109,14 @@ class ItemList(ScrollView, can_focus=True):
 
     async def reload(self) -> None:
         """Re-count and drop cached windows; visible rows are fetched again."""
-        conn = self.app.catalog.reader
+        conn = self.catalog.reader
         self.row_count = await queries.item_count(conn, self.album_id)
         # An album holding a good share of the catalog is walked along the date index.
         self._dense = self.album_id is not None and self.row_count * 50 >= await queries.item_count(conn)
         self._generation += 1
         self._windows.clear()
         self._pending.clear()
+        self._failed.clear()
         self._update_virtual_size()
         self.cursor = min(self.cursor, max(0, self.row_count - 1))
         self.refresh()
@@ -120,7 +128,8 @@ class ItemList(ScrollView, can_focus=True):
         number, offset = divmod(index, WINDOW_ROWS)
         rows = self._windows.get(number)
         if rows is None:
-            self._request(number)
+            if number not in self._failed:
+                self._request(number)
             return None
         self._windows.move_to_end(number)
         return rows[offset] if offset < len(rows) else None
@@ -133,14 +142,19 @@ class ItemList(ScrollView, can_focus=True):
         if number in self._pending:
             return
         self._pending.add(number)
-        self.run_worker(self._fetch(number, self._generation), group="item-window", exit_on_error=False)
+        self.run_worker(
+            self._fetch(number, self._generation),
+            group="item-window",
+            description="Loading items",
+            exit_on_error=False,
+        )
 
     async def _fetch(self, number: int, generation: int) -> None:
         previous = self._windows.get(number - 1)
         after = previous[-1].sort_key if previous and len(previous) == WINDOW_ROWS else None
         try:
             rows = await queries.item_window(
-                self.app.catalog.reader,
+                self.catalog.reader,
                 self.album_id,
                 offset=number * WINDOW_ROWS,
                 limit=WINDOW_ROWS,
@@ -148,6 +162,11 @@ class ItemList(ScrollView, can_focus=True):
                 total=self.row_count,
                 dense=self._dense,
             )
+        except Exception as exc:
+            if generation == self._generation:
+                self._failed[number] = f"{type(exc).__name__}: {exc}"
+                self.refresh()
+            raise  # the worker fails: the app notifies (AppAccess)
         finally:
             if generation == self._generation:
                 self._pending.discard(number)
@@ -181,7 +200,11 @@ class ItemList(ScrollView, can_focus=True):
         if index >= self.row_count:
             return Strip.blank(width, self.rich_style)
         row = self.row_at(index)
-        if row is None:
+        failed = self._failed.get(index // WINDOW_ROWS) if row is None else None
+        if failed is not None:
+            text = _fit(f"  could not load: {failed}", width)
+            style = self.get_component_rich_style("item-list--failed")
+        elif row is None:
             text, style = _fit("  loading…", width), self.get_component_rich_style("item-list--pending")
         else:
             text, style = format_item(row, width), self.rich_style

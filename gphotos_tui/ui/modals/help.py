@@ -9,8 +9,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from gphotos_tui.ui.modals.base import Modal
 
 INTRO = "Keys work everywhere unless a text box has the focus. Ctrl+P opens the command palette with the same actions."
 
@@ -65,17 +66,9 @@ def _where(node, app) -> str:
     return title or type(node).__name__
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Modal[None]):
     """A scrollable table of keys; Escape, q or ? closes it."""
 
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 76; max-width: 100%; height: auto; max-height: 90%;
-        border: round $primary; border-title-color: $text-accent; background: $surface; padding: 0 1;
-    }
-    HelpScreen #help-intro { color: $text-muted; margin-bottom: 1; }
-    """
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
     ]
@@ -85,7 +78,7 @@ class HelpScreen(ModalScreen[None]):
         self.keys = keys
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll() as scroll:
+        with VerticalScroll(classes="dialog") as scroll:
             scroll.border_title = "Keys"
             yield Static(INTRO, id="help-intro")
             yield Static(self._table(), id="help-keys")

@@ -13,11 +13,11 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from gphotos_tui.google.qr import qr_text
 from gphotos_tui.progress import JobProgress, JobState
+from gphotos_tui.ui.modals.base import Modal
 from gphotos_tui.ui.widgets.footer import SteadyFooter
 
 
@@ -26,15 +26,7 @@ def countdown(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-class PickerScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    PickerScreen { align: center middle; }
-    PickerScreen > Vertical { width: 100%; max-width: 100; height: 100%; background: $surface; }
-    PickerScreen #title { width: 100%; background: $accent; color: $text; padding: 0 1; }
-    PickerScreen #link { color: $text-accent; margin-bottom: 1; }
-    PickerScreen #qr { width: auto; margin-bottom: 1; }
-    PickerScreen #status { color: $text-muted; }
-    """
+class PickerScreen(Modal[None]):
     BINDINGS = [
         Binding("escape", "dismiss", "Close (keeps waiting)"),
         Binding("ctrl+y", "copy_link", "Copy link"),
@@ -49,8 +41,8 @@ class PickerScreen(ModalScreen[None]):
         self.status = "Waiting for you to pick photos…"
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static("Pick photos in Google Photos", id="title")
+        with Vertical(classes="dialog -page"):
+            yield Static("Pick photos in Google Photos", id="title", classes="dialog-title")
             with VerticalScroll():
                 yield Static(
                     "Open this link in a browser signed in to the same Google account, pick photos, then press Done.\n"

@@ -12,27 +12,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from gphotos_tui.google.auth import DEFAULT_SCOPES, ClientConfig, SignIn, SignInError
 from gphotos_tui.google.errors import AuthError
 from gphotos_tui.google.qr import qr_text
 from gphotos_tui.google.tokens import StoredTokens
+from gphotos_tui.ui.modals.base import Modal
 
 
-class SignInScreen(ModalScreen[StoredTokens | None]):
-    DEFAULT_CSS = """
-    SignInScreen { align: center middle; }
-    SignInScreen > Vertical { width: 100%; max-width: 100; height: 100%; background: $surface; }
-    SignInScreen #title { width: 100%; background: $accent; color: $text; padding: 0 1; }
-    SignInScreen VerticalScroll { scrollbar-size-vertical: 1; }
-    SignInScreen #url { color: $text-accent; margin-bottom: 1; }
-    SignInScreen #qr { width: auto; margin-bottom: 1; }
-    SignInScreen #status { margin-top: 1; }
-    SignInScreen #status.-error { color: $text-error; }
-    SignInScreen #status.-ok { color: $text-success; }
-    """
+class SignInScreen(Modal[StoredTokens | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+y", "copy_link", "Copy link"),
@@ -47,8 +36,12 @@ class SignInScreen(ModalScreen[StoredTokens | None]):
         self.attempt: SignIn | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label("[b]Sign in to Google Photos[/b]  (Esc cancels, Ctrl+Y copies the link)", id="title")
+        with Vertical(classes="dialog -page"):
+            yield Label(
+                "[b]Sign in to Google Photos[/b]  (Esc cancels, Ctrl+Y copies the link)",
+                id="title",
+                classes="dialog-title",
+            )
             with VerticalScroll():
                 yield Static("Open this link in a browser signed in to your Google account (or scan the code):")
                 yield Static("", id="url", markup=False)

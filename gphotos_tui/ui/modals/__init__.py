@@ -1,0 +1,1 @@
+"""The app's modal dialogs, one per module, sharing one look (modal.tcss, the ``Modal`` base)."""
