@@ -55,10 +55,11 @@ def box_headers(src: Source, start: int, end: int) -> Iterator[tuple[bytes, int,
             size = end - pos
         if size < header:
             return
-        if pos + size > src.size:
+        stop = pos + size
+        if stop > src.size:
             src.short = True  # the box runs past what we can read: more may follow it
-        yield kind, pos + header, min(pos + size, end)
-        pos += size
+        yield kind, pos + header, stop if stop < end else end
+        pos = stop
 
 
 def boxes(data: bytes, start: int, end: int) -> Iterator[tuple[bytes, int, int, bool]]:

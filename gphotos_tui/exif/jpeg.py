@@ -22,12 +22,18 @@ def read_jpeg(src: Source, meta: Metadata | None = None, start: int = 0) -> Meta
     xmp = None
     pos = start + 2
     limit = src.size
+    head = src.head
+    in_head = len(head)
+    unpack = _SEGMENT.unpack_from
     while pos + 4 <= limit:
-        raw = src.read(pos, 4)
-        if len(raw) < 4:
-            meta.truncated = True
-            break
-        sync, marker, length = _SEGMENT.unpack(raw)
+        if pos + 4 <= in_head:  # the common case: every header segment lies in the head we hold
+            sync, marker, length = unpack(head, pos)
+        else:
+            raw = src.read(pos, 4)
+            if len(raw) < 4:
+                meta.truncated = True
+                break
+            sync, marker, length = _SEGMENT.unpack(raw)
         if sync != 0xFF:
             break  # lost sync: garbage after the last good segment
         if marker == 0xFF:  # fill byte
@@ -42,7 +48,11 @@ def read_jpeg(src: Source, meta: Metadata | None = None, start: int = 0) -> Meta
             break
         end = pos + 2 + length
         if marker == 0xE1 and length > 8:
-            body = src.read(pos + 4, length - 2)
+            if end <= in_head and tags is None and head.startswith(b"Exif\0", pos + 4, end):
+                tags = parse_tiff(head[pos + 10 : end])  # the hot path: one copy of the TIFF block
+                pos = end
+                continue
+            body = head[pos + 4 : end] if end <= in_head else src.read(pos + 4, length - 2)
             if len(body) < length - 2:
                 meta.truncated = True
                 break
@@ -51,7 +61,7 @@ def read_jpeg(src: Source, meta: Metadata | None = None, start: int = 0) -> Meta
             elif body.startswith(_XMP) and xmp is None:
                 xmp = body[len(_XMP) :]
         elif marker in _SOF and length >= 7:
-            sof = src.read(pos + 5, 4)
+            sof = head[pos + 5 : pos + 9] if pos + 9 <= in_head else src.read(pos + 5, 4)
             if len(sof) == 4:
                 height, width = struct.unpack(">HH", sof)
                 if width and height:

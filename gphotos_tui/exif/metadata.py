@@ -92,10 +92,12 @@ def apply_exif(meta: Metadata, tags: dict[str, object]) -> None:
     shutter = tags.get("ShutterSpeedValue")
     if meta.exposure_s is None and isinstance(shutter, float) and -20 < shutter < 30:
         meta.exposure_s = rational(2**-shutter)  # APEX
-    dated = any(
-        set_stamp(meta, _text(tags.get(stamp)), _text(tags.get(offset)) or _text(tags.get("OffsetTime")))
-        for stamp, offset in _DATES
-    )  # any() stops at the first date found
+    dated = False
+    for stamp, offset in _DATES:
+        value = tags.get(stamp)
+        if value and set_stamp(meta, _text(value), _text(tags.get(offset)) or _text(tags.get("OffsetTime"))):
+            dated = True
+            break
     xmp = tags.get("_xmp")
     if isinstance(xmp, bytes):
         apply_xmp(meta, xmp, dates=not dated)

@@ -45,13 +45,15 @@ class Source:
 
     def read(self, offset: int, n: int) -> bytes:
         """Up to ``n`` bytes at ``offset`` (fewer only at the end of the file or of what we can reach)."""
-        if offset < 0 or n <= 0:
-            return b""
-        n = min(n, MAX_READ)
         end = offset + n
         head = self.head
-        if end <= len(head):
+        if end <= len(head) and offset >= 0:  # the hot path: inside the head we hold
             return head[offset:end]
+        if offset < 0 or n <= 0:
+            return b""
+        if n > MAX_READ:
+            n = MAX_READ
+            end = offset + n
         if self.fh is None:
             self.short = True  # past the bytes we were given: the file may hold more
             return head[offset:end]

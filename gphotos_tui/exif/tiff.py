@@ -57,7 +57,7 @@ EXIF_TAGS = {
 CANON_TAGS = {0x0001: "CanonCameraSettings", 0x0004: "CanonShotInfo", 0x0095: "CanonLensModel"}
 GPS_TAGS = {1: "GPSLatitudeRef", 2: "GPSLatitude", 3: "GPSLongitudeRef", 4: "GPSLongitude"}
 _POINTERS = (EXIF_IFD, GPS_IFD, SUB_IFDS)
-_BLOBS = ("XMP", "JpgFromRaw", "MakerNote")  # (offset, length) only: read when needed
+_BLOB_TAGS = frozenset({0x02BC, 0x002E, 0x927C})  # XMP, JpgFromRaw, MakerNote: (offset, length) only
 
 _TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
 MAX_ENTRIES = 512  # a real IFD has a few dozen; more means garbage
@@ -168,13 +168,18 @@ def _read_ifd(
     pointers: dict[int, list[int]] = {}
     if offset < 8:
         return pointers, 0
-    raw_count = buf.get(offset, 2)
-    if raw_count is None:
-        return pointers, 0
-    count = _U16[e].unpack(raw_count)[0]
+    data = buf.data
+    if offset + 2 <= len(data):
+        count = _U16[e].unpack_from(data, offset)[0]
+    else:
+        raw_count = buf.get(offset, 2)
+        if raw_count is None:
+            return pointers, 0
+        count = _U16[e].unpack(raw_count)[0]
     if count > MAX_ENTRIES or count == 0:
         return pointers, 0
-    block = buf.get(offset + 2, 12 * count + 4)
+    stop = offset + 6 + 12 * count
+    block = data[offset + 2 : stop] if stop <= len(data) else buf.get(offset + 2, 12 * count + 4)
     following = 0
     if block is None:  # cut short: keep the whole entries that are there
         data = buf.data
@@ -184,6 +189,8 @@ def _read_ifd(
         following = _U32[e].unpack_from(block, 12 * count)[0]
         block = block[: 12 * count]
     u32 = _U32[e]
+    data = buf.data
+    size_data = len(data)
     for tag, typ, n, inline in _ENTRIES[e].iter_unpack(block):
         name = wanted.get(tag)
         if name is None:
@@ -195,10 +202,6 @@ def _read_ifd(
                     if raw:
                         pointers[tag] = list(struct.unpack(e + "I" * n, raw))
             continue
-        if name in _BLOBS:
-            if typ in (1, 7) and n > 4:
-                out[name] = (u32.unpack(inline)[0], n)
-            continue
         if n == 1:
             if typ == 3:
                 out[name] = _U16[e].unpack_from(inline)[0]
@@ -207,12 +210,17 @@ def _read_ifd(
                 out[name] = u32.unpack(inline)[0]
                 continue
             if typ == 5:
-                raw = buf.get(u32.unpack(inline)[0], 8)
+                start = u32.unpack(inline)[0]
+                raw = data[start : start + 8] if start + 8 <= size_data else buf.get(start, 8)
                 if raw is not None:
                     num, den = _URATIONAL[e].unpack(raw)
                     if den:
                         out[name] = num / den
                 continue
+        if tag in _BLOB_TAGS:
+            if typ in (1, 7) and n > 4:
+                out[name] = (u32.unpack(inline)[0], n)  # (offset, length): read only if needed
+            continue
         size = _TYPE_SIZES.get(typ)
         if size is None or n == 0 or n > 4096:
             continue
@@ -220,7 +228,8 @@ def _read_ifd(
         if length <= 4:
             raw = inline[:length]
         else:
-            raw = buf.get(u32.unpack(inline)[0], length)
+            start = u32.unpack(inline)[0]
+            raw = data[start : start + length] if start + length <= size_data else buf.get(start, length)
             if raw is None:
                 continue
         value = _value(raw, e, typ, n)
