@@ -10,21 +10,17 @@ import threading
 import time
 import webbrowser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from gphotos_tui.google.auth import (
-    DEFAULT_SCOPES,
-    REVIEW_ALBUM_SCOPES,
-    SSH_PORT,
-    SignIn,
-    SignInError,
-    load_client_secret,
-    missing_scopes,
-    revoke,
-)
 from gphotos_tui.google.errors import AuthError
-from gphotos_tui.google.qr import qr_text
-from gphotos_tui.google.tokens import ACCESS_TOKEN_ENV, TESTING_REFRESH_DAYS, StoredTokens
 from gphotos_tui.paths import locations, private_dir
+
+if TYPE_CHECKING:
+    from gphotos_tui.google.auth import SignIn
+
+# The Google client libraries (httpx, google-auth, segno) are imported by the functions that use them, so
+# `gphotos-tui auth --help` and argument errors stay instant. Kept equal to google.auth.SSH_PORT by a test.
+SSH_PORT = 53682
 
 NAME = "auth"
 HELP = "sign in to Google Photos (browser, ssh -L tunnel or paste-back), show --status or --revoke"
@@ -60,6 +56,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 # Seams for tests: how the link is shown, how a browser is opened, how a pasted line is read.
 def show_url(url: str) -> None:
+    from gphotos_tui.google.qr import qr_text
+
     print(f"\nOpen this link in a browser signed in to your Google account:\n\n  {url}\n")
     qr = qr_text(url, shutil.get_terminal_size().columns)
     print(qr if qr else "(widen the terminal to at least 80 columns to get a QR code for a phone)")
@@ -82,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def client_secret_path(given: str | None) -> Path:
+    from gphotos_tui.google.auth import SignInError, load_client_secret
+
     stored = locations().config_dir / "client_secret.json"
     if given:
         source = Path(given).expanduser()
@@ -100,6 +100,9 @@ def client_secret_path(given: str | None) -> Path:
 
 
 def sign_in(args: argparse.Namespace) -> int:
+    from gphotos_tui.google.auth import DEFAULT_SCOPES, REVIEW_ALBUM_SCOPES, SignIn, load_client_secret, missing_scopes
+    from gphotos_tui.google.tokens import TESTING_REFRESH_DAYS
+
     try:
         client = load_client_secret(client_secret_path(args.client_secret))
         scopes = DEFAULT_SCOPES + (REVIEW_ALBUM_SCOPES if args.review_album else ())
@@ -142,6 +145,8 @@ def sign_in(args: argparse.Namespace) -> int:
 
 
 def _paste_loop(attempt: SignIn) -> None:
+    from gphotos_tui.google.auth import SignInError
+
     while not attempt.finished:
         line = read_line()
         if not line:
@@ -156,6 +161,8 @@ def _paste_loop(attempt: SignIn) -> None:
 
 
 def status() -> int:
+    from gphotos_tui.google.tokens import ACCESS_TOKEN_ENV, TESTING_REFRESH_DAYS, StoredTokens
+
     if os.environ.get(ACCESS_TOKEN_ENV):
         print(f"Using a static access token from {ACCESS_TOKEN_ENV} (OAuth is skipped).")
         return 0
@@ -189,6 +196,9 @@ def status() -> int:
 
 
 def revoke_sign_in() -> int:
+    from gphotos_tui.google.auth import revoke
+    from gphotos_tui.google.tokens import StoredTokens
+
     path = locations().tokens
     try:
         stored = StoredTokens.load(path)

@@ -8,8 +8,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gphotos_tui.paths import locations
-
 if TYPE_CHECKING:
     from gphotos_tui.catalog import Catalog
 
@@ -24,6 +22,8 @@ def add_db_argument(parser: argparse.ArgumentParser, *, subcommand: bool = False
 
 
 def db_path(args: argparse.Namespace) -> Path:
+    from gphotos_tui.paths import locations  # not at import: `--help` stays light
+
     return Path(args.db).expanduser() if getattr(args, "db", None) else locations().catalog
 
 

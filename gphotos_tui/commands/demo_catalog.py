@@ -17,6 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+
     if not args.db:
         print("gphotos-tui: demo-catalog needs --db PATH (it never writes into your own catalog)", file=sys.stderr)
         return 2

@@ -30,6 +30,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     out.add_argument("--plan", choices=("json", "csv"), help="the discard plan: every discard with its Google link")
     parser.add_argument("--no-hash", action="store_true", help="do not compute missing perceptual hashes")
     parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="regroup the whole library (the groups are kept in the catalog and otherwise updated "
+        "only where something changed)",
+    )
+    parser.add_argument(
         "--thumbnails",
         action="store_true",
         help="hash photos with no local bytes from 256-pixel thumbnails fetched from Google "
@@ -68,6 +74,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+
     from gphotos_tui.analysis.duplicates.actions import undo
 
     if args.undo:
@@ -118,7 +125,7 @@ async def _scan_and_act(args: argparse.Namespace, catalog: Catalog) -> int:
             return 1
     try:
         providers = [] if args.no_hash else [*default_providers(), *([thumbs] if thumbs else [])]
-        result = await scan(catalog, settings, providers=providers, progress=_progress_printer())
+        result = await scan(catalog, settings, providers=providers, progress=_progress_printer(), rebuild=args.rebuild)
     finally:
         if thumbs is not None:
             await thumbs.aclose()

@@ -71,6 +71,9 @@ async def _import(args: argparse.Namespace) -> int:
                 force=args.force,
                 workers=None if args.workers is None else max(1, args.workers),
             )
+            from gphotos_tui.analysis.duplicates.incremental import refresh_if_kept
+
+            await refresh_if_kept(catalog)  # stored duplicate groups: only what this import touched
     except ArchiveError as exc:
         print(f"gphotos-tui: {printable(str(exc))}", file=sys.stderr)
         return 1

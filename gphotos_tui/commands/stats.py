@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from datetime import date
@@ -57,6 +56,8 @@ def filters_from(args: argparse.Namespace) -> Filters:
 
 
 def run(args: argparse.Namespace) -> int:
+    import asyncio  # here, not at import: argument errors stay instant
+
     filters = filters_from(args)
     stats, cached = asyncio.run(_compute(args, filters))
     if args.json:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from gphotos_tui.analysis.duplicates.incremental import refresh_if_kept
 from gphotos_tui.catalog import Catalog
 from gphotos_tui.demo.generator import SyntheticLibrary
 from gphotos_tui.engine.clients import Clients, google_clients
@@ -71,8 +72,10 @@ async def sync_library(
     try:
         media = await LibraryMediaJob(library, usage, settings, full=full).run(catalog, progress)
         if media.state != JobState.DONE or not albums:
+            await refresh_if_kept(catalog)
             return media
         listed = await LibraryAlbumsJob(library, usage, settings).run(catalog, progress)
+        await refresh_if_kept(catalog)  # the stored duplicate groups: only what this sync touched
         return listed.advanced(
             source_label=media.source_label,  # the summary speaks for the whole sync, not its album step
             items=media.items,
@@ -95,6 +98,8 @@ async def pick_photos(
     """A Picker session: show the link, wait while the user picks, then page the picked items in."""
     _library, picker, usage = clients
     try:
-        return await PickerJob(picker, max_items=max_items, on_link=on_link).run(catalog, progress)
+        picked = await PickerJob(picker, max_items=max_items, on_link=on_link).run(catalog, progress)
+        await refresh_if_kept(catalog)
+        return picked
     finally:
         await usage.flush()

@@ -41,6 +41,9 @@ async def import_job(
             await asyncio.to_thread(_write_demo_takeout, demo_takeout_dir(), demo_size, seed)
         paths = [str(p) for p in sorted(demo_takeout_dir().glob("*.zip"))]
     report = await import_takeout(catalog, paths, progress=progress)
+    from gphotos_tui.analysis.duplicates.incremental import refresh_if_kept
+
+    await refresh_if_kept(catalog)  # the stored duplicate groups: only what this import touched
     return report, paths
 
 

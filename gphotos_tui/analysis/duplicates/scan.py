@@ -20,6 +20,7 @@ from gphotos_tui.analysis.duplicates.store import (
     load_decisions,
     load_items,
     save_hashes,
+    stored_groups,
 )
 from gphotos_tui.analysis.duplicates.unionfind import UnionFind
 from gphotos_tui.catalog import Catalog
@@ -150,17 +151,30 @@ async def scan(
     providers: Sequence[ByteProvider] = (),
     progress: ScanProgress | None = None,
     workers: int | None = None,
+    rebuild: bool = False,
 ) -> ScanResult:
+    """Hash what is new, bring the groups up to date, apply the decisions.
+
+    A writable catalog keeps its groups (``incremental``): only what changed since the last scan,
+    import or sync is grouped again, unless ``rebuild``. A read-only one is grouped in memory."""
     started = time.perf_counter()
     hashed, errors = 0, list[str]()
-    if providers and is_writable(catalog):  # no providers: group with the stored hashes only
+    writable = is_writable(catalog)
+    if providers and writable:  # no providers: group with the stored hashes only
         hashed, errors = await hash_missing(catalog, providers, progress, workers)
     if progress:
         progress("grouping", 0, 1)
-    items = await load_items(catalog.reader)
-    groups = await asyncio.to_thread(find_groups, items, settings)
+    if writable:
+        from gphotos_tui.analysis.duplicates import incremental
+
+        await incremental.update(catalog, settings, rebuild=rebuild)
+        groups, count = await stored_groups(catalog.reader)
+    else:
+        items = await load_items(catalog.reader)
+        groups = await asyncio.to_thread(find_groups, items, settings)
+        count = len(items)
     groups, hidden = apply_decisions(groups, await load_decisions(catalog.reader))
     await fill_public_ids(catalog.reader, (m for g in groups for m in g.members))
     if progress:
         progress("grouping", 1, 1)
-    return ScanResult(groups, len(items), hashed, errors, hidden, time.perf_counter() - started)
+    return ScanResult(groups, count, hashed, errors, hidden, time.perf_counter() - started)

@@ -11,7 +11,7 @@ from typing import Any
 
 import aiosqlite
 
-from gphotos_tui.analysis.duplicates.model import PHASH, DupItem
+from gphotos_tui.analysis.duplicates.model import PHASH, DupItem, Group
 from gphotos_tui.catalog.queries import camera_label, public_id_sql
 from gphotos_tui.gcpause import cyclic_gc_paused
 
@@ -66,6 +66,33 @@ async def load_items(conn: aiosqlite.Connection) -> list[DupItem]:
             return [item_from_row(r, albums.get(r[0], 0)) for r in rows]
 
     return await asyncio.to_thread(convert)  # seconds of work: not on the event loop
+
+
+async def stored_groups(conn: aiosqlite.Connection) -> tuple[list[Group], int]:
+    """The groups kept in the catalog (``incremental``), in the screen's order, and the items not in the trash."""
+    from gphotos_tui.catalog import dupe_groups
+
+    rows = await conn._execute(dupe_groups.stored_groups, conn._conn)  # type: ignore[no-untyped-call]
+    wanted = sorted({item_id for row in rows for item_id, _ in row[5]})
+    found = await conn.execute_fetchall(
+        _ITEMS_SQL + " AND i.id IN (SELECT value FROM json_each(?))", (json.dumps(wanted),)
+    )
+    albums: dict[int, int] = {
+        int(r[0]): int(r[1])
+        for r in await conn.execute_fetchall(
+            "SELECT item_id, count(*) FROM album_items WHERE item_id IN (SELECT value FROM json_each(?)) "
+            "GROUP BY item_id",
+            (json.dumps(wanted),),
+        )
+    }
+    by_id = {r[0]: item_from_row(r, albums.get(r[0], 0)) for r in found}
+    groups = []
+    for _key, kind, _rank, reason, _first, members in rows:
+        present = [(by_id[i], keep) for i, keep in members if i in by_id]
+        if len(present) > 1:
+            groups.append(Group(kind, reason, [m for m, _ in present], {m.id for m, keep in present if keep}))
+    counted = list(await conn.execute_fetchall("SELECT count(*) FROM items WHERE trashed = 0"))
+    return groups, int(counted[0][0])
 
 
 async def fill_public_ids(conn: aiosqlite.Connection, items: Iterable[DupItem]) -> None:

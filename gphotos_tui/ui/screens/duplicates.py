@@ -96,7 +96,13 @@ class DuplicatesScreen(CatalogScreen):
             id="dupes.album",
             tooltip="Put the discards into a new Google Photos album to review (photos this app uploaded only)",
         ),
-        Binding("r", "rescan", "Regroup", id="dupes.rescan", tooltip="Group again with the stored hashes"),
+        Binding(
+            "r",
+            "rebuild",
+            "Regroup",
+            id="dupes.rescan",
+            tooltip="Group the whole library again (otherwise only what changed is regrouped)",
+        ),
     ]
 
     def __init__(self, settings: Settings | None = None) -> None:
@@ -104,7 +110,8 @@ class DuplicatesScreen(CatalogScreen):
         self.settings = settings or Settings()
         self.groups: list[Group] = []
         self.member_index = 0
-        self._scanned_items: int | None = None
+        self._scanned_items: tuple[int | None, int] | None = None  # (items, data_version) of the last scan
+        self.scans = 0  # groups brought up to date and shown (tests: a return to an unchanged catalog adds none)
         self._previews: dict[int, Text] = {}
         self._generation = 0
         self._progress_text = "Looking for duplicates\u2026"
@@ -142,17 +149,24 @@ class DuplicatesScreen(CatalogScreen):
         return self.groups[row] if 0 <= row < len(self.groups) else None
 
     async def reload(self) -> None:
-        """The one data load: regroup when the catalog's item count changed since the last scan.
+        """Regroup when the catalog changed since the last scan; a return to an unchanged catalog reads nothing.
 
-        Grouping uses the stored hashes only (fast); it runs in the screen's "duplicates" worker.
-        """
-        count = await queries.item_count(self.catalog.reader)
-        if count != self._scanned_items:
-            self._scanned_items = count
+        The item count comes from the catalog's kept summaries (one row, not a count of a million
+        items), and the catalog's own change counter catches edits that keep the count."""
+        reader = self.catalog.reader
+        rows = await reader.execute_fetchall("SELECT items FROM item_set_summaries WHERE key = 'all'")
+        version = (await reader.execute_fetchall("PRAGMA data_version"))[0][0]
+        state = (rows[0][0] if rows else None, version)
+        if state != self._scanned_items:
+            self._scanned_items = state
             self.action_rescan()
 
-    def action_rescan(self) -> None:
-        self._scan()
+    def action_rescan(self, rebuild: bool = False) -> None:
+        self._scan(rebuild)
+
+    def action_rebuild(self) -> None:
+        """The rebuild key: every group found again from scratch (stored groups are otherwise kept)."""
+        self.action_rescan(rebuild=True)
 
     def work_failed(self, worker: Worker) -> None:
         """No "grouping…" or "hashing…" left on screen after a failure: say what failed instead."""
@@ -164,29 +178,37 @@ class DuplicatesScreen(CatalogScreen):
             )
 
     @work(group="duplicates", exclusive=True, exit_on_error=False, description="Grouping duplicates")
-    async def _scan(self) -> None:
-        """Metadata classes and the near groups of stored hashes; the CPU work runs in threads."""
+    async def _scan(self, rebuild: bool = False) -> None:
+        """Bring the kept groups up to date (only what changed is regrouped) and show them."""
         status = self.query_one("#dupes-status", Static)
         if not self.hashing:
             status.update("grouping\u2026")
         catalog = self.catalog
-        result = await scan(catalog, self.settings)
-        self._unhashed = await count_without_hash(catalog.reader)
+        result = await scan(catalog, self.settings, rebuild=rebuild)
+        # The scan wrote the kept groups: the catalog's change counter as it stands now is "seen".
+        if self._scanned_items is not None:
+            version = (await catalog.reader.execute_fetchall("PRAGMA data_version"))[0][0]
+            self._scanned_items = (self._scanned_items[0], version)
         self.groups = result.groups
         self._fill_table()
         self._summary_text = self._summary(result)
+        if not self.hashing:
+            status.update(self._summary_text)
+        self.scans += 1
+        # Counting the photos without a hash reads the whole library: after the groups are on screen.
+        self._unhashed = await count_without_hash(catalog.reader)
         if not self.hashing:
             status.update(self._status())
         # Small catalogs (the demo) hash by themselves, once per item count (unreadable photos stay
         # unhashed: no loop); big ones wait for the user's "c".
         if (
             0 < self._unhashed <= AUTO_HASH_LIMIT
-            and self._auto_hashed_at != self._scanned_items
+            and self._auto_hashed_at != (self._scanned_items or (None,))[0]
             and not self._auto_hash_stopped
             and not self.hashing
             and is_writable(catalog)
         ):
-            self._auto_hashed_at = self._scanned_items
+            self._auto_hashed_at = (self._scanned_items or (None,))[0]
             self._hashing = self._hash(quiet=True)
 
     @property

@@ -1,0 +1,188 @@
+"""SQL of the stored duplicate groups (schema.V4_DUPLICATE_GROUPS) and of finding what a change touches.
+
+Plain rows in, plain rows out: the analysis (gphotos_tui.analysis.duplicates.incremental) decides
+what the groups are; this module only reads and writes them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+#: A stored group: (key, kind, rank, reason, first_taken, [(item_id, keep), ...] in member order).
+GroupRow = tuple[str, str, int, str, int, list[tuple[int, bool]]]
+
+
+def _ids(ids: Iterable[int]) -> str:
+    return json.dumps(sorted(set(ids)))
+
+
+def state(conn: sqlite3.Connection) -> dict[str, str]:
+    return dict(conn.execute("SELECT name, value FROM dupe_state"))
+
+
+def changed_items(conn: sqlite3.Connection, since: int) -> set[int]:
+    """Items written (new or changed), hashed, or listed in an album seen, at or after ``since`` (Unix s)."""
+    found = {
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM items WHERE updated_at >= ?1 UNION SELECT item_id FROM perceptual_hashes "
+            "WHERE computed_at >= ?1 UNION SELECT ai.item_id FROM albums a JOIN album_items ai ON ai.album_id = a.id "
+            "WHERE a.seen_at >= ?1",
+            (since,),
+        )
+    }
+    return found
+
+
+def time_neighbours(conn: sqlite3.Connection, ids: Iterable[int], gap: int) -> set[int]:
+    """Items (not in the trash) taken within ``gap`` seconds of one of ``ids``; all undated items if one is undated."""
+    wanted = _ids(ids)
+    out = {
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT o.id FROM (SELECT DISTINCT i.taken_at AS t FROM json_each(?1) j JOIN items i ON i.id = j.value "
+            "WHERE i.taken_at IS NOT NULL) x JOIN items o ON o.taken_at BETWEEN x.t - ?2 AND x.t + ?2 "
+            "WHERE o.trashed = 0",
+            (wanted, gap),
+        )
+    }
+    undated = conn.execute(
+        "SELECT 1 FROM json_each(?) j JOIN items i ON i.id = j.value WHERE i.taken_at IS NULL LIMIT 1", (wanted,)
+    ).fetchone()
+    if undated:
+        out.update(r[0] for r in conn.execute("SELECT id FROM items WHERE taken_at IS NULL AND trashed = 0"))
+    return out
+
+
+def same_content(conn: sqlite3.Connection, ids: Iterable[int]) -> set[int]:
+    """Items (not in the trash) sharing a content hash with one of ``ids``."""
+    return {
+        r[0]
+        for r in conn.execute(
+            "SELECT o.id FROM (SELECT DISTINCT i.content_hash AS h FROM json_each(?) j JOIN items i ON i.id = j.value "
+            "WHERE i.content_hash IS NOT NULL AND i.content_hash <> '') x "
+            "JOIN items o ON o.content_hash = x.h WHERE o.trashed = 0",
+            (_ids(ids),),
+        )
+    }
+
+
+def hashes(conn: sqlite3.Connection, algo: str) -> Iterable[tuple[int, int]]:
+    """(item id, hash) of every item not in the trash that has a hash of ``algo``."""
+    return conn.execute(
+        "SELECT p.item_id, p.hash FROM perceptual_hashes p JOIN items i ON i.id = p.item_id "
+        "WHERE p.algo = ? AND i.trashed = 0",
+        (algo,),
+    )
+
+
+def co_members(conn: sqlite3.Connection, ids: Iterable[int]) -> set[int]:
+    """Members of the stored groups that hold one of ``ids``."""
+    return {
+        r[0]
+        for r in conn.execute(
+            "SELECT m.item_id FROM dupe_members m WHERE m.group_key IN "
+            "(SELECT x.group_key FROM json_each(?) j JOIN dupe_members x ON x.item_id = j.value)",
+            (_ids(ids),),
+        )
+    }
+
+
+def replace_groups(
+    conn: sqlite3.Connection,
+    touched: Iterable[int] | None,
+    groups: Sequence[GroupRow],
+    new_state: dict[str, str],
+) -> None:
+    """In one transaction: drop the stored groups holding a ``touched`` item (all groups when None),
+    store ``groups`` and the state."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if touched is None:
+            conn.execute("DELETE FROM dupe_members")
+            conn.execute("DELETE FROM dupe_groups")
+        else:
+            keys = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT DISTINCT x.group_key FROM json_each(?) j JOIN dupe_members x ON x.item_id = j.value",
+                    (_ids(touched),),
+                )
+            ]
+            conn.executemany("DELETE FROM dupe_members WHERE group_key = ?", [(k,) for k in keys])
+            conn.executemany("DELETE FROM dupe_groups WHERE key = ?", [(k,) for k in keys])
+        conn.executemany(
+            "INSERT OR REPLACE INTO dupe_groups (key, kind, rank, reason, first_taken, members) VALUES (?, ?, ?, ?, ?, ?)",
+            [(key, kind, rank, reason, first, len(members)) for key, kind, rank, reason, first, members in groups],
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO dupe_members (group_key, item_id, position, keep) VALUES (?, ?, ?, ?)",
+            [
+                (key, item_id, position, int(keep))
+                for key, _, _, _, _, members in groups
+                for position, (item_id, keep) in enumerate(members)
+            ],
+        )
+        conn.executemany("INSERT OR REPLACE INTO dupe_state (name, value) VALUES (?, ?)", list(new_state.items()))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def stored_groups(conn: sqlite3.Connection) -> list[GroupRow]:
+    """Every stored group in the screen's order (class, then earliest capture time)."""
+    members: dict[str, list[tuple[int, bool]]] = {}
+    for key, item_id, keep in conn.execute(
+        "SELECT group_key, item_id, keep FROM dupe_members ORDER BY group_key, position"
+    ):
+        members.setdefault(key, []).append((item_id, bool(keep)))
+    return [
+        (key, kind, rank, reason, first, members.get(key, []))
+        for key, kind, rank, reason, first in conn.execute(
+            "SELECT key, kind, rank, reason, first_taken FROM dupe_groups ORDER BY rank, first_taken, key"
+        )
+    ]
+
+
+def group_window(
+    conn: sqlite3.Connection, offset: int, limit: int, kind: str | None = None
+) -> list[tuple[str, str, str, int, int]]:
+    """One window of groups in the screen's order: (key, kind, reason, first_taken, members)."""
+    where, params = ("WHERE kind = ?", [kind]) if kind else ("", [])
+    return conn.execute(
+        f"SELECT key, kind, reason, first_taken, members FROM dupe_groups {where} "
+        "ORDER BY rank, first_taken, key LIMIT ? OFFSET ?",
+        (*params, limit, offset),
+    ).fetchall()
+
+
+def group_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    return dict(conn.execute("SELECT kind, count(*) FROM dupe_groups GROUP BY kind"))
+
+
+def group_count(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM dupe_groups").fetchone()[0])
+
+
+def item_rows(conn: sqlite3.Connection, items_sql: str, ids: Iterable[int] | None) -> list[Any]:
+    """``items_sql`` (the analysis' item query, ending in a WHERE clause) for ``ids`` (all rows when None)."""
+    if ids is None:
+        return conn.execute(items_sql).fetchall()
+    return conn.execute(items_sql + " AND i.id IN (SELECT value FROM json_each(?))", (_ids(ids),)).fetchall()
+
+
+def album_counts(conn: sqlite3.Connection, ids: Iterable[int] | None) -> dict[int, int]:
+    """item id -> albums it is in, for ``ids`` (every item in an album when None)."""
+    if ids is None:
+        rows = conn.execute("SELECT item_id, count(*) FROM album_items GROUP BY item_id")
+    else:
+        rows = conn.execute(
+            "SELECT item_id, count(*) FROM album_items WHERE item_id IN (SELECT value FROM json_each(?)) "
+            "GROUP BY item_id",
+            (_ids(ids),),
+        )
+    return {int(a): int(b) for a, b in rows}
