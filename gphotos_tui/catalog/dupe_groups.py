@@ -148,6 +148,23 @@ def stored_groups(conn: sqlite3.Connection) -> list[GroupRow]:
     ]
 
 
+def stored_groups_window(conn: sqlite3.Connection, offset: int, limit: int) -> list[GroupRow]:
+    """One window of the stored groups in the screen's order (``stored_groups`` a page at a time):
+    the window's rows by the order index, then only their members."""
+    heads = conn.execute(
+        "SELECT key, kind, rank, reason, first_taken FROM dupe_groups ORDER BY rank, first_taken, key LIMIT ? OFFSET ?",
+        (limit, offset),
+    ).fetchall()
+    members: dict[str, list[tuple[int, bool]]] = {}
+    for key, item_id, keep in conn.execute(
+        "SELECT m.group_key, m.item_id, m.keep FROM json_each(?) j JOIN dupe_members m ON m.group_key = j.value "
+        "ORDER BY m.group_key, m.position",
+        (json.dumps([h[0] for h in heads]),),
+    ):
+        members.setdefault(key, []).append((item_id, bool(keep)))
+    return [(key, kind, rank, reason, first, members.get(key, [])) for key, kind, rank, reason, first in heads]
+
+
 def group_window(
     conn: sqlite3.Connection, offset: int, limit: int, kind: str | None = None
 ) -> list[tuple[str, str, str, int, int]]:

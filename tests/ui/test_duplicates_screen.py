@@ -202,3 +202,64 @@ async def test_review_album_key_creates_the_album_through_the_library_api(catalo
         (album_id,) = [a for a, album in store.albums.items() if album.title.startswith("Duplicates to review")]
         assert set(store.album_items[album_id]) == discards
         assert any(f"has {len(discards):,} discards to review" in m for m in _messages(app))
+
+
+async def test_groups_are_read_a_page_at_a_time_in_the_stored_order(catalog_file, monkeypatch):
+    """Issue 15: the group list comes from the kept groups a page at a time (the first page on screen
+    before the rest is read); paged or not, the screen holds the same groups in the same order, the
+    cursor comes back to its row after a rescan, and the keys act on the group under the cursor."""
+    from gphotos_tui.analysis.duplicates import store
+    from gphotos_tui.catalog import Catalog
+    from gphotos_tui.ui.screens import duplicates
+
+    monkeypatch.setattr(duplicates, "GROUP_PAGE", 2)
+    monkeypatch.setattr(duplicates, "LATER_PAGES", 1)
+    pages: list[int] = []
+    original = store.stored_group_page
+
+    async def counted(conn, offset, limit):
+        pages.append(offset)
+        return await original(conn, offset, limit)
+
+    monkeypatch.setattr(duplicates, "stored_group_page", counted)
+    app = make_app(catalog_file)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DuplicatesScreen)
+        while screen.hashing or screen.loading:
+            await settle(pilot)
+        await settle(pilot)
+        table = screen.query_one("#dupes-groups", DataTable)
+        assert len(screen.groups) > 4 and table.row_count == len(screen.groups)
+        assert pages[:3] == [0, 2, 4], f"not read by pages of 2: {pages}"
+        catalog = await Catalog.open(catalog_file)
+        try:
+            everything, _count = await store.stored_groups(catalog.reader)
+        finally:
+            await catalog.close()
+        assert [g.key for g in screen.groups] == [g.key for g in everything]
+        for row, g in enumerate(screen.groups):
+            assert str(table.get_row_at(row)[3]) == g.reason
+
+        for _ in range(3):
+            await pilot.press("n")
+        await settle(pilot)
+        assert table.cursor_row == 3
+        chosen = screen.group
+        await pilot.press("a")  # a decision writes to the catalog: the return regroups and rereads by pages
+        await settle(pilot)
+        assert {item for key, item, _ in _decisions(catalog_file) if key == chosen.key} == {
+            m.id for m in chosen.members
+        }
+        pages.clear()
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        while screen.loading:
+            await settle(pilot)
+        assert pages and pages[0] == 0, "the return did not reread the changed groups"
+        assert table.cursor_row == 3 and screen.group.key == chosen.key
+        assert screen.group.decisions, "the reread group lost its decisions"

@@ -32,8 +32,15 @@ from gphotos_tui.analysis.duplicates.review_album import (
     explain,
     review_plan,
 )
-from gphotos_tui.analysis.duplicates.scan import hash_missing, is_writable
-from gphotos_tui.analysis.duplicates.store import count_without_hash, save_decisions
+from gphotos_tui.analysis.duplicates.scan import apply_decisions, hash_missing, is_writable
+from gphotos_tui.analysis.duplicates.store import (
+    count_not_trashed,
+    count_without_hash,
+    fill_public_ids,
+    load_decisions,
+    save_decisions,
+    stored_group_page,
+)
 from gphotos_tui.analysis.duplicates.thumbnails import ThumbnailProvider
 from gphotos_tui.catalog import queries
 from gphotos_tui.engine.byte_sources import default_providers, provider_notes
@@ -46,6 +53,8 @@ from gphotos_tui.ui.widgets.mode_bar import ModeBar
 from gphotos_tui.ui.widgets.preview import halfblock_text
 
 PREVIEW_COLS, PREVIEW_ROWS = 24, 8
+GROUP_PAGE = 200  # kept groups in the first page read: on screen before the rest is read
+LATER_PAGES = 5  # later pages are this many times bigger (fewer reads and table appends in all)
 AUTO_HASH_LIMIT = 5_000  # catalogs with at most this many unhashed photos (the demo) hash when opened
 
 
@@ -120,6 +129,9 @@ class DuplicatesScreen(CatalogScreen):
         self._auto_hashed_at: int | None = None  # the item count the last automatic hashing started at
         self._auto_hash_stopped = False  # the user stopped a hashing: no more automatic ones
         self._hashing: Worker | None = None
+        self.loading = False  # the kept groups are still being read, a page at a time
+        self.shown = 0  # first pages of groups put on screen (the benchmark's "content shown")
+        self._want_row: int | None = None  # the cursor's row before a rescan, restored once read again
 
     def _card_id(self, item_id: int) -> str:
         return f"member-{self._generation}-{item_id}"
@@ -184,14 +196,19 @@ class DuplicatesScreen(CatalogScreen):
         if not self.hashing:
             status.update("grouping\u2026")
         catalog = self.catalog
-        result = await scan(catalog, self.settings, rebuild=rebuild)
-        # The scan wrote the kept groups: the catalog's change counter as it stands now is "seen".
-        if self._scanned_items is not None:
-            version = (await catalog.reader.execute_fetchall("PRAGMA data_version"))[0][0]
-            self._scanned_items = (self._scanned_items[0], version)
-        self.groups = result.groups
-        self._fill_table()
-        self._summary_text = self._summary(result)
+        if not is_writable(catalog):  # a read-only catalog keeps no groups: grouped in memory
+            result = await scan(catalog, self.settings, rebuild=rebuild)
+            self.groups = result.groups
+            self._fill_table()
+            self.shown += 1
+            self._summary_text = self._summary(result.items, result.hidden)
+        else:
+            await scan(catalog, self.settings, rebuild=rebuild, load_groups=False)
+            # The update wrote the kept groups: the catalog's change counter as it stands now is "seen".
+            if self._scanned_items is not None:
+                version = (await catalog.reader.execute_fetchall("PRAGMA data_version"))[0][0]
+                self._scanned_items = (self._scanned_items[0], version)
+            await self._read_groups(status)
         if not self.hashing:
             status.update(self._summary_text)
         self.scans += 1
@@ -281,14 +298,58 @@ class DuplicatesScreen(CatalogScreen):
             return None
         return ThumbnailProvider(library, library.client.caller.tokens, usage)
 
-    def _summary(self, result) -> str:
+    async def _read_groups(self, status: Static) -> None:
+        """Show the kept groups a page at a time: the first page at once, the rest appended as read
+        (a million items keep tens of thousands of groups; reading them all took seconds)."""
+        reader = self.catalog.reader
+        table = self.query_one("#dupes-groups", DataTable)
+        self._want_row = table.cursor_row if table.row_count else None
+        decisions = await load_decisions(reader)
+        hidden = offset = 0
+        self.loading = True
+        try:
+            while True:
+                first = offset == 0
+                limit = GROUP_PAGE if first else GROUP_PAGE * LATER_PAGES
+                page, covered = await stored_group_page(reader, offset, limit)
+                offset += covered
+                page, dropped = apply_decisions(page, decisions)
+                hidden += dropped
+                await fill_public_ids(reader, (m for g in page for m in g.members))
+                if first:
+                    self.groups = page
+                    self._fill_table()
+                    self.shown += 1
+                elif page:
+                    self.groups.extend(page)
+                    table.add_rows([self._row(g) for g in page])
+                if self._want_row is not None and (len(self.groups) > self._want_row or not covered):
+                    if self.groups and table.cursor_row != min(self._want_row, len(self.groups) - 1):
+                        table.move_cursor(row=min(self._want_row, len(self.groups) - 1))
+                    self._want_row = None
+                if covered < limit:
+                    break
+                if not self.hashing:
+                    status.update(f"{len(self.groups):,} groups read so far\u2026")
+        finally:
+            self.loading = False
+            self._want_row = None
+        self._summary_text = self._summary(await count_not_trashed(reader), hidden)
+
+    def _still_loading(self) -> bool:
+        """Actions over every group wait until all are read (a page at a time)."""
+        if self.loading:
+            self.notify("the groups are still being read; try again in a moment", severity="warning")
+        return self.loading
+
+    def _summary(self, items: int, hidden: int) -> str:
         counts = dict.fromkeys(KINDS, 0)
         for g in self.groups:
             counts[g.kind] += 1
         shown = ", ".join(f"{k} {n}" for k, n in counts.items() if n)
         return (
-            f"{len(self.groups):,} groups ({shown or 'none'}) \u00b7 {result.items:,} items \u00b7 "
-            f"{result.hidden:,} hidden as not duplicates"
+            f"{len(self.groups):,} groups ({shown or 'none'}) \u00b7 {items:,} items \u00b7 "
+            f"{hidden:,} hidden as not duplicates"
         )
 
     def _fill_table(self) -> None:
@@ -302,7 +363,9 @@ class DuplicatesScreen(CatalogScreen):
         self._show_group()
 
     def _row(self, g: Group) -> tuple:
-        return (g.kind, str(len(g.members)), "yes" if g.decisions else "", g.reason)
+        # Text, not str: the table would parse each string as markup (a third of its time per row,
+        # and a reason with "[" in it would be misread).
+        return (Text(g.kind), Text(str(len(g.members))), Text("yes" if g.decisions else ""), Text(g.reason))
 
     def _refresh_row(self) -> None:
         table = self.query_one("#dupes-groups", DataTable)
@@ -433,6 +496,8 @@ class DuplicatesScreen(CatalogScreen):
         g = self.group
         if g is None:
             return
+        if self._still_loading():
+            return
         kind = g.kind
         pending = [x for x in self.groups if x.kind == kind and not x.decisions]
         discards = sum(1 for x in pending for m in x.members if x.suggested(m.id) == "discard")
@@ -470,6 +535,8 @@ class DuplicatesScreen(CatalogScreen):
 
     async def action_review_album(self) -> None:
         """Ask, then create a Google Photos album of the discards the Library API can address."""
+        if self._still_loading():
+            return
         google = self.gphotos.google
         # The demo's fake Google serves the demo library itself, so there its ids count as the app's own.
         kinds = LIBRARY_KINDS + (("demo",) if google.demo_size is not None else ())
@@ -506,6 +573,8 @@ class DuplicatesScreen(CatalogScreen):
         self.notify(album.describe(), timeout=20)
 
     def action_export(self) -> None:
+        if self._still_loading():
+            return
         self._export(list(self.groups))
 
     @work(thread=True, group="dupes-export", exclusive=True, exit_on_error=False, description="Writing the plan")
