@@ -181,6 +181,22 @@ def group_counts(conn: sqlite3.Connection) -> dict[str, int]:
     return dict(conn.execute("SELECT kind, count(*) FROM dupe_groups GROUP BY kind"))
 
 
+def shown_group_counts(conn: sqlite3.Connection) -> tuple[dict[str, int], int]:
+    """(kind -> kept groups not marked "not duplicates", groups so marked): the screen's summary without
+    reading every group."""
+    shown: dict[str, int] = {}
+    hidden = 0
+    for kind, marked, n in conn.execute(
+        "SELECT g.kind, g.key IN (SELECT group_key FROM duplicate_decisions WHERE decision = 'not_duplicate'), "
+        "count(*) FROM dupe_groups g GROUP BY 1, 2"
+    ):
+        if marked:
+            hidden += n
+        else:
+            shown[kind] = shown.get(kind, 0) + n
+    return shown, hidden
+
+
 def group_count(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM dupe_groups").fetchone()[0])
 

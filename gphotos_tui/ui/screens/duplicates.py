@@ -42,7 +42,7 @@ from gphotos_tui.analysis.duplicates.store import (
     stored_group_page,
 )
 from gphotos_tui.analysis.duplicates.thumbnails import ThumbnailProvider
-from gphotos_tui.catalog import queries
+from gphotos_tui.catalog import dupe_groups, queries
 from gphotos_tui.engine.byte_sources import default_providers, provider_notes
 from gphotos_tui.paths import locations
 from gphotos_tui.ui.modals.confirm import ConfirmAccept
@@ -129,9 +129,12 @@ class DuplicatesScreen(CatalogScreen):
         self._auto_hashed_at: int | None = None  # the item count the last automatic hashing started at
         self._auto_hash_stopped = False  # the user stopped a hashing: no more automatic ones
         self._hashing: Worker | None = None
-        self.loading = False  # the kept groups are still being read, a page at a time
+        self.loading = False  # a next page of groups is being read
         self.shown = 0  # first pages of groups put on screen (the benchmark's "content shown")
-        self._want_row: int | None = None  # the cursor's row before a rescan, restored once read again
+        self._next_offset: int | None = None  # the next stored group to read; None: all are read
+        self._read_generation = 0
+        self._decisions: dict[str, dict[int, str]] = {}
+        self._hidden = 0
 
     def _card_id(self, item_id: int) -> str:
         return f"member-{self._generation}-{item_id}"
@@ -299,56 +302,81 @@ class DuplicatesScreen(CatalogScreen):
         return ThumbnailProvider(library, library.client.caller.tokens, usage)
 
     async def _read_groups(self, status: Static) -> None:
-        """Show the kept groups a page at a time: the first page at once, the rest appended as read
-        (a million items keep tens of thousands of groups; reading them all took seconds)."""
+        """Show the first page of the kept groups at once; the rest is read a page at a time as the
+        cursor nears the end of what is read (``_read_more``), or all at once for the actions over
+        every group (``_read_all``). A million items keep tens of thousands of groups: reading and
+        tabling them all took seconds and hundreds of megabytes."""
         reader = self.catalog.reader
         table = self.query_one("#dupes-groups", DataTable)
-        self._want_row = table.cursor_row if table.row_count else None
-        decisions = await load_decisions(reader)
-        hidden = offset = 0
+        want = table.cursor_row if table.row_count else None
+        self._read_generation += 1
+        self._decisions = await load_decisions(reader)
+        self._hidden = 0
+        self._next_offset = 0
+        self.groups = []
+        await self._read_page(first=True)
+        if want is not None:  # a rescan keeps the cursor on its row
+            while len(self.groups) <= want and self._next_offset is not None:
+                await self._read_page()
+            if self.groups and table.cursor_row != min(want, len(self.groups) - 1):
+                table.move_cursor(row=min(want, len(self.groups) - 1))
+        items = await count_not_trashed(reader)
+        if self._next_offset is None:
+            self._summary_text = self._summary(items, self._hidden)
+        else:  # the counts of every group, from the kept groups and the decisions (not read group by group)
+            counts, hidden = await reader._execute(dupe_groups.shown_group_counts, reader._conn)  # type: ignore[no-untyped-call]
+            self._summary_text = self._summary(items, hidden, counts)
+
+    async def _read_page(self, first: bool = False) -> None:
+        """Read the next page of groups (when there is one) and append it to the table."""
+        if self._next_offset is None:
+            return
+        generation, offset = self._read_generation, self._next_offset
+        limit = GROUP_PAGE if first else GROUP_PAGE * LATER_PAGES
+        reader = self.catalog.reader
+        page, covered = await stored_group_page(reader, offset, limit)
+        page, dropped = apply_decisions(page, self._decisions)
+        await fill_public_ids(reader, (m for g in page for m in g.members))
+        if generation != self._read_generation or offset != self._next_offset:
+            return  # a rescan (or another read of this page) came first
+        self._hidden += dropped
+        self._next_offset = offset + covered if covered == limit else None
+        if first:
+            self.groups = page
+            self._fill_table()
+            self.shown += 1
+        elif page:
+            self.groups.extend(page)
+            self.query_one("#dupes-groups", DataTable).add_rows([self._row(g) for g in page])
+
+    @work(group="dupes-more", exclusive=False, exit_on_error=False, description="Reading groups")
+    async def _read_more(self) -> None:
+        if self.loading:
+            return
         self.loading = True
         try:
-            while True:
-                first = offset == 0
-                limit = GROUP_PAGE if first else GROUP_PAGE * LATER_PAGES
-                page, covered = await stored_group_page(reader, offset, limit)
-                offset += covered
-                page, dropped = apply_decisions(page, decisions)
-                hidden += dropped
-                await fill_public_ids(reader, (m for g in page for m in g.members))
-                if first:
-                    self.groups = page
-                    self._fill_table()
-                    self.shown += 1
-                elif page:
-                    self.groups.extend(page)
-                    table.add_rows([self._row(g) for g in page])
-                if self._want_row is not None and (len(self.groups) > self._want_row or not covered):
-                    if self.groups and table.cursor_row != min(self._want_row, len(self.groups) - 1):
-                        table.move_cursor(row=min(self._want_row, len(self.groups) - 1))
-                    self._want_row = None
-                if covered < limit:
-                    break
-                if not self.hashing:
-                    status.update(f"{len(self.groups):,} groups read so far\u2026")
+            await self._read_page()
         finally:
             self.loading = False
-            self._want_row = None
-        self._summary_text = self._summary(await count_not_trashed(reader), hidden)
 
-    def _still_loading(self) -> bool:
-        """Actions over every group wait until all are read (a page at a time)."""
-        if self.loading:
-            self.notify("the groups are still being read; try again in a moment", severity="warning")
-        return self.loading
+    async def _read_all(self) -> None:
+        """Every group read (the actions over all groups need them)."""
+        if self._next_offset is None:
+            return
+        self.notify("reading every group\u2026")
+        while self._next_offset is not None:
+            await self._read_page()
 
-    def _summary(self, items: int, hidden: int) -> str:
+    def _summary(self, items: int, hidden: int, kept: dict[str, int] | None = None) -> str:
         counts = dict.fromkeys(KINDS, 0)
-        for g in self.groups:
-            counts[g.kind] += 1
+        if kept is None:
+            for g in self.groups:
+                counts[g.kind] += 1
+        else:
+            counts.update(kept)
         shown = ", ".join(f"{k} {n}" for k, n in counts.items() if n)
         return (
-            f"{len(self.groups):,} groups ({shown or 'none'}) \u00b7 {items:,} items \u00b7 "
+            f"{sum(counts.values()):,} groups ({shown or 'none'}) \u00b7 {items:,} items \u00b7 "
             f"{hidden:,} hidden as not duplicates"
         )
 
@@ -380,6 +408,9 @@ class DuplicatesScreen(CatalogScreen):
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self.member_index = 0
         self._show_group()
+        row = self.query_one("#dupes-groups", DataTable).cursor_row
+        if self._next_offset is not None and row >= len(self.groups) - max(1, GROUP_PAGE // 4):
+            self._read_more()  # the next page before the cursor gets there
 
     def _show_group(self) -> None:
         g = self.group
@@ -492,12 +523,11 @@ class DuplicatesScreen(CatalogScreen):
         self._fill_table()
         self.notify(f"{g.kind} group marked as not duplicates; it will not come back")
 
-    def action_accept_class(self) -> None:
+    async def action_accept_class(self) -> None:
         g = self.group
         if g is None:
             return
-        if self._still_loading():
-            return
+        await self._read_all()
         kind = g.kind
         pending = [x for x in self.groups if x.kind == kind and not x.decisions]
         discards = sum(1 for x in pending for m in x.members if x.suggested(m.id) == "discard")
@@ -535,8 +565,7 @@ class DuplicatesScreen(CatalogScreen):
 
     async def action_review_album(self) -> None:
         """Ask, then create a Google Photos album of the discards the Library API can address."""
-        if self._still_loading():
-            return
+        await self._read_all()
         google = self.gphotos.google
         # The demo's fake Google serves the demo library itself, so there its ids count as the app's own.
         kinds = LIBRARY_KINDS + (("demo",) if google.demo_size is not None else ())
@@ -572,9 +601,8 @@ class DuplicatesScreen(CatalogScreen):
             await usage.flush()
         self.notify(album.describe(), timeout=20)
 
-    def action_export(self) -> None:
-        if self._still_loading():
-            return
+    async def action_export(self) -> None:
+        await self._read_all()
         self._export(list(self.groups))
 
     @work(thread=True, group="dupes-export", exclusive=True, exit_on_error=False, description="Writing the plan")
