@@ -17,16 +17,17 @@ from pathlib import Path
 
 from gphotos_tui.backup.copier import BackupStopped
 from gphotos_tui.backup.destination import Destination
-from gphotos_tui.backup.download import ExpiredUrl, Fetcher, Wanted
+from gphotos_tui.backup.download import ExpiredUrl, Fetcher, Got, Wanted
 from gphotos_tui.backup.layout import Target, month_folder, place
 from gphotos_tui.backup.links import link_albums
 from gphotos_tui.backup.names import NameAllocator
 from gphotos_tui.backup.sidecars import SidecarCounts, write_sidecars
-from gphotos_tui.backup.takeout import BackupCancelled, TakeoutSet, copy_takeout, plan_takeout
+from gphotos_tui.backup.takeout import BackupCancelled, Copied, TakeoutSet, copy_takeout, plan_takeout
 from gphotos_tui.catalog import Catalog, local_files, xmp_sidecars
 from gphotos_tui.catalog.local_files import LocalFile
-from gphotos_tui.google.library import BATCH_LIMIT, fresh_base_urls
+from gphotos_tui.google.library import BATCH_LIMIT, AsyncLibrary, fresh_base_urls
 from gphotos_tui.google.quota import UsageMeter
+from gphotos_tui.google.tokens import TokenSource
 from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
 from gphotos_tui.sources.takeout.archive import Rejected
 
@@ -86,8 +87,8 @@ async def run_backup(
     dest: str | Path,
     *,
     takeout: Sequence[str | Path] = (),
-    library=None,
-    tokens=None,
+    library: AsyncLibrary | None = None,
+    tokens: TokenSource | None = None,
     usage: UsageMeter | None = None,
     concurrency: int = 4,
     dry_run: bool = False,
@@ -172,7 +173,7 @@ async def _resolve_takeout_items(catalog: Catalog, tset: TakeoutSet) -> None:
     keys = {t.match_key: int(t.match_key.rpartition("|")[2]) for t in tset.items if t.match_key}
     by_key = await local_files.item_ids_by_match_key(catalog, keys)
     for target in tset.items:
-        target.item_id = by_ext.get(target.item_key[8:]) or by_key.get(target.match_key)
+        target.item_id = by_ext.get(target.item_key[8:]) or (by_key.get(target.match_key) if target.match_key else None)
 
 
 async def _copy_takeout(
@@ -190,7 +191,7 @@ async def _copy_takeout(
     source = await local_files.source_id(catalog, "takeout", tset.ref)
     progress = [state]
 
-    def on_copied(copied) -> None:
+    def on_copied(copied: Copied) -> None:
         target = copied.target
         done.append(target)
         if copied.skipped:
@@ -268,7 +269,17 @@ async def _api_items(catalog: Catalog, allocator: NameAllocator, covered: set[in
 
 
 async def _download(
-    catalog, dest: Destination, api: list[_Api], library, tokens, usage, concurrency, report, state, notify, done
+    catalog: Catalog,
+    dest: Destination,
+    api: list[_Api],
+    library: AsyncLibrary,
+    tokens: TokenSource,
+    usage: UsageMeter,
+    concurrency: int,
+    report: BackupReport,
+    state: JobProgress,
+    notify: ProgressCallback,
+    done: list[Target],
 ) -> JobProgress:
     pending: list[_Api] = []
     for entry in api:
@@ -336,7 +347,9 @@ async def _download(
     return state
 
 
-async def _one(fetcher: Fetcher, library, entry: _Api, base_url: str, dest: Destination):
+async def _one(
+    fetcher: Fetcher, library: AsyncLibrary, entry: _Api, base_url: str, dest: Destination
+) -> tuple[_Api, Got]:
     wanted = Wanted(entry.media_id, entry.target.relpath, entry.video, entry.target.taken_at)
     try:
         got = await fetcher.fetch(wanted, base_url)

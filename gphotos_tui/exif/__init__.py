@@ -16,25 +16,13 @@ from __future__ import annotations
 
 import os
 import struct
+from collections.abc import Callable
 from typing import BinaryIO
 
 from gphotos_tui.exif.bmff import read_bmff, sniff_bmff
 from gphotos_tui.exif.formats import MEDIA_EXTENSIONS, PHOTO_EXTENSIONS, RAW_EXTENSIONS, VIDEO_EXTENSIONS
 from gphotos_tui.exif.jpeg import read_jpeg
 from gphotos_tui.exif.metadata import Metadata, MetadataError
-from gphotos_tui.exif.others import (
-    read_asf,
-    read_avi,
-    read_bigtiff,
-    read_bmp,
-    read_gif,
-    read_ico,
-    read_matroska,
-    read_png,
-    read_raf,
-    read_tiff,
-    read_webp,
-)
 from gphotos_tui.exif.source import HEAD, Source
 
 __all__ = [
@@ -111,20 +99,21 @@ def read_source(src: Source, name: str = "") -> Metadata:
     """Metadata of the file behind ``src``; ``name`` (its file name) only tells TIFF-based RAW apart."""
     head = src.head
     kind = sniff(head)
-    ext = os.path.splitext(name)[1].casefold()
     try:
         if kind == "jpeg":
             return read_jpeg(src)
         if kind in ("heif", "avif", "mp4", "mov", "m4v", "3gp", "3g2", "cr3"):
             return read_bmff(src, kind)
-        reader = _READERS.get(kind or "")
-        if reader is not None:
+        if kind in _LONG_TAIL:  # loaded on first use: a Takeout of JPEGs, HEICs and movies never compiles them
+            from gphotos_tui.exif import others
+
+            if kind == "tiff":  # the extension only matters here (and for .ts): not on the JPEG/HEIC hot path
+                return others.read_tiff(src, os.path.splitext(name)[1].casefold())
+            reader: Callable[[Source], Metadata] = getattr(others, _LONG_TAIL[kind])
             return reader(src)
-        if kind == "tiff":
-            return read_tiff(src, ext)
         if kind in _SIMPLE:
             fmt, mime = _SIMPLE[kind]
-            if kind == "m2ts" and ext == ".ts":
+            if kind == "m2ts" and os.path.splitext(name)[1].casefold() == ".ts":
                 mime = "video/mp2t"
             return Metadata(fmt, mime, note=f"no metadata is read from {fmt.upper()} files")
     except MetadataError:
@@ -140,17 +129,18 @@ def read_source(src: Source, name: str = "") -> Metadata:
     raise MetadataError(f"not a photo or video this reader knows (starts with {head[:8].hex(' ')})")
 
 
-_READERS = {
-    "png": read_png,
-    "gif": read_gif,
-    "bmp": read_bmp,
-    "webp": read_webp,
-    "raf": read_raf,
-    "avi": read_avi,
-    "asf": read_asf,
-    "mkv": read_matroska,
-    "ico": read_ico,
-    "bigtiff": read_bigtiff,
+_LONG_TAIL = {  # format: its reader in gphotos_tui.exif.others
+    "tiff": "read_tiff",
+    "png": "read_png",
+    "gif": "read_gif",
+    "bmp": "read_bmp",
+    "webp": "read_webp",
+    "raf": "read_raf",
+    "avi": "read_avi",
+    "asf": "read_asf",
+    "mkv": "read_matroska",
+    "ico": "read_ico",
+    "bigtiff": "read_bigtiff",
 }
 
 

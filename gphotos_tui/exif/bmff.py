@@ -259,6 +259,9 @@ def _item_locations(data: bytes, start: int, end: int) -> dict[int, tuple[int, l
     offset_size, length_size = data[pos] >> 4, data[pos] & 15
     base_size, index_size = data[pos + 1] >> 4, (data[pos + 1] & 15 if version in (1, 2) else 0)
     pos += 2
+    codes = _ILOC_CODES
+    if offset_size in codes and length_size in codes and base_size in codes and index_size in codes:
+        return _item_locations_fixed(data, pos, end, version, offset_size, length_size, base_size, index_size)
 
     def number(size: int) -> int:
         nonlocal pos
@@ -284,6 +287,53 @@ def _item_locations(data: bytes, start: int, end: int) -> dict[int, tuple[int, l
             out[item] = (method, extents)
     except IndexError:
         pass
+    return out
+
+
+_ILOC_CODES = {0: "", 4: "I", 8: "Q"}  # the field sizes ISO/IEC 14496-12 allows
+
+
+def _item_locations_fixed(
+    data: bytes, pos: int, end: int, version: int, offset_size: int, length_size: int, base_size: int, index_size: int
+) -> dict[int, tuple[int, list[tuple[int, int]]]]:
+    """``_item_locations`` with one struct unpack per item and per extent (the sizes every writer uses)."""
+    out: dict[int, tuple[int, list[tuple[int, int]]]] = {}
+    codes = _ILOC_CODES
+    wide = version >= 2
+    item_fmt = struct.Struct(
+        ">" + ("I" if wide else "H") + ("H" if version in (1, 2) else "") + "H" + codes[base_size] + "H"
+    )
+    extent_fmt = struct.Struct(">" + codes[index_size] + codes[offset_size] + codes[length_size])
+    has_method = version in (1, 2)
+    item_size, extent_size = item_fmt.size, extent_fmt.size
+    if pos + (4 if wide else 2) > end:
+        return out
+    count = struct.unpack_from(">I" if wide else ">H", data, pos)[0]
+    pos += 4 if wide else 2
+    for _ in range(min(count, 65536)):
+        if pos + item_size > end:
+            break
+        fields = item_fmt.unpack_from(data, pos)
+        pos += item_size
+        item = fields[0]
+        method = fields[1] & 15 if has_method else 0
+        base = fields[-2] if base_size else 0
+        extents = []
+        cut = False
+        for _ in range(min(fields[-1], 256)):
+            if pos + extent_size > end:
+                cut = True
+                break
+            values = extent_fmt.unpack_from(data, pos)
+            pos += extent_size
+            if index_size:
+                values = values[1:]
+            offset = values[0] if offset_size else 0
+            length = values[-1] if length_size else 0
+            extents.append((base + offset, length))
+        if cut:
+            break
+        out[item] = (method, extents)
     return out
 
 

@@ -69,47 +69,62 @@ _OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
 
 
 def apply_exif(meta: Metadata, tags: dict[str, object]) -> None:
-    """Fill ``meta`` from decoded TIFF tags, ignoring values no camera writes."""
-    meta.make = _text(tags.get("Make"))
-    meta.model = _text(tags.get("Model"))
-    meta.lens = _text(tags.get("LensModel"))
-    meta.orientation = _int(tags.get("Orientation"), 1, 8)
-    meta.focal_length_mm = _positive(tags.get("FocalLength"))
-    meta.focal_length_35mm = _positive(tags.get("FocalLengthIn35mmFormat"))
-    meta.aperture_f = _positive(tags.get("FNumber"))
-    apex = tags.get("ApertureValue")
-    if meta.aperture_f is None and isinstance(apex, float):
-        meta.aperture_f = rational(2 ** (apex / 2))  # APEX
-    iso = tags.get("ISO")
+    """Fill ``meta`` from decoded TIFF tags, ignoring values no camera writes.
+
+    Run for every photo of an import: the common checks are written out rather than called.
+    """
+    get = tags.get
+    value = get("Make")
+    meta.make = value if isinstance(value, str) and value else None
+    value = get("Model")
+    meta.model = value if isinstance(value, str) and value else None
+    value = get("LensModel")
+    meta.lens = value if isinstance(value, str) and value else None
+    meta.orientation = _int(get("Orientation"), 1, 8)
+    meta.focal_length_mm = _positive(get("FocalLength"))
+    meta.focal_length_35mm = _positive(get("FocalLengthIn35mmFormat"))
+    meta.aperture_f = _positive(get("FNumber"))
+    if meta.aperture_f is None:
+        apex = get("ApertureValue")
+        if isinstance(apex, float):
+            meta.aperture_f = rational(2 ** (apex / 2))  # APEX
+    iso = get("ISO")
     if isinstance(iso, tuple):
         iso = max((v for v in iso if isinstance(v, int)), default=None)  # Nikon writes (0, 200)
     meta.iso = _int(iso, 1, 10_000_000)
     if meta.iso is None and "CanonCameraSettings" in tags:
-        meta.iso = _canon_iso(tags.get("CanonCameraSettings"), tags.get("CanonShotInfo"))
+        meta.iso = _canon_iso(get("CanonCameraSettings"), get("CanonShotInfo"))
     if meta.lens is None:
-        meta.lens = _text(tags.get("CanonLensModel"))
-    meta.exposure_s = _positive(tags.get("ExposureTime"))
-    shutter = tags.get("ShutterSpeedValue")
-    if meta.exposure_s is None and isinstance(shutter, float) and -20 < shutter < 30:
-        meta.exposure_s = rational(2**-shutter)  # APEX
+        meta.lens = _text(get("CanonLensModel"))
+    meta.exposure_s = _positive(get("ExposureTime"))
+    if meta.exposure_s is None:
+        shutter = get("ShutterSpeedValue")
+        if isinstance(shutter, float) and -20 < shutter < 30:
+            meta.exposure_s = rational(2**-shutter)  # APEX
     dated = False
     for stamp, offset in _DATES:
-        value = tags.get(stamp)
-        if value and set_stamp(meta, _text(value), _text(tags.get(offset)) or _text(tags.get("OffsetTime"))):
+        value = get(stamp)
+        if value and set_stamp(meta, _text(value), _text(get(offset)) or _text(get("OffsetTime"))):
             dated = True
             break
-    xmp = tags.get("_xmp")
+    xmp = get("_xmp")
     if isinstance(xmp, bytes):
         apply_xmp(meta, xmp, dates=not dated)
     if meta.taken_local is None:
-        set_stamp(meta, _text(tags.get("DateTime")), _text(tags.get("OffsetTime")))
-    meta.latitude = _coordinate(tags.get("GPSLatitude"), tags.get("GPSLatitudeRef"), "S", 90)
-    meta.longitude = _coordinate(tags.get("GPSLongitude"), tags.get("GPSLongitudeRef"), "W", 180)
-    if meta.latitude is None or meta.longitude is None:
+        set_stamp(meta, _text(get("DateTime")), _text(get("OffsetTime")))
+    latitude = get("GPSLatitude")
+    if latitude is not None:
+        meta.latitude = _coordinate(latitude, get("GPSLatitudeRef"), "S", 90)
+        meta.longitude = _coordinate(get("GPSLongitude"), get("GPSLongitudeRef"), "W", 180)
+        if meta.latitude is None or meta.longitude is None:
+            meta.latitude = meta.longitude = None
+    else:
         meta.latitude = meta.longitude = None
-    width, height = _int(tags.get("PixelXDimension"), 1, 1 << 20), _int(tags.get("PixelYDimension"), 1, 1 << 20)
-    if width and height and not meta.width:
-        meta.width, meta.height = width, height
+    width, height = get("PixelXDimension"), get("PixelYDimension")
+    if width is not None and height is not None and not meta.width:
+        width, height = _int(width, 1, 1 << 20), _int(height, 1, 1 << 20)
+        if width and height:
+            meta.width, meta.height = width, height
 
 
 _DATES = (("DateTimeOriginal", "OffsetTimeOriginal"), ("DateTimeDigitized", "OffsetTimeDigitized"))
@@ -123,9 +138,11 @@ _XMP_ORDER = {b"DateTimeOriginal": 0, b"CreateDate": 1, b"DateCreated": 2}
 def set_stamp(meta: Metadata, stamp: str | None, offset: str | None = None) -> bool:
     """Set the wall-clock capture time (and its UTC offset) from an Exif/ISO stamp; False if not a date."""
     match = _STAMP.match(stamp or "")
-    if not match or match.group(1) == "0000" or match.group(2) == "00":
+    if not match:
         return False
     y, mo, d, h, mi, s = match.groups()
+    if y == "0000" or mo == "00":
+        return False
     meta.taken_local = f"{y}-{mo}-{d} {h}:{mi}:{s}"
     meta.utc_offset_min = None
     if offset == "Z":
@@ -214,7 +231,7 @@ def _positive(value: object) -> float | None:
 
 
 def _coordinate(dms: object, ref: object, negative: str, limit: int) -> float | None:
-    if not isinstance(dms, tuple) or len(dms) != 3 or any(v is None for v in dms):
+    if not isinstance(dms, tuple) or len(dms) != 3 or None in dms:
         return None
     value = float(dms[0]) + float(dms[1]) / 60 + float(dms[2]) / 3600
     if not 0 <= value <= limit:

@@ -154,6 +154,7 @@ _ENTRIES = {"<": struct.Struct("<HHI4s"), ">": struct.Struct(">HHI4s")}
 _U16 = {"<": struct.Struct("<H"), ">": struct.Struct(">H")}
 _U32 = {"<": struct.Struct("<I"), ">": struct.Struct(">I")}
 _URATIONAL = {"<": struct.Struct("<II"), ">": struct.Struct(">II")}
+_STRUCTS = {e: (_ENTRIES[e], _U16[e], _U32[e], _URATIONAL[e]) for e in "<>"}
 _CODES = {1: "B", 3: "H", 4: "I", 6: "b", 8: "h", 9: "i", 11: "f", 12: "d", 13: "I"}
 
 
@@ -168,58 +169,63 @@ def _read_ifd(
     pointers: dict[int, list[int]] = {}
     if offset < 8:
         return pointers, 0
+    entries, u16s, u32s, urationals = _STRUCTS[e]  # one lookup per IFD: most IFDs hold 4-10 entries
     data = buf.data
-    if offset + 2 <= len(data):
-        count = _U16[e].unpack_from(data, offset)[0]
+    size_data = len(data)
+    if offset + 2 <= size_data:
+        count = u16s.unpack_from(data, offset)[0]
     else:
         raw_count = buf.get(offset, 2)
         if raw_count is None:
             return pointers, 0
-        count = _U16[e].unpack(raw_count)[0]
+        count = u16s.unpack(raw_count)[0]
     if count > MAX_ENTRIES or count == 0:
         return pointers, 0
-    stop = offset + 6 + 12 * count
-    block = data[offset + 2 : stop] if stop <= len(data) else buf.get(offset + 2, 12 * count + 4)
+    stop = offset + 2 + 12 * count
     following = 0
-    if block is None:  # cut short: keep the whole entries that are there
-        data = buf.data
-        count = max(0, min(count, (len(data) - offset - 2) // 12))
-        block = data[offset + 2 : offset + 2 + 12 * count]
+    if stop + 4 <= size_data:  # the hot path: the whole IFD in the bytes at hand
+        following = u32s.unpack_from(data, stop)[0]
+        block = data[offset + 2 : stop]
     else:
-        following = _U32[e].unpack_from(block, 12 * count)[0]
-        block = block[: 12 * count]
-    u32 = _U32[e]
-    data = buf.data
-    size_data = len(data)
-    for tag, typ, n, inline in _ENTRIES[e].iter_unpack(block):
+        got = buf.get(offset + 2, 12 * count + 4)
+        if got is None:  # cut short: keep the whole entries that are there
+            count = max(0, min(count, (size_data - offset - 2) // 12))
+            block = data[offset + 2 : offset + 2 + 12 * count]
+        else:
+            following = u32s.unpack_from(got, 12 * count)[0]
+            block = got[: 12 * count]
+    u32 = u32s.unpack
+    u16 = u16s.unpack_from
+    urational = urationals.unpack
+    for tag, typ, n, inline in entries.iter_unpack(block):
         name = wanted.get(tag)
         if name is None:
             if tag in _POINTERS and typ in (4, 9, 13) and 0 < n <= 8:  # SLONG too: some writers use it
                 if n == 1:
-                    pointers[tag] = [u32.unpack(inline)[0]]
+                    pointers[tag] = [u32(inline)[0]]
                 else:
-                    raw = buf.get(u32.unpack(inline)[0], 4 * n)
+                    raw = buf.get(u32(inline)[0], 4 * n)
                     if raw:
                         pointers[tag] = list(struct.unpack(e + "I" * n, raw))
             continue
         if n == 1:
             if typ == 3:
-                out[name] = _U16[e].unpack_from(inline)[0]
+                out[name] = u16(inline)[0]
                 continue
             if typ == 4:
-                out[name] = u32.unpack(inline)[0]
+                out[name] = u32(inline)[0]
                 continue
             if typ == 5:
-                start = u32.unpack(inline)[0]
+                start = u32(inline)[0]
                 raw = data[start : start + 8] if start + 8 <= size_data else buf.get(start, 8)
                 if raw is not None:
-                    num, den = _URATIONAL[e].unpack(raw)
+                    num, den = urational(raw)
                     if den:
                         out[name] = num / den
                 continue
         if tag in _BLOB_TAGS:
             if typ in (1, 7) and n > 4:
-                out[name] = (u32.unpack(inline)[0], n)  # (offset, length): read only if needed
+                out[name] = (u32(inline)[0], n)  # (offset, length): read only if needed
             continue
         size = _TYPE_SIZES.get(typ)
         if size is None or n == 0 or n > 4096:
@@ -228,10 +234,15 @@ def _read_ifd(
         if length <= 4:
             raw = inline[:length]
         else:
-            start = u32.unpack(inline)[0]
+            start = u32(inline)[0]
             raw = data[start : start + length] if start + length <= size_data else buf.get(start, length)
             if raw is None:
                 continue
+        if typ == 2:  # ASCII, the commonest value after single numbers (make, model, dates): as in _value
+            text = raw.split(b"\0", 1)[0].decode("utf-8", "replace").strip()
+            if text:
+                out[name] = text
+            continue
         value = _value(raw, e, typ, n)
         if value is not None:
             out[name] = value

@@ -13,7 +13,8 @@ import os
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
-from pathlib import Path
+from pathlib import Path, PurePath
+from typing import Any
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -29,6 +30,7 @@ from gphotos_tui.engine.google_jobs import GoogleAccess, pick_photos, sync_libra
 from gphotos_tui.engine.lock import CatalogBusy, CatalogLock
 from gphotos_tui.engine.takeout import demo_takeout_dir, final_progress, import_job
 from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
+from gphotos_tui.sources.takeout.report import ImportReport
 from gphotos_tui.ui import lifecycle
 from gphotos_tui.ui.jobs import ProgressRelay
 from gphotos_tui.ui.messages import JobProgressed, LogEntry
@@ -57,7 +59,7 @@ JobRunner = Callable[[ProgressCallback], Awaitable[JobProgress]]
 UI_DIR = Path(__file__).parent
 
 
-def stylesheets() -> list[Path]:
+def stylesheets() -> list[str | PurePath]:  # App.CSS_PATH's type
     """Every .tcss of the UI package (each next to its screen or modal), the shared modal style first.
 
     All are read once, as the app starts: a screen's own CSS_PATH would be read on its first
@@ -122,10 +124,10 @@ class GPhotosApp(App[None]):
         self._log_seq = 0
         self._catalog_changed = False
         self._next_reload = 0.0
-        self._runs: dict[Worker, ProgressRelay] = {}  # running jobs and their progress relays
-        self._locks: dict[Worker, CatalogLock] = {}  # ... and the catalog lock each holds
+        self._runs: dict[Worker[Any], ProgressRelay] = {}  # running jobs and their progress relays
+        self._locks: dict[Worker[Any], CatalogLock] = {}  # ... and the catalog lock each holds
         self.google = GoogleAccess(demo_size)
-        self.takeout_report = None  # the last Takeout import's diagnostics
+        self.takeout_report: ImportReport | None = None  # the last Takeout import's diagnostics
         self.takeout_parts: list[str] = []  # ... and its parts, offered as the backup's source of originals
 
     @property
@@ -179,7 +181,7 @@ class GPhotosApp(App[None]):
             return
         self.push_screen(HelpScreen(collect_bindings(self.screen)))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for mode, title in MODE_TITLES.items():
             yield SystemCommand(
@@ -226,7 +228,7 @@ class GPhotosApp(App[None]):
             return None if self.demo else False  # greyed in the demo, hidden until a job exists
         return True
 
-    def start_job(self, job: str, label: str, run: JobRunner) -> Worker | None:
+    def start_job(self, job: str, label: str, run: JobRunner) -> Worker[Any] | None:
         """Run ``run(progress_callback)`` as the one job of the "sync" group.
 
         The job holds the catalog's lock, as the CLI's commands do, so a sync from cron and one
@@ -265,6 +267,7 @@ class GPhotosApp(App[None]):
         if not self.demo or self.catalog is None:
             return
         catalog, size, delay = self.catalog, self.demo_size, self.demo_page_delay
+        assert size is not None  # self.demo
 
         def run(progress: ProgressCallback) -> Awaitable[JobProgress]:
             return fill_demo(catalog, size, DEMO_SEED, page_size=DEMO_PAGE_SIZE, page_delay=delay, progress=progress)
@@ -454,7 +457,7 @@ class GPhotosApp(App[None]):
         elif event.state is WorkerState.ERROR:
             self.report_worker_error(event.worker)
 
-    def report_worker_error(self, worker: Worker) -> None:
+    def report_worker_error(self, worker: Worker[Any]) -> None:
         """Any failed worker (but a job, which reports its own end): a notification and a log line."""
         what = worker.description or worker.name or worker.group
         error = worker.error
@@ -462,7 +465,7 @@ class GPhotosApp(App[None]):
         self.log_line(f"{what} failed: {reason}", error=True)
         self.notify(f"{what} failed: {reason}", title="Background work failed", severity="error", timeout=15)
 
-    def _job_ended(self, worker: Worker) -> None:
+    def _job_ended(self, worker: Worker[Any]) -> None:
         """Log how a job ended and show its final state; once per job."""
         lock = self._locks.pop(worker, None)
         if lock is not None:
@@ -541,7 +544,7 @@ class GPhotosApp(App[None]):
             return
         if previous is None or progress.pages != previous.pages or progress.state is not previous.state:
             self._catalog_changed = True
-        screen = self.screen
+        screen: Screen[Any] = self.screen
         if isinstance(screen, PickerScreen) and progress.job == "picker":
             screen.progressed(progress)
             screen = self.screen_stack[0] if len(self.screen_stack) > 1 else screen
@@ -573,7 +576,7 @@ class GPhotosApp(App[None]):
         self._next_reload = time.monotonic() + RELOAD_COST_FACTOR * seconds
 
 
-def make_app(db_path: str | Path, demo_size: int | None = None, **options) -> GPhotosApp:
+def make_app(db_path: str | Path, demo_size: int | None = None, **options: Any) -> GPhotosApp:
     """The app, for cli.py, tests and benchmarks; ``options`` go to GPhotosApp."""
     return GPhotosApp(db_path, demo_size, **options)
 

@@ -83,8 +83,8 @@ class ColumnChart(_ThemedPlot):
         super().__init__(id=id)
         self.bars: Bars | None = None
         self.selected: int | None = None
-        self._planned: tuple | None = None  # the inputs of the figure now in self.plt
-        self._drawn: tuple[tuple, Content] | None = None  # (size, theme, plan) and the figure as text
+        self._planned: tuple[object, ...] | None = None  # the inputs of the figure now in self.plt
+        self._drawn: tuple[tuple[object, ...], Content] | None = None  # (size, theme, plan) and the figure as text
 
     def show(self, bars: Bars, selected: int | None = None, expected: Size | None = None) -> None:
         """Chart ``bars``; ``expected`` is the size a chart not laid out yet will get."""

@@ -7,7 +7,7 @@ when the catalog is not open. Screens and widgets mix in ``AppAccess`` and use `
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState
@@ -29,7 +29,7 @@ def gphotos_app(node: DOMNode) -> GPhotosApp:
     app = node.app
     if not isinstance(app, GPhotosApp):
         raise TypeError(f"{type(node).__name__} runs only inside GPhotosApp, not {type(app).__name__}")
-    return cast("GPhotosApp", app)
+    return app
 
 
 def open_catalog(node: DOMNode) -> Catalog:
@@ -54,7 +54,7 @@ class AppAccess:
             self.gphotos.report_worker_error(event.worker)
             self.work_failed(event.worker)
 
-    def work_failed(self, worker: Worker) -> None:
+    def work_failed(self, worker: Worker[Any]) -> None:
         """Called when a worker of this node failed: replace any "loading…" it left on screen."""
 
     @property

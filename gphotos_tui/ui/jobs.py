@@ -9,6 +9,8 @@ Final states go out at once so the screen never ends on a stale figure.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import App
 from textual.timer import Timer
 
@@ -19,7 +21,7 @@ from gphotos_tui.ui.messages import JobProgressed
 class ProgressRelay:
     """A ``ProgressCallback`` for ``app``; safe to call from a worker thread."""
 
-    def __init__(self, app: App, interval: float = 0.25) -> None:
+    def __init__(self, app: App[Any], interval: float = 0.25) -> None:
         self._app = app
         self._latest: JobProgress | None = None
         self._posted: JobProgress | None = None

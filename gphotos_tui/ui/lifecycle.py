@@ -9,11 +9,13 @@ are atomic per page, so a cancelled job leaves nothing half written).
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import signal
 import sys
 import termios
 import threading
+from typing import Any
 
 from textual.app import App
 
@@ -25,7 +27,7 @@ TERMINAL_GONE = 128 + signal.SIGHUP
 FORCE_EXIT_AFTER = 10.0
 
 
-def request_exit(app: App, return_code: int, *, force_after: float | None = FORCE_EXIT_AFTER) -> None:
+def request_exit(app: App[Any], return_code: int, *, force_after: float | None = FORCE_EXIT_AFTER) -> None:
     """Exit cleanly; if that has not finished after ``force_after`` seconds, end the process."""
     app.exit(return_code=return_code)
     if force_after is not None:
@@ -34,16 +36,16 @@ def request_exit(app: App, return_code: int, *, force_after: float | None = FORC
         timer.start()
 
 
-def install_signal_handlers(app: App, *, force_after: float | None = FORCE_EXIT_AFTER) -> None:
+def install_signal_handlers(app: App[Any], *, force_after: float | None = FORCE_EXIT_AFTER) -> None:
     loop = asyncio.get_running_loop()
     for sig in EXIT_SIGNALS:
-        loop.add_signal_handler(sig, lambda sig=sig: request_exit(app, 128 + sig, force_after=force_after))
+        loop.add_signal_handler(sig, functools.partial(request_exit, app, 128 + sig, force_after=force_after))
 
 
 def terminal_alive(fd: int | None = None) -> bool:
     """True while ``fd`` (stdin by default) is still a working terminal."""
     try:
-        fd = sys.__stdin__.fileno() if fd is None else fd
+        fd = sys.__stdin__.fileno() if fd is None else fd  # type: ignore[union-attr]  # None: AttributeError
         if not os.isatty(fd):
             return False
         termios.tcgetattr(fd)  # fails with EIO once the terminal has hung up
@@ -52,7 +54,7 @@ def terminal_alive(fd: int | None = None) -> bool:
     return True
 
 
-def start_terminal_watchdog(app: App, every: float = 3.0, *, force_after: float | None = FORCE_EXIT_AFTER) -> None:
+def start_terminal_watchdog(app: App[Any], every: float = 3.0, *, force_after: float | None = FORCE_EXIT_AFTER) -> None:
     def check() -> None:
         if not terminal_alive():
             request_exit(app, TERMINAL_GONE, force_after=force_after)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from gphotos_tui.sources.takeout.names import EDIT_SUFFIXES as TAKEOUT_EDIT_SUFFIXES
+
 RAW_EXTENSIONS = frozenset(
     [
         "arw",
@@ -36,35 +38,11 @@ RAW_EXTENSIONS = frozenset(
 HEIC_EXTENSIONS = frozenset(("heic", "heif", "hif"))
 JPEG_EXTENSIONS = frozenset(("jpg", "jpeg", "jpe"))
 
-# Google Takeout's localized "-edited" suffixes (reference/takeout.md 6.5), longest first.
+# Google Takeout's localized "-edited" suffixes (reference/takeout.md 6.5) and its creations
+# (effects, animations, collages ...), longest first so "-ha editado" wins over "-editado".
 EDIT_SUFFIXES: tuple[str, ...] = tuple(
     sorted(
-        (
-            "-edited",
-            "-bearbeitet",
-            "-modifié",
-            "-modificato",
-            "-editado",
-            "-editada",
-            "-ha editado",
-            "-editat",
-            "-bewerkt",
-            "-edytowane",
-            "-編集済み",
-            "-编辑",
-            "-отредактировано",
-            "-편집됨",
-            "-muokattu",
-            "-відредаговано",
-            "-redigeret",
-            "-upravené",
-            "-effects",
-            "-motion",
-            "-animation",
-            "-smile",
-            "-collage",
-            "-mix",
-        ),
+        (*TAKEOUT_EDIT_SUFFIXES, "-effects", "-motion", "-animation", "-smile", "-collage", "-mix"),
         key=len,
         reverse=True,
     )

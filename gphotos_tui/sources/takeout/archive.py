@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from gphotos_tui.text import printable
 
@@ -211,10 +211,11 @@ def zip_entry_count(part: Part) -> int | None:
     """Entries in a zip's central directory, from its end record alone (None when unreadable: walk_part says why)."""
     try:
         with open(part.path, "rb") as fh:
-            end = zipfile._EndRecData(fh)  # handles zip64; the same reader ZipFile itself uses
+            # handles zip64; the same reader ZipFile itself uses (private: typeshed does not declare it)
+            end = zipfile._EndRecData(fh)  # type: ignore[attr-defined]
     except OSError:
         return None
-    return end[zipfile._ECD_ENTRIES_TOTAL] if end else None
+    return end[zipfile._ECD_ENTRIES_TOTAL] if end else None  # type: ignore[attr-defined]
 
 
 @dataclass(slots=True)
@@ -244,13 +245,13 @@ def zip_directory(part: Part) -> list[ZipMember]:
     the same end-record handling (zip64, data before the archive).
     """
     with open(part.path, "rb") as fh:
-        end = zipfile._EndRecData(fh)
+        end = zipfile._EndRecData(fh)  # type: ignore[attr-defined]
         if not end:
             raise zipfile.BadZipFile("File is not a zip file")
-        size, offset = end[zipfile._ECD_SIZE], end[zipfile._ECD_OFFSET]
-        concat = end[zipfile._ECD_LOCATION] - size - offset
-        if end[zipfile._ECD_SIGNATURE] == zipfile.stringEndArchive64:
-            concat -= zipfile.sizeEndCentDir64 + zipfile.sizeEndCentDir64Locator
+        size, offset = end[zipfile._ECD_SIZE], end[zipfile._ECD_OFFSET]  # type: ignore[attr-defined]
+        concat = end[zipfile._ECD_LOCATION] - size - offset  # type: ignore[attr-defined]
+        if end[zipfile._ECD_SIGNATURE] == zipfile.stringEndArchive64:  # type: ignore[attr-defined]
+            concat -= zipfile.sizeEndCentDir64 + zipfile.sizeEndCentDir64Locator  # type: ignore[attr-defined]
         if offset + concat < 0:
             raise zipfile.BadZipFile("Bad offset for central directory")
         fh.seek(offset + concat)
@@ -335,7 +336,7 @@ def _walk_zip(
                 )
                 continue
             try:
-                visit(name, info.file_size, _ZipEntry(fd, info))
+                visit(name, info.file_size, cast(BinaryIO, _ZipEntry(fd, info)))  # file-like: read, seek, tell
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, struct.error) as exc:
                 on_error(f"{label}: {name}", f"damaged entry: {exc}")
 
@@ -357,7 +358,7 @@ def _walk_tgz(part: Part, visit: Visitor, on_error: ErrorSink, on_note: Callable
                 last = name
                 stream = archive.extractfile(member)
                 if stream is not None:
-                    visit(name, member.size, stream)
+                    visit(name, member.size, cast(BinaryIO, stream))
     except (tarfile.TarError, zlib.error, EOFError, OSError) as exc:  # gzip.BadGzipFile is an OSError
         on_error(part.label, f"archive is truncated or damaged after {last}: {exc}; the rest of this part is lost")
 
@@ -536,7 +537,7 @@ class TarCursor:
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self.passes = 0
-        self._raw: BinaryIO | None = None
+        self._raw: gzip.GzipFile | None = None
         self._tar: tarfile.TarFile | None = None
 
     def close(self) -> None:
@@ -556,7 +557,7 @@ class TarCursor:
         tar, from_start = (self._tar, False) if self._tar is not None else (self._open(), True)
         while True:
             while (info := tar.next()) is not None:
-                tar.members.clear()  # keep nothing of the entries walked past
+                tar.members.clear()  # type: ignore[attr-defined]  # keep nothing of the entries walked past
                 if info.isfile() and safe_name(_repair_utf8(info.name)[0])[0] == member:
                     stream = tar.extractfile(info)
                     if stream is not None:

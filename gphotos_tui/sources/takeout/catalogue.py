@@ -145,7 +145,7 @@ def scan(
     parts: list[Part],
     *,
     hash_content: bool = True,
-    on_entry: Callable[[Catalogue, Part], None] | None = None,
+    on_entry: Callable[[Catalogue, Part | None], None] | None = None,
     workers: int | None = None,
     parallel_min: int = PARALLEL_MIN_ENTRIES,
 ) -> Catalogue:
@@ -179,7 +179,7 @@ def scan(
 
 
 def _tasks(parts: list[Part]) -> list[tuple[Part, tuple[int, int | None]]]:
-    tasks = []
+    tasks: list[tuple[Part, tuple[int, int | None]]] = []
     for part in parts:
         count = zip_entry_count(part) if part.kind == "zip" else None
         if count is None:
@@ -212,12 +212,17 @@ def _scan_task(
             except (zipfile.BadZipFile, OSError, ValueError):
                 pass  # walk_part reports it
         directory = _directory[1]
-    walk_part(part, visit, cat.error, entries if entries[1] is not None else None, directory)
+    walk_part(part, visit, cat.error, (entries[0], entries[1]) if entries[1] is not None else None, directory)
     cat.headers.clear()  # not worth sending back to the parent
     return cat
 
 
-def _scan_parallel(tasks, hash_content: bool, on_entry, workers: int) -> Catalogue:
+def _scan_parallel(
+    tasks: list[tuple[Part, tuple[int, int | None]]],
+    hash_content: bool,
+    on_entry: Callable[[Catalogue, Part | None], None] | None,
+    workers: int,
+) -> Catalogue:
     """This process reads every ``workers``-th slice itself and ``workers - 1`` processes the others.
 
     Reading here too (rather than only merging) keeps one process per core;

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,10 +50,10 @@ class Plan:
 def plan(
     parts: list[Part],
     fp: str = "",
-    problems: list[str] = (),
+    problems: Sequence[str] = (),
     *,
     hash_content: bool = True,
-    on_entry=None,
+    on_entry: Callable[[Catalogue, Part | None], None] | None = None,
     workers: int | None = 1,
 ) -> Plan:
     """Read every part, match sidecars and build the records: the CPU half of an import."""

@@ -25,6 +25,7 @@ from gphotos_tui.model import AlbumRecord, MediaRecord
 from gphotos_tui.sources.takeout import names
 from gphotos_tui.sources.takeout.catalogue import Catalogue, MediaEntry
 from gphotos_tui.sources.takeout.matching import Match
+from gphotos_tui.sources.takeout.sidecar import Sidecar
 
 _FILENAME_TIME = re.compile(
     r"(?<!\d)((?:19|20)\d{2})-?(\d{2})-?(\d{2})[_\-T ]?(\d{2})[.:\-]?(\d{2})[.:\-]?(\d{2})(?!\d{3,})"
@@ -111,6 +112,7 @@ def external_id(match: Match) -> str:
         elif sidecar.title and sidecar.taken_at:
             key = f"t:{names.nfc(sidecar.title)}|{sidecar.taken_at}"
         else:
+            assert match.sidecar is not None  # it holds ``sidecar``
             key = f"j:{match.sidecar.folder}/{match.sidecar.name}"
         return key + ("~edited" if match.role == "edited" else "")
     if match.media.sha256:
@@ -185,11 +187,12 @@ def _record(key: str, match: Match) -> MediaRecord:
         record.favorite, record.archived, record.trashed = sidecar.favorite, sidecar.archived, sidecar.trashed
         record.product_url = sidecar.url
     record.taken_at, record.time_source = _capture_time(entry, sidecar)
-    notes = {"rule": match.rule, "path": f"{entry.part}: {entry.path}"}
+    notes: dict[str, object] = {"rule": match.rule, "path": f"{entry.part}: {entry.path}"}
     folder_kind = names.folder_kind(entry.folder.split("/", 1)[0], True)[0]
     if folder_kind in ("trash", "archive", "locked", "failed"):
         notes["folder"] = folder_kind  # "failed": a video Google could not process
     if sidecar is not None:
+        assert match.sidecar is not None  # it holds ``sidecar``
         notes["sidecar"] = f"{match.sidecar.part}: {match.sidecar.path}"
         if sidecar.people:
             notes["people"] = list(sidecar.people)
@@ -203,7 +206,7 @@ def _record(key: str, match: Match) -> MediaRecord:
     return record
 
 
-def _capture_time(entry: MediaEntry, sidecar) -> tuple[int | None, str]:
+def _capture_time(entry: MediaEntry, sidecar: Sidecar | None) -> tuple[int | None, str]:
     """Sidecar first (it holds the user's corrections), then EXIF, the file name, the folder year."""
     if sidecar is not None and sidecar.taken_at:
         return sidecar.taken_at, "sidecar"

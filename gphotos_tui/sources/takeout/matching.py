@@ -32,6 +32,7 @@ bytes are the same photo whatever each folder numbered it.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gphotos_tui.sources.takeout import names
@@ -115,7 +116,7 @@ def match_folder(folder: Folder) -> list[Match]:
 # -- rules 1-3: probes ------------------------------------------------------------------
 
 
-def _first(candidates, by_name: dict[str, JsonEntry], claimed: set[int]) -> JsonEntry | None:
+def _first(candidates: Iterable[str], by_name: dict[str, JsonEntry], claimed: set[int]) -> JsonEntry | None:
     for candidate in candidates:
         found = by_name.get(candidate)
         if found is not None and id(found) not in claimed:
@@ -123,11 +124,11 @@ def _first(candidates, by_name: dict[str, JsonEntry], claimed: set[int]) -> Json
     return None
 
 
-def _exact(name: str, by_name, claimed) -> JsonEntry | None:
+def _exact(name: str, by_name: dict[str, JsonEntry], claimed: set[int]) -> JsonEntry | None:
     return _first((name + SUFFIX + ".json", name + ".json"), by_name, claimed)
 
 
-def _numbered(name: str, by_name, claimed) -> JsonEntry | None:
+def _numbered(name: str, by_name: dict[str, JsonEntry], claimed: set[int]) -> JsonEntry | None:
     stem, ext = names.split_ext(name)
     base, number = names.strip_number(stem)
     if number is None:
@@ -154,7 +155,7 @@ def _keeps_number(cut: str, base: str, number: int | None) -> bool:
     return number is None or len(cut) >= len(base) + len(f"({number})")
 
 
-def _clipped(name: str, by_name, claimed) -> JsonEntry | None:
+def _clipped(name: str, by_name: dict[str, JsonEntry], claimed: set[int]) -> JsonEntry | None:
     """Clipped forms that keep the file's ``(N)``: a cut that drops it would take the unnumbered file's sidecar."""
     stem, ext = names.split_ext(name)
     base, number = names.strip_number(stem)
@@ -166,7 +167,7 @@ def _clipped(name: str, by_name, claimed) -> JsonEntry | None:
     return _first(candidates, by_name, claimed)
 
 
-def _clipped_number_lost(name: str, by_name, claimed) -> JsonEntry | None:
+def _clipped_number_lost(name: str, by_name: dict[str, JsonEntry], claimed: set[int]) -> JsonEntry | None:
     """A numbered file's 46-character cut without its ``(N)``, to an unnumbered sidecar (leftovers only)."""
     stem = names.split_ext(name)[0]
     base, number = names.strip_number(stem)
@@ -192,7 +193,7 @@ def _long(text: str) -> bool:
     return len(text) >= 40 or len(text.encode()) >= 40
 
 
-def _truncated(name: str, keys, claimed) -> JsonEntry | None:
+def _truncated(name: str, keys: list[tuple[tuple[str, int | None], JsonEntry]], claimed: set[int]) -> JsonEntry | None:
     stem, ext = names.split_ext(name)
     base, number = names.strip_number(stem)
     full = base + ext
@@ -220,7 +221,7 @@ def _forgotten_duplicate(name: str, leftovers: list[JsonEntry]) -> JsonEntry | N
 
 def _shared(matches: list[Match], by_name: dict[str, JsonEntry]) -> None:
     by_media = {m.media.name: m for m in matches if m.sidecar is not None}
-    by_stem = {}
+    by_stem: dict[str, Match] = {}
     for m in matches:
         if m.sidecar is not None and names.split_ext(m.media.name)[1] in PHOTO_EXTS:
             by_stem.setdefault(names.split_ext(m.media.name)[0].casefold(), m)

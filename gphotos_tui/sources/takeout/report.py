@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gphotos_tui.sources.takeout.matching import nearest
+from gphotos_tui.model import AlbumRecord
+from gphotos_tui.sources.takeout.catalogue import Catalogue, JsonEntry
+from gphotos_tui.sources.takeout.items import Built
+from gphotos_tui.sources.takeout.matching import Match, nearest
 
 
 @dataclass(slots=True)
@@ -100,7 +104,16 @@ class ImportReport:
         Path(path).write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-def diagnostics(cat, matches, orphans, built, albums, parts, fp, problems) -> ImportReport:
+def diagnostics(
+    cat: Catalogue,
+    matches: list[Match],
+    orphans: list[JsonEntry],
+    built: dict[str, Built],
+    albums: dict[str, AlbumRecord],
+    parts: list[str],
+    fp: str,
+    problems: Sequence[str],
+) -> ImportReport:
     report = ImportReport(parts, fp, list(problems))
     report.entries = cat.entries
     report.bytes_read = cat.bytes_read

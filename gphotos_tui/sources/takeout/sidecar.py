@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from gphotos_tui.text import valid_utf8
 
@@ -60,10 +60,10 @@ def parse_json(data: bytes) -> dict[str, Any]:
         raise SidecarError(f"JSON is a {type(value).__name__}, not an object")
     if b"\\ud" in data or b"\\uD" in data:  # an escaped surrogate, maybe a lone one: no text that SQLite refuses
         value = _valid_text(value)
-    return value
+    return cast("dict[str, Any]", value)
 
 
-def _valid_text(value):
+def _valid_text(value: Any) -> Any:
     if isinstance(value, str):
         return valid_utf8(value)
     if isinstance(value, dict):
@@ -111,7 +111,7 @@ def _geo(value: object) -> tuple[float, float] | None:
 def _origin(value: object) -> str | None:
     if not isinstance(value, dict) or not value:
         return None
-    kind = next(iter(value))
+    kind: str = next(iter(value))
     detail = value[kind]
     if isinstance(detail, dict) and isinstance(detail.get("deviceType"), str):
         return f"{kind}:{detail['deviceType']}"
@@ -145,6 +145,6 @@ def album_metadata(doc: dict[str, Any]) -> AlbumMeta:
     """All three shapes: newer flat, older ``albumData``-wrapped, 2025 minimal ``{title}``."""
     if isinstance(doc.get("albumData"), dict):
         doc = doc["albumData"]
-    title = doc.get("title") if isinstance(doc.get("title"), str) else ""
+    title: str = doc["title"] if isinstance(doc.get("title"), str) else ""
     description = doc.get("description") if isinstance(doc.get("description"), str) else None
     return AlbumMeta(title.strip(), description or None, _timestamp(doc.get("date"), [], "date"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,7 +13,7 @@ from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
 from gphotos_tui import units
-from gphotos_tui.analysis.stats import drill_down
+from gphotos_tui.analysis.stats import ItemRow, drill_down
 from gphotos_tui.analysis.stats_filters import Filters, Selection
 from gphotos_tui.ui.context import AppAccess
 from gphotos_tui.ui.modals.base import Modal
@@ -29,7 +31,7 @@ class DrillScreen(AppAccess, Modal[None]):
         super().__init__()
         self.filters, self.selection, self.label = filters, selection, label
         self.total: int | None = None
-        self.rows: list = []
+        self.rows: list[ItemRow] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -page"):
@@ -63,7 +65,7 @@ class DrillScreen(AppAccess, Modal[None]):
             "Enter: details  ·  Esc: back"
         )
 
-    def work_failed(self, worker: Worker) -> None:
+    def work_failed(self, worker: Worker[Any]) -> None:
         self.query_one("#drill-heading", Static).update(
             f"[b]{escape(self.label)}[/b]  ·  could not list the items: {escape(str(worker.error))}  ·  Esc: back"
         )
@@ -83,5 +85,5 @@ class DrillScreen(AppAccess, Modal[None]):
                 f"{escape(row.camera or 'unknown camera')}  ·  {units.size_bytes(row.size_bytes) or 'size unknown'}  ·  item {row.id}"
             )
 
-    async def action_dismiss(self, result=None) -> None:
+    async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)

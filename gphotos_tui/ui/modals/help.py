@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.screen import Screen
 from textual.widgets import Static
 
 from gphotos_tui.ui.modals.base import Modal
@@ -31,7 +33,7 @@ class KeyHelp:
     description: str
 
 
-def collect_bindings(screen) -> list[KeyHelp]:
+def collect_bindings(screen: Screen[Any]) -> list[KeyHelp]:
     """Every binding active on ``screen`` (focused widget, screen, app), hidden ones included."""
     app = screen.app
     seen: set[tuple[str, str]] = set()
@@ -59,7 +61,7 @@ def collect_bindings(screen) -> list[KeyHelp]:
     return sorted(result, key=lambda k: 0 if k.where == "App" else 1 if k.where == screen_title else 2)
 
 
-def _where(node, app) -> str:
+def _where(node: object, app: object) -> str:
     if node is app:
         return "App"
     title = getattr(node, "BINDING_GROUP_TITLE", None)

@@ -8,6 +8,7 @@ the job running; it closes itself once the picked items are being read.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from rich.markup import escape
 from textual.app import ComposeResult
@@ -33,7 +34,7 @@ class PickerScreen(Modal[None]):
         Binding("x", "app.stop_job", "Cancel pick"),
     ]
 
-    def __init__(self, uri: str, expires_in: float | None, clock=time.monotonic) -> None:
+    def __init__(self, uri: str, expires_in: float | None, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         self.uri = uri
         self.clock = clock
@@ -50,7 +51,7 @@ class PickerScreen(Modal[None]):
                     id="intro",
                 )
                 yield Static(f'[link="{self.uri}"]{escape(self.uri)}[/link]', id="link")
-                yield Static(qr_text(self.uri), id="qr")
+                yield Static(qr_text(self.uri) or "", id="qr")  # None only with a max_width
                 yield Static(id="status")
             yield SteadyFooter()
 

@@ -8,6 +8,8 @@ loopback listener waits in a worker while the user may paste the final
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,7 +29,9 @@ class SignInScreen(Modal[StoredTokens | None]):
         Binding("ctrl+y", "copy_link", "Copy link"),
     ]
 
-    def __init__(self, client: ClientConfig, scopes=DEFAULT_SCOPES, *, port: int = 0, save: bool = True):
+    def __init__(
+        self, client: ClientConfig, scopes: Sequence[str] = DEFAULT_SCOPES, *, port: int = 0, save: bool = True
+    ) -> None:
         super().__init__()
         self.client = client
         self.scopes = tuple(scopes)

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from gphotos_tui.sources.takeout.report import ImportReport
 from gphotos_tui.ui.modals.base import Modal
 from gphotos_tui.ui.widgets.footer import SteadyFooter
 
@@ -18,7 +19,7 @@ class TakeoutReportScreen(Modal[None]):
 
     BINDINGS = [Binding("escape", "dismiss", "Close")]
 
-    def __init__(self, report) -> None:
+    def __init__(self, report: ImportReport) -> None:
         super().__init__()
         self.report = report
 

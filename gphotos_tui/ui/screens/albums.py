@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -76,7 +78,7 @@ class AlbumsScreen(CatalogScreen):
         The reader's ``PRAGMA data_version`` moves whenever another connection (the app's writer, a
         job, another process) commits: the same number means the table on screen is current."""
         conn = self.catalog.reader
-        version = (await conn.execute_fetchall("PRAGMA data_version"))[0][0]
+        version = cast("list[Any]", await conn.execute_fetchall("PRAGMA data_version"))[0][0]
         if version == self._loaded_version:
             return
         # The catalog keeps these summaries current on every write: a few hundred rows to read,

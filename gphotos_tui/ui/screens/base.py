@@ -10,7 +10,7 @@ from textual.screen import Screen
 from gphotos_tui.ui.context import AppAccess
 
 
-class CatalogScreen(AppAccess, Screen):
+class CatalogScreen(AppAccess, Screen[None]):
     """A screen that shows catalog data.
 
     ``reload`` is the one method that loads the screen's data; it runs in the screen's own

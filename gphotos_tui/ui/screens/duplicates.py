@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from pathlib import Path
+from typing import Any, cast
 
 from rich.style import Style
 from rich.text import Text
@@ -12,12 +13,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from gphotos_tui import units
-from gphotos_tui.analysis.duplicates import KINDS, Group, Settings, scan
+from gphotos_tui.analysis.duplicates import KINDS, DupItem, Group, Settings, scan
 from gphotos_tui.analysis.duplicates.actions import write_plan
 from gphotos_tui.analysis.duplicates.keeper import explain_keeper
 from gphotos_tui.analysis.duplicates.preview import halfblock_cells
@@ -128,7 +130,7 @@ class DuplicatesScreen(CatalogScreen):
         self._unhashed = 0
         self._auto_hashed_at: int | None = None  # the item count the last automatic hashing started at
         self._auto_hash_stopped = False  # the user stopped a hashing: no more automatic ones
-        self._hashing: Worker | None = None
+        self._hashing: Worker[Any] | None = None
         self.loading = False  # a next page of groups is being read
         self.shown = 0  # first pages of groups put on screen (the benchmark's "content shown")
         self._next_offset: int | None = None  # the next stored group to read; None: all are read
@@ -169,8 +171,10 @@ class DuplicatesScreen(CatalogScreen):
         The item count comes from the catalog's kept summaries (one row, not a count of a million
         items), and the catalog's own change counter catches edits that keep the count."""
         reader = self.catalog.reader
-        rows = await reader.execute_fetchall("SELECT items FROM item_set_summaries WHERE key = 'all'")
-        version = (await reader.execute_fetchall("PRAGMA data_version"))[0][0]
+        rows = cast(
+            "list[Any]", await reader.execute_fetchall("SELECT items FROM item_set_summaries WHERE key = 'all'")
+        )
+        version = cast("list[Any]", await reader.execute_fetchall("PRAGMA data_version"))[0][0]
         state = (rows[0][0] if rows else None, version)
         if state != self._scanned_items:
             self._scanned_items = state
@@ -183,7 +187,7 @@ class DuplicatesScreen(CatalogScreen):
         """The rebuild key: every group found again from scratch (stored groups are otherwise kept)."""
         self.action_rescan(rebuild=True)
 
-    def work_failed(self, worker: Worker) -> None:
+    def work_failed(self, worker: Worker[Any]) -> None:
         """No "grouping…" or "hashing…" left on screen after a failure: say what failed instead."""
         if worker.group in ("duplicates", "dupes-hash"):
             what = "grouping" if worker.group == "duplicates" else "hashing"
@@ -209,7 +213,7 @@ class DuplicatesScreen(CatalogScreen):
             await scan(catalog, self.settings, rebuild=rebuild, load_groups=False)
             # The update wrote the kept groups: the catalog's change counter as it stands now is "seen".
             if self._scanned_items is not None:
-                version = (await catalog.reader.execute_fetchall("PRAGMA data_version"))[0][0]
+                version = cast("list[Any]", await catalog.reader.execute_fetchall("PRAGMA data_version"))[0][0]
                 self._scanned_items = (self._scanned_items[0], version)
             await self._read_groups(status)
         if not self.hashing:
@@ -244,6 +248,7 @@ class DuplicatesScreen(CatalogScreen):
         """Start hashing the photos without a hash, or stop a running hashing (what finished is kept)."""
         if self.hashing:
             self._auto_hash_stopped = True
+            assert self._hashing is not None  # self.hashing says it runs
             self._hashing.cancel()
             return
         if not is_writable(self.catalog):
@@ -390,7 +395,7 @@ class DuplicatesScreen(CatalogScreen):
         self.member_index = 0
         self._show_group()
 
-    def _row(self, g: Group) -> tuple:
+    def _row(self, g: Group) -> tuple[Text, Text, Text, Text]:
         # Text, not str: the table would parse each string as markup (a third of its time per row,
         # and a reason with "[" in it would be misread).
         return (Text(g.kind), Text(str(len(g.members))), Text("yes" if g.decisions else ""), Text(g.reason))
@@ -401,7 +406,7 @@ class DuplicatesScreen(CatalogScreen):
         if g is None:
             return
         for column, value in zip(("kind", "items", "decided", "reason"), self._row(g)):
-            table.update_cell_at((table.cursor_row, list(table.columns).index(column)), value)
+            table.update_cell_at(Coordinate(table.cursor_row, list(table.columns).index(column)), value)  # type: ignore[arg-type]  # a ColumnKey equals its str
 
     # -- the selected group -------------------------------------------------------
 
@@ -433,7 +438,7 @@ class DuplicatesScreen(CatalogScreen):
         members.mount_all(cards)
         self._load_previews(g)
 
-    def _card(self, g: Group, m) -> Text:
+    def _card(self, g: Group, m: DupItem) -> Text:
         decided = g.decision(m.id)
         mark = "KEEP" if decided == "keep" else "discard"
         note = "" if m.id not in g.decisions else " (yours)"
@@ -465,13 +470,13 @@ class DuplicatesScreen(CatalogScreen):
             else:
                 try:
                     cells = await asyncio.to_thread(
-                        lambda job=job: halfblock_cells(job.load(), PREVIEW_COLS, PREVIEW_ROWS)
+                        lambda job=job: halfblock_cells(job.load(), PREVIEW_COLS, PREVIEW_ROWS)  # type: ignore[misc]
                     )
                     self._previews[m.id] = halfblock_text(cells)
                 except Exception as exc:  # a broken file shows its error instead of a picture
                     self._previews[m.id] = Text(f"(no preview: {type(exc).__name__})\n" + "\n" * (PREVIEW_ROWS - 2))
             if self.group is g:
-                for card in self.query(f"#{self._card_id(m.id)}"):
+                for card in self.query(f"#{self._card_id(m.id)}").results(Static):
                     card.update(self._card(g, m))
 
     def _repaint(self) -> None:
@@ -479,7 +484,7 @@ class DuplicatesScreen(CatalogScreen):
         if g is None:
             return
         for index, m in enumerate(g.members):
-            for card in self.query(f"#{self._card_id(m.id)}"):
+            for card in self.query(f"#{self._card_id(m.id)}").results(Static):
                 card.update(self._card(g, m))
                 card.set_class(index == self.member_index, "-selected")
                 card.set_class(g.decision(m.id) == "discard", "-discard")
@@ -499,7 +504,7 @@ class DuplicatesScreen(CatalogScreen):
             self.member_index = (self.member_index + step) % len(g.members)
             self._repaint()
 
-    async def action_toggle(self) -> None:
+    async def action_toggle(self) -> None:  # type: ignore[override]  # the "toggle" key, not DOMNode's
         g = self.group
         if g is None:
             return

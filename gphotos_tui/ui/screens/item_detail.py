@@ -4,6 +4,7 @@ a half-block preview, and its Google link (clickable, as a QR code, and copied o
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from rich.markup import escape
 from textual import work
@@ -70,7 +71,7 @@ def render_lines(rows: list[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
-def describe_fields(f: dict) -> list[tuple[str, str]]:
+def describe_fields(f: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, value) pairs in words and units a person reads."""
     local = iso_local(f["taken_at"], f["utc_offset_min"])
     camera = queries.camera_label(f["camera_make"], f["camera_model"]) if f["camera_model"] else "—"
@@ -162,6 +163,7 @@ class ItemDetailScreen(CatalogScreen):
 
     async def _thumbnail(self) -> bytes | None:
         """A small picture through a fresh base URL (batchGet: base URLs expire after an hour)."""
+        assert self.detail is not None  # set by reload before it starts the preview
         library_ids = [ext for kind, ext, *_ in self.detail.sources if kind == "library"]
         if not library_ids:
             return None
@@ -199,7 +201,7 @@ class ItemDetailScreen(CatalogScreen):
             self.notify("This item has no Google link", severity="warning")
             return
         self.qr_shown = not self.qr_shown
-        qr.update(qr_text(url) if self.qr_shown else "")
+        qr.update((qr_text(url) or "") if self.qr_shown else "")  # None only with a max_width
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.markup import escape
 from textual import on, work
@@ -27,7 +28,7 @@ from textual.worker import Worker, WorkerError, get_current_worker
 
 from gphotos_tui.analysis.stats import CatalogStats
 from gphotos_tui.analysis.stats_cache import stats_for_catalog
-from gphotos_tui.analysis.stats_charts import CHARTS, Built, ViewState, build, years_of
+from gphotos_tui.analysis.stats_charts import CHARTS, Bars, Built, Grid, ViewState, build, years_of
 from gphotos_tui.analysis.stats_filters import Filters
 from gphotos_tui.ui.charts import ColumnChart, Heatmap, RankedBars
 from gphotos_tui.ui.modals.drill import DrillScreen
@@ -155,7 +156,7 @@ class StatsScreen(CatalogScreen):
         if not worker.is_cancelled:
             self.post_message(self.Computed(filters, stats, cached))
 
-    def work_failed(self, worker: Worker) -> None:
+    def work_failed(self, worker: Worker[Any]) -> None:
         if worker.group == "stats":
             message = f"Statistics failed: {escape(str(worker.error))}"
             self.query_one("#stats-status", Static).update(message)
@@ -188,26 +189,30 @@ class StatsScreen(CatalogScreen):
         cursor = self._cursor(built)
         if built.kind == "columns":  # it fills the pane: off screen, it is drawn ahead at that size
             pane = self.query_one("#stats-pane", ChartPane)
-            self.query_one("#chart-columns", ColumnChart).show(built.chart, cursor, pane.content_size)
+            self.query_one("#chart-columns", ColumnChart).show(
+                cast(Bars, built.chart), cast("int | None", cursor), pane.content_size
+            )
         elif built.kind == "ranked":
-            self.query_one("#chart-ranked", RankedBars).show(built.chart, cursor)
+            self.query_one("#chart-ranked", RankedBars).show(cast(Bars, built.chart), cast("int | None", cursor))
         elif built.kind == "grid":
-            self.query_one("#chart-grid", Heatmap).show(built.chart, cursor)
+            self.query_one("#chart-grid", Heatmap).show(cast(Grid, built.chart), cast("tuple[int, int] | None", cursor))
         else:
-            self.query_one("#chart-text", Static).update(built.chart)
+            self.query_one("#chart-text", Static).update(cast(str, built.chart))
         self.query_one("#stats-status", Static).update(self._describe(built, cursor))
 
-    def _cursor(self, built: Built):
+    def _cursor(self, built: Built) -> Cursor:
         """The selected bar (or (row, column) cell) of this chart, kept in range."""
         cursor = self.cursors.get(self.chart_id)
         if built.kind == "grid":
+            grid = cast(Grid, built.chart)
             rows, cols = len(built.keys), len(built.keys[0]) if built.keys else 0
             if not rows or not cols:
                 cursor = None
             elif not isinstance(cursor, tuple):
-                cursor = _busiest_cell(built.chart.cells)
+                cursor = _busiest_cell(grid.cells)
             if cursor is not None:
-                cursor = (max(0, min(cursor[0], rows - 1)), max(0, min(cursor[1], cols - 1)))
+                cell = cast("tuple[int, int]", cursor)
+                cursor = (max(0, min(cell[0], rows - 1)), max(0, min(cell[1], cols - 1)))
         elif built.keys:
             n = len(built.keys)
             if not isinstance(cursor, int):
@@ -218,20 +223,22 @@ class StatsScreen(CatalogScreen):
         self.cursors[self.chart_id] = cursor
         return cursor
 
-    def _describe(self, built: Built, cursor) -> str:
+    def _describe(self, built: Built, cursor: Cursor) -> str:
         hint = "  ·  Enter: list items"
         if built.kind == "text":
             return "Tab: chart  ·  f: filter  ·  p: year/month  ·  [ ]: year"
         if cursor is None:
             return "No items with this information" + (" for these filters" if self.filters.active else "")
         if built.kind == "grid":
-            r, c = cursor
-            key, captions = built.keys[r][c], built.chart.captions
-            if built.chart.cells[r][c] is None:
+            r, c = _cell(cursor)
+            grid = cast(Grid, built.chart)
+            key, captions = built.keys[r][c], grid.captions
+            if grid.cells[r][c] is None:
                 return "outside the year"
-            caption = captions[r][c] if captions else f"{built.chart.cells[r][c]:,}"
+            caption = captions[r][c] if captions else f"{grid.cells[r][c]:,}"
             return caption + (hint if key is not None else "")
-        bars = built.chart
+        bars = cast(Bars, built.chart)
+        cursor = _bar(cursor)
         value = bars.values[cursor]
         total = sum(bars.values) or 1
         share = f" ({value / total:.0%})" if bars.unit == "items" else ""
@@ -258,9 +265,10 @@ class StatsScreen(CatalogScreen):
         if cursor is None:
             return  # an empty chart
         if built.kind == "grid":
-            self.cursors[self.chart_id] = (cursor[0] + dy, cursor[1] + dx)
+            cell = _cell(cursor)
+            self.cursors[self.chart_id] = (cell[0] + dy, cell[1] + dx)
         else:
-            self.cursors[self.chart_id] = cursor + dx + dy
+            self.cursors[self.chart_id] = _bar(cursor) + dx + dy
         self.draw()
 
     def action_period(self) -> None:
@@ -291,10 +299,12 @@ class StatsScreen(CatalogScreen):
         cursor = self._cursor(built)
         if cursor is None:
             return
+        value: float | None
         if built.kind == "grid":
-            key, value = built.keys[cursor[0]][cursor[1]], built.chart.cells[cursor[0]][cursor[1]]
+            cell = _cell(cursor)
+            key, value = built.keys[cell[0]][cell[1]], cast(Grid, built.chart).cells[cell[0]][cell[1]]
         else:
-            key, value = built.keys[cursor], built.chart.values[cursor]
+            key, value = built.keys[_bar(cursor)], cast(Bars, built.chart).values[_bar(cursor)]
         if key is None or not value:
             self.notify("No items to list here", severity="warning")
             return
@@ -342,7 +352,21 @@ class StatsScreen(CatalogScreen):
         )
 
 
-def _busiest_cell(cells) -> tuple[int, int]:
+#: The selected bar of a bar chart, or (row, column) of a grid; None for an empty chart.
+Cursor = int | tuple[int, int] | None
+
+
+def _bar(cursor: Cursor) -> int:
+    """``cursor`` of a bar chart (typing only: the chart kind says which shape it has)."""
+    return cast(int, cursor)
+
+
+def _cell(cursor: Cursor) -> tuple[int, int]:
+    """``cursor`` of a grid (typing only: the chart kind says which shape it has)."""
+    return cast("tuple[int, int]", cursor)
+
+
+def _busiest_cell(cells: Sequence[Sequence[int | None]]) -> tuple[int, int]:
     best, where = -1, (0, 0)
     for r, row in enumerate(cells):
         for c, value in enumerate(row):

@@ -59,7 +59,7 @@ class SyncScreen(CatalogScreen):
     def __init__(self) -> None:
         super().__init__()
         self._sources: list[queries.SourceRow] = []
-        self._last_runs: dict[int, tuple] = {}
+        self._last_runs: dict[int, tuple[str, int, int, int | None, int | None]] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widgets import Footer
 
 
@@ -14,13 +17,13 @@ class SteadyFooter(Footer):
     keys; skipping identical rebuilds is most of what makes a mode switch fast.
     """
 
-    _shown: tuple | None = None  # what the mounted keys show
+    _shown: tuple[object, ...] | None = None  # what the mounted keys show
 
     def __init__(self, *, compact: bool = False, show_command_palette: bool = False) -> None:
         # ^p is on the ModeBar, with the mode keys: the footer's 80 columns go to the screen's keys.
         super().__init__(compact=compact, show_command_palette=show_command_palette)
 
-    def _keys(self) -> tuple:
+    def _keys(self) -> tuple[object, ...]:
         palette = self.app.COMMAND_PALETTE_BINDING
         return (
             self.compact,
@@ -36,7 +39,7 @@ class SteadyFooter(Footer):
         self._shown = self._keys() if self._bindings_ready else None
         yield from super().compose()
 
-    def bindings_changed(self, screen) -> None:  # Footer.bindings_changed, checked when due
+    def bindings_changed(self, screen: Screen[Any]) -> None:  # Footer.bindings_changed, checked when due
         self._bindings_ready = True
         if screen.app.app_focus and self.is_attached and screen is self.screen:
             self.call_after_refresh(self._recompose_if_changed)

@@ -95,7 +95,7 @@ class ItemList(AppAccess, ScrollView, can_focus=True):
     class Selected(Highlighted):
         """Enter was pressed on a loaded row."""
 
-    def __init__(self, album_id: int | None = None, *, name: str | None = None, id: str | None = None) -> None:
+    def __init__(self, album_id: int | str | None = None, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self.album_id = album_id
         self.row_count = 0

@@ -66,7 +66,7 @@ class JobPanel(Vertical):
         text.update(describe(progress, self._observed_rate(progress)))
         has_total = bool(progress.total)
         self.set_class(has_total, "-has-total")
-        if has_total:
+        if has_total and progress.total is not None:
             bar.update(total=progress.total, progress=min(progress.items, progress.total))
 
     def _observed_rate(self, progress: JobProgress) -> float | None:
