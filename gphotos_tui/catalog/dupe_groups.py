@@ -148,6 +148,23 @@ def stored_groups(conn: sqlite3.Connection) -> list[GroupRow]:
     ]
 
 
+def stored_groups_window(conn: sqlite3.Connection, offset: int, limit: int) -> list[GroupRow]:
+    """One window of the stored groups in the screen's order (``stored_groups`` a page at a time):
+    the window's rows by the order index, then only their members."""
+    heads = conn.execute(
+        "SELECT key, kind, rank, reason, first_taken FROM dupe_groups ORDER BY rank, first_taken, key LIMIT ? OFFSET ?",
+        (limit, offset),
+    ).fetchall()
+    members: dict[str, list[tuple[int, bool]]] = {}
+    for key, item_id, keep in conn.execute(
+        "SELECT m.group_key, m.item_id, m.keep FROM json_each(?) j JOIN dupe_members m ON m.group_key = j.value "
+        "ORDER BY m.group_key, m.position",
+        (json.dumps([h[0] for h in heads]),),
+    ):
+        members.setdefault(key, []).append((item_id, bool(keep)))
+    return [(key, kind, rank, reason, first, members.get(key, [])) for key, kind, rank, reason, first in heads]
+
+
 def group_window(
     conn: sqlite3.Connection, offset: int, limit: int, kind: str | None = None
 ) -> list[tuple[str, str, str, int, int]]:
@@ -162,6 +179,22 @@ def group_window(
 
 def group_counts(conn: sqlite3.Connection) -> dict[str, int]:
     return dict(conn.execute("SELECT kind, count(*) FROM dupe_groups GROUP BY kind"))
+
+
+def shown_group_counts(conn: sqlite3.Connection) -> tuple[dict[str, int], int]:
+    """(kind -> kept groups not marked "not duplicates", groups so marked): the screen's summary without
+    reading every group."""
+    shown: dict[str, int] = {}
+    hidden = 0
+    for kind, marked, n in conn.execute(
+        "SELECT g.kind, g.key IN (SELECT group_key FROM duplicate_decisions WHERE decision = 'not_duplicate'), "
+        "count(*) FROM dupe_groups g GROUP BY 1, 2"
+    ):
+        if marked:
+            hidden += n
+        else:
+            shown[kind] = shown.get(kind, 0) + n
+    return shown, hidden
 
 
 def group_count(conn: sqlite3.Connection) -> int:

@@ -202,3 +202,68 @@ async def test_review_album_key_creates_the_album_through_the_library_api(catalo
         (album_id,) = [a for a, album in store.albums.items() if album.title.startswith("Duplicates to review")]
         assert set(store.album_items[album_id]) == discards
         assert any(f"has {len(discards):,} discards to review" in m for m in _messages(app))
+
+
+async def test_groups_are_read_a_page_at_a_time_in_the_stored_order(catalog_file, monkeypatch):
+    """Issue 15: the group list comes from the kept groups a page at a time: the first page on screen,
+    the next ones as the cursor nears the end of what is read, all of them for the actions over every
+    group; paged, the screen holds the stored groups in their order, the cursor comes back to its row
+    after a rescan, and the keys act on the group under the cursor."""
+    from gphotos_tui.analysis.duplicates import store
+    from gphotos_tui.catalog import Catalog
+    from gphotos_tui.ui.screens import duplicates
+
+    monkeypatch.setattr(duplicates, "GROUP_PAGE", 2)
+    monkeypatch.setattr(duplicates, "LATER_PAGES", 1)
+    pages: list[int] = []
+    original = store.stored_group_page
+
+    async def counted(conn, offset, limit):
+        pages.append(offset)
+        return await original(conn, offset, limit)
+
+    monkeypatch.setattr(duplicates, "stored_group_page", counted)
+    app = make_app(catalog_file)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DuplicatesScreen)
+        while screen.hashing or screen.reloading:
+            await settle(pilot)
+        await settle(pilot)
+        table = screen.query_one("#dupes-groups", DataTable)
+        assert set(pages) == {0} and len(screen.groups) == table.row_count == 2, pages
+        status = str(screen.query_one("#dupes-status", Static).render())
+        catalog = await Catalog.open(catalog_file)
+        try:
+            everything, _count = await store.stored_groups(catalog.reader)
+        finally:
+            await catalog.close()
+        assert len(everything) > 4 and status.startswith(f"{len(everything):,} groups ("), status
+
+        for _ in range(3):  # the next pages are read as the cursor comes near the end of the table
+            await pilot.press("n")
+            await settle(pilot)
+        assert table.cursor_row == 3 and 2 in pages and 4 in pages, pages
+        assert [g.key for g in screen.groups] == [g.key for g in everything][: len(screen.groups)]
+        await screen._read_all()  # what "A", "e" and "g" do first
+        assert [g.key for g in screen.groups] == [g.key for g in everything]
+        assert table.row_count == len(everything)
+        for row, g in enumerate(screen.groups):
+            assert str(table.get_row_at(row)[3]) == g.reason
+
+        chosen = screen.group
+        await pilot.press("a")  # a decision writes to the catalog: the return regroups and rereads
+        await settle(pilot)
+        assert {item for key, item, _ in _decisions(catalog_file) if key == chosen.key} == {
+            m.id for m in chosen.members
+        }
+        pages.clear()
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        assert pages and pages[0] == 0, "the return did not reread the changed groups"
+        assert table.cursor_row == 3 and screen.group.key == chosen.key
+        assert screen.group.decisions, "the reread group lost its decisions"

@@ -41,9 +41,13 @@ async def test_returning_to_each_screen_recomputes_nothing(catalog_file, monkeyp
     app = make_app(catalog_file)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
+        screens = {}
         for key in "234":  # first visits: the duplicates are grouped once (nothing was kept yet)
             await pilot.press(key)
             await settle(pilot)
+            screens[key] = app.screen
+        albums = screens["2"]
+        assert isinstance(albums, AlbumsScreen) and albums.loads == 1
         dupes = app.screen
         assert isinstance(dupes, DuplicatesScreen)
         while dupes.hashing:  # the demo's photos hash by themselves on the first visit, then regroup
@@ -58,6 +62,9 @@ async def test_returning_to_each_screen_recomputes_nothing(catalog_file, monkeyp
                 await pilot.press(key)
                 await settle(pilot)
         assert dupes.scans == scans, "a return to an unchanged catalog regrouped the duplicates"
+        # The hashing and grouping of the first Duplicates visit wrote to the catalog after Albums was
+        # shown: one reread on the first return, none after that.
+        assert albums.loads == 2, f"Albums read its summaries {albums.loads} times; expected 2"
         assert counted == first, f"returns recomputed: before {first}, after {counted}"
         await pilot.press("2")
         await settle(pilot)

@@ -152,11 +152,13 @@ async def scan(
     progress: ScanProgress | None = None,
     workers: int | None = None,
     rebuild: bool = False,
+    load_groups: bool = True,
 ) -> ScanResult:
     """Hash what is new, bring the groups up to date, apply the decisions.
 
     A writable catalog keeps its groups (``incremental``): only what changed since the last scan,
-    import or sync is grouped again, unless ``rebuild``. A read-only one is grouped in memory."""
+    import or sync is grouped again, unless ``rebuild``; with ``load_groups`` False they are only
+    brought up to date (the result holds none). A read-only one is grouped in memory."""
     started = time.perf_counter()
     hashed, errors = 0, list[str]()
     writable = is_writable(catalog)
@@ -168,6 +170,8 @@ async def scan(
         from gphotos_tui.analysis.duplicates import incremental
 
         await incremental.update(catalog, settings, rebuild=rebuild)
+        if not load_groups:  # the caller reads the kept groups itself (the screen: a page at a time)
+            return ScanResult([], 0, hashed, errors, 0, time.perf_counter() - started)
         groups, count = await stored_groups(catalog.reader)
     else:
         items = await load_items(catalog.reader)

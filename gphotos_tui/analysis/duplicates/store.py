@@ -73,6 +73,25 @@ async def stored_groups(conn: aiosqlite.Connection) -> tuple[list[Group], int]:
     from gphotos_tui.catalog import dupe_groups
 
     rows = await conn._execute(dupe_groups.stored_groups, conn._conn)  # type: ignore[no-untyped-call]
+    groups = await _groups_of(conn, rows)
+    return groups, await count_not_trashed(conn)
+
+
+async def stored_group_page(conn: aiosqlite.Connection, offset: int, limit: int) -> tuple[list[Group], int]:
+    """One page of the kept groups in the screen's order (the ``offset``-th stored group on), and how many
+    stored rows it covered (groups whose members left the library are dropped, so fewer groups may come)."""
+    from gphotos_tui.catalog import dupe_groups
+
+    rows = await conn._execute(dupe_groups.stored_groups_window, conn._conn, offset, limit)  # type: ignore[no-untyped-call]
+    return await _groups_of(conn, rows), len(rows)
+
+
+async def count_not_trashed(conn: aiosqlite.Connection) -> int:
+    counted = list(await conn.execute_fetchall("SELECT count(*) FROM items WHERE trashed = 0"))
+    return int(counted[0][0])
+
+
+async def _groups_of(conn: aiosqlite.Connection, rows: list[Any]) -> list[Group]:
     wanted = sorted({item_id for row in rows for item_id, _ in row[5]})
     found = await conn.execute_fetchall(
         _ITEMS_SQL + " AND i.id IN (SELECT value FROM json_each(?))", (json.dumps(wanted),)
@@ -91,8 +110,7 @@ async def stored_groups(conn: aiosqlite.Connection) -> tuple[list[Group], int]:
         present = [(by_id[i], keep) for i, keep in members if i in by_id]
         if len(present) > 1:
             groups.append(Group(kind, reason, [m for m, _ in present], {m.id for m, keep in present if keep}))
-    counted = list(await conn.execute_fetchall("SELECT count(*) FROM items WHERE trashed = 0"))
-    return groups, int(counted[0][0])
+    return groups
 
 
 async def fill_public_ids(conn: aiosqlite.Connection, items: Iterable[DupItem]) -> None:

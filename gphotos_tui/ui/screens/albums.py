@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Input, Static
@@ -48,6 +51,8 @@ class AlbumsScreen(CatalogScreen):
         self._albums: list[AlbumRow] = []
         self._pseudo: list[AlbumRow] = []
         self.sort = "dates"
+        self._loaded_version: int | None = None  # the reader's PRAGMA data_version the table was read at
+        self.loads = 0  # summary reads that reached the table (tests: a return to an unchanged catalog adds none)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,14 +73,28 @@ class AlbumsScreen(CatalogScreen):
         self.query_one("#album-filter", Input).cursor_blink = False  # no repaint traffic over SSH
 
     async def reload(self) -> None:
+        """Read the kept album summaries and show them; a return to an unchanged catalog reads nothing.
+
+        The reader's ``PRAGMA data_version`` moves whenever another connection (the app's writer, a
+        job, another process) commits: the same number means the table on screen is current."""
         conn = self.catalog.reader
+        version = cast("list[Any]", await conn.execute_fetchall("PRAGMA data_version"))[0][0]
+        if version == self._loaded_version:
+            return
         # The catalog keeps these summaries current on every write: a few hundred rows to read,
         # however many items (counting them from the items took seconds at a million).
         sets = await summaries.item_sets(conn)
         everything = AlbumRow(0, "All items", ALL_ITEMS_KIND, *sets[summaries.ALL_ITEMS])
         self._pseudo = [everything, *await summaries.pseudo_albums(conn)]
         self._albums = await summaries.albums(conn)
+        self._loaded_version = version
+        self.loads += 1
         self._show()
+        # The backup line counts over the item sources and local files: after the table is on screen.
+        self._load_backup_status()
+
+    @work(group="albums-backup", exclusive=True, exit_on_error=False, description="Backup status")
+    async def _load_backup_status(self) -> None:
         from gphotos_tui.backup.status import backup_status
 
         status = await backup_status(self.catalog)

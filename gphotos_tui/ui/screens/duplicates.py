@@ -34,10 +34,17 @@ from gphotos_tui.analysis.duplicates.review_album import (
     explain,
     review_plan,
 )
-from gphotos_tui.analysis.duplicates.scan import ScanResult, hash_missing, is_writable
-from gphotos_tui.analysis.duplicates.store import count_without_hash, save_decisions
+from gphotos_tui.analysis.duplicates.scan import apply_decisions, hash_missing, is_writable
+from gphotos_tui.analysis.duplicates.store import (
+    count_not_trashed,
+    count_without_hash,
+    fill_public_ids,
+    load_decisions,
+    save_decisions,
+    stored_group_page,
+)
 from gphotos_tui.analysis.duplicates.thumbnails import ThumbnailProvider
-from gphotos_tui.catalog import queries
+from gphotos_tui.catalog import dupe_groups, queries
 from gphotos_tui.engine.byte_sources import default_providers, provider_notes
 from gphotos_tui.paths import locations
 from gphotos_tui.ui.modals.confirm import ConfirmAccept
@@ -48,6 +55,8 @@ from gphotos_tui.ui.widgets.mode_bar import ModeBar
 from gphotos_tui.ui.widgets.preview import halfblock_text
 
 PREVIEW_COLS, PREVIEW_ROWS = 24, 8
+GROUP_PAGE = 200  # kept groups in the first page read: on screen before the rest is read
+LATER_PAGES = 5  # later pages are this many times bigger (fewer reads and table appends in all)
 AUTO_HASH_LIMIT = 5_000  # catalogs with at most this many unhashed photos (the demo) hash when opened
 
 
@@ -122,6 +131,12 @@ class DuplicatesScreen(CatalogScreen):
         self._auto_hashed_at: int | None = None  # the item count the last automatic hashing started at
         self._auto_hash_stopped = False  # the user stopped a hashing: no more automatic ones
         self._hashing: Worker[Any] | None = None
+        self.loading = False  # a next page of groups is being read
+        self.shown = 0  # first pages of groups put on screen (the benchmark's "content shown")
+        self._next_offset: int | None = None  # the next stored group to read; None: all are read
+        self._read_generation = 0
+        self._decisions: dict[str, dict[int, str]] = {}
+        self._hidden = 0
 
     def _card_id(self, item_id: int) -> str:
         return f"member-{self._generation}-{item_id}"
@@ -188,14 +203,19 @@ class DuplicatesScreen(CatalogScreen):
         if not self.hashing:
             status.update("grouping\u2026")
         catalog = self.catalog
-        result = await scan(catalog, self.settings, rebuild=rebuild)
-        # The scan wrote the kept groups: the catalog's change counter as it stands now is "seen".
-        if self._scanned_items is not None:
-            version = cast("list[Any]", await catalog.reader.execute_fetchall("PRAGMA data_version"))[0][0]
-            self._scanned_items = (self._scanned_items[0], version)
-        self.groups = result.groups
-        self._fill_table()
-        self._summary_text = self._summary(result)
+        if not is_writable(catalog):  # a read-only catalog keeps no groups: grouped in memory
+            result = await scan(catalog, self.settings, rebuild=rebuild)
+            self.groups = result.groups
+            self._fill_table()
+            self.shown += 1
+            self._summary_text = self._summary(result.items, result.hidden)
+        else:
+            await scan(catalog, self.settings, rebuild=rebuild, load_groups=False)
+            # The update wrote the kept groups: the catalog's change counter as it stands now is "seen".
+            if self._scanned_items is not None:
+                version = cast("list[Any]", await catalog.reader.execute_fetchall("PRAGMA data_version"))[0][0]
+                self._scanned_items = (self._scanned_items[0], version)
+            await self._read_groups(status)
         if not self.hashing:
             status.update(self._summary_text)
         self.scans += 1
@@ -286,14 +306,83 @@ class DuplicatesScreen(CatalogScreen):
             return None
         return ThumbnailProvider(library, library.client.caller.tokens, usage)
 
-    def _summary(self, result: ScanResult) -> str:
+    async def _read_groups(self, status: Static) -> None:
+        """Show the first page of the kept groups at once; the rest is read a page at a time as the
+        cursor nears the end of what is read (``_read_more``), or all at once for the actions over
+        every group (``_read_all``). A million items keep tens of thousands of groups: reading and
+        tabling them all took seconds and hundreds of megabytes."""
+        reader = self.catalog.reader
+        table = self.query_one("#dupes-groups", DataTable)
+        want = table.cursor_row if table.row_count else None
+        self._read_generation += 1
+        self._decisions = await load_decisions(reader)
+        self._hidden = 0
+        self._next_offset = 0
+        self.groups = []
+        await self._read_page(first=True)
+        if want is not None:  # a rescan keeps the cursor on its row
+            while len(self.groups) <= want and self._next_offset is not None:
+                await self._read_page()
+            if self.groups and table.cursor_row != min(want, len(self.groups) - 1):
+                table.move_cursor(row=min(want, len(self.groups) - 1))
+        items = await count_not_trashed(reader)
+        if self._next_offset is None:
+            self._summary_text = self._summary(items, self._hidden)
+        else:  # the counts of every group, from the kept groups and the decisions (not read group by group)
+            counts, hidden = await reader._execute(dupe_groups.shown_group_counts, reader._conn)  # type: ignore[no-untyped-call]
+            self._summary_text = self._summary(items, hidden, counts)
+
+    async def _read_page(self, first: bool = False) -> None:
+        """Read the next page of groups (when there is one) and append it to the table."""
+        if self._next_offset is None:
+            return
+        generation, offset = self._read_generation, self._next_offset
+        limit = GROUP_PAGE if first else GROUP_PAGE * LATER_PAGES
+        reader = self.catalog.reader
+        page, covered = await stored_group_page(reader, offset, limit)
+        page, dropped = apply_decisions(page, self._decisions)
+        await fill_public_ids(reader, (m for g in page for m in g.members))
+        if generation != self._read_generation or offset != self._next_offset:
+            return  # a rescan (or another read of this page) came first
+        self._hidden += dropped
+        self._next_offset = offset + covered if covered == limit else None
+        if first:
+            self.groups = page
+            self._fill_table()
+            self.shown += 1
+        elif page:
+            self.groups.extend(page)
+            self.query_one("#dupes-groups", DataTable).add_rows([self._row(g) for g in page])
+
+    @work(group="dupes-more", exclusive=False, exit_on_error=False, description="Reading groups")
+    async def _read_more(self) -> None:
+        if self.loading:
+            return
+        self.loading = True
+        try:
+            await self._read_page()
+        finally:
+            self.loading = False
+
+    async def _read_all(self) -> None:
+        """Every group read (the actions over all groups need them)."""
+        if self._next_offset is None:
+            return
+        self.notify("reading every group\u2026")
+        while self._next_offset is not None:
+            await self._read_page()
+
+    def _summary(self, items: int, hidden: int, kept: dict[str, int] | None = None) -> str:
         counts = dict.fromkeys(KINDS, 0)
-        for g in self.groups:
-            counts[g.kind] += 1
+        if kept is None:
+            for g in self.groups:
+                counts[g.kind] += 1
+        else:
+            counts.update(kept)
         shown = ", ".join(f"{k} {n}" for k, n in counts.items() if n)
         return (
-            f"{len(self.groups):,} groups ({shown or 'none'}) \u00b7 {result.items:,} items \u00b7 "
-            f"{result.hidden:,} hidden as not duplicates"
+            f"{sum(counts.values()):,} groups ({shown or 'none'}) \u00b7 {items:,} items \u00b7 "
+            f"{hidden:,} hidden as not duplicates"
         )
 
     def _fill_table(self) -> None:
@@ -306,8 +395,10 @@ class DuplicatesScreen(CatalogScreen):
         self.member_index = 0
         self._show_group()
 
-    def _row(self, g: Group) -> tuple[str, str, str, str]:
-        return (g.kind, str(len(g.members)), "yes" if g.decisions else "", g.reason)
+    def _row(self, g: Group) -> tuple[Text, Text, Text, Text]:
+        # Text, not str: the table would parse each string as markup (a third of its time per row,
+        # and a reason with "[" in it would be misread).
+        return (Text(g.kind), Text(str(len(g.members))), Text("yes" if g.decisions else ""), Text(g.reason))
 
     def _refresh_row(self) -> None:
         table = self.query_one("#dupes-groups", DataTable)
@@ -322,6 +413,9 @@ class DuplicatesScreen(CatalogScreen):
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self.member_index = 0
         self._show_group()
+        row = self.query_one("#dupes-groups", DataTable).cursor_row
+        if self._next_offset is not None and row >= len(self.groups) - max(1, GROUP_PAGE // 4):
+            self._read_more()  # the next page before the cursor gets there
 
     def _show_group(self) -> None:
         g = self.group
@@ -434,10 +528,11 @@ class DuplicatesScreen(CatalogScreen):
         self._fill_table()
         self.notify(f"{g.kind} group marked as not duplicates; it will not come back")
 
-    def action_accept_class(self) -> None:
+    async def action_accept_class(self) -> None:
         g = self.group
         if g is None:
             return
+        await self._read_all()
         kind = g.kind
         pending = [x for x in self.groups if x.kind == kind and not x.decisions]
         discards = sum(1 for x in pending for m in x.members if x.suggested(m.id) == "discard")
@@ -475,6 +570,7 @@ class DuplicatesScreen(CatalogScreen):
 
     async def action_review_album(self) -> None:
         """Ask, then create a Google Photos album of the discards the Library API can address."""
+        await self._read_all()
         google = self.gphotos.google
         # The demo's fake Google serves the demo library itself, so there its ids count as the app's own.
         kinds = LIBRARY_KINDS + (("demo",) if google.demo_size is not None else ())
@@ -510,7 +606,8 @@ class DuplicatesScreen(CatalogScreen):
             await usage.flush()
         self.notify(album.describe(), timeout=20)
 
-    def action_export(self) -> None:
+    async def action_export(self) -> None:
+        await self._read_all()
         self._export(list(self.groups))
 
     @work(thread=True, group="dupes-export", exclusive=True, exit_on_error=False, description="Writing the plan")
