@@ -35,6 +35,19 @@ async def item_sets(conn: aiosqlite.Connection) -> dict[str, tuple[int, int, int
     return {key: found.get(key, (0, 0, None, None)) for key in ITEM_SETS}
 
 
+async def all_items_count(conn: aiosqlite.Connection) -> int | None:
+    """The catalog's item count from the kept summary (one row, however many items)."""
+    rows = list(await conn.execute_fetchall("SELECT items FROM item_set_summaries WHERE key = 'all'"))
+    return int(rows[0][0]) if rows else None
+
+
+async def data_version(conn: aiosqlite.Connection) -> int:
+    """SQLite's change counter as this connection sees it: it moves when another connection commits,
+    so the same number means what a screen read from this connection is still current."""
+    rows = list(await conn.execute_fetchall("PRAGMA data_version"))
+    return int(rows[0][0])
+
+
 async def pseudo_albums(conn: aiosqlite.Connection) -> list[AlbumRow]:
     """Favorites, Not in any album, Archived and Trash as album rows (id 0, kind is the key), from the summaries."""
     sets = await item_sets(conn)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -78,7 +76,7 @@ class AlbumsScreen(CatalogScreen):
         The reader's ``PRAGMA data_version`` moves whenever another connection (the app's writer, a
         job, another process) commits: the same number means the table on screen is current."""
         conn = self.catalog.reader
-        version = cast("list[Any]", await conn.execute_fetchall("PRAGMA data_version"))[0][0]
+        version = await summaries.data_version(conn)
         if version == self._loaded_version:
             return
         # The catalog keeps these summaries current on every write: a few hundred rows to read,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from rich.style import Style
 from rich.text import Text
@@ -44,7 +44,7 @@ from gphotos_tui.analysis.duplicates.store import (
     stored_group_page,
 )
 from gphotos_tui.analysis.duplicates.thumbnails import ThumbnailProvider
-from gphotos_tui.catalog import dupe_groups, queries
+from gphotos_tui.catalog import dupe_groups, queries, summaries
 from gphotos_tui.engine.byte_sources import default_providers, provider_notes
 from gphotos_tui.paths import locations
 from gphotos_tui.ui.modals.confirm import ConfirmAccept
@@ -171,11 +171,7 @@ class DuplicatesScreen(CatalogScreen):
         The item count comes from the catalog's kept summaries (one row, not a count of a million
         items), and the catalog's own change counter catches edits that keep the count."""
         reader = self.catalog.reader
-        rows = cast(
-            "list[Any]", await reader.execute_fetchall("SELECT items FROM item_set_summaries WHERE key = 'all'")
-        )
-        version = cast("list[Any]", await reader.execute_fetchall("PRAGMA data_version"))[0][0]
-        state = (rows[0][0] if rows else None, version)
+        state = (await summaries.all_items_count(reader), await summaries.data_version(reader))
         if state != self._scanned_items:
             self._scanned_items = state
             self.action_rescan()
@@ -213,8 +209,7 @@ class DuplicatesScreen(CatalogScreen):
             await scan(catalog, self.settings, rebuild=rebuild, load_groups=False)
             # The update wrote the kept groups: the catalog's change counter as it stands now is "seen".
             if self._scanned_items is not None:
-                version = cast("list[Any]", await catalog.reader.execute_fetchall("PRAGMA data_version"))[0][0]
-                self._scanned_items = (self._scanned_items[0], version)
+                self._scanned_items = (self._scanned_items[0], await summaries.data_version(catalog.reader))
             await self._read_groups(status)
         if not self.hashing:
             status.update(self._summary_text)
