@@ -82,7 +82,7 @@ class Destination:
             candidate = relpath
             while True:
                 final = self.path(candidate)
-                if self._claim_name(part, final):
+                if claim_name(part, final):
                     return Placed(candidate, False)
                 if _same_file(final, size, sha256):
                     part.unlink(missing_ok=True)
@@ -95,27 +95,28 @@ class Destination:
             part.unlink(missing_ok=True)
             raise
 
-    def _claim_name(self, part: Path, final: Path) -> bool:
-        """Move ``part`` to ``final`` if and only if that name is free."""
-        try:
-            os.link(part, final, follow_symlinks=False)
-        except FileExistsError:
+
+def claim_name(src: Path, final: Path) -> bool:
+    """Give ``src``'s file the name ``final`` if and only if that name is free (``src`` is gone after)."""
+    try:
+        os.link(src, final, follow_symlinks=False)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise write_error(exc, final) from exc
+        if os.path.lexists(final):  # FAT/exFAT and some network filesystems: check, then rename
             return False
-        except OSError as exc:
-            if exc.errno not in _NO_HARD_LINKS:
-                raise write_error(exc, final) from exc
-            if os.path.lexists(final):  # FAT/exFAT and some network filesystems: check, then rename
-                return False
-            try:
-                os.rename(part, final)
-            except OSError as exc2:
-                raise write_error(exc2, final) from exc2
-            return True
         try:
-            os.unlink(part)
-        except OSError as exc:
-            raise write_error(exc, part) from exc
+            os.rename(src, final)
+        except OSError as exc2:
+            raise write_error(exc2, final) from exc2
         return True
+    try:
+        os.unlink(src)
+    except OSError as exc:
+        raise write_error(exc, src) from exc
+    return True
 
 
 def _same_file(path: Path, size: int, sha256: str) -> bool:

@@ -13,7 +13,6 @@ Originals are never opened for writing.
 from __future__ import annotations
 
 import asyncio
-import errno
 import hashlib
 import os
 import stat
@@ -22,13 +21,13 @@ from pathlib import Path
 
 from gphotos_tui.backup import xmp
 from gphotos_tui.backup.copier import write_error
+from gphotos_tui.backup.destination import claim_name
 from gphotos_tui.catalog import Catalog, xmp_sidecars
 from gphotos_tui.catalog.item_facts import ItemFacts, item_facts
 from gphotos_tui.catalog.xmp_sidecars import SidecarRecord
 
 BATCH = 500
 WORKERS = 4
-_NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EXDEV, errno.EMLINK}
 
 
 @dataclass(slots=True)
@@ -74,20 +73,7 @@ def _create(path: Path, data: bytes) -> bool:
     """Write a new sidecar; False when the name was taken meanwhile (nothing replaced)."""
     tmp = _temp(path, data)
     try:
-        try:
-            os.link(tmp, path, follow_symlinks=False)
-        except FileExistsError:
-            return False
-        except OSError as exc:
-            if exc.errno not in _NO_HARD_LINKS:
-                raise write_error(exc, path) from exc
-            if os.path.lexists(path):  # FAT/exFAT: check, then rename
-                return False
-            try:
-                os.rename(tmp, path)
-            except OSError as exc2:
-                raise write_error(exc2, path) from exc2
-        return True
+        return claim_name(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
 
