@@ -40,8 +40,9 @@ def fit(text: str, width: int) -> str:
     return text.ljust(width) if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
-class WindowedList(AppAccess, ScrollView, can_focus=True):
-    """Rows by windows, a row cursor, page and jump keys; Highlighted/Selected messages.
+class WindowedList(AppAccess, ScrollView, can_focus=True, inherit_bindings=False):
+    """Rows by windows, a row cursor, page and jump keys (not ScrollView's free scrolling in two
+    directions); Highlighted/Selected messages.
 
     Subclasses declare their own ``Highlighted``/``Selected`` (subclassing these) so screens
     handle them by the subclass' name (``on_item_list_highlighted``...)."""
@@ -60,7 +61,6 @@ class WindowedList(AppAccess, ScrollView, can_focus=True):
         "windowed-list--pending",
         "windowed-list--failed",
     }
-    INHERIT_BINDINGS = False  # a row cursor, not free scrolling in two directions
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False),
         Binding("down,j", "cursor(1)", "Down", show=False),
