@@ -72,8 +72,10 @@ def sniff(head: bytes) -> str | None:
         return "raf"
     if head[:2] == b"BM" and len(head) >= 18 and 12 <= struct.unpack_from("<I", head, 14)[0] <= 255:
         return "bmp"
-    if head[:6] in (b"II+\0\x08\0", b"MM\0+\0\x08"):
+    if head[:8] in (b"II+\0\x08\0\0\0", b"MM\0+\0\x08\0\0"):  # exiftool's BigTIFF test: all 8 bytes
         return "bigtiff"
+    if head[:4] in (b"II+\0", b"MM\0+"):
+        return "tiff"  # a damaged BigTIFF header: a TIFF whose IFD0 cannot be read
     if head[:4] == b"\x1a\x45\xdf\xa3":
         return "mkv"
     if head[:16] == _ASF:

@@ -277,3 +277,25 @@ def matroska(width: int, height: int, duration_s: float, date_utc: int, doctype:
     video = _ebml(0xE0, _ebml(0xB0, width.to_bytes(2, "big")) + _ebml(0xBA, height.to_bytes(2, "big")))
     tracks = _ebml(0x1654AE6B, _ebml(0xAE, _ebml(0xD7, b"\1") + _ebml(0x83, b"\1") + video))
     return header + _ebml(0x18538067, info + tracks)
+
+
+# -- the reader's exiftool rules (multi-page TIFF, a movie's XMP) -------------------------------
+
+XMP_UUID = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")
+
+
+def xmp_with(attrs: dict[str, str], rdf: str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#") -> bytes:
+    """An XMP packet with these attributes on one rdf:Description (``rdf``: the RDF namespace written)."""
+    body = " ".join(f'{k}="{v}"' for k, v in attrs.items())
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        f'<rdf:RDF xmlns:rdf="{rdf}"><rdf:Description rdf:about="" '
+        'xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:exif="http://ns.adobe.com/exif/1.0/" '
+        'xmlns:tiff="http://ns.adobe.com/tiff/1.0/" '
+        f"{body}/></rdf:RDF></x:xmpmeta><?xpacket end='w'?>"
+    ).encode()
+
+
+def xmp_uuid(xmp: bytes) -> bytes:
+    """Adobe's top-level XMP box of an MP4 (after mdat, where Premiere and Lightroom put it)."""
+    return box(b"uuid", XMP_UUID + xmp)

@@ -131,10 +131,48 @@ EXPECTED_FIELDS = {  # what each generated file holds, so a missing value fails 
 }
 
 
+def _reader_rule_files() -> dict[str, bytes]:
+    """Structures where exiftool follows a rule of its own: the reader must give its value or none."""
+    page = [(0x0103, SHORT, 1), (0x0106, SHORT, 1)]
+    return {
+        # pages flagged as pages (SubfileType 2), then the full-resolution image: exiftool's size is the latter's
+        "pages.tif": ms.tiff(
+            {
+                "ifd0": [(0x00FE, LONG, 2), (0x100, SHORT, 1646), (0x101, SHORT, 2332), *page, *CAMERA],
+                "p2": [(0x00FE, LONG, 2), (0x100, SHORT, 1653), (0x101, SHORT, 2333), *page],
+                "p3": [(0x00FE, LONG, 0), (0x100, SHORT, 1641), (0x101, SHORT, 2317), *page],
+            },
+            chain=("ifd0", "p2", "p3"),
+        ),
+        # Adobe's XMP uuid box after mdat: its CreateDate (UTC, "Z") and orientation
+        "xmp.mp4": ms.movie(ms.mvhd(1_578_236_640, 1.0) + ms.trak(640, 360), brand=b"mp42", moov_first=True, pad=500)
+        + ms.xmp_uuid(ms.xmp_with({"xmp:CreateDate": "2020-01-05T15:04Z", "tiff:Orientation": "1"})),
+        # an XMP packet whose RDF namespace is damaged is not XMP (exiftool reads no date from it)
+        "badrdf.jpg": ms.jpeg(
+            ms.exif_payload(CAMERA),
+            100,
+            80,
+            xmp=ms.xmp_with({"exif:DateTimeOriginal": "2008-06-12T11:14:04-07:00"}, rdf="http:/\nwww.w3.org/"),
+        ),
+    }
+
+
+EXPECTED_FIELDS |= {
+    "pages.tif": {"make", "width", "height", "mime"},
+    "xmp.mp4": {"taken", "offset", "orientation", "width", "duration_s"},
+    "badrdf.jpg": {"make", "width"},
+}
+
+
+def test_damaged_xmp_gives_no_date(generated):
+    assert read_path(generated / "badrdf.jpg").taken_local is None
+    assert read_path(generated / "pages.tif").width == 1641
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("structures")
-    for name, data in _files().items():
+    for name, data in {**_files(), **_reader_rule_files()}.items():
         (root / name).write_bytes(data)
     return root
 
