@@ -47,9 +47,6 @@ _ASF = bytes.fromhex("3026b2758e66cf11a6d900aa0062ce6c")
 _SIMPLE = {  # formats we know by their magic but read nothing from
     "mpeg": ("mpeg", "video/mpeg"),
     "m2ts": ("mts", "video/m2ts"),
-    "crw": ("crw", "image/x-canon-crw"),
-    "x3f": ("x3f", "image/x-sigma-x3f"),
-    "mrw": ("mrw", "image/x-minolta-mrw"),
 }
 
 
@@ -113,6 +110,11 @@ def read_source(src: Source, name: str = "") -> Metadata:
                 return others.read_tiff(src, os.path.splitext(name)[1].casefold())
             reader: Callable[[Source], Metadata] = getattr(others, _LONG_TAIL[kind])
             return reader(src)
+        if kind in _OLD_RAW:  # RAW that is not TIFF underneath: loaded on first use too
+            from gphotos_tui.exif import oldraw
+
+            old: Callable[[Source], Metadata] = getattr(oldraw, _OLD_RAW[kind])
+            return old(src)
         if kind in _SIMPLE:
             fmt, mime = _SIMPLE[kind]
             if kind == "m2ts" and os.path.splitext(name)[1].casefold() == ".ts":
@@ -144,6 +146,9 @@ _LONG_TAIL = {  # format: its reader in gphotos_tui.exif.others
     "ico": "read_ico",
     "bigtiff": "read_bigtiff",
 }
+
+
+_OLD_RAW = {"mrw": "read_mrw", "crw": "read_crw", "x3f": "read_x3f"}  # format: its reader in exif.oldraw
 
 
 def read_metadata(head: bytes, name: str = "") -> Metadata:

@@ -147,6 +147,22 @@ def _reader_rule_files() -> dict[str, bytes]:
         # Adobe's XMP uuid box after mdat: its CreateDate (UTC, "Z") and orientation
         "xmp.mp4": ms.movie(ms.mvhd(1_578_236_640, 1.0) + ms.trak(640, 360), brand=b"mp42", moov_first=True, pad=500)
         + ms.xmp_uuid(ms.xmp_with({"xmp:CreateDate": "2020-01-05T15:04Z", "tiff:Orientation": "1"})),
+        # RAW that is not TIFF underneath
+        "minolta.mrw": ms.mrw(
+            ms.tiff(
+                {
+                    "ifd0": [*CAMERA, (ms.EXIF_PTR, LONG, "@exif"), (ms.GPS_PTR, LONG, "@gps")],
+                    "exif": SHOT,
+                    "gps": GPS,
+                },
+                e=">",
+            ),
+            3264,
+            2448,
+        ),
+        "canon.crw": ms.crw("Canon", "Canon EOS 10D", 1_068_485_966, 3072, 2048, 24, 116, 189),
+        "sd14.x3f": ms.x3f(2640, 1760, SIGMA_PROPS),
+        "dp2.x3f": ms.x3f(2640, 1760, SIGMA_PROPS, ms.jpeg(ms.exif_payload(CAMERA, SHOT, GPS), 2640, 1760)),
         # an XMP packet whose RDF namespace is damaged is not XMP (exiftool reads no date from it)
         "badrdf.jpg": ms.jpeg(
             ms.exif_payload(CAMERA),
@@ -157,11 +173,38 @@ def _reader_rule_files() -> dict[str, bytes]:
     }
 
 
+SIGMA_PROPS = {
+    "CAMMANUF": "SIGMA",
+    "CAMMODEL": "SIGMA SD14",
+    "ISO": "200",
+    "SHUTTER": "0.004",
+    "APERTURE": "5.6",
+    "FLENGTH": "30",
+    "FLEQ35MM": "51",
+    "TIME": "1230000000",
+}
+_SHOT_FIELDS = {"make", "model", "focal_length_mm", "aperture_f", "iso", "exposure_s", "width", "height", "mime"}
+
 EXPECTED_FIELDS |= {
+    "minolta.mrw": _SHOT_FIELDS | {"taken", "latitude", "longitude", "focal_length_35mm", "lens", "orientation"},
+    "canon.crw": _SHOT_FIELDS,
+    "sd14.x3f": _SHOT_FIELDS | {"focal_length_35mm"},
+    "dp2.x3f": _SHOT_FIELDS | {"taken", "latitude", "longitude", "focal_length_35mm"},
     "pages.tif": {"make", "width", "height", "mime"},
     "xmp.mp4": {"taken", "offset", "orientation", "width", "duration_s"},
     "badrdf.jpg": {"make", "width"},
 }
+
+
+def test_raw_without_tiff_underneath(generated):
+    """MRW, CRW and X3F carry their own structures: camera, exposure, time and size all come through."""
+    crw = read_path(generated / "canon.crw")
+    assert (crw.make, crw.model, crw.width, crw.iso) == ("Canon", "Canon EOS 10D", 3072, 100)
+    assert crw.taken_local == "2003-11-10 17:39:26"  # exiftool prints the CIFF time stamp as UTC: the wall clock
+    sd14 = read_path(generated / "sd14.x3f")
+    assert (sd14.model, sd14.taken_local, sd14.width) == ("SIGMA SD14", "2008-12-23 02:40:00", 2640)
+    assert read_path(generated / "dp2.x3f").model == "Canon EOS R5"  # the embedded JPEG's Exif wins, as in exiftool
+    assert read_path(generated / "minolta.mrw").mime_type == "image/x-minolta-mrw"
 
 
 def test_damaged_xmp_gives_no_date(generated):
