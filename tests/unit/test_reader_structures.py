@@ -131,6 +131,11 @@ EXPECTED_FIELDS = {  # what each generated file holds, so a missing value fails 
 }
 
 
+def _with_garbage(jpeg: bytes) -> bytes:
+    at = jpeg.index(b"\xff\xc0")
+    return jpeg[:at] + b"\0\x17" + jpeg[at:]
+
+
 def _reader_rule_files() -> dict[str, bytes]:
     """Structures where exiftool follows a rule of its own: the reader must give its value or none."""
     page = [(0x0103, SHORT, 1), (0x0106, SHORT, 1)]
@@ -147,6 +152,8 @@ def _reader_rule_files() -> dict[str, bytes]:
         # Adobe's XMP uuid box after mdat: its CreateDate (UTC, "Z") and orientation
         "xmp.mp4": ms.movie(ms.mvhd(1_578_236_640, 1.0) + ms.trak(640, 360), brand=b"mp42", moov_first=True, pad=500)
         + ms.xmp_uuid(ms.xmp_with({"xmp:CreateDate": "2020-01-05T15:04Z", "tiff:Orientation": "1"})),
+        # stray bytes between two segments: exiftool skips to the next 0xFF and reads on (the SOF's size)
+        "garbage.jpg": _with_garbage(ms.jpeg(ms.exif_payload(CAMERA), 130, 51)),
         # RAW that is not TIFF underneath
         "minolta.mrw": ms.mrw(
             ms.tiff(
@@ -193,6 +200,7 @@ EXPECTED_FIELDS |= {
     "pages.tif": {"make", "width", "height", "mime"},
     "xmp.mp4": {"taken", "offset", "orientation", "width", "duration_s"},
     "badrdf.jpg": {"make", "width"},
+    "garbage.jpg": {"make", "width", "height"},
 }
 
 
