@@ -56,6 +56,7 @@ EXIF_TAGS = {
     0x927C: "MakerNote",
 }
 CANON_TAGS = {0x0001: "CanonCameraSettings", 0x0004: "CanonShotInfo", 0x0095: "CanonLensModel"}
+NIKON_TAGS = {0x0002: "ISO"}  # (0, 200): exiftool's ISO "0 200"
 GPS_TAGS = {1: "GPSLatitudeRef", 2: "GPSLatitude", 3: "GPSLongitudeRef", 4: "GPSLongitude"}
 _POINTERS = (EXIF_IFD, GPS_IFD, SUB_IFDS)
 _BLOB_TAGS = frozenset({0x02BC, 0x002E, 0x927C})  # XMP, JpgFromRaw, MakerNote: (offset, length) only
@@ -112,7 +113,19 @@ def parse_tiff(data: bytes, src: Source | None = None, base: int = 0, images: bo
     note = tags.pop("MakerNote", None)
     if isinstance(note, tuple) and str(tags.get("Make", "")).startswith("Canon"):
         # Canon's maker note is a plain IFD, offsets from the TIFF header: lens name and ISO live there
-        _read_ifd(buf, endian, note[0], CANON_TAGS, tags)
+        shift = _canon_moved_by(buf, endian, note)
+        if shift:  # an editor moved the maker note without rewriting its offsets: follow them where they went
+            data = buf.data[shift:] if shift > 0 else b"\0" * -shift + buf.data
+            _read_ifd(_Buf(data, buf.src, buf.base + shift), endian, note[0] - shift, CANON_TAGS, tags)
+        else:
+            _read_ifd(buf, endian, note[0], CANON_TAGS, tags)
+    elif isinstance(note, tuple) and "ISO" not in tags and str(tags.get("Make", "")).upper().startswith("NIKON"):
+        # older Nikons keep ISO only in their maker note: "Nikon\0\2", then a TIFF header of its own
+        block = buf.get(note[0], min(note[1], 1 << 16))
+        if block and block.startswith(b"Nikon\0\x02"):
+            iso = parse_tiff_ifd(block[10:], NIKON_TAGS).get("ISO")
+            if iso is not None:
+                tags["ISO"] = iso
     if images:
         # exiftool's order: an IFD's SubIFDs right after it, then the next IFD of the chain
         found = [(_full_size(tags), tags.get("ImageWidth"), tags.get("ImageHeight"))]
@@ -131,6 +144,32 @@ def parse_tiff(data: bytes, src: Source | None = None, base: int = 0, images: bo
             stack.extend(reversed(more.get(SUB_IFDS, ())))
         tags["_images"] = found
     return tags
+
+
+def _canon_moved_by(buf: _Buf, e: str, note: tuple[int, int]) -> int:
+    """How far a Canon maker note moved since the camera wrote it: its 8-byte footer ("II*\\0" + the
+    original offset) says where it was (exiftool's FixBase). 0 when there is no footer, or when the values
+    still end right at the footer (Picasa and ACDSee update the offsets but not the footer)."""
+    start, length = note
+    footer = buf.get(start + length - 8, 8) if length > 8 else None
+    if not footer or footer[:4] != (b"II*\0" if e == "<" else b"MM\0*"):
+        return 0
+    shift = start - int(_U32[e].unpack_from(footer, 4)[0])
+    if not shift:
+        return 0
+    raw = buf.get(start, 2)
+    count = _U16[e].unpack(raw)[0] if raw else 0
+    block = buf.get(start + 2, 12 * count) if 0 < count <= MAX_ENTRIES else None
+    if block is None:
+        return 0
+    ends = [
+        _U32[e].unpack(inline)[0] + _TYPE_SIZES.get(typ, 1) * n
+        for _tag, typ, n, inline in _ENTRIES[e].iter_unpack(block)
+        if _TYPE_SIZES.get(typ, 1) * n > 4
+    ]
+    if ends and start + length - max(ends) - 8 in (0, 1):
+        return 0
+    return shift
 
 
 def _full_size(tags: dict[str, object]) -> bool:

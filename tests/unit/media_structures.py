@@ -379,3 +379,46 @@ def x3f(width: int, height: int, props: dict[str, str], jpeg_data: bytes | None 
     at = len(body)
     body += b"SECd" + struct.pack("<II", 0x00020000, len(sections)) + directory
     return bytes(body) + struct.pack("<I", at)
+
+
+# -- maker notes the reader follows for ISO -----------------------------------------------------
+
+
+def nikon_exif(iso: int) -> bytes:
+    """An older Nikon's Exif: no ISO tag; the maker note ("Nikon\\0\\2" + its own TIFF header) holds (0, ISO)."""
+    note = b"Nikon\0\x02\x10\0\0" + tiff({"ifd0": [(0x0001, UNDEFINED, b"0210"), (0x0002, SHORT, [0, iso])]}, e=">")
+    return tiff(
+        {
+            "ifd0": [(0x010F, ASCII, "NIKON CORPORATION"), (0x0110, ASCII, "NIKON D70"), (EXIF_PTR, LONG, "@exif")],
+            "exif": [(0x829A, RATIONAL, (1, 125)), (0x927C, UNDEFINED, note)],
+        }
+    )
+
+
+def canon_moved_exif(iso_code: int, moved_by: int = 256) -> bytes:
+    """A Canon Exif whose maker note an editor moved by ``moved_by`` bytes without rewriting its offsets:
+    its footer ("II*\\0" + the original offset) says where the camera wrote it. CameraSettings[16] is the ISO
+    code (17 = ISO 100)."""
+    settings = [0] * 46
+    settings[0], settings[16] = 92, iso_code
+
+    def note(original: int) -> bytes:
+        ifd = struct.pack("<HHHII", 1, 0x0001, SHORT, 46, original + 18) + struct.pack("<I", 0)
+        return ifd + struct.pack("<46H", *settings) + b"II*\0" + struct.pack("<I", original)
+
+    def build(blob: bytes) -> bytes:
+        return tiff(
+            {
+                "ifd0": [
+                    (0x010E, ASCII, "an editor's description, written before the maker note " * 6),
+                    (0x010F, ASCII, "Canon"),
+                    (0x0110, ASCII, "Canon PowerShot A85"),
+                    (EXIF_PTR, LONG, "@exif"),
+                ],
+                "exif": [(0x829A, RATIONAL, (1, 160)), (0x927C, UNDEFINED, blob)],
+            }
+        )
+
+    marker = b"\xaa" * len(note(0))
+    where = build(marker).index(marker)
+    return build(note(where - moved_by))

@@ -154,6 +154,9 @@ def _reader_rule_files() -> dict[str, bytes]:
         + ms.xmp_uuid(ms.xmp_with({"xmp:CreateDate": "2020-01-05T15:04Z", "tiff:Orientation": "1"})),
         # stray bytes between two segments: exiftool skips to the next 0xFF and reads on (the SOF's size)
         "garbage.jpg": _with_garbage(ms.jpeg(ms.exif_payload(CAMERA), 130, 51)),
+        # ISO kept only in a maker note: an older Nikon's, a Canon's moved by an editor (its footer says where)
+        "nikon.jpg": ms.jpeg(ms.nikon_exif(200), 64, 48),
+        "canon-moved.jpg": ms.jpeg(ms.canon_moved_exif(17), 64, 48),
         # RAW that is not TIFF underneath
         "minolta.mrw": ms.mrw(
             ms.tiff(
@@ -201,6 +204,8 @@ EXPECTED_FIELDS |= {
     "xmp.mp4": {"taken", "offset", "orientation", "width", "duration_s"},
     "badrdf.jpg": {"make", "width"},
     "garbage.jpg": {"make", "width", "height"},
+    "nikon.jpg": {"make", "iso", "exposure_s"},
+    "canon-moved.jpg": {"make", "iso", "exposure_s"},
 }
 
 
