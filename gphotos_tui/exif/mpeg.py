@@ -81,6 +81,9 @@ def read_m2ts(src: Source) -> Metadata:
     if not tc:
         meta.mime_type = "video/mpeg"  # exiftool's M2T: 188-byte packets
     first_pcr, last_pcr, scanned = _forward(src, start, plen, tc, meta)
+    if src.fh is None:  # only the head was given: the last clock reference is at the file's end, unseen
+        meta.truncated = True
+        return meta
     if first_pcr is None:
         return meta
     grid = src.size // plen * plen  # exiftool steps back on packets counted from the file's start
@@ -641,8 +644,8 @@ def read_mpeg(src: Source) -> Metadata:
         if found_audio and found_video:
             break
     total = (audio_rate or 0) + (video_rate or 0)
-    if total and (found_video or found_audio):
-        meta.duration_s = round(8 * src.size / total, 6)
-    if src.short:
+    if src.fh is None:  # only the head was given: the estimate needs the file's size
         meta.truncated = True
+    elif total and (found_video or found_audio):
+        meta.duration_s = round(8 * src.size / total, 6)
     return meta
