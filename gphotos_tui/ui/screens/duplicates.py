@@ -22,7 +22,7 @@ from gphotos_tui import units
 from gphotos_tui.analysis.duplicates import KINDS, DupItem, Group, Settings, scan
 from gphotos_tui.analysis.duplicates.actions import write_plan
 from gphotos_tui.analysis.duplicates.keeper import explain_keeper
-from gphotos_tui.analysis.duplicates.preview import halfblock_cells
+from gphotos_tui.analysis.duplicates.preview import NoPreview, loader_cells
 from gphotos_tui.analysis.duplicates.providers import loader_for
 from gphotos_tui.analysis.duplicates.review_album import (
     LIBRARY_KINDS,
@@ -464,10 +464,10 @@ class DuplicatesScreen(CatalogScreen):
                 self._previews[m.id] = Text("(no local bytes)\n" + "\n" * (PREVIEW_ROWS - 2))
             else:
                 try:
-                    cells = await asyncio.to_thread(
-                        lambda job=job: halfblock_cells(job.load(), PREVIEW_COLS, PREVIEW_ROWS)  # type: ignore[misc]
-                    )
+                    cells = await asyncio.to_thread(loader_cells, job.load, PREVIEW_COLS, PREVIEW_ROWS, m.filename)
                     self._previews[m.id] = halfblock_text(cells)
+                except NoPreview as exc:  # e.g. a HEIC without a JPEG preview: say why, in the picture's place
+                    self._previews[m.id] = Text(f"(no preview: {exc})\n" + "\n" * (PREVIEW_ROWS - 2))
                 except Exception as exc:  # a broken file shows its error instead of a picture
                     self._previews[m.id] = Text(f"(no preview: {type(exc).__name__})\n" + "\n" * (PREVIEW_ROWS - 2))
             if self.group is g:
