@@ -44,6 +44,8 @@ __all__ = [
 HEAD_BYTES = 256 * 1024  # what streaming callers read first: all the metadata of nearly every photo
 
 _ASF = bytes.fromhex("3026b2758e66cf11a6d900aa0062ce6c")
+
+
 def sniff(head: bytes) -> str | None:
     """The format name the magic bytes say, or None."""
     if head[:3] == b"\xff\xd8\xff":
