@@ -44,10 +44,6 @@ __all__ = [
 HEAD_BYTES = 256 * 1024  # what streaming callers read first: all the metadata of nearly every photo
 
 _ASF = bytes.fromhex("3026b2758e66cf11a6d900aa0062ce6c")
-_SIMPLE = {  # formats we know by their magic but read nothing from
-    "mpeg": ("mpeg", "video/mpeg"),
-    "m2ts": ("mts", "video/m2ts"),
-}
 
 
 def sniff(head: bytes) -> str | None:
@@ -77,7 +73,7 @@ def sniff(head: bytes) -> str | None:
         return "mkv"
     if head[:16] == _ASF:
         return "asf"
-    if head[:4] in (b"\0\0\1\xba", b"\0\0\1\xb3"):
+    if head[:3] == b"\0\0\1" and len(head) > 3 and 0xB0 <= head[3] <= 0xBF:  # exiftool's MPEG test
         return "mpeg"
     if len(head) > 196 and head[4] == 0x47 and head[196] == 0x47:
         return "m2ts"
@@ -106,7 +102,7 @@ def read_source(src: Source, name: str = "") -> Metadata:
         if kind in _LONG_TAIL:  # loaded on first use: a Takeout of JPEGs, HEICs and movies never compiles them
             from gphotos_tui.exif import others
 
-            if kind == "tiff":  # the extension only matters here (and for .ts): not on the JPEG/HEIC hot path
+            if kind == "tiff":  # the extension only matters here: not on the JPEG/HEIC hot path
                 return others.read_tiff(src, os.path.splitext(name)[1].casefold())
             reader: Callable[[Source], Metadata] = getattr(others, _LONG_TAIL[kind])
             return reader(src)
@@ -115,11 +111,10 @@ def read_source(src: Source, name: str = "") -> Metadata:
 
             old: Callable[[Source], Metadata] = getattr(oldraw, _OLD_RAW[kind])
             return old(src)
-        if kind in _SIMPLE:
-            fmt, mime = _SIMPLE[kind]
-            if kind == "m2ts" and os.path.splitext(name)[1].casefold() == ".ts":
-                mime = "video/mp2t"
-            return Metadata(fmt, mime, note=f"no metadata is read from {fmt.upper()} files")
+        if kind in ("m2ts", "mpeg"):  # loaded on first use, like the long tail
+            from gphotos_tui.exif import mpeg
+
+            return mpeg.read_m2ts(src) if kind == "m2ts" else mpeg.read_mpeg(src)
     except MetadataError:
         raise
     except (IndexError, ValueError, KeyError, struct.error, OverflowError) as exc:  # damaged structure

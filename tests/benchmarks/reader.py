@@ -55,6 +55,7 @@ _LOCAL_DATES = (
     "Composite:DateTimeOriginal",
     "QuickTime:CreationDate",
     "RIFF:DateTimeOriginal",
+    "H264:DateTimeOriginal",
     "EXIF:ModifyDate",
 )
 _UTC_DATES = ("QuickTime:CreateDate", "Matroska:DateTimeOriginal", "ASF:CreationDate")
@@ -84,7 +85,25 @@ def _exiftool(files: list[Path]) -> dict[str, dict]:
                     flat.setdefault(f"{parts[0]}:{parts[2]}", value)
                 flat[key] = value
             out[doc["SourceFile"]] = flat
+    _named_makes(out)
     return out
+
+
+def _named_makes(out: dict[str, dict]) -> None:
+    """AVCHD's Make is a maker code (exiftool -n prints 264): ask exiftool for its name ("Sony") instead."""
+    coded = [name for name, doc in out.items() if isinstance(doc.get("H264:Make"), int)]
+    if not coded:
+        return
+    run = subprocess.run(
+        ["exiftool", "-j", "-G0", "-q", "-q", "-H264:Make", *coded], capture_output=True, encoding="utf-8"
+    )
+    for doc in json.loads(run.stdout or "[]"):
+        name = doc.get("H264:Make")
+        if doc["SourceFile"] in out:
+            if isinstance(name, str) and not name.startswith("Unknown"):
+                out[doc["SourceFile"]]["H264:Make"] = name
+            else:
+                del out[doc["SourceFile"]]["H264:Make"]  # a code exiftool cannot name either
 
 
 def _first(doc: dict, *keys: str):
@@ -113,7 +132,7 @@ def _stamp(value) -> tuple[str, str | None] | None:
     if not match.group(1):  # no seconds (XMP allows it)
         text = text[:16] + ":00" + text[16:]
     local = text[:10].replace(":", "-") + " " + text[11:19]
-    rest = text[19:].lstrip(".0123456789")
+    rest = text[19:].lstrip(".0123456789").removesuffix(" DST")  # AVCHD: the offset already includes DST
     return local, (rest.replace("Z", "+00:00") or None)
 
 
@@ -162,7 +181,8 @@ def expected(doc: dict) -> dict:
             want["width"], want["height"] = int(float(w)), int(float(h))
         except ValueError:
             pass
-    duration = _any_group(doc, "Duration", ("Composite", "QuickTime", "Matroska", "ASF", "RIFF", "M2TS"))
+    # a transport stream's clock-reference duration before exiftool's bit-rate estimate (its priority is -1)
+    duration = _any_group(doc, "Duration", ("M2TS", "Composite", "QuickTime", "Matroska", "ASF", "RIFF"))
     if isinstance(duration, (int, float)) and duration > 0:
         want["duration_s"] = duration
     return {k: v for k, v in want.items() if _valid(k, v)}

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from gphotos_tui.exif import read_metadata, read_path
+from gphotos_tui.exif import read_file, read_metadata, read_path
 from gphotos_tui.sources.takeout.archive import open_parts
 from gphotos_tui.sources.takeout.catalogue import scan
 from tests.benchmarks import reader as bench
@@ -105,7 +106,37 @@ def _files() -> dict[str, bytes]:
         }
     )
     files["camera.dng"] = ms.tiff(raw_ifds | {"ifd0": [*raw_ifds["ifd0"], (0xC612, 1, b"\1\4\0\0")]})
+    files.update(_mpeg_streams())
     return files
+
+
+SONY_MDPM = [
+    *ms.mdpm_date("2019:04:24 22:24:00", 120, dst=True),
+    (0x7F, bytes.fromhex("0000320a")),  # Shutter (2610/28125 s), overridden by ExposureTime below
+    (0xA0, ms.mdpm_rational((1, 50))),
+    (0xA1, ms.mdpm_rational((63, 10))),
+    (0xA9, ms.mdpm_rational((35, 1))),
+    *ms.mdpm_gps(48.858222, -2.2945),
+    (0xE0, b"\x01\x08\0\0"),  # Sony
+    (0xE4, b"ILCE"),
+    (0xE5, b"-7M3"),
+    (0xE6, b"\0\0\0\0"),
+]
+CANON_MDPM = [
+    *ms.mdpm_date("2008:12:31 23:16:24", -210),
+    (0x7F, bytes.fromhex("0000f203")),  # Shutter 1010/28125 s
+    (0xE0, b"\x10\x11\0\0"),  # Canon
+    (0xE4, b"HFG3"),  # a model entry exiftool reads only for Sony: not read for Canon either
+]
+
+
+def _mpeg_streams() -> dict[str, bytes]:
+    return {
+        "sony.mts": ms.m2ts(1920, 1080, SONY_MDPM, duration_s=12.5),
+        "canon.m2ts": ms.m2ts(1920, 1080, CANON_MDPM, duration_s=61.04, interlaced=True, profile=77),
+        "hdv.m2t": ms.m2ts(1440, 1080, None, duration_s=3.0, timecode=False, video="mpeg2"),
+        "clip.mpg": ms.mpeg_ps(720, 576),
+    }
 
 
 EXPECTED_FIELDS = {  # what each generated file holds, so a missing value fails as loudly as a wrong one
@@ -128,6 +159,11 @@ EXPECTED_FIELDS = {  # what each generated file holds, so a missing value fails 
     "camera.nef": {"make", "model", "width", "height", "mime", "iso"},
     "camera.arw": {"make", "width", "mime"},
     "camera.dng": {"make", "width", "mime"},
+    "sony.mts": {"make", "model", "taken", "offset", "exposure_s", "aperture_f", "focal_length_35mm", "latitude"}
+    | {"longitude", "width", "height", "duration_s", "mime"},
+    "canon.m2ts": {"make", "taken", "offset", "exposure_s", "width", "height", "duration_s", "mime"},
+    "hdv.m2t": {"width", "height", "duration_s", "mime"},
+    "clip.mpg": {"width", "height", "duration_s", "mime"},
 }
 
 
@@ -293,3 +329,31 @@ def test_takeout_members_with_metadata_past_the_head_get_a_second_read(generated
             want.latitude,
         ), name
         assert media[name].sha256 == hashlib.sha256((generated / name).read_bytes()).hexdigest(), name
+
+
+def test_transport_streams_are_read_by_a_few_bounded_reads(tmp_path):
+    """A 30 MB AVCHD clip: the head, the first packets and one step back from the end, not the whole file."""
+    path = tmp_path / "long.mts"
+    path.write_bytes(ms.m2ts(1920, 1080, SONY_MDPM, duration_s=1234.5, filler=160_000))
+    read = 0
+
+    class Counting(io.FileIO):
+        def read(self, n=-1):
+            nonlocal read
+            data = super().read(n)
+            read += len(data)
+            return data
+
+    with Counting(str(path), "rb") as fh:
+        meta = read_file(fh, str(path))
+    assert (meta.duration_s, meta.make, meta.width, meta.taken_local) == (1234.5, "Sony", 1920, "2019-04-24 22:24:00")
+    assert path.stat().st_size > 30_000_000 and read < 1_000_000, read
+
+
+def test_a_transport_stream_head_alone_is_flagged_for_the_end():
+    """Given only its head (a Takeout member that cannot seek), the clip keeps the camera data and says the
+    duration lies beyond, instead of measuring the head."""
+    data = ms.m2ts(1920, 1080, SONY_MDPM, duration_s=600.0, filler=5000)
+    head = read_metadata(data[: 256 * 1024], "clip.mts")
+    assert head.truncated and head.duration_s is None
+    assert (head.make, head.model, head.utc_offset_min) == ("Sony", "ILCE-7M3", 120)
