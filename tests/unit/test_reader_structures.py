@@ -193,6 +193,10 @@ def _reader_rule_files() -> dict[str, bytes]:
         # ISO kept only in a maker note: an older Nikon's, a Canon's moved by an editor (its footer says where)
         "nikon.jpg": ms.jpeg(ms.nikon_exif(200), 64, 48),
         "canon-moved.jpg": ms.jpeg(ms.canon_moved_exif(17), 64, 48),
+        # a Pentax compact's movie: camera and exposure in udta/TAGS
+        "pentax.mov": ms.movie(
+            ms.mvhd(1_200_000_000, 2.0) + ms.trak(320, 240) + ms.pentax_tags(384, (40, 10), (189, 10), 50), pad=1000
+        ),
         # RAW that is not TIFF underneath
         "minolta.mrw": ms.mrw(
             ms.tiff(
@@ -241,6 +245,7 @@ EXPECTED_FIELDS |= {
     "badrdf.jpg": {"make", "width"},
     "garbage.jpg": {"make", "width", "height"},
     "nikon.jpg": {"make", "iso", "exposure_s"},
+    "pentax.mov": {"make", "iso", "exposure_s", "aperture_f", "focal_length_mm", "taken", "width"},
     "canon-moved.jpg": {"make", "iso", "exposure_s"},
 }
 
