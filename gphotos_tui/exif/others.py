@@ -44,8 +44,8 @@ def read_png(src: Source) -> Metadata:
             body = src.read(pos + 8, length)
             if body.startswith(b"XML:com.adobe.xmp\0"):
                 tags["_xmp"] = _png_text(kind, body)
-            elif body.startswith(b"Raw profile type exif\0") and "Make" not in tags:
-                tags.update(_raw_profile(_png_text(kind, body)))
+            elif body.startswith(b"Raw profile type ") and len(body) > 21:
+                _raw_profile(body[17 : body.find(b"\0")], _png_text(kind, body), tags)
         pos += 12 + length
     if tags:
         width, height = meta.width, meta.height
@@ -74,16 +74,23 @@ def _png_text(kind: bytes, body: bytes) -> bytes:
     return body[key_end + 1 :]
 
 
-def _raw_profile(text: bytes) -> dict[str, object]:
-    """ImageMagick's "Raw profile type exif": a name, a length, then the Exif block in hex."""
+def _raw_profile(name: bytes, text: bytes, tags: dict[str, object]) -> None:
+    """ImageMagick's "Raw profile type <name>": a name, a length, then the block in hex. ``exif`` (and an
+    ``APP1`` holding Exif) gives Exif tags, ``xmp`` (and an ``APP1`` holding XMP) an XMP packet, as exiftool reads."""
+    if name not in (b"exif", b"APP1", b"xmp"):
+        return
     parts = text.split(None, 2)
     if len(parts) < 3:
-        return {}
+        return
     try:
         data = bytes.fromhex(parts[2].decode("ascii", "replace").replace("\n", "").replace(" ", ""))
     except ValueError:
-        return {}
-    return parse_tiff(_tiff_block(data))
+        return
+    if name == b"xmp" or (name == b"APP1" and not data.startswith((b"Exif\0", b"II", b"MM"))):
+        if "_xmp" not in tags:
+            tags["_xmp"] = data[data.find(b"<") :] if b"<" in data else data
+    elif "Make" not in tags:
+        tags.update(parse_tiff(_tiff_block(data)))
 
 
 def read_gif(src: Source) -> Metadata:

@@ -661,3 +661,13 @@ def pentax_tags(exposure_ticks: int, fnumber: tuple[int, int], focal: tuple[int,
     struct.pack_into("<II", data, 0x48, *focal)
     struct.pack_into("<H", data, 0xAF, iso)
     return box(b"udta", box(b"TAGS", bytes(data)))
+
+
+def png_raw_profile(width: int, height: int, name: str, payload: bytes) -> bytes:
+    """A PNG with ImageMagick's "Raw profile type <name>" zTXt chunk (the payload in hex), after IDAT."""
+    hexed = payload.hex()
+    lines = "\n".join(hexed[i : i + 72] for i in range(0, len(hexed), 72))
+    text = f"\n{name}\n{len(payload):8d}\n{lines}\n".encode()
+    chunk = _png_chunk(b"zTXt", f"Raw profile type {name}".encode() + b"\0\0" + zlib.compress(text))
+    plain = png(width, height)
+    return plain[:-12] + chunk + plain[-12:]  # before IEND
