@@ -113,19 +113,17 @@ def parse_tiff(data: bytes, src: Source | None = None, base: int = 0, images: bo
     note = tags.pop("MakerNote", None)
     if isinstance(note, tuple) and str(tags.get("Make", "")).startswith("Canon"):
         # Canon's maker note is a plain IFD, offsets from the TIFF header: lens name and ISO live there
-        shift = _canon_moved_by(buf, endian, note)
+        note_endian = _note_order(buf, endian, note[0])
+        shift = _canon_moved_by(buf, note_endian, note)
         if shift:  # an editor moved the maker note without rewriting its offsets: follow them where they went
             data = buf.data[shift:] if shift > 0 else b"\0" * -shift + buf.data
-            _read_ifd(_Buf(data, buf.src, buf.base + shift), endian, note[0] - shift, CANON_TAGS, tags)
+            _read_ifd(_Buf(data, buf.src, buf.base + shift), note_endian, note[0] - shift, CANON_TAGS, tags)
         else:
-            _read_ifd(buf, endian, note[0], CANON_TAGS, tags)
-    elif isinstance(note, tuple) and "ISO" not in tags and str(tags.get("Make", "")).upper().startswith("NIKON"):
-        # older Nikons keep ISO only in their maker note: "Nikon\0\2", then a TIFF header of its own
-        block = buf.get(note[0], min(note[1], 1 << 16))
-        if block and block.startswith(b"Nikon\0\x02"):
-            iso = parse_tiff_ifd(block[10:], NIKON_TAGS).get("ISO")
-            if iso is not None:
-                tags["ISO"] = iso
+            _read_ifd(buf, note_endian, note[0], CANON_TAGS, tags)
+    elif isinstance(note, tuple) and "ISO" not in tags:
+        iso = _maker_note_iso(buf, endian, note, str(tags.get("Make", "")).upper())
+        if iso is not None:
+            tags["ISO"] = iso
     if images:
         # exiftool's order: an IFD's SubIFDs right after it, then the next IFD of the chain
         found = [(_full_size(tags), tags.get("ImageWidth"), tags.get("ImageHeight"))]
@@ -144,6 +142,49 @@ def parse_tiff(data: bytes, src: Source | None = None, base: int = 0, images: bo
             stack.extend(reversed(more.get(SUB_IFDS, ())))
         tags["_images"] = found
     return tags
+
+
+_CASIO2_ISO = {3: 50, 4: 64, 6: 100, 9: 200}  # Casio Type2 0x0014: a code
+_PENTAX2_ISO = {10: 100, 16: 200}  # Pentax Optio 330/430 0x0014: codes, or the ISO itself
+
+
+def _maker_note_iso(buf: _Buf, e: str, note: tuple[int, int], make: str) -> object:
+    """ISO from the maker note of cameras that keep it only there (exiftool's Nikon, Casio and Pentax
+    Type2 tables): None when the note is not one of these."""
+    start, length = note
+    if make.startswith("NIKON"):  # "Nikon\0\2", then a TIFF header of its own
+        block = buf.get(start, min(length, 1 << 16))
+        if block and block.startswith(b"Nikon\0\x02"):
+            return parse_tiff_ifd(block[10:], NIKON_TAGS).get("ISO")
+        return None
+    if not make.startswith(("CASIO", "ASAHI")):
+        return None
+    head = buf.get(start, 6)
+    if not head:
+        return None
+    found: dict[str, object] = {}
+    if head[:4] in (b"QVC\0", b"DCI\0"):  # Casio Type2: the IFD after a 6-byte header
+        _read_ifd(buf, _note_order(buf, e, start + 6), start + 6, {0x0014: "code", 0x3014: "iso"}, found)
+        iso, code = found.get("iso"), found.get("code")
+        if isinstance(iso, int) and iso:
+            return iso
+        return _CASIO2_ISO.get(code) if isinstance(code, int) else None
+    _read_ifd(buf, _note_order(buf, e, start), start, {0x0014: "iso"}, found)  # Casio Type1, Pentax Type2
+    iso = found.get("iso")
+    if not isinstance(iso, int) or not iso:
+        return None
+    return _PENTAX2_ISO.get(iso, iso) if make.startswith("ASAHI") else iso
+
+
+def _note_order(buf: _Buf, e: str, start: int) -> str:
+    """A maker note's byte order when it may differ from the Exif's (exiftool's ByteOrder "Unknown", as its
+    LocateIFD guesses it): an IFD holds 1 to 255 entries, so a count whose low byte is zero means the other
+    order (an editor rewrote Exif big-endian around a camera's little-endian maker note)."""
+    raw = buf.get(start, 2)
+    if not raw:
+        return e
+    count = _U16[e].unpack(raw)[0]
+    return (">" if e == "<" else "<") if count and not count & 0xFF else e
 
 
 def _canon_moved_by(buf: _Buf, e: str, note: tuple[int, int]) -> int:

@@ -671,3 +671,21 @@ def png_raw_profile(width: int, height: int, name: str, payload: bytes) -> bytes
     chunk = _png_chunk(b"zTXt", f"Raw profile type {name}".encode() + b"\0\0" + zlib.compress(text))
     plain = png(width, height)
     return plain[:-12] + chunk + plain[-12:]  # before IEND
+
+
+def inline_ifd(entries: list[tuple[int, int]], e: str = ">") -> bytes:
+    """A bare IFD of SHORT values (all inline): a maker note that needs no offsets."""
+    body = b"".join(
+        struct.pack(e + "HHI", tag, SHORT, 1) + struct.pack(e + "H", value) + b"\0\0" for tag, value in entries
+    )
+    return struct.pack(e + "H", len(entries)) + body + b"\0\0\0\0"
+
+
+def maker_note_exif(make: str, model: str, note: bytes) -> bytes:
+    """Exif without an ISO tag whose maker note (``note``) holds it."""
+    return tiff(
+        {
+            "ifd0": [(0x010F, ASCII, make), (0x0110, ASCII, model), (EXIF_PTR, LONG, "@exif")],
+            "exif": [(0x829A, RATIONAL, (1, 60)), (0x927C, UNDEFINED, note)],
+        }
+    )

@@ -193,6 +193,16 @@ def _reader_rule_files() -> dict[str, bytes]:
         # ISO kept only in a maker note: an older Nikon's, a Canon's moved by an editor (its footer says where)
         "nikon.jpg": ms.jpeg(ms.nikon_exif(200), 64, 48),
         "canon-moved.jpg": ms.jpeg(ms.canon_moved_exif(17), 64, 48),
+        # Casio (Type1: a bare IFD, big-endian in little-endian Exif; Type2: "QVC\0" + IFD) and Pentax Optio 330
+        "casio1.jpg": ms.jpeg(ms.maker_note_exif("CASIO", "QV-3000EX", ms.inline_ifd([(0x0014, 64)])), 64, 48),
+        "casio2.jpg": ms.jpeg(
+            ms.maker_note_exif("CASIO COMPUTER CO.,LTD", "EX-Z3", b"QVC\0\0\0" + ms.inline_ifd([(0x3014, 50)], e="<")),
+            64,
+            48,
+        ),
+        "optio.jpg": ms.jpeg(
+            ms.maker_note_exif("Asahi Optical Co.,Ltd", "PENTAX Optio 330", ms.inline_ifd([(0x0014, 100)])), 64, 48
+        ),
         # a Pentax compact's movie: camera and exposure in udta/TAGS
         "pentax.mov": ms.movie(
             ms.mvhd(1_200_000_000, 2.0) + ms.trak(320, 240) + ms.pentax_tags(384, (40, 10), (189, 10), 50), pad=1000
@@ -250,6 +260,9 @@ EXPECTED_FIELDS |= {
     "badrdf.jpg": {"make", "width"},
     "garbage.jpg": {"make", "width", "height"},
     "nikon.jpg": {"make", "iso", "exposure_s"},
+    "casio1.jpg": {"make", "iso"},
+    "casio2.jpg": {"make", "iso"},
+    "optio.jpg": {"make", "iso"},
     "magick-xmp.png": {"taken", "offset", "orientation", "width"},
     "magick-exif.png": {"make", "taken", "iso", "width"},
     "pentax.mov": {"make", "iso", "exposure_s", "aperture_f", "focal_length_mm", "taken", "width"},
