@@ -157,6 +157,17 @@ def _maker_note_iso(buf: _Buf, e: str, note: tuple[int, int], make: str) -> obje
         if block and block.startswith(b"Nikon\0\x02"):
             return parse_tiff_ifd(block[10:], NIKON_TAGS).get("ISO")
         return None
+    if make.startswith("EASTMAN KODAK"):  # binary records (exiftool's Kodak::Main and Kodak::Type3)
+        block = buf.get(start, min(length, 0x80))
+        if not block or len(block) < 0x70:
+            return None
+        if block.startswith(b"KDK"):  # "KDK INFO" big-endian, other "KDK" little-endian; data from +8
+            kodak = struct.unpack_from(">H" if block.startswith(b"KDK INFO") else "<H", block, 8 + 0x60)[0]
+        elif block[12] == 0x07 and block[:2] not in (b"MM", b"II") and not block.startswith(b"AOC"):
+            kodak = struct.unpack_from(">H", block, 0x4E)[0]
+        else:
+            return None
+        return kodak if 0 < kodak < 0xFFFF else None  # 0xFFFF: not set (exiftool prints 65535)
     if not make.startswith(("CASIO", "ASAHI")):
         return None
     head = buf.get(start, 6)

@@ -689,3 +689,10 @@ def maker_note_exif(make: str, model: str, note: bytes) -> bytes:
             "exif": [(0x829A, RATIONAL, (1, 60)), (0x927C, UNDEFINED, note)],
         }
     )
+
+
+def kodak_note(iso: int) -> bytes:
+    """A Kodak DC/DX maker note: "KDK INFO", then a big-endian binary record with ISO at 0x60."""
+    record = bytearray(0x80)
+    struct.pack_into(">H", record, 0x60, iso)
+    return b"KDK INFO" + bytes(record)

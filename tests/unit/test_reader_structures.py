@@ -203,6 +203,7 @@ def _reader_rule_files() -> dict[str, bytes]:
         "optio.jpg": ms.jpeg(
             ms.maker_note_exif("Asahi Optical Co.,Ltd", "PENTAX Optio 330", ms.inline_ifd([(0x0014, 100)])), 64, 48
         ),
+        "kodak.jpg": ms.jpeg(ms.maker_note_exif("EASTMAN KODAK COMPANY", "KODAK DX4900", ms.kodak_note(108)), 64, 48),
         # a Pentax compact's movie: camera and exposure in udta/TAGS
         "pentax.mov": ms.movie(
             ms.mvhd(1_200_000_000, 2.0) + ms.trak(320, 240) + ms.pentax_tags(384, (40, 10), (189, 10), 50), pad=1000
@@ -263,6 +264,7 @@ EXPECTED_FIELDS |= {
     "casio1.jpg": {"make", "iso"},
     "casio2.jpg": {"make", "iso"},
     "optio.jpg": {"make", "iso"},
+    "kodak.jpg": {"make", "iso"},
     "magick-xmp.png": {"taken", "offset", "orientation", "width"},
     "magick-exif.png": {"make", "taken", "iso", "width"},
     "pentax.mov": {"make", "iso", "exposure_s", "aperture_f", "focal_length_mm", "taken", "width"},
