@@ -120,10 +120,16 @@ def parse_tiff(data: bytes, src: Source | None = None, base: int = 0, images: bo
             _read_ifd(_Buf(data, buf.src, buf.base + shift), note_endian, note[0] - shift, CANON_TAGS, tags)
         else:
             _read_ifd(buf, note_endian, note[0], CANON_TAGS, tags)
-    elif isinstance(note, tuple) and "ISO" not in tags:
-        iso = _maker_note_iso(buf, endian, note, str(tags.get("Make", "")).upper())
-        if iso is not None:
-            tags["ISO"] = iso
+    elif isinstance(note, tuple):
+        make = str(tags.get("Make", "")).upper()
+        if "ISO" not in tags:
+            iso = _maker_note_iso(buf, endian, note, make)
+            if iso is not None:
+                tags["ISO"] = iso
+        if "LensModel" not in tags and make.startswith(("OLYMPUS", "OM DIGITAL")):
+            lens = _olympus_lens(buf, note)
+            if lens:
+                tags["LensModel"] = lens
     if images:
         # exiftool's order: an IFD's SubIFDs right after it, then the next IFD of the chain
         found = [(_full_size(tags), tags.get("ImageWidth"), tags.get("ImageHeight"))]
@@ -142,6 +148,26 @@ def parse_tiff(data: bytes, src: Source | None = None, base: int = 0, images: bo
             stack.extend(reversed(more.get(SUB_IFDS, ())))
         tags["_images"] = found
     return tags
+
+
+def _olympus_lens(buf: _Buf, note: tuple[int, int]) -> object:
+    """Olympus/OM maker note ("OLYMPUS\\0II\\3\\0" or "OM SYSTEM\\0..."): Equipment (0x2010) > LensModel
+    (0x0203), offsets from the maker note's start, as exiftool's Olympus tables read it."""
+    block = buf.get(note[0], min(note[1], 1 << 16))
+    if not block:
+        return None
+    skip = 12 if block.startswith(b"OLYMPUS\0") else 16 if block.startswith(b"OM SYSTEM\0") else 0
+    if not skip or block[skip - 4 : skip - 2] not in (b"II", b"MM"):
+        return None
+    e = "<" if block[skip - 4 : skip - 2] == b"II" else ">"
+    inner = _Buf(block, None, 0)
+    found: dict[str, object] = {}
+    _read_ifd(inner, e, skip, {0x2010: "equipment"}, found)
+    equipment = found.get("equipment")
+    if not isinstance(equipment, int):
+        return None
+    _read_ifd(inner, e, equipment, {0x0203: "lens"}, found)
+    return found.get("lens")
 
 
 _CASIO2_ISO = {3: 50, 4: 64, 6: 100, 9: 200}  # Casio Type2 0x0014: a code

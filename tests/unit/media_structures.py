@@ -696,3 +696,15 @@ def kodak_note(iso: int) -> bytes:
     record = bytearray(0x80)
     struct.pack_into(">H", record, 0x60, iso)
     return b"KDK INFO" + bytes(record)
+
+
+def olympus_note(lens: str) -> bytes:
+    """An Olympus maker note ("OLYMPUS\\0II\\3\\0"): IFD at +12 whose Equipment (0x2010) sub-IFD holds
+    LensModel (0x0203); offsets count from the maker note's start."""
+    text = lens.encode() + b"\0"
+    main_at = 12
+    equipment_at = main_at + 2 + 12 + 4
+    text_at = equipment_at + 2 + 12 + 4
+    main = struct.pack("<HHHII", 1, 0x2010, 13, 1, equipment_at) + struct.pack("<I", 0)
+    equipment = struct.pack("<HHHII", 1, 0x0203, ASCII, len(text), text_at) + struct.pack("<I", 0)
+    return b"OLYMPUS\0II\x03\0" + main + equipment + text

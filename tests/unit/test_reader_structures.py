@@ -204,6 +204,18 @@ def _reader_rule_files() -> dict[str, bytes]:
             ms.maker_note_exif("Asahi Optical Co.,Ltd", "PENTAX Optio 330", ms.inline_ifd([(0x0014, 100)])), 64, 48
         ),
         "kodak.jpg": ms.jpeg(ms.maker_note_exif("EASTMAN KODAK COMPANY", "KODAK DX4900", ms.kodak_note(108)), 64, 48),
+        # lens names: Olympus's maker note (Equipment IFD), XMP's exifEX:LensModel
+        "olympus.jpg": ms.jpeg(
+            ms.maker_note_exif("OLYMPUS IMAGING CORP.", "E-P3", ms.olympus_note("OLYMPUS M.17mm F1.8")), 64, 48
+        ),
+        "xmplens.jpg": ms.jpeg(
+            ms.exif_payload(CAMERA),
+            64,
+            48,
+            xmp=ms.xmp_with(
+                {"xmlns:exifEX": "http://cipa.jp/exif/1.0/", "exifEX:LensModel": "Samsung Galaxy S9+ Rear Camera"}
+            ),
+        ),
         # a Pentax compact's movie: camera and exposure in udta/TAGS
         "pentax.mov": ms.movie(
             ms.mvhd(1_200_000_000, 2.0) + ms.trak(320, 240) + ms.pentax_tags(384, (40, 10), (189, 10), 50), pad=1000
@@ -265,6 +277,8 @@ EXPECTED_FIELDS |= {
     "casio2.jpg": {"make", "iso"},
     "optio.jpg": {"make", "iso"},
     "kodak.jpg": {"make", "iso"},
+    "olympus.jpg": {"make", "lens"},
+    "xmplens.jpg": {"make", "lens"},
     "magick-xmp.png": {"taken", "offset", "orientation", "width"},
     "magick-exif.png": {"make", "taken", "iso", "width"},
     "pentax.mov": {"make", "iso", "exposure_s", "aperture_f", "focal_length_mm", "taken", "width"},
