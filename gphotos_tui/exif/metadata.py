@@ -187,9 +187,9 @@ def apply_xmp(meta: Metadata, xmp: bytes, dates: bool = True) -> None:
             if set_stamp(meta, text, offset.decode() if offset else None):
                 break
     if meta.lens is None and b"exifEX:LensModel" in packet:
-        found = _XMP_LENS.search(packet)
-        if found:
-            text = (found.group(1) or found.group(2) or found.group(3) or b"").decode("utf-8", "replace").strip()
+        lens = _XMP_LENS.search(packet)
+        if lens:
+            text = (lens.group(1) or lens.group(2) or lens.group(3) or b"").decode("utf-8", "replace").strip()
             meta.lens = _unescape(text) or None
     for tag, number, denominator in _XMP_VALUE.findall(packet):
         field = _XMP_FIELDS[tag]
