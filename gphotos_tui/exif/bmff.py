@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from gphotos_tui.exif.metadata import Metadata, apply_exif, apply_xmp, set_stamp
 from gphotos_tui.exif.source import Source
 from gphotos_tui.exif.tiff import EXIF_TAGS, GPS_TAGS, IMAGE_TAGS, parse_tiff, parse_tiff_ifd
-from gphotos_tui.units import rational
 
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"mif2"}
 _AVIF_BRANDS = {b"avif", b"avis"}
@@ -458,25 +457,7 @@ def _udta(src: Source, start: int, end: int, meta: Metadata) -> bytes | None:
                 meta.make = meta.make or text
             elif box == b"\xa9mod" and text:
                 meta.model = meta.model or text
-        elif box == b"TAGS" and e - s < 4096:
-            _pentax_tags(src.read(s, e - s), meta)
     return xmp
-
-
-def _pentax_tags(data: bytes, meta: Metadata) -> None:
-    """A Pentax compact's udta/TAGS record (exiftool's Pentax::MOV): make, exposure, f-number, focal length, ISO."""
-    if not data.startswith(b"PENTAX DIGITAL CAMERA\0") or len(data) < 0x50:
-        return
-    meta.make = meta.make or data[:24].split(b"\0")[0].decode("latin-1")
-    ticks = struct.unpack_from("<I", data, 0x26)[0]
-    if ticks:
-        meta.exposure_s = rational(10 / ticks)
-    for at, field in ((0x2A, "aperture_f"), (0x48, "focal_length_mm")):
-        num, den = struct.unpack_from("<II", data, at)
-        if num and den:
-            setattr(meta, field, rational(num / den))
-    if len(data) >= 0xB1:
-        meta.iso = struct.unpack_from("<H", data, 0xAF)[0] or None
 
 
 def _loci(data: bytes, meta: Metadata) -> None:

@@ -651,18 +651,6 @@ def mpeg_ps(width: int, height: int, size: int = 300_000) -> bytes:
     return body + b"\0\0\1\xbe" + struct.pack(">H", min(padding, 0xFFFF)) + bytes(padding)
 
 
-def pentax_tags(exposure_ticks: int, fnumber: tuple[int, int], focal: tuple[int, int], iso: int) -> bytes:
-    """udta/TAGS of a Pentax compact's MOV (little-endian binary record: make, then exposure, f-number,
-    focal length and ISO at fixed offsets)."""
-    data = bytearray(177)
-    data[0:22] = b"PENTAX DIGITAL CAMERA\0"
-    struct.pack_into("<I", data, 0x26, exposure_ticks)
-    struct.pack_into("<II", data, 0x2A, *fnumber)
-    struct.pack_into("<II", data, 0x48, *focal)
-    struct.pack_into("<H", data, 0xAF, iso)
-    return box(b"udta", box(b"TAGS", bytes(data)))
-
-
 def png_raw_profile(width: int, height: int, name: str, payload: bytes) -> bytes:
     """A PNG with ImageMagick's "Raw profile type <name>" zTXt chunk (the payload in hex), after IDAT."""
     hexed = payload.hex()
