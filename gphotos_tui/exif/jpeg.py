@@ -11,6 +11,7 @@ from gphotos_tui.exif.tiff import parse_tiff
 # Start-of-frame markers carry the pixel size (not DHT C4, JPG C8 or DAC CC).
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 _XMP = b"http://ns.adobe.com/xap/1.0/\0"
+_CIFF = b"II\x1a\0\0\0HEAPJPGM"
 
 _SEGMENT = struct.Struct(">BBH")  # 0xFF, marker, length
 
@@ -20,6 +21,7 @@ def read_jpeg(src: Source, meta: Metadata | None = None, start: int = 0) -> Meta
     meta = meta or Metadata("jpeg", "image/jpeg")
     tags: dict[str, object] | None = None
     xmp = None
+    ciff = None
     pos = start + 2
     limit = src.size
     head = src.head
@@ -63,6 +65,8 @@ def read_jpeg(src: Source, meta: Metadata | None = None, start: int = 0) -> Meta
                 tags = parse_tiff(body[6:])
             elif body.startswith(_XMP) and xmp is None:
                 xmp = body[len(_XMP) :]
+        elif marker == 0xE0 and length > 28 and src.read(pos + 4, 14) == _CIFF:
+            ciff = src.read(pos + 4, length - 2)  # early Canon PowerShots: a CIFF heap in APP0, no Exif
         elif marker in _SOF and length >= 7:
             sof = head[pos + 5 : pos + 9] if pos + 9 <= in_head else src.read(pos + 5, 4)
             if len(sof) == 4:
@@ -72,6 +76,10 @@ def read_jpeg(src: Source, meta: Metadata | None = None, start: int = 0) -> Meta
         pos = end
     else:
         meta.truncated = True
+    if ciff is not None and tags is None:
+        from gphotos_tui.exif.oldraw import apply_ciff  # rare: loaded only for these files
+
+        apply_ciff(meta, ciff)
     if tags is not None or xmp is not None:
         tags = tags or {}
         if xmp is not None:

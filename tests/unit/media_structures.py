@@ -696,3 +696,18 @@ def olympus_note(lens: str) -> bytes:
     main = struct.pack("<HHHII", 1, 0x2010, 13, 1, equipment_at) + struct.pack("<I", 0)
     equipment = struct.pack("<HHHII", 1, 0x0203, ASCII, len(text), text_at) + struct.pack("<I", 0)
     return b"OLYMPUS\0II\x03\0" + main + equipment + text
+
+
+def jpeg_ciff(make: str, model: str, focal_mm: int, tv: float, av: float, width: int, height: int) -> bytes:
+    """An early Canon PowerShot JPEG: no Exif, a CIFF heap in APP0 ("II" + header + "HEAPJPGM") with the
+    camera, focal length and ExposureInfo (APEX shutter and aperture as floats)."""
+    heap = _ciff_heap(
+        [
+            (0x2807, [(0x080A, make.encode().ljust(6, b"\0") + model.encode() + b"\0")]),
+            (0x5029, struct.pack("<4H", 1, focal_mm, 0, 0)),
+            (0x1818, struct.pack("<fff", 0.0, tv, av)),
+        ]
+    )
+    body = b"II" + struct.pack("<I", 26) + b"HEAPJPGM" + struct.pack("<I", 0x00010001) + b"\0" * 8 + heap
+    plain = jpeg(None, width, height)
+    return plain[:2] + b"\xff\xe0" + struct.pack(">H", len(body) + 2) + body + plain[2:]

@@ -216,6 +216,8 @@ def _reader_rule_files() -> dict[str, bytes]:
                 {"xmlns:exifEX": "http://cipa.jp/exif/1.0/", "exifEX:LensModel": "Samsung Galaxy S9+ Rear Camera"}
             ),
         ),
+        # an early Canon PowerShot JPEG: a CIFF heap in APP0 instead of Exif
+        "powershot.jpg": ms.jpeg_ciff("Canon", "Canon PowerShot A5", 5, 4.875, 4.5, 1024, 768),
         # RAW that is not TIFF underneath
         "minolta.mrw": ms.mrw(
             ms.tiff(
@@ -268,6 +270,7 @@ EXPECTED_FIELDS |= {
     "casio2.jpg": {"make", "iso"},
     "optio.jpg": {"make", "iso"},
     "kodak.jpg": {"make", "iso"},
+    "powershot.jpg": {"make", "model", "focal_length_mm", "aperture_f", "exposure_s", "width"},
     "olympus.jpg": {"make", "lens"},
     "xmplens.jpg": {"make", "lens"},
     "magick-xmp.png": {"taken", "offset", "orientation", "width"},
