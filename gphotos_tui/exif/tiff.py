@@ -55,6 +55,7 @@ EXIF_TAGS = {
     0x9201: "ShutterSpeedValue",
     0x927C: "MakerNote",
 }
+IFD0_TAGS = IMAGE_TAGS | EXIF_TAGS  # some writers put Exif tags in IFD0 itself; exiftool reads them there too
 CANON_TAGS = {0x0001: "CanonCameraSettings", 0x0004: "CanonShotInfo", 0x0095: "CanonLensModel"}
 NIKON_TAGS = {0x0002: "ISO"}  # (0, 200): exiftool's ISO "0 200"
 GPS_TAGS = {1: "GPSLatitudeRef", 2: "GPSLatitude", 3: "GPSLongitudeRef", 4: "GPSLongitude"}
@@ -105,7 +106,7 @@ def parse_tiff(data: bytes, src: Source | None = None, base: int = 0, images: bo
     buf = _Buf(data, src, base)
     tags: dict[str, object] = {}
     first = struct.unpack_from(endian + "I", data, 4)[0]
-    pointers, following = _read_ifd(buf, endian, first, IMAGE_TAGS, tags)
+    pointers, following = _read_ifd(buf, endian, first, IFD0_TAGS, tags)
     if EXIF_IFD in pointers:
         _read_ifd(buf, endian, pointers[EXIF_IFD][0], EXIF_TAGS, tags)
     if GPS_IFD in pointers:
@@ -143,6 +144,9 @@ def parse_tiff(data: bytes, src: Source | None = None, base: int = 0, images: bo
             sub: dict[str, object] = {}
             more, nxt = _read_ifd(buf, endian, offset, IMAGE_TAGS, sub)
             found.append((_full_size(sub), sub.get("ImageWidth"), sub.get("ImageHeight")))
+            for key in ("Make", "Model", "Orientation"):  # a page's camera when IFD0 has none (as exiftool)
+                if key not in tags and key in sub:
+                    tags[key] = sub[key]
             if nxt:
                 stack.append(nxt)
             stack.extend(reversed(more.get(SUB_IFDS, ())))
@@ -311,9 +315,13 @@ def _read_ifd(
         block = data[offset + 2 : stop]
     else:
         got = buf.get(offset + 2, 12 * count + 4)
-        if got is None:  # cut short: keep the whole entries that are there
-            count = max(0, min(count, (size_data - offset - 2) // 12))
-            block = data[offset + 2 : offset + 2 + 12 * count]
+        if got is None:  # cut short (the file, or the bytes at hand): keep the whole entries that are there
+            if buf.src is not None:
+                partial = buf.src.read(buf.base + offset + 2, 12 * count)
+            else:
+                partial = data[offset + 2 : offset + 2 + 12 * count]
+            count = len(partial) // 12
+            block = partial[: 12 * count]
         else:
             following = u32s.unpack_from(got, 12 * count)[0]
             block = got[: 12 * count]

@@ -711,3 +711,16 @@ def jpeg_ciff(make: str, model: str, focal_mm: int, tv: float, av: float, width:
     body = b"II" + struct.pack("<I", 26) + b"HEAPJPGM" + struct.pack("<I", 0x00010001) + b"\0" * 8 + heap
     plain = jpeg(None, width, height)
     return plain[:2] + b"\xff\xe0" + struct.pack(">H", len(body) + 2) + body + plain[2:]
+
+
+def tiff_ifd_at_end(entries: list[tuple[int, int, int]], pad: int = 4096, cut: int = 2) -> bytes:
+    """A little-endian TIFF whose IFD0 (inline SHORT/LONG values only) comes after the image data, at the
+    very end, with the last ``cut`` bytes of its next-IFD pointer missing (a truncated file)."""
+    at = 8 + pad
+    table = struct.pack("<H", len(entries))
+    for tag, typ, value in sorted(entries):
+        table += struct.pack("<HHI", tag, typ, 1) + (
+            struct.pack("<H", value) + b"\0\0" if typ == SHORT else struct.pack("<I", value)
+        )
+    table += b"\0\0\0\0"
+    return (b"II*\0" + struct.pack("<I", at) + b"\0" * pad + table)[: -cut or None]

@@ -218,6 +218,16 @@ def _reader_rule_files() -> dict[str, bytes]:
         ),
         # an early Canon PowerShot JPEG: a CIFF heap in APP0 instead of Exif
         "powershot.jpg": ms.jpeg_ciff("Canon", "Canon PowerShot A5", 5, 4.875, 4.5, 1024, 768),
+        # a scanner's TIFF: Exif tags in IFD0 itself, the model only in the second page's IFD
+        "scanner.tif": ms.tiff(
+            {
+                "ifd0": [(0x100, SHORT, 246), (0x101, SHORT, 300), (0x829D, RATIONAL, (31, 10)), (0x8827, SHORT, 320)],
+                "p2": [(0x100, SHORT, 1748), (0x101, SHORT, 2000), (0x0110, ASCII, "CanoScan N650U/N656U")],
+            },
+            chain=("ifd0", "p2"),
+        ),
+        # IFD0 at the end of a truncated file (its next-IFD pointer cut short): its entries still count
+        "cut.tif": ms.tiff_ifd_at_end([(0x100, LONG, 1754), (0x101, LONG, 2481), (0x0112, SHORT, 1)]),
         # RAW that is not TIFF underneath
         "minolta.mrw": ms.mrw(
             ms.tiff(
@@ -270,6 +280,8 @@ EXPECTED_FIELDS |= {
     "casio2.jpg": {"make", "iso"},
     "optio.jpg": {"make", "iso"},
     "kodak.jpg": {"make", "iso"},
+    "scanner.tif": {"model", "aperture_f", "iso", "width", "height"},
+    "cut.tif": {"width", "height", "orientation"},
     "powershot.jpg": {"make", "model", "focal_length_mm", "aperture_f", "exposure_s", "width"},
     "olympus.jpg": {"make", "lens"},
     "xmplens.jpg": {"make", "lens"},
