@@ -110,6 +110,10 @@ def apply_exif(meta: Metadata, tags: dict[str, object]) -> None:
     xmp = get("_xmp")
     if isinstance(xmp, bytes):
         apply_xmp(meta, xmp, dates=not dated)
+    if meta.taken_local is None and "_iptc" in tags:  # IPTC DateCreated + TimeCreated (exiftool's composite)
+        iptc = get("_iptc")
+        if isinstance(iptc, tuple):
+            set_stamp(meta, iptc[0], iptc[1])
     if meta.taken_local is None:
         set_stamp(meta, _text(get("DateTime")), _text(get("OffsetTime")))
     latitude = get("GPSLatitude")

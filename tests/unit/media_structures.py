@@ -724,3 +724,17 @@ def tiff_ifd_at_end(entries: list[tuple[int, int, int]], pad: int = 4096, cut: i
         )
     table += b"\0\0\0\0"
     return (b"II*\0" + struct.pack("<I", at) + b"\0" * pad + table)[: -cut or None]
+
+
+def jpeg_iptc(date: str, clock: str, width: int = 64, height: int = 48) -> bytes:
+    """A JPEG without Exif whose Photoshop APP13 holds IPTC DateCreated (2:55 "YYYYMMDD") and
+    TimeCreated (2:60 "HHMMSS+HHMM"), as Photo Mechanic writes."""
+    records = b"".join(
+        b"\x1c\x02" + bytes([dataset]) + struct.pack(">H", len(value)) + value
+        for dataset, value in ((0, b"\0\4"), (55, date.encode()), (60, clock.encode()))
+    )
+    irb = b"8BIM" + struct.pack(">H", 0x0404) + b"\0\0" + struct.pack(">I", len(records)) + records
+    irb += b"\0" * (len(records) & 1)
+    body = b"Photoshop 3.0\0" + irb
+    plain = jpeg(None, width, height)
+    return plain[:2] + b"\xff\xed" + struct.pack(">H", len(body) + 2) + body + plain[2:]

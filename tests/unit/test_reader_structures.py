@@ -228,6 +228,8 @@ def _reader_rule_files() -> dict[str, bytes]:
         ),
         # IFD0 at the end of a truncated file (its next-IFD pointer cut short): its entries still count
         "cut.tif": ms.tiff_ifd_at_end([(0x100, LONG, 1754), (0x101, LONG, 2481), (0x0112, SHORT, 1)]),
+        # no Exif: the date from IPTC DateCreated + TimeCreated (with its offset) in Photoshop's APP13
+        "iptc.jpg": ms.jpeg_iptc("20061029", "062751-0500"),
         # RAW that is not TIFF underneath
         "minolta.mrw": ms.mrw(
             ms.tiff(
@@ -280,6 +282,7 @@ EXPECTED_FIELDS |= {
     "casio2.jpg": {"make", "iso"},
     "optio.jpg": {"make", "iso"},
     "kodak.jpg": {"make", "iso"},
+    "iptc.jpg": {"taken", "offset", "width"},
     "scanner.tif": {"model", "aperture_f", "iso", "width", "height"},
     "cut.tif": {"width", "height", "orientation"},
     "powershot.jpg": {"make", "model", "focal_length_mm", "aperture_f", "exposure_s", "width"},
