@@ -13,15 +13,18 @@ import re
 import struct
 from collections.abc import Iterator
 
-from gphotos_tui.exif.metadata import Metadata, apply_exif, set_stamp
+from gphotos_tui.exif.metadata import Metadata, apply_exif, apply_xmp, set_stamp
 from gphotos_tui.exif.source import Source
 from gphotos_tui.exif.tiff import EXIF_TAGS, GPS_TAGS, IMAGE_TAGS, parse_tiff, parse_tiff_ifd
+from gphotos_tui.units import rational
 
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"mif2"}
 _AVIF_BRANDS = {b"avif", b"avis"}
 _QT_TOP = {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
 _MAX_META = 4 * 1024 * 1024
 _EPOCH_1904 = 2082844800  # seconds from 1904-01-01 to 1970-01-01
+_XMP_UUID = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")  # a movie's XMP packet (top-level uuid box)
+_MAX_XMP = 1 << 20
 _CANON_UUID = bytes.fromhex("85c0b687820f11e08111f4ce462b6a48")
 _ISO6709 = re.compile(r"^([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)")
 
@@ -129,6 +132,15 @@ def read_bmff(src: Source, kind: str) -> Metadata:
             src.short = False
             _read_moov(src, start, end, meta, kind)
             done = not src.short
+        elif (
+            box == b"uuid"
+            and kind not in ("heif", "avif")
+            and 16 < end - start < _MAX_XMP
+            and src.read(start, 16) == _XMP_UUID
+        ):  # Adobe's XMP (often after mdat): dates with their offset
+            src.short = False
+            apply_xmp(meta, src.read(start + 16, end - start - 16))
+            done = done and not src.short
     if src.short and not done:
         meta.truncated = True
     return meta
@@ -421,6 +433,8 @@ def _udta(src: Source, start: int, end: int, meta: Metadata) -> None:
     for box, s, e in box_headers(src, start, end):
         if box == b"loci" and e - s < 4096 and meta.latitude is None:
             _loci(src.read(s, e - s), meta)
+        elif box == b"TAGS" and e - s < 65536:
+            _pentax_tags(src.read(s, e - s), meta)
         elif box in (b"\xa9xyz", b"\xa9mak", b"\xa9mod") and e - s < 4096:
             data = src.read(s, e - s)
             if len(data) < 4:
@@ -433,6 +447,24 @@ def _udta(src: Source, start: int, end: int, meta: Metadata) -> None:
                 meta.make = meta.make or text
             elif box == b"\xa9mod" and text:
                 meta.model = meta.model or text
+
+
+def _pentax_tags(data: bytes, meta: Metadata) -> None:
+    """udta/TAGS of Pentax movies (exiftool's Pentax::MOV, little-endian): make, exposure, f-number,
+    focal length, ISO at fixed offsets."""
+    if len(data) < 0xB1 or not data.startswith(b"PENTAX DIGITAL CAMERA\0"):
+        return
+    meta.make = meta.make or data[:24].split(b"\0", 1)[0].decode("latin-1").strip() or None
+    exposure = struct.unpack_from("<I", data, 0x26)[0]
+    if exposure:
+        meta.exposure_s = rational(10 / exposure)
+    for at, field in ((0x2A, "aperture_f"), (0x48, "focal_length_mm")):
+        num, den = struct.unpack_from("<II", data, at)
+        if num and den:
+            setattr(meta, field, rational(num / den))
+    iso = struct.unpack_from("<H", data, 0xAF)[0]
+    if iso:
+        meta.iso = iso
 
 
 def _loci(data: bytes, meta: Metadata) -> None:

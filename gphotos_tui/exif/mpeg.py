@@ -617,7 +617,7 @@ def read_mpeg(src: Source) -> Metadata:
     meta = Metadata("mpeg", "video/mpeg")
     data = src.read(0, _MPEG_HEAD)
     audio_rate = video_rate = None
-    found_audio = found_video = did_head = False
+    found_audio = found_video = did_head = variable = False
     for match in _AUDIO_START.finditer(data):
         video = match.group(1) == b"\xb3"
         if not did_head:
@@ -634,8 +634,8 @@ def read_mpeg(src: Source) -> Metadata:
             if aspect in (0, 15) or not 1 <= rate <= 8:
                 continue
             meta.width, meta.height = value >> 20, (value >> 8) & 0x0FFF
-            video_rate = (int.from_bytes(rest[4:7], "big") >> 6) if len(rest) >= 7 else None
-            video_rate = None if video_rate is None or video_rate == 0x3FFFF else video_rate * 400
+            video_rate = (int.from_bytes(rest[4:7], "big") >> 6) * 400 if len(rest) >= 7 else 0
+            variable = video_rate == 0x3FFFF * 400  # exiftool's "Variable": no duration estimate
             found_video = True
         else:
             found_audio, audio_rate = _audio_bitrate(rest)
@@ -646,6 +646,6 @@ def read_mpeg(src: Source) -> Metadata:
     total = (audio_rate or 0) + (video_rate or 0)
     if src.fh is None:  # only the head was given: the estimate needs the file's size
         meta.truncated = True
-    elif total and (found_video or found_audio):
+    elif total and not variable:
         meta.duration_s = round(8 * src.size / total, 6)
     return meta

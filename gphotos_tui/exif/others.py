@@ -441,7 +441,7 @@ def read_asf(src: Source) -> Metadata:
                 play = struct.unpack_from("<Q", body, 40)[0]
                 if play:
                     meta.duration_s = round(play / 1e7, 3)  # as exiftool reports it (the preroll included)
-                if filetime:
+                if filetime // 10_000_000 > 11644473600:  # not 0, nor the Unix epoch (exiftool's "no date")
                     meta.taken_utc = filetime // 10_000_000 - 11644473600
         elif guid == _ASF_STREAM_PROPERTIES and meta.width is None:
             body = src.read(pos + 24, 62)

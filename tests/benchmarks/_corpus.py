@@ -2,7 +2,7 @@
 
 The files come from public sample collections fetched as git snapshots into
 /work/.mirror (exiftool's test images, metadata-extractor-images,
-ianare/exif-samples); every blob whose extension Google Photos accepts is
+ianare/exif-samples, file-scraper's test videos); every blob whose extension Google Photos accepts is
 copied to CORPUS (default /work/corpus/files, outside the repository),
 named ``<repo>__<path with / as _>``. Nothing is downloaded here.
 """
@@ -18,7 +18,12 @@ from gphotos_tui.exif import MEDIA_EXTENSIONS
 
 MIRRORS = Path(os.environ.get("GPHOTOS_MIRRORS", "/work/.mirror"))
 CORPUS = Path(os.environ.get("GPHOTOS_CORPUS", "/work/corpus/files"))
-REPOS = ("exiftool+exiftool", "drewnoakes+metadata-extractor-images", "ianare+exif-samples")
+REPOS = (
+    "exiftool+exiftool",
+    "drewnoakes+metadata-extractor-images",
+    "ianare+exif-samples",
+    "Digital-Preservation-Finland+file-scraper",  # videos: MPEG-1/2 program and transport streams, WMV, MKV, MOV
+)
 SKIP_PARTS = ("fuzz", "invalid", "corrupt")  # deliberately broken files test robustness, not agreement
 
 

@@ -504,3 +504,21 @@ def mpeg_ps(width: int, height: int, size: int = 300_000) -> bytes:
     body = pack + video + pack + audio
     padding = size - len(body) - 6
     return body + b"\0\0\1\xbe" + struct.pack(">H", min(padding, 0xFFFF)) + bytes(padding)
+
+
+XMP_UUID = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")
+
+
+def xmp_uuid(packet: bytes) -> bytes:
+    """Adobe's top-level uuid box holding a movie's XMP packet."""
+    return box(b"uuid", XMP_UUID + packet)
+
+
+def pentax_tags(exposure: int, fnumber: tuple[int, int], focal: tuple[int, int], iso: int) -> bytes:
+    """udta/TAGS of a Pentax movie (little-endian binary data, as exiftool's Pentax::MOV table reads it)."""
+    data = bytearray(b"PENTAX DIGITAL CAMERA".ljust(24, b"\0") + bytes(177 - 24))
+    struct.pack_into("<I", data, 0x26, exposure)
+    struct.pack_into("<II", data, 0x2A, *fnumber)
+    struct.pack_into("<II", data, 0x48, *focal)
+    struct.pack_into("<H", data, 0xAF, iso)
+    return box(b"udta", box(b"TAGS", bytes(data)))

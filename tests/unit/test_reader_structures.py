@@ -106,7 +106,7 @@ def _files() -> dict[str, bytes]:
         }
     )
     files["camera.dng"] = ms.tiff(raw_ifds | {"ifd0": [*raw_ifds["ifd0"], (0xC612, 1, b"\1\4\0\0")]})
-    files.update(_mpeg_streams())
+    files.update(_more_videos())
     return files
 
 
@@ -130,12 +130,20 @@ CANON_MDPM = [
 ]
 
 
-def _mpeg_streams() -> dict[str, bytes]:
+def _more_videos() -> dict[str, bytes]:
     return {
         "sony.mts": ms.m2ts(1920, 1080, SONY_MDPM, duration_s=12.5),
         "canon.m2ts": ms.m2ts(1920, 1080, CANON_MDPM, duration_s=61.04, interlaced=True, profile=77),
         "hdv.m2t": ms.m2ts(1440, 1080, None, duration_s=3.0, timecode=False, video="mpeg2"),
         "clip.mpg": ms.mpeg_ps(720, 576),
+        # an iMovie export: the XMP packet after mdat carries the creation time with its offset
+        "xmp.mp4": ms.movie(ms.mvhd(1_578_236_640, 1.5) + ms.trak(960, 540), brand=b"mp42", moov_first=True, pad=5000)
+        + ms.xmp_uuid(ms.xmp_packet(**{"xmp:CreateDate": "2020-01-05T16:04:00+01:00", "tiff:Orientation": "1"})),
+        "pentax.mov": ms.movie(
+            ms.mvhd(1_250_000_000, 4.0) + ms.trak(640, 480) + ms.pentax_tags(384, (40, 10), (189, 10), 50),
+            moov_first=True,
+            pad=1000,
+        ),
     }
 
 
@@ -164,6 +172,8 @@ EXPECTED_FIELDS = {  # what each generated file holds, so a missing value fails 
     "canon.m2ts": {"make", "taken", "offset", "exposure_s", "width", "height", "duration_s", "mime"},
     "hdv.m2t": {"width", "height", "duration_s", "mime"},
     "clip.mpg": {"width", "height", "duration_s", "mime"},
+    "xmp.mp4": {"taken", "offset", "orientation", "width", "duration_s"},
+    "pentax.mov": {"make", "exposure_s", "aperture_f", "focal_length_mm", "iso", "width", "taken"},
 }
 
 
