@@ -44,11 +44,6 @@ __all__ = [
 HEAD_BYTES = 256 * 1024  # what streaming callers read first: all the metadata of nearly every photo
 
 _ASF = bytes.fromhex("3026b2758e66cf11a6d900aa0062ce6c")
-_SIMPLE = {  # formats we know by their magic but read nothing from
-    "crw": ("crw", "image/x-canon-crw"),
-    "x3f": ("x3f", "image/x-sigma-x3f"),
-    "mrw": ("mrw", "image/x-minolta-mrw"),
-}
 
 
 def sniff(head: bytes) -> str | None:
@@ -70,8 +65,10 @@ def sniff(head: bytes) -> str | None:
         return "raf"
     if head[:2] == b"BM" and len(head) >= 18 and 12 <= struct.unpack_from("<I", head, 14)[0] <= 255:
         return "bmp"
-    if head[:6] in (b"II+\0\x08\0", b"MM\0+\0\x08"):
+    if head[:8] in (b"II+\0\x08\0\0\0", b"MM\0+\0\x08\0\0"):  # exiftool's BigTIFF test: all 8 bytes
         return "bigtiff"
+    if head[:4] in (b"II+\0", b"MM\0+"):
+        return "tiff"  # a damaged BigTIFF header: a TIFF whose IFD0 cannot be read
     if head[:4] == b"\x1a\x45\xdf\xa3":
         return "mkv"
     if head[:16] == _ASF:
@@ -109,13 +106,15 @@ def read_source(src: Source, name: str = "") -> Metadata:
                 return others.read_tiff(src, os.path.splitext(name)[1].casefold())
             reader: Callable[[Source], Metadata] = getattr(others, _LONG_TAIL[kind])
             return reader(src)
+        if kind in _OLD_RAW:  # RAW that is not TIFF underneath: loaded on first use too
+            from gphotos_tui.exif import oldraw
+
+            old: Callable[[Source], Metadata] = getattr(oldraw, _OLD_RAW[kind])
+            return old(src)
         if kind in ("m2ts", "mpeg"):  # loaded on first use, like the long tail
             from gphotos_tui.exif import mpeg
 
             return mpeg.read_m2ts(src) if kind == "m2ts" else mpeg.read_mpeg(src)
-        if kind in _SIMPLE:
-            fmt, mime = _SIMPLE[kind]
-            return Metadata(fmt, mime, note=f"no metadata is read from {fmt.upper()} files")
     except MetadataError:
         raise
     except (IndexError, ValueError, KeyError, struct.error, OverflowError) as exc:  # damaged structure
@@ -142,6 +141,9 @@ _LONG_TAIL = {  # format: its reader in gphotos_tui.exif.others
     "ico": "read_ico",
     "bigtiff": "read_bigtiff",
 }
+
+
+_OLD_RAW = {"mrw": "read_mrw", "crw": "read_crw", "x3f": "read_x3f"}  # format: its reader in exif.oldraw
 
 
 def read_metadata(head: bytes, name: str = "") -> Metadata:

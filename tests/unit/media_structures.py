@@ -279,6 +279,108 @@ def matroska(width: int, height: int, duration_s: float, date_utc: int, doctype:
     return header + _ebml(0x18538067, info + tracks)
 
 
+# -- the reader's exiftool rules (multi-page TIFF, a movie's XMP) -------------------------------
+
+XMP_UUID = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")
+
+
+def xmp_with(attrs: dict[str, str], rdf: str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#") -> bytes:
+    """An XMP packet with these attributes on one rdf:Description (``rdf``: the RDF namespace written)."""
+    body = " ".join(f'{k}="{v}"' for k, v in attrs.items())
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        f'<rdf:RDF xmlns:rdf="{rdf}"><rdf:Description rdf:about="" '
+        'xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:exif="http://ns.adobe.com/exif/1.0/" '
+        'xmlns:tiff="http://ns.adobe.com/tiff/1.0/" '
+        f"{body}/></rdf:RDF></x:xmpmeta><?xpacket end='w'?>"
+    ).encode()
+
+
+def xmp_uuid(xmp: bytes) -> bytes:
+    """Adobe's top-level XMP box of an MP4 (after mdat, where Premiere and Lightroom put it)."""
+    return box(b"uuid", XMP_UUID + xmp)
+
+
+# -- RAW that is not TIFF underneath: Minolta MRW, Canon CRW (CIFF), Sigma X3F -----------------
+
+
+def mrw(tiff_block: bytes, width: int, height: int, pad: int = 4096) -> bytes:
+    """MRW: a header, a PRD block (the picture's size), a TTW block (a big-endian TIFF), then the raw data."""
+    prd = b"21860002" + struct.pack(">HHHHBBBB", height + 8, width + 8, height, width, 12, 12, 0x59, 0) + b"\0" * 4
+    blocks = b"\0PRD" + struct.pack(">I", len(prd)) + prd
+    blocks += b"\0TTW" + struct.pack(">I", len(tiff_block)) + tiff_block
+    return b"\0MRM" + struct.pack(">I", len(blocks)) + blocks + b"\0" * pad
+
+
+def _ciff_heap(entries: list[tuple[int, bytes | list]]) -> bytes:
+    """A CIFF heap: the values (nested heaps for tags of type 0x28/0x30), then the directory, then its offset.
+    A tag with 0x4000 set holds its 8-byte value in the entry itself."""
+    values = bytearray()
+    table = bytearray(struct.pack("<H", len(entries)))
+    for tag, value in entries:
+        if isinstance(value, list):
+            value = _ciff_heap(value)
+        if tag & 0x4000:
+            table += struct.pack("<H", tag) + bytes(value).ljust(8, b"\0")
+        else:
+            table += struct.pack("<HII", tag, len(value), len(values))
+            values += value + (b"\0" if len(value) & 1 else b"")
+    return bytes(values) + bytes(table) + struct.pack("<I", len(values))
+
+
+def crw(
+    make: str, model: str, taken_unix: int, width: int, height: int, focal_mm: int, fnumber_ev: int, exposure_ev: int
+) -> bytes:
+    """A Canon CRW: make/model, time stamp and image info in nested heaps; focal length, f-number and exposure
+    in Canon's ShotInfo/FocalLength records (EV codes in 1/32 steps), ISO from CameraSettings."""
+    settings = [0] * 46
+    settings[0], settings[16], settings[25] = 92, 17, 1  # size, ISO code 17 = ISO 100, FocalUnits 1/mm
+    shot = [0] * 30
+    shot[0], shot[21], shot[22] = 60, fnumber_ev, exposure_ev
+    exif = [
+        (0x5029, struct.pack("<4H", 2, focal_mm, 914, 610)),
+        (0x102A, struct.pack("<30h", *shot)),
+        (0x102D, struct.pack("<46H", *settings)),
+    ]
+    make_model = make.encode().ljust(6, b"\0") + model.encode() + b"\0"
+    props = [
+        (0x1810, struct.pack("<IIfiIII", width, height, 1.0, 0, 8, 24, 257)),
+        (0x180E, struct.pack("<III", taken_unix, 0, 0)),
+        (0x2807, [(0x080A, make_model)]),  # CameraObject
+        (0x300B, exif),  # ExifInformation
+    ]
+    header = b"II" + struct.pack("<I", 26) + b"HEAPCCDR" + struct.pack("<I", 0x00010002) + b"\0" * 8
+    return header + _ciff_heap([(0x2005, b"\0" * 64), (0x300A, props)])  # RawData, ImageProps
+
+
+def x3f(width: int, height: int, props: dict[str, str], jpeg_data: bytes | None = None) -> bytes:
+    """A Sigma X3F (version 2.2 header, as the SD10 writes): a PROP section, optionally an IMA2 section holding a JPEG with Exif
+    (newer cameras), then the directory, whose offset ends the file."""
+    header = b"FOVb" + struct.pack("<I", 0x00020002) + b"\x11" * 16 + struct.pack("<IIII", 0, width, height, 0)
+    header += b"Auto".ljust(32, b"\0") + b"\0" * 160  # white balance, then the extended header (unused)
+    chars = bytearray()
+    pairs = []
+    for name, value in props.items():
+        pairs.append(len(chars) // 2)
+        chars += name.encode("utf-16-le") + b"\0\0"
+        pairs.append(len(chars) // 2)
+        chars += value.encode("utf-16-le") + b"\0\0"
+    prop = b"SECp" + struct.pack("<IIIII", 0x00020000, len(props), 0, 0, len(chars) // 2)
+    prop += struct.pack(f"<{len(pairs)}I", *pairs) + bytes(chars)
+    sections = [(b"PROP", prop)]
+    if jpeg_data is not None:
+        image = b"SECi\0\0\x02\0\x02\0\0\0\x12\0\0\0" + struct.pack("<III", width, height, 0) + jpeg_data
+        sections.append((b"IMA2", image))
+    body = bytearray(header)
+    directory = bytearray()
+    for kind, data in sections:
+        directory += struct.pack("<II", len(body), len(data)) + kind
+        body += data + b"\0" * (-len(data) % 4)
+    at = len(body)
+    body += b"SECd" + struct.pack("<II", 0x00020000, len(sections)) + directory
+    return bytes(body) + struct.pack("<I", at)
+
+
 # -- MPEG transport streams (AVCHD) and program streams ---------------------------------------
 
 

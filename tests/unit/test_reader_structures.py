@@ -177,10 +177,99 @@ EXPECTED_FIELDS = {  # what each generated file holds, so a missing value fails 
 }
 
 
+def _with_garbage(jpeg: bytes) -> bytes:
+    at = jpeg.index(b"\xff\xc0")
+    return jpeg[:at] + b"\0\x17" + jpeg[at:]
+
+
+def _reader_rule_files() -> dict[str, bytes]:
+    """Structures where exiftool follows a rule of its own: the reader must give its value or none."""
+    page = [(0x0103, SHORT, 1), (0x0106, SHORT, 1)]
+    return {
+        # pages flagged as pages (SubfileType 2), then the full-resolution image: exiftool's size is the latter's
+        "pages.tif": ms.tiff(
+            {
+                "ifd0": [(0x00FE, LONG, 2), (0x100, SHORT, 1646), (0x101, SHORT, 2332), *page, *CAMERA],
+                "p2": [(0x00FE, LONG, 2), (0x100, SHORT, 1653), (0x101, SHORT, 2333), *page],
+                "p3": [(0x00FE, LONG, 0), (0x100, SHORT, 1641), (0x101, SHORT, 2317), *page],
+            },
+            chain=("ifd0", "p2", "p3"),
+        ),
+        # Adobe's XMP uuid box after mdat: its CreateDate (UTC, "Z") and orientation
+        "xmp.mp4": ms.movie(ms.mvhd(1_578_236_640, 1.0) + ms.trak(640, 360), brand=b"mp42", moov_first=True, pad=500)
+        + ms.xmp_uuid(ms.xmp_with({"xmp:CreateDate": "2020-01-05T15:04Z", "tiff:Orientation": "1"})),
+        # stray bytes between two segments: exiftool skips to the next 0xFF and reads on (the SOF's size)
+        "garbage.jpg": _with_garbage(ms.jpeg(ms.exif_payload(CAMERA), 130, 51)),
+        # RAW that is not TIFF underneath
+        "minolta.mrw": ms.mrw(
+            ms.tiff(
+                {
+                    "ifd0": [*CAMERA, (ms.EXIF_PTR, LONG, "@exif"), (ms.GPS_PTR, LONG, "@gps")],
+                    "exif": SHOT,
+                    "gps": GPS,
+                },
+                e=">",
+            ),
+            3264,
+            2448,
+        ),
+        "canon.crw": ms.crw("Canon", "Canon EOS 10D", 1_068_485_966, 3072, 2048, 24, 116, 189),
+        "sd14.x3f": ms.x3f(2640, 1760, SIGMA_PROPS),
+        "dp2.x3f": ms.x3f(2640, 1760, SIGMA_PROPS, ms.jpeg(ms.exif_payload(CAMERA, SHOT, GPS), 2640, 1760)),
+        # an XMP packet whose RDF namespace is damaged is not XMP (exiftool reads no date from it)
+        "badrdf.jpg": ms.jpeg(
+            ms.exif_payload(CAMERA),
+            100,
+            80,
+            xmp=ms.xmp_with({"exif:DateTimeOriginal": "2008-06-12T11:14:04-07:00"}, rdf="http:/\nwww.w3.org/"),
+        ),
+    }
+
+
+SIGMA_PROPS = {
+    "CAMMANUF": "SIGMA",
+    "CAMMODEL": "SIGMA SD14",
+    "ISO": "200",
+    "SHUTTER": "0.004",
+    "APERTURE": "5.6",
+    "FLENGTH": "30",
+    "FLEQ35MM": "51",
+    "TIME": "1230000000",
+}
+_SHOT_FIELDS = {"make", "model", "focal_length_mm", "aperture_f", "iso", "exposure_s", "width", "height", "mime"}
+
+EXPECTED_FIELDS |= {
+    "minolta.mrw": _SHOT_FIELDS | {"taken", "latitude", "longitude", "focal_length_35mm", "lens", "orientation"},
+    "canon.crw": _SHOT_FIELDS,
+    "sd14.x3f": _SHOT_FIELDS | {"focal_length_35mm"},
+    "dp2.x3f": _SHOT_FIELDS | {"taken", "latitude", "longitude", "focal_length_35mm"},
+    "pages.tif": {"make", "width", "height", "mime"},
+    "xmp.mp4": {"taken", "offset", "orientation", "width", "duration_s"},
+    "badrdf.jpg": {"make", "width"},
+    "garbage.jpg": {"make", "width", "height"},
+}
+
+
+def test_raw_without_tiff_underneath(generated):
+    """MRW, CRW and X3F carry their own structures: camera, exposure, time and size all come through."""
+    crw = read_path(generated / "canon.crw")
+    assert (crw.make, crw.model, crw.width, crw.iso) == ("Canon", "Canon EOS 10D", 3072, 100)
+    assert crw.taken_local == "2003-11-10 17:39:26"  # exiftool prints the CIFF time stamp as UTC: the wall clock
+    sd14 = read_path(generated / "sd14.x3f")
+    assert (sd14.model, sd14.taken_local, sd14.width) == ("SIGMA SD14", "2008-12-23 02:40:00", 2640)
+    assert read_path(generated / "dp2.x3f").model == "Canon EOS R5"  # the embedded JPEG's Exif wins, as in exiftool
+    assert read_path(generated / "minolta.mrw").mime_type == "image/x-minolta-mrw"
+
+
+def test_damaged_xmp_gives_no_date(generated):
+    assert read_path(generated / "badrdf.jpg").taken_local is None
+    assert read_path(generated / "pages.tif").width == 1641
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("structures")
-    for name, data in _files().items():
+    for name, data in {**_files(), **_reader_rule_files()}.items():
         (root / name).write_bytes(data)
     return root
 
