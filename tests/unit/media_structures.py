@@ -608,14 +608,6 @@ def mpeg_ps(width: int, height: int, size: int = 300_000) -> bytes:
     return body + b"\0\0\1\xbe" + struct.pack(">H", min(padding, 0xFFFF)) + bytes(padding)
 
 
-XMP_UUID = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")
-
-
-def xmp_uuid(packet: bytes) -> bytes:
-    """Adobe's top-level uuid box holding a movie's XMP packet."""
-    return box(b"uuid", XMP_UUID + packet)
-
-
 def pentax_tags(exposure: int, fnumber: tuple[int, int], focal: tuple[int, int], iso: int) -> bytes:
     """udta/TAGS of a Pentax movie (little-endian binary data, as exiftool's Pentax::MOV table reads it)."""
     data = bytearray(b"PENTAX DIGITAL CAMERA".ljust(24, b"\0") + bytes(177 - 24))
