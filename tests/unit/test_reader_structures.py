@@ -315,23 +315,24 @@ def test_raw_mime_types_follow_exiftool_names(generated):
 def test_takeout_members_with_metadata_past_the_head_get_a_second_read(generated, tmp_path, method):
     archive = tmp_path / f"takeout-{method}.zip"
     with zipfile.ZipFile(archive, "w", compression=method) as zf:
-        for name in ("late.heic", "iphone.mov", "android.mp4", "plain.jpg"):
+        for name in ("late.heic", "iphone.mov", "android.mp4", "plain.jpg", "sony.mts"):
             zf.write(generated / name, f"Takeout/Google Photos/Photos from 2023/{name}")
     parts, problems = open_parts([archive])
     assert not problems
     cat = scan(parts, workers=1)
     media = {m.name: m for folder in cat.folders.values() for m in folder.media}
-    assert set(media) == {"late.heic", "iphone.mov", "android.mp4", "plain.jpg"}
+    assert set(media) == {"late.heic", "iphone.mov", "android.mp4", "plain.jpg", "sony.mts"}
     assert not cat.errors
     for name in media:
         want = read_path(generated / name)
         got = media[name].meta
         assert got is not None and not got.truncated, name
-        assert (got.make, got.taken_at, got.width, got.latitude) == (
+        assert (got.make, got.taken_at, got.width, got.latitude, got.duration_s) == (
             want.make,
             want.taken_at,
             want.width,
             want.latitude,
+            want.duration_s,
         ), name
         assert media[name].sha256 == hashlib.sha256((generated / name).read_bytes()).hexdigest(), name
 
