@@ -558,6 +558,8 @@ def _last_pcr(src: Source, plen: int, tc: int, grid: int, low: int) -> int | Non
     while pos > low:
         start = max(low, pos - 64 * plen)
         start = pos - (pos - start) // plen * plen
+        if start >= pos:  # less than a packet left above ``low``
+            return None
         chunk = src.read(start, pos - start)
         if len(chunk) < pos - start:
             return None
@@ -566,6 +568,8 @@ def _last_pcr(src: Source, plen: int, tc: int, grid: int, low: int) -> int | Non
             if chunk[p] != 0x47:
                 return None
             if chunk[p + 3] & 0x20:
+                if p + 5 + chunk[p + 4] > (i + 1) * plen:
+                    return None  # an adaptation field longer than its packet: exiftool stops too
                 pcr = _pcr(chunk, p + 4)
                 if pcr is not None:
                     return pcr

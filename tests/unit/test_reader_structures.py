@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import random
 import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from gphotos_tui.exif import read_file, read_metadata, read_path
+from gphotos_tui.exif import MetadataError, read_file, read_metadata, read_path
 from gphotos_tui.sources.takeout.archive import open_parts
 from gphotos_tui.sources.takeout.catalogue import scan
 from tests.benchmarks import reader as bench
@@ -363,3 +364,32 @@ def test_a_transport_stream_head_alone_is_flagged_for_the_end():
     head = read_metadata(data[: 256 * 1024], "clip.mts")
     assert head.truncated and head.duration_s is None
     assert (head.make, head.model, head.utc_offset_min) == ("Sony", "ILCE-7M3", 120)
+
+
+@pytest.mark.timeout(120)
+def test_damaged_mpeg_streams_give_what_was_read_or_a_clear_error(tmp_path):
+    """Cut and bit-flipped transport and program streams: never a crash or a hang, at most a MetadataError."""
+    rng = random.Random(17)
+    samples = [
+        ms.m2ts(1920, 1080, SONY_MDPM, duration_s=5.0, filler=50),
+        ms.m2ts(1440, 1080, None, timecode=False, video="mpeg2", filler=50),
+        ms.mpeg_ps(720, 576, size=20_000),
+    ]
+    for index, data in enumerate(samples):
+        variants = [data[:cut] for cut in range(0, len(data), max(1, len(data) // 97))]
+        variants += [data[rng.randrange(1, 400) :] for _ in range(20)]  # not starting on a packet
+        variants += [data[rng.randrange(1, 400) : rng.randrange(len(data) // 2, len(data))] for _ in range(20)]
+        for _ in range(150):
+            damaged = bytearray(data)
+            for _ in range(rng.randrange(1, 40)):
+                damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+            variants.append(bytes(damaged))
+        for n, variant in enumerate(variants):
+            path = tmp_path / f"v{index}-{n}.mts"
+            path.write_bytes(variant)
+            for read in (lambda: read_path(path), lambda: read_metadata(variant, path.name)):
+                try:
+                    meta = read()
+                except MetadataError:
+                    continue
+                assert meta.width is None or 0 < meta.width <= 4096, (index, n)
