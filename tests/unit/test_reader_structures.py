@@ -387,9 +387,9 @@ def test_damaged_mpeg_streams_give_what_was_read_or_a_clear_error(tmp_path):
         for n, variant in enumerate(variants):
             path = tmp_path / f"v{index}-{n}.mts"
             path.write_bytes(variant)
-            for read in (lambda: read_path(path), lambda: read_metadata(variant, path.name)):
+            for whole in (True, False):
                 try:
-                    meta = read()
+                    meta = read_path(path) if whole else read_metadata(variant, path.name)
                 except MetadataError:
                     continue
                 assert meta.width is None or 0 < meta.width <= 4096, (index, n)
