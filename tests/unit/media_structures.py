@@ -610,9 +610,16 @@ def mpeg_ps(width: int, height: int, size: int = 300_000) -> bytes:
 
 def pentax_tags(exposure: int, fnumber: tuple[int, int], focal: tuple[int, int], iso: int) -> bytes:
     """udta/TAGS of a Pentax movie (little-endian binary data, as exiftool's Pentax::MOV table reads it)."""
-    data = bytearray(b"PENTAX DIGITAL CAMERA".ljust(24, b"\0") + bytes(177 - 24))
-    struct.pack_into("<I", data, 0x26, exposure)
-    struct.pack_into("<II", data, 0x2A, *fnumber)
-    struct.pack_into("<II", data, 0x48, *focal)
-    struct.pack_into("<H", data, 0xAF, iso)
+    return camera_tags(
+        b"PENTAX DIGITAL CAMERA",
+        {0x26: struct.pack("<I", exposure), 0x2A: struct.pack("<II", *fnumber)}
+        | {0x48: struct.pack("<II", *focal), 0xAF: struct.pack("<H", iso)},
+    )
+
+
+def camera_tags(make: bytes, fields: dict[int, bytes], size: int = 256) -> bytes:
+    """udta/TAGS of a compact camera's movie: the make at 0, then ``fields`` (offset: little-endian bytes)."""
+    data = bytearray(make.ljust(24, b"\0") + bytes(size - 24))
+    for at, raw in fields.items():
+        data[at : at + len(raw)] = raw
     return box(b"udta", box(b"TAGS", bytes(data)))

@@ -6,6 +6,7 @@ import hashlib
 import io
 import random
 import shutil
+import struct
 import zipfile
 from pathlib import Path
 
@@ -140,6 +141,40 @@ def _more_videos() -> dict[str, bytes]:
         # an iMovie export: the XMP packet after mdat carries the creation time with its offset
         "xmp.mp4": ms.movie(ms.mvhd(1_578_236_640, 1.5) + ms.trak(960, 540), brand=b"mp42", moov_first=True, pad=5000)
         + ms.xmp_uuid(ms.xmp_packet(**{"xmp:CreateDate": "2020-01-05T16:04:00+01:00", "tiff:Orientation": "1"})),
+        "nikon.mov": ms.movie(
+            ms.mvhd(1_250_000_000, 4.0)
+            + ms.trak(640, 480)
+            + ms.camera_tags(
+                b"NIKON DIGITAL CAMERA",
+                {0x18: b"S8000\0", 0x26: struct.pack("<I", 600), 0x2A: struct.pack("<II", 35, 10)}
+                | {0x48: struct.pack("<II", 50, 10), 0xDF: struct.pack("<H", 200)},
+            ),
+            moov_first=True,
+            pad=1000,
+        ),
+        "samsung.mp4": ms.movie(
+            ms.mvhd(1_300_000_000, 2.0)
+            + ms.trak(1280, 720)
+            + ms.camera_tags(
+                b"SAMSUNG DIGITAL CAMERA",
+                {0x18: b"WB650\0", 0x2E: struct.pack("<I", 300), 0x32: struct.pack("<II", 33, 10)}
+                | {0x6A: struct.pack("<I", 400)},
+            ),
+            brand=b"mp42",
+            moov_first=True,
+            pad=1000,
+        ),
+        "sanyo.mov": ms.movie(
+            ms.mvhd(1_200_000_000, 2.0)
+            + ms.trak(640, 480)
+            + ms.camera_tags(
+                b"SANYO DIGITAL CAMERA",
+                {0x18: b"HD2000\0", 0x26: struct.pack("<I", 1250), 0x2A: struct.pack("<I", 28)}
+                | {0x48: struct.pack("<I", 64)},
+            ),
+            moov_first=True,
+            pad=1000,
+        ),
         "pentax.mov": ms.movie(
             ms.mvhd(1_250_000_000, 4.0) + ms.trak(640, 480) + ms.pentax_tags(384, (40, 10), (189, 10), 50),
             moov_first=True,
@@ -175,6 +210,9 @@ EXPECTED_FIELDS = {  # what each generated file holds, so a missing value fails 
     "clip.mpg": {"width", "height", "duration_s", "mime"},
     "xmp.mp4": {"taken", "offset", "orientation", "width", "duration_s"},
     "pentax.mov": {"make", "exposure_s", "aperture_f", "focal_length_mm", "iso", "width", "taken"},
+    "nikon.mov": {"make", "model", "exposure_s", "aperture_f", "focal_length_mm", "iso", "width"},
+    "samsung.mp4": {"make", "model", "exposure_s", "aperture_f", "iso", "width"},
+    "sanyo.mov": {"make", "model", "exposure_s", "aperture_f", "focal_length_mm", "width"},
 }
 
 
