@@ -247,7 +247,7 @@ def movie(moov_children: bytes, brand: bytes | None = b"qt  ", moov_first: bool 
 # -- AVI, Matroska ----------------------------------------------------------------------------
 
 
-def avi(width: int, height: int, frames: int, fps: int) -> bytes:
+def avi(width: int, height: int, frames: int, fps: int, extra: bytes = b"") -> bytes:
     avih = struct.pack("<14I", 1_000_000 // fps, 0, 0, 0x10, frames, 0, 1, 0, width, height, 0, 0, 0, 0)
     strh = b"vids" + b"MJPG" + struct.pack("<IHHIIIIIIIi", 0, 0, 0, 0, 1, fps, 0, frames, 0, 0, -1)
     strh += struct.pack("<hhhh", 0, 0, width, height)
@@ -255,8 +255,15 @@ def avi(width: int, height: int, frames: int, fps: int) -> bytes:
     hdrl_body = b"hdrl" + _riff_chunk(b"avih", avih) + strl
     hdrl = b"LIST" + struct.pack("<I", len(hdrl_body)) + hdrl_body
     movi = b"LIST" + struct.pack("<I", 4) + b"movi"
-    body = b"AVI " + hdrl + movi
+    body = b"AVI " + hdrl + extra + movi
     return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def nikon_avi_tags(records: dict[int, bytes]) -> bytes:
+    """Nikon's ``LIST ncdt`` of an AVI with one ``nctg`` chunk of (tag, size, value) records."""
+    nctg = b"".join(struct.pack("<HH", tag, len(value)) + value for tag, value in records.items())
+    body = b"ncdt" + _riff_chunk(b"nctg", nctg)
+    return b"LIST" + struct.pack("<I", len(body)) + body
 
 
 def _ebml(ident: int, payload: bytes) -> bytes:

@@ -141,6 +141,16 @@ def _more_videos() -> dict[str, bytes]:
         # an iMovie export: the XMP packet after mdat carries the creation time with its offset
         "xmp.mp4": ms.movie(ms.mvhd(1_578_236_640, 1.5) + ms.trak(960, 540), brand=b"mp42", moov_first=True, pad=5000)
         + ms.xmp_uuid(ms.xmp_packet(**{"xmp:CreateDate": "2020-01-05T16:04:00+01:00", "tiff:Orientation": "1"})),
+        "nikon.avi": ms.avi(
+            640,
+            480,
+            150,
+            30,
+            extra=ms.nikon_avi_tags(
+                {3: b"NIKON\0", 4: b"COOLPIX P7000\0", 7: struct.pack("<H", 1), 8: struct.pack("<II", 1, 60)}
+                | {9: struct.pack("<II", 28, 10), 0x0F: struct.pack("<II", 60, 10), 0x13: b"2011:05:06 07:08:09\0"}
+            ),
+        ),
         "nikon.mov": ms.movie(
             ms.mvhd(1_250_000_000, 4.0)
             + ms.trak(640, 480)
@@ -210,6 +220,7 @@ EXPECTED_FIELDS = {  # what each generated file holds, so a missing value fails 
     "clip.mpg": {"width", "height", "duration_s", "mime"},
     "xmp.mp4": {"taken", "offset", "orientation", "width", "duration_s"},
     "pentax.mov": {"make", "exposure_s", "aperture_f", "focal_length_mm", "iso", "width", "taken"},
+    "nikon.avi": {"make", "model", "exposure_s", "aperture_f", "focal_length_mm", "orientation", "width"},
     "nikon.mov": {"make", "model", "exposure_s", "aperture_f", "focal_length_mm", "iso", "width"},
     "samsung.mp4": {"make", "model", "exposure_s", "aperture_f", "iso", "width"},
     "sanyo.mov": {"make", "model", "exposure_s", "aperture_f", "focal_length_mm", "width"},
