@@ -33,7 +33,7 @@ RGB = tuple[int, int, int]
 Cells = list[list[tuple[RGB, RGB]]]
 
 # Formats Pillow decodes without plugins; HEIF/AVIF count when a plugin registered their extension.
-_PILLOW = {"jpeg", "png", "gif", "webp", "bmp", "ico", "tiff"}
+_PILLOW = {"jpeg", "png", "gif", "webp", "bmp", "ico", "tiff", "bigtiff", None}  # None: Pillow may know it
 _REGISTERED = {"heif": ".heic", "avif": ".avif"}
 _VIDEOS = {"mp4", "mov", "m4v", "3gp", "3g2", "avi", "asf", "mkv", "mpeg", "m2ts"}
 _TRANSPOSE = {  # Exif orientation -> what turns the stored picture upright
@@ -111,6 +111,8 @@ def decode_preview(src: Source, width: int, height: int, name: str = "") -> Deco
         opened.draft("RGB", (width * 2, height * 2))
         whole = ImageOps.exif_transpose(opened).convert("RGB")
     except (OSError, ValueError, SyntaxError) as exc:
+        if kind is None:
+            raise NoPreview(_why(kind, name)) from exc
         if kind == "tiff" and os.path.splitext(name)[1].casefold() not in ("", ".tif", ".tiff"):
             raise NoPreview(f"{_label(kind, name)} holds no JPEG preview and its raw data needs a RAW decoder") from exc
         raise
