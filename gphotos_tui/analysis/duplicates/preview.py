@@ -104,6 +104,9 @@ def decode_preview(src: Source, width: int, height: int, name: str = "") -> Deco
             return Decoded(img.transpose(transpose) if transpose else img, chosen, plan)
     if not decodable:
         raise NoPreview(_why(kind, name))
+    boxed = _unboxed(src, plan, width, height)
+    if boxed is not None:
+        return boxed
     fh: Any = src.fh if src.fh is not None else io.BytesIO(src.head)
     fh.seek(0)
     try:
@@ -117,6 +120,41 @@ def decode_preview(src: Source, width: int, height: int, name: str = "") -> Deco
             raise NoPreview(f"{_label(kind, name)} holds no JPEG preview and its raw data needs a RAW decoder") from exc
         raise
     return Decoded(whole, None, plan)
+
+
+def _unboxed(src: Source, plan: PreviewPlan, width: int, height: int) -> Decoded | None:
+    """A thumbnail letterboxed to another shape (cameras pad 3:2 and 16:9 pictures into 160x120), cropped to
+    the picture when its bars are black; None when there is none or its margins hold picture (a stale one)."""
+    if not plan.width or not plan.height:
+        return None
+    for jpeg in sorted(plan.jpegs, key=lambda j: j.width * j.height):
+        scale = min(jpeg.width / plan.width, jpeg.height / plan.height)
+        inner_w, inner_h = round(plan.width * scale), round(plan.height * scale)
+        if abs(inner_w - jpeg.width) <= 2 and abs(inner_h - jpeg.height) <= 2:
+            continue  # the picture's shape: best() would have taken it
+        shown_w, shown_h = (inner_h, inner_w) if plan.orientation >= 5 else (inner_w, inner_h)
+        if shown_w < width and shown_h < height:
+            continue  # once the bars are cut, too small
+        try:
+            img = Image.open(io.BytesIO(src.read(jpeg.offset, jpeg.length))).convert("RGB")
+        except (OSError, ValueError, SyntaxError):
+            continue
+        left, top = (img.width - inner_w) // 2, (img.height - inner_h) // 2
+        box = (left, top, left + inner_w, top + inner_h)
+        grey = img.convert("L")
+        margins = (
+            (0, 0, img.width, top - 1),
+            (0, box[3] + 1, img.width, img.height),
+            (0, 0, left - 1, img.height),
+            (box[2] + 1, 0, img.width, img.height),
+        )
+        bars = [grey.crop(m) for m in margins if m[2] > m[0] and m[3] > m[1]]
+        if not bars or any(cast(tuple[int, int], bar.getextrema())[1] > 48 for bar in bars):
+            return None  # no bars, or picture in them: not a letterboxed copy of this picture
+        transpose = _TRANSPOSE.get(plan.orientation)
+        cropped = img.crop(box)
+        return Decoded(cropped.transpose(transpose) if transpose else cropped, jpeg, plan)
+    return None
 
 
 def cells_of(picture: Image.Image, cols: int, rows: int) -> Cells:
