@@ -3,9 +3,10 @@
 Real JPEGs (Pillow-encoded, each a different colour) inside: a JPEG's Exif
 IFD1 thumbnail; TIFF-based RAW with IFD0/IFD1/SubIFD JPEGs and lossless-JPEG
 raw data that is not a preview (CR2-, NEF-, ARW-, DNG-like, Panasonic RW2's
-JpgFromRaw); a CR3-like file (moov/uuid THMB, top-level uuid PRVW); a RAF-like
-file (header offset to a JPEG that has its own thumbnail); HEIFs with a JPEG
-item and an Exif thumbnail, or with only an HEVC ``thmb`` item.
+JpgFromRaw, ORF- and PEF-like maker-note previews); a CR3-like file
+(moov/uuid THMB, top-level uuid PRVW); a RAF-like file (header offset to a
+JPEG that has its own thumbnail); HEIFs with a JPEG item and an Exif
+thumbnail, or with only an HEVC ``thmb`` item.
 """
 
 from __future__ import annotations
@@ -199,6 +200,51 @@ def rw2(big: bytes, orientation: int = 1) -> bytes:
             offset = len(block) - len(big) - (len(big) & 1)
             struct.pack_into("<HHII", out, at, 0x002E, UNDEFINED, len(big), offset)
     return bytes(out)
+
+
+def orf(preview: bytes, orientation: int = 1) -> bytes:
+    """ORF-like: magic IIRO; the preview's offset (from the maker note's start) in CameraSettings (0x2020)."""
+    note = bytearray(b"OLYMPUS\0II\x03\0")  # the IFD follows at 12; offsets count from the note's start
+    note += struct.pack("<HHHII", 1, 0x2020, 13, 1, 30) + struct.pack("<I", 0)  # 12..30
+    note += struct.pack("<H", 3)  # CameraSettings at 30: PreviewImageValid, Start, Length
+    note += struct.pack("<HHII", 0x0100, LONG, 1, 1) + struct.pack("<HHII", 0x0101, LONG, 1, 72)
+    note += struct.pack("<HHII", 0x0102, LONG, 1, len(preview)) + struct.pack("<I", 0)
+    assert len(note) == 72
+    block = ms.tiff(
+        {
+            "ifd0": [
+                (0x010F, ASCII, "OLYMPUS CORPORATION"),
+                (0x0110, ASCII, "E-M1MarkII"),
+                (0x0112, SHORT, orientation),
+                (ms.EXIF_PTR, LONG, "@exif"),
+            ],
+            "exif": [(0x927C, UNDEFINED, bytes(note) + preview)],
+        }
+    )
+    return block[:2] + b"RO" + block[4:]
+
+
+def pef(preview: bytes, orientation: int = 1) -> bytes:
+    """PEF-like: a Pentax maker note ("AOC\0") whose PreviewImageStart counts from the TIFF header."""
+    note = b"AOC\0MM" + struct.pack(">H", 2)
+    note += struct.pack(">HHII", 0x0003, LONG, 1, len(preview)) + struct.pack(">HHII", 0x0004, LONG, 1, 0)
+    note += struct.pack(">I", 0)
+    block = bytearray(
+        ms.tiff(
+            {
+                "ifd0": [
+                    (0x010F, ASCII, "PENTAX"),
+                    (0x0110, ASCII, "PENTAX K-1"),
+                    (0x0112, SHORT, orientation),
+                    (ms.EXIF_PTR, LONG, "@exif"),
+                ],
+                "exif": [(0x927C, UNDEFINED, note + preview)],
+            }
+        )
+    )
+    at = bytes(block).index(b"AOC\0MM")
+    struct.pack_into(">I", block, at + 28, at + len(note))  # the second entry's value: the JPEG, from the header
+    return bytes(block)
 
 
 def cr3(preview: bytes, thumb: bytes, orientation: int = 1) -> bytes:

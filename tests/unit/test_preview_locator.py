@@ -33,6 +33,8 @@ FILES = {
     "cam.arw": (ps.arw(PREVIEW, THUMB, orientation=6), 6, {(480, 320), (160, 120)}),
     "cam.dng": (ps.dng(PREVIEW), 1, {(480, 320)}),
     "cam.rw2": (ps.rw2(BIG, orientation=6), 6, {(640, 480)}),
+    "cam.orf": (ps.orf(PREVIEW, orientation=6), 6, {(480, 320)}),
+    "cam.pef": (ps.pef(PREVIEW, orientation=8), 8, {(480, 320)}),
     "cam.cr3": (ps.cr3(PREVIEW, THUMB, orientation=8), 8, {(480, 320), (160, 120)}),
     "cam.raf": (ps.raf(ps.jpeg_with_thumbnail(480, 320, THUMB, orientation=6)), 6, {(480, 320), (160, 120)}),
     "jpegitem.heic": (
