@@ -181,6 +181,8 @@ def _jpeg(src: Source, start: int, end: int, plan: PreviewPlan, main: bool) -> N
             break
         if marker == 0xE1 and exif_at is None and raw[4:10] == b"Exif\0\0":
             exif_at = pos + 10
+        elif marker == 0xE0 and main and raw[4:10] == b"JFXX\0\x10" and length > 8:  # JFIF's JPEG thumbnail
+            _add_jpeg(src, plan, "ThumbnailImage", pos + 10, length - 8)
         elif marker in _SOF and main and len(raw) >= 9:
             plan.height, plan.width = struct.unpack_from(">HH", raw, 5)
             break
@@ -210,18 +212,17 @@ def _tiff(
     if magic not in (42, 0x4F52, 0x5352, 0x55):  # TIFF, Olympus ORF, Panasonic RW2
         return None
     orientation = None
-    queue: list[tuple[int, str]] = [(first, chain_names[0])]
+    cr2 = src.read(base + 8, 2) == b"CR"
+    queue: list[tuple[int, str, int]] = [(first, chain_names[0], 0)]  # (offset, name, place in the chain)
     seen: set[int] = set()
-    index = 0
     while queue and len(seen) < _MAX_IFDS:
-        offset, name = queue.pop(0)
+        offset, name, index = queue.pop(0)
         if offset < 8 or offset in seen:
             continue
         seen.add(offset)
         tags, following = _ifd(src, base, offset, e)
-        if following and name != "sub" and index + 1 < _MAX_IFDS:
-            index += 1
-            queue.append((following, chain_names[min(index, len(chain_names) - 1)]))
+        if following and index >= 0:
+            queue.append((following, chain_names[min(index + 1, len(chain_names) - 1)], index + 1))
         if orientation is None and len(seen) == 1:
             value = tags.get(0x0112)
             orientation = value[0] if value and 1 <= value[0] <= 8 else None
@@ -230,15 +231,18 @@ def _tiff(
                 if 0x927C in exif:
                     _maker_note(src, base, exif[0x927C][0], plan)
         if follow_sub:
-            queue.extend((sub, "sub") for sub in tags.get(0x014A, ()))
+            queue.extend((sub, "sub", -1) for sub in tags.get(0x014A, ()))
         label = "PreviewImage" if name == "sub" else name
         if not label:
             continue
-        if 0x0201 in tags and 0x0202 in tags:
+        # A reduced-resolution IFD, IFD0/IFD1 or a SubIFD holds previews; the other pages of a multi-page
+        # TIFF are other pictures, and a full-resolution JPEG strip is the picture itself (CR2's IFD0 aside).
+        reduced = bool(tags.get(0x00FE, (0,))[0] & 1)
+        if 0x0201 in tags and 0x0202 in tags and (reduced or index <= 1):
             _add_jpeg(src, plan, label, base + tags[0x0201][0], tags[0x0202][0])
         compression = tags.get(0x0103, (0,))[0]
         strips, counts = tags.get(0x0111, ()), tags.get(0x0117, ())
-        if compression in (6, 7) and len(strips) == 1 and len(counts) == 1:
+        if compression in (6, 7) and len(strips) == 1 and len(counts) == 1 and (reduced or (cr2 and index == 0)):
             _add_jpeg(src, plan, label, base + strips[0], counts[0])
         if 0x002E in tags:  # Panasonic's JpgFromRaw: (offset, length) of an UNDEFINED blob
             at, length = tags[0x002E]
@@ -284,8 +288,8 @@ def _ifd(
 
 
 def _maker_note(src: Source, base: int, at: int, plan: PreviewPlan) -> None:
-    """The preview of an Olympus (CameraSettings 0x101/0x102, from the maker note's start) or Pentax
-    (0x0004/0x0003, from the TIFF header) maker note."""
+    """The preview of an Olympus (CameraSettings 0x101/0x102, from the maker note's start), Nikon (PreviewIFD,
+    from the note's own TIFF header) or Pentax (0x0004/0x0003, from the file's TIFF header) maker note."""
     head = src.read(base + at, 16)
     for prefix, skip in ((b"OLYMPUS\0", 12), (b"OM SYSTEM\0", 16)):
         if head.startswith(prefix):
@@ -297,6 +301,17 @@ def _maker_note(src: Source, base: int, at: int, plan: PreviewPlan) -> None:
                 if 0x0101 in settings and 0x0102 in settings:
                     _add_jpeg(src, plan, "PreviewImage", note + settings[0x0101][0], settings[0x0102][0])
             return
+    if head.startswith(b"Nikon\0\x02"):  # a TIFF header of its own at +10; PreviewIFD (0x11) holds the preview
+        note = base + at + 10
+        inner = src.read(note, 8)
+        if len(inner) == 8 and inner[:2] in (b"II", b"MM"):
+            me = "<" if inner[:2] == b"II" else ">"
+            main, _ = _ifd(src, note, struct.unpack_from(me + "I", inner, 4)[0], me, frozenset({0x0011}))
+            if 0x0011 in main:
+                preview, _ = _ifd(src, note, main[0x0011][0], me, frozenset({0x0201, 0x0202}))
+                if 0x0201 in preview and 0x0202 in preview:
+                    _add_jpeg(src, plan, "PreviewImage", note + preview[0x0201][0], preview[0x0202][0])
+        return
     if head.startswith(b"AOC\0"):
         me = {b"II": "<", b"MM": ">"}.get(head[4:6], ">")
         tags, _ = _ifd(src, base + at, 6, me, frozenset({0x0003, 0x0004}))
