@@ -103,8 +103,16 @@ def cr2(preview: bytes, thumb: bytes, orientation: int = 1) -> bytes:
     return block[:4] + struct.pack("<I", 26) + b"CR\x02\0" + struct.pack("<I", 0) + block[16:]
 
 
-def nef(preview: bytes, orientation: int = 1) -> bytes:
-    """NEF-like: IFD0 is a tiny RGB thumbnail, SubIFD0 the JPEG preview, SubIFD1 the raw data."""
+def nef(preview: bytes, orientation: int = 1, note_preview: bytes | None = None) -> bytes:
+    """NEF-like: IFD0 is a tiny RGB thumbnail, SubIFD0 the JPEG preview, SubIFD1 the raw data; with
+    ``note_preview``, the Nikon maker note's PreviewIFD (offsets from the note's own TIFF header) holds it."""
+    exif = []
+    if note_preview is not None:
+        inner = tiff_with_blobs(
+            {"main": [(0x0011, LONG, "@pv")], "pv": [(0x0201, LONG, "&jpg"), (0x0202, LONG, "#jpg")]},
+            {"jpg": note_preview},
+        )
+        exif = [(0x927C, UNDEFINED, b"Nikon\0\x02\x10\0\0" + inner)]
     return tiff_with_blobs(
         {
             "ifd0": [
@@ -118,7 +126,9 @@ def nef(preview: bytes, orientation: int = 1) -> bytes:
                 (0x0111, LONG, "&rgb"),
                 (0x0117, LONG, "#rgb"),
                 (ms.SUB_PTR, LONG, ["@sub0", "@sub1"]),
+                *([(ms.EXIF_PTR, LONG, "@exif")] if exif else []),
             ],
+            **({"exif": exif} if exif else {}),
             "sub0": [(0x00FE, LONG, 1), (0x0103, SHORT, 6), (0x0201, LONG, "&preview"), (0x0202, LONG, "#preview")],
             "sub1": [(0x00FE, LONG, 0), (0x0103, SHORT, 34713), (0x0111, LONG, "&raw"), (0x0117, LONG, "#raw")],
         },

@@ -30,6 +30,7 @@ FILES = {
     "thumb.jpg": (ps.jpeg_with_thumbnail(1024, 768, THUMB, orientation=6), 6, {(160, 120)}),
     "cam.cr2": (ps.cr2(PREVIEW, ps.picture(160, 106), orientation=8), 8, {(480, 320), (160, 106)}),
     "cam.nef": (ps.nef(PREVIEW, orientation=3), 3, {(480, 320)}),
+    "notes.nef": (ps.nef(BIG, note_preview=PREVIEW), 1, {(640, 480), (480, 320)}),
     "cam.arw": (ps.arw(PREVIEW, THUMB, orientation=6), 6, {(480, 320), (160, 120)}),
     "cam.dng": (ps.dng(PREVIEW), 1, {(480, 320)}),
     "cam.rw2": (ps.rw2(BIG, orientation=6), 6, {(640, 480)}),
