@@ -27,7 +27,7 @@ from PIL import Image, ImageOps
 
 from gphotos_tui.exif import sniff
 from gphotos_tui.exif.preview import EmbeddedJpeg, PreviewPlan, locate_previews
-from gphotos_tui.exif.source import Source
+from gphotos_tui.exif.source import MAX_READ, Source
 
 RGB = tuple[int, int, int]
 Cells = list[list[tuple[RGB, RGB]]]
@@ -91,7 +91,7 @@ def decode_preview(src: Source, width: int, height: int, name: str = "") -> Deco
     decodable = kind in _PILLOW or (kind in _REGISTERED and _REGISTERED[kind] in _extensions())
     chosen = plan.best(width, height, decodable=decodable)
     if chosen is not None:
-        data = src.read(chosen.offset, chosen.length)
+        data = _read_all(src, chosen.offset, chosen.length)
         try:
             embedded = Image.open(io.BytesIO(data))
             embedded.draft("RGB", (width * 2, height * 2))
@@ -136,7 +136,7 @@ def _unboxed(src: Source, plan: PreviewPlan, width: int, height: int) -> Decoded
         if shown_w < width and shown_h < height:
             continue  # once the bars are cut, too small
         try:
-            img = Image.open(io.BytesIO(src.read(jpeg.offset, jpeg.length))).convert("RGB")
+            img = Image.open(io.BytesIO(_read_all(src, jpeg.offset, jpeg.length))).convert("RGB")
         except (OSError, ValueError, SyntaxError):
             continue
         left, top = (img.width - inner_w) // 2, (img.height - inner_h) // 2
@@ -155,6 +155,19 @@ def _unboxed(src: Source, plan: PreviewPlan, width: int, height: int) -> Decoded
         cropped = img.crop(box)
         return Decoded(cropped.transpose(transpose) if transpose else cropped, jpeg, plan)
     return None
+
+
+def _read_all(src: Source, offset: int, length: int) -> bytes:
+    """``length`` bytes at ``offset``, in reads the Source allows (a full-size JpgFromRaw may pass its cap)."""
+    parts = []
+    while length > 0:
+        part = src.read(offset, min(length, MAX_READ))
+        if not part:
+            break
+        parts.append(part)
+        offset += len(part)
+        length -= len(part)
+    return b"".join(parts)
 
 
 def cells_of(picture: Image.Image, cols: int, rows: int) -> Cells:
