@@ -324,7 +324,7 @@ class DuplicatesScreen(CatalogScreen):
         if self._next_offset is None:
             self._summary_text = self._summary(items, self._hidden)
         else:  # the counts of every group, from the kept groups and the decisions (not read group by group)
-            counts, hidden = await reader._execute(dupe_groups.shown_group_counts, reader._conn)  # type: ignore[no-untyped-call]
+            counts, hidden = await dupe_groups.read_shown_group_counts(reader)
             self._summary_text = self._summary(items, hidden, counts)
 
     async def _read_page(self, first: bool = False) -> None:
@@ -517,7 +517,8 @@ class DuplicatesScreen(CatalogScreen):
         g = self.group
         if g is None:
             return
-        await save_decisions(self.catalog.writer, g.key, {m.id: "not_duplicate" for m in g.members})
+        if not await self._save(g.key, {m.id: "not_duplicate" for m in g.members}):
+            return
         row = self.query_one("#dupes-groups", DataTable).cursor_row
         self.groups.pop(row)
         self._fill_table()
@@ -535,7 +536,9 @@ class DuplicatesScreen(CatalogScreen):
         async def answered(yes: bool | None) -> None:
             if yes:
                 for x in pending:
-                    await self._decide(x, {m.id: x.suggested(m.id) for m in x.members}, repaint=False)
+                    if not await self._decide(x, {m.id: x.suggested(m.id) for m in x.members}, repaint=False):
+                        self._fill_table()
+                        return
                 self._fill_table()
                 self.notify(f"accepted {len(pending)} {kind} groups ({discards} discards)")
 
@@ -547,11 +550,25 @@ class DuplicatesScreen(CatalogScreen):
             answered,
         )
 
-    async def _decide(self, g: Group, decisions: dict[int, str], repaint: bool = True) -> None:
-        await save_decisions(self.catalog.writer, g.key, decisions)
+    async def _decide(self, g: Group, decisions: dict[int, str], repaint: bool = True) -> bool:
+        if not await self._save(g.key, decisions):
+            return False
         g.decisions = decisions
         if repaint:
             self._repaint()
+        return True
+
+    async def _save(self, key: str, decisions: dict[int, str]) -> bool:
+        """Write the decisions holding the catalog lock, as every writer does (issue 11); False, after the
+        app's notification, when another run holds it."""
+        lock = self.gphotos.lock_for_write("duplicate decisions")
+        if lock is None:
+            return False
+        try:
+            await save_decisions(self.catalog.writer, key, decisions)
+        finally:
+            lock.release()
+        return True
 
     def action_link(self) -> None:
         g = self.group
