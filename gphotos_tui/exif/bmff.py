@@ -13,7 +13,7 @@ import re
 import struct
 from collections.abc import Iterator
 
-from gphotos_tui.exif.metadata import Metadata, apply_exif, set_stamp
+from gphotos_tui.exif.metadata import Metadata, apply_exif, apply_xmp, set_stamp
 from gphotos_tui.exif.source import Source
 from gphotos_tui.exif.tiff import EXIF_TAGS, GPS_TAGS, IMAGE_TAGS, parse_tiff, parse_tiff_ifd
 
@@ -23,6 +23,7 @@ _QT_TOP = {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
 _MAX_META = 4 * 1024 * 1024
 _EPOCH_1904 = 2082844800  # seconds from 1904-01-01 to 1970-01-01
 _CANON_UUID = bytes.fromhex("85c0b687820f11e08111f4ce462b6a48")
+_XMP_UUID = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")  # Adobe's XMP box in MP4/MOV
 _ISO6709 = re.compile(r"^([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)")
 
 _MIME = {
@@ -120,6 +121,7 @@ def read_bmff(src: Source, kind: str) -> Metadata:
     fmt = {"m4v": "mp4", "3g2": "3gp"}.get(kind, kind)
     meta = Metadata(fmt, _MIME[kind])
     done = False  # the box holding the metadata was read whole: what lies past the head does not matter
+    xmp = None
     for box, start, end in box_headers(src, 0, src.size):
         if box == b"meta" and kind in ("heif", "avif"):
             src.short = False
@@ -127,11 +129,25 @@ def read_bmff(src: Source, kind: str) -> Metadata:
             done = not src.short
         elif box == b"moov":
             src.short = False
-            _read_moov(src, start, end, meta, kind)
+            xmp = _read_moov(src, start, end, meta, kind) or xmp
             done = not src.short
+        elif (box == b"uuid" and kind not in ("heif", "avif") and 16 < end - start < _MAX_META) and src.read(
+            start, 16
+        ) == _XMP_UUID:
+            xmp = src.read(start + 16, end - start - 16)
+    if xmp:
+        _movie_xmp(meta, xmp)
     if src.short and not done:
         meta.truncated = True
     return meta
+
+
+def _movie_xmp(meta: Metadata, xmp: bytes) -> None:
+    """A movie's XMP (Adobe's uuid box, QuickTime's udta/XMP_): its capture time, as a wall clock with its
+    offset, before the container's UTC creation time (exiftool's order); a Keys date still wins."""
+    taken_utc = meta.taken_utc
+    apply_xmp(meta, xmp, dates=meta.taken_local is None)
+    meta.taken_utc = taken_utc
 
 
 # -- HEIF -------------------------------------------------------------------------
@@ -171,7 +187,9 @@ def _read_heif_meta(src: Source, start: int, end: int, meta: Metadata) -> None:
                 meta.width, meta.height = sizes[index - 1]
                 break
     if meta.width is None and sizes:
-        meta.width, meta.height = max(sizes, key=lambda wh: wh[0] * wh[1])
+        found = {wh for wh in sizes if wh[0]}
+        if len(found) == 1:  # primary not associated (damage): only an unambiguous size
+            meta.width, meta.height = found.pop()
     xmp = None
     for item in xmp_items:
         xmp = _item_bytes(src, locations.get(item), idat)
@@ -374,8 +392,10 @@ def _properties(data: bytes, start: int, end: int) -> tuple[list[tuple[int, int]
 # -- MP4 / MOV / CR3 ----------------------------------------------------------------
 
 
-def _read_moov(src: Source, start: int, end: int, meta: Metadata, kind: str) -> None:
+def _read_moov(src: Source, start: int, end: int, meta: Metadata, kind: str) -> bytes | None:
+    """Reads moov's boxes into ``meta``; returns its XMP packet (udta/XMP_) if any, applied by the caller."""
     keys_meta: tuple[int, int] | None = None
+    xmp = None
     for box, s, e in box_headers(src, start, end):
         if box == b"mvhd":
             data = src.read(s, min(e - s, 120))
@@ -383,13 +403,14 @@ def _read_moov(src: Source, start: int, end: int, meta: Metadata, kind: str) -> 
         elif box == b"trak" and meta.width is None:
             _trak(src, s, e, meta)
         elif box == b"udta":
-            _udta(src, s, e, meta)
+            xmp = _udta(src, s, e, meta) or xmp
         elif box == b"meta":
             keys_meta = (s, e)
         elif box == b"uuid" and kind == "cr3":
             _canon_uuid(src, s, e, meta)
     if keys_meta is not None:
         _apple_keys(src, *keys_meta, meta)
+    return xmp
 
 
 def _mvhd(data: bytes, meta: Metadata) -> None:
@@ -417,9 +438,12 @@ def _trak(src: Source, start: int, end: int, meta: Metadata) -> None:
             return
 
 
-def _udta(src: Source, start: int, end: int, meta: Metadata) -> None:
+def _udta(src: Source, start: int, end: int, meta: Metadata) -> bytes | None:
+    xmp = None
     for box, s, e in box_headers(src, start, end):
-        if box == b"loci" and e - s < 4096 and meta.latitude is None:
+        if box == b"XMP_" and e - s < _MAX_META:
+            xmp = src.read(s, e - s)
+        elif box == b"loci" and e - s < 4096 and meta.latitude is None:
             _loci(src.read(s, e - s), meta)
         elif box in (b"\xa9xyz", b"\xa9mak", b"\xa9mod") and e - s < 4096:
             data = src.read(s, e - s)
@@ -433,6 +457,7 @@ def _udta(src: Source, start: int, end: int, meta: Metadata) -> None:
                 meta.make = meta.make or text
             elif box == b"\xa9mod" and text:
                 meta.model = meta.model or text
+    return xmp
 
 
 def _loci(data: bytes, meta: Metadata) -> None:

@@ -34,8 +34,11 @@ def read_jpeg(src: Source, meta: Metadata | None = None, start: int = 0) -> Meta
                 meta.truncated = True
                 break
             sync, marker, length = _SEGMENT.unpack(raw)
-        if sync != 0xFF:
-            break  # lost sync: garbage after the last good segment
+        if sync != 0xFF:  # garbage after a segment: skip to the next 0xFF, as exiftool does
+            pos = _resync(src, pos, limit)
+            if pos < 0:
+                break
+            continue
         if marker == 0xFF:  # fill byte
             pos += 1
             continue
@@ -75,3 +78,20 @@ def read_jpeg(src: Source, meta: Metadata | None = None, start: int = 0) -> Meta
             tags["_xmp"] = xmp
         apply_exif(meta, tags)
     return meta
+
+
+_RESYNC_MAX = 1 << 20
+
+
+def _resync(src: Source, pos: int, limit: int) -> int:
+    """The offset of the next 0xFF byte after ``pos`` (within 1 MiB), or -1."""
+    stop = min(limit, pos + _RESYNC_MAX)
+    while pos < stop:
+        chunk = src.read(pos, min(65536, stop - pos))
+        if not chunk:
+            return -1
+        at = chunk.find(b"\xff")
+        if at >= 0:
+            return pos + at
+        pos += len(chunk)
+    return -1

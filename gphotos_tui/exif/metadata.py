@@ -132,6 +132,7 @@ _XMP_DATE = re.compile(
     rb"\w+:(DateTimeOriginal|CreateDate|DateCreated)(?:=[\"']|>)\s*"
     rb"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?"
 )
+_RDF_NS = b"http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _XMP_ORDER = {b"DateTimeOriginal": 0, b"CreateDate": 1, b"DateCreated": 2}
 
 
@@ -171,8 +172,11 @@ _XMP_FIELDS = {
 
 def apply_xmp(meta: Metadata, xmp: bytes, dates: bool = True) -> None:
     """From an XMP packet: the capture time (DateTimeOriginal, then CreateDate, then photoshop:DateCreated)
-    and the orientation and exposure values Exif did not give."""
+    and the orientation and exposure values Exif did not give. A packet whose RDF namespace is not
+    RDF's (damage) is not XMP at all, as exiftool reads it: nothing is taken from it."""
     packet = xmp[:262144]
+    if b"xmlns:rdf=" in packet and _RDF_NS not in packet:
+        return
     if dates:
         found = sorted(_XMP_DATE.findall(packet), key=lambda m: _XMP_ORDER[m[0]])
         for _tag, stamp, offset in found:

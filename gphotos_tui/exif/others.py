@@ -278,11 +278,11 @@ def _main_size(fmt: str, tags: dict[str, object]) -> tuple[int | None, int | Non
     images = tags.get("_images")
     if not isinstance(images, list):
         return None, None
-    for kind, w, h in images[1:] if images and images[0][0] != 0 and fmt != "tiff" else []:
-        if kind == 0 and isinstance(w, int) and isinstance(h, int):
+    # exiftool: the first IFD that says it is the full-resolution image, else the first size read
+    for full, w, h in images:
+        if full and isinstance(w, int) and isinstance(h, int):
             return w, h
-    if images:
-        _, w, h = images[0]
+    for _, w, h in images:
         if isinstance(w, int) and isinstance(h, int):
             return w, h
     return None, None

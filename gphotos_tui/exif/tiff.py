@@ -21,6 +21,7 @@ SUB_IFDS = 0x014A
 # Tags we decode, per IFD. Everything else is skipped without reading its value.
 IMAGE_TAGS = {
     0x00FE: "NewSubfileType",
+    0x00FF: "OldSubfileType",
     0x0100: "ImageWidth",
     0x0101: "ImageHeight",
     0x010F: "Make",
@@ -85,7 +86,8 @@ def parse_tiff(data: bytes, src: Source | None = None, base: int = 0, images: bo
     """Tags from IFD0, the Exif IFD and the GPS IFD of a TIFF header, by name.
 
     With ``images`` the other image IFDs (IFD1..., SubIFDs) are read too and
-    their (NewSubfileType, width, height) listed under ``"_images"`` (IFD0 first).
+    their (says it is the full-resolution image, width, height) listed under ``"_images"`` in
+    exiftool's order (IFD0 first).
     """
     if len(data) < 8:
         return {}
@@ -112,24 +114,28 @@ def parse_tiff(data: bytes, src: Source | None = None, base: int = 0, images: bo
         # Canon's maker note is a plain IFD, offsets from the TIFF header: lens name and ISO live there
         _read_ifd(buf, endian, note[0], CANON_TAGS, tags)
     if images:
-        found = [(tags.get("NewSubfileType", 0), tags.get("ImageWidth"), tags.get("ImageHeight"))]
-        queue = list(pointers.get(SUB_IFDS, ()))
-        if following:
-            queue.append(following)
+        # exiftool's order: an IFD's SubIFDs right after it, then the next IFD of the chain
+        found = [(_full_size(tags), tags.get("ImageWidth"), tags.get("ImageHeight"))]
+        stack = ([following] if following else []) + list(reversed(pointers.get(SUB_IFDS, ())))
         seen = {first}
-        while queue and len(seen) < MAX_IFDS:
-            offset = queue.pop(0)
+        while stack and len(seen) < MAX_IFDS:
+            offset = stack.pop()
             if offset in seen:
                 continue
             seen.add(offset)
             sub: dict[str, object] = {}
             more, nxt = _read_ifd(buf, endian, offset, IMAGE_TAGS, sub)
-            found.append((sub.get("NewSubfileType", 0), sub.get("ImageWidth"), sub.get("ImageHeight")))
-            queue.extend(more.get(SUB_IFDS, ()))
+            found.append((_full_size(sub), sub.get("ImageWidth"), sub.get("ImageHeight")))
             if nxt:
-                queue.append(nxt)
+                stack.append(nxt)
+            stack.extend(reversed(more.get(SUB_IFDS, ())))
         tags["_images"] = found
     return tags
+
+
+def _full_size(tags: dict[str, object]) -> bool:
+    """An IFD that says it holds the full-resolution image (exiftool's priority directory for its size)."""
+    return tags.get("NewSubfileType") == 0 or tags.get("OldSubfileType") == 1
 
 
 def parse_tiff_ifd(data: bytes, wanted: dict[int, str]) -> dict[str, object]:

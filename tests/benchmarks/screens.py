@@ -166,7 +166,7 @@ async def main(db):
             "return_all_s": {names[k]: v for k, v in returns.items()},
             "rss_settled_mb": round(rss_settled, 1),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "duplicate_groups_shown": len(screens["4"].groups),
+            "duplicate_groups_shown": screens["4"].group_list.row_count,
         }))
 
 asyncio.run(main(sys.argv[1]))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlite3
 import time
 
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from gphotos_tui.ui.app import make_app
 from gphotos_tui.ui.modals.confirm import ConfirmAccept
-from gphotos_tui.ui.screens.duplicates import DuplicatesScreen
+from gphotos_tui.ui.screens.duplicates import DuplicatesScreen, GroupList
 from tests.ui.conftest import settle
 
 
@@ -25,8 +25,8 @@ async def test_review_by_keyboard_persists_decisions(catalog_file):
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, DuplicatesScreen)
-        table = screen.query_one("#dupes-groups", DataTable)
-        assert table.row_count == len(screen.groups) > 3
+        table = screen.query_one("#dupes-groups", GroupList)
+        assert table.row_count == len(await screen.all_groups()) > 3
         assert "groups (" in str(screen.query_one("#dupes-status", Static).render())
         first = screen.group
         cards = list(screen.query(".member"))
@@ -52,8 +52,8 @@ async def test_review_by_keyboard_persists_decisions(catalog_file):
         await settle(pilot)
         await pilot.press("r")
         await settle(pilot)
-        assert hidden.key not in {g.key for g in screen.groups}
-        assert first.key in {g.key for g in screen.groups}
+        shown = {g.key for g in await screen.all_groups()}
+        assert hidden.key not in shown and first.key in shown
 
 
 async def test_accept_class_asks_with_a_count_first(catalog_file):
@@ -63,7 +63,7 @@ async def test_accept_class_asks_with_a_count_first(catalog_file):
         await settle(pilot)
         screen = app.screen
         kind = screen.group.kind
-        undecided = [g for g in screen.groups if g.kind == kind]
+        undecided = [g for g in await screen.all_groups() if g.kind == kind]
         await pilot.press("A")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmAccept)
@@ -119,12 +119,13 @@ async def test_big_catalogs_hash_only_on_the_key_and_near_groups_follow(catalog_
         status = str(screen.query_one("#dupes-status", Static).render())
         assert _hash_count(catalog_file) == 0
         assert f"{_photo_count(catalog_file):,} photos without a hash: press c" in status
-        assert screen.groups and not any("hash" in g.reason for g in screen.groups)  # metadata classes right away
+        groups = await screen.all_groups()
+        assert groups and not any("hash" in g.reason for g in groups)  # metadata classes right away
 
         await pilot.press("c")
         await settle(pilot)
         assert _hash_count(catalog_file) == _photo_count(catalog_file)
-        assert any("hash distance" in g.reason for g in screen.groups)  # regrouped with the new hashes
+        assert any("hash distance" in g.reason for g in await screen.all_groups())  # regrouped with the new hashes
         assert "without a hash" not in str(screen.query_one("#dupes-status", Static).render())
 
 
@@ -191,7 +192,10 @@ async def test_review_album_key_creates_the_album_through_the_library_api(catalo
         await settle(pilot)
         screen = app.screen
         discards = {
-            m.public_id.removeprefix("demo:") for g in screen.groups for m in g.members if g.decision(m.id) == "discard"
+            m.public_id.removeprefix("demo:")
+            for g in await screen.all_groups()
+            for m in g.members
+            if g.decision(m.id) == "discard"
         }
         await pilot.press("g")
         await settle(pilot)
@@ -204,25 +208,23 @@ async def test_review_album_key_creates_the_album_through_the_library_api(catalo
         assert any(f"has {len(discards):,} discards to review" in m for m in _messages(app))
 
 
-async def test_groups_are_read_a_page_at_a_time_in_the_stored_order(catalog_file, monkeypatch):
-    """Issue 15: the group list comes from the kept groups a page at a time: the first page on screen,
-    the next ones as the cursor nears the end of what is read, all of them for the actions over every
-    group; paged, the screen holds the stored groups in their order, the cursor comes back to its row
-    after a rescan, and the keys act on the group under the cursor."""
+async def test_groups_are_read_a_window_at_a_time_in_the_stored_order(catalog_file, monkeypatch):
+    """Issue 15: the group list shows the kept groups a window at a time (the line-windowed list, as the
+    item list): only the window on screen is read, the next one when the cursor gets there, every group
+    only for the actions over all of them; the rows are the stored groups in their order, the cursor
+    comes back to its group after a rescan, and the keys act on the group under the cursor."""
     from gphotos_tui.analysis.duplicates import store
-    from gphotos_tui.catalog import Catalog
-    from gphotos_tui.ui.screens import duplicates
+    from gphotos_tui.catalog import Catalog, windows
 
-    monkeypatch.setattr(duplicates, "GROUP_PAGE", 2)
-    monkeypatch.setattr(duplicates, "LATER_PAGES", 1)
-    pages: list[int] = []
-    original = store.stored_group_page
+    monkeypatch.setattr(GroupList, "WINDOW_ROWS", 2)
+    reads: list[int] = []
+    original = windows.shown_group_window
 
-    async def counted(conn, offset, limit):
-        pages.append(offset)
-        return await original(conn, offset, limit)
+    async def counted(conn, offset, limit, after=None):
+        reads.append(offset)
+        return await original(conn, offset, limit, after=after)
 
-    monkeypatch.setattr(duplicates, "stored_group_page", counted)
+    monkeypatch.setattr(windows, "shown_group_window", counted)
     app = make_app(catalog_file)
     async with app.run_test(size=(100, 34)) as pilot:
         await pilot.press("4")
@@ -232,26 +234,29 @@ async def test_groups_are_read_a_page_at_a_time_in_the_stored_order(catalog_file
         while screen.hashing or screen.reloading:
             await settle(pilot)
         await settle(pilot)
-        table = screen.query_one("#dupes-groups", DataTable)
-        assert set(pages) == {0} and len(screen.groups) == table.row_count == 2, pages
-        status = str(screen.query_one("#dupes-status", Static).render())
+        table = screen.query_one("#dupes-groups", GroupList)
         catalog = await Catalog.open(catalog_file)
         try:
             everything, _count = await store.stored_groups(catalog.reader)
         finally:
             await catalog.close()
-        assert len(everything) > 4 and status.startswith(f"{len(everything):,} groups ("), status
+        assert len(everything) > 4 and table.row_count == len(everything)
+        status = str(screen.query_one("#dupes-status", Static).render())
+        assert status.startswith(f"{len(everything):,} groups ("), status
+        on_screen = min(table.row_count, table.scrollable_content_region.height - 1)
+        assert set(reads) <= set(range(0, on_screen + 1, 2)) and table.loaded_windows <= on_screen // 2 + 1, reads
+        assert screen.group is not None and screen.group.key == everything[0].key
 
-        for _ in range(3):  # the next pages are read as the cursor comes near the end of the table
+        for _ in range(3):  # the keys move the cursor group by group; each group's members are read
             await pilot.press("n")
             await settle(pilot)
-        assert table.cursor_row == 3 and 2 in pages and 4 in pages, pages
-        assert [g.key for g in screen.groups] == [g.key for g in everything][: len(screen.groups)]
-        await screen._read_all()  # what "A", "e" and "g" do first
-        assert [g.key for g in screen.groups] == [g.key for g in everything]
-        assert table.row_count == len(everything)
-        for row, g in enumerate(screen.groups):
-            assert str(table.get_row_at(row)[3]) == g.reason
+        assert table.cursor == 3 and screen.group.key == everything[3].key
+        [table.row_at(i) for i in range(table.row_count)]  # asks for every window
+        await settle(pilot)
+        rows = [table.row_at(i) for i in range(table.row_count)]
+        assert [r.key for r in rows] == [g.key for g in everything]
+        assert [r.reason for r in rows] == [g.reason for g in everything]
+        assert [g.key for g in await screen.all_groups()] == [g.key for g in everything]  # what "A", "e", "g" read
 
         chosen = screen.group
         await pilot.press("a")  # a decision writes to the catalog: the return regroups and rereads
@@ -259,11 +264,12 @@ async def test_groups_are_read_a_page_at_a_time_in_the_stored_order(catalog_file
         assert {item for key, item, _ in _decisions(catalog_file) if key == chosen.key} == {
             m.id for m in chosen.members
         }
-        pages.clear()
+        assert table.row_at(3).decided and "yes" in table.render_line(4).text
+        reads.clear()
         await pilot.press("1")
         await settle(pilot)
         await pilot.press("4")
         await settle(pilot)
-        assert pages and pages[0] == 0, "the return did not reread the changed groups"
-        assert table.cursor_row == 3 and screen.group.key == chosen.key
+        assert 2 in reads, f"the return did not reread the changed groups (windows read: {reads})"
+        assert table.cursor == 3 and screen.group.key == chosen.key
         assert screen.group.decisions, "the reread group lost its decisions"

@@ -9,7 +9,7 @@ from gphotos_tui.catalog import queries
 from gphotos_tui.ui.app import make_app
 from gphotos_tui.ui.screens import stats as stats_screen
 from gphotos_tui.ui.screens.albums import AlbumsScreen
-from gphotos_tui.ui.screens.duplicates import DuplicatesScreen
+from gphotos_tui.ui.screens.duplicates import DuplicatesScreen, GroupList
 from tests.ui.conftest import settle
 
 
@@ -53,7 +53,7 @@ async def test_returning_to_each_screen_recomputes_nothing(catalog_file, monkeyp
         while dupes.hashing:  # the demo's photos hash by themselves on the first visit, then regroup
             await settle(pilot)
         await settle(pilot)
-        assert dupes.query_one("#dupes-groups", DataTable).row_count > 0
+        assert dupes.query_one("#dupes-groups", GroupList).row_count > 0
         scans, first = dupes.scans, dict(counted)
         # One full grouping (nothing was kept yet); the regrouping after the hashing is incremental.
         assert first["find_groups"] >= 1 and first["recount"] == 0 and scans >= 1

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from gphotos_tui.exif import read_metadata, read_path
+from gphotos_tui.exif import read_file, read_metadata, read_path
 from gphotos_tui.sources.takeout.archive import open_parts
 from gphotos_tui.sources.takeout.catalogue import scan
 from tests.benchmarks import reader as bench
@@ -105,7 +106,37 @@ def _files() -> dict[str, bytes]:
         }
     )
     files["camera.dng"] = ms.tiff(raw_ifds | {"ifd0": [*raw_ifds["ifd0"], (0xC612, 1, b"\1\4\0\0")]})
+    files.update(_mpeg_streams())
     return files
+
+
+SONY_MDPM = [
+    *ms.mdpm_date("2019:04:24 22:24:00", 120, dst=True),
+    (0x7F, bytes.fromhex("0000320a")),  # Shutter (2610/28125 s), overridden by ExposureTime below
+    (0xA0, ms.mdpm_rational((1, 50))),
+    (0xA1, ms.mdpm_rational((63, 10))),
+    (0xA9, ms.mdpm_rational((35, 1))),
+    *ms.mdpm_gps(48.858222, -2.2945),
+    (0xE0, b"\x01\x08\0\0"),  # Sony
+    (0xE4, b"ILCE"),
+    (0xE5, b"-7M3"),
+    (0xE6, b"\0\0\0\0"),
+]
+CANON_MDPM = [
+    *ms.mdpm_date("2008:12:31 23:16:24", -210),
+    (0x7F, bytes.fromhex("0000f203")),  # Shutter 1010/28125 s
+    (0xE0, b"\x10\x11\0\0"),  # Canon
+    (0xE4, b"HFG3"),  # a model entry exiftool reads only for Sony: not read for Canon either
+]
+
+
+def _mpeg_streams() -> dict[str, bytes]:
+    return {
+        "sony.mts": ms.m2ts(1920, 1080, SONY_MDPM, duration_s=12.5),
+        "canon.m2ts": ms.m2ts(1920, 1080, CANON_MDPM, duration_s=61.04, interlaced=True, profile=77),
+        "hdv.m2t": ms.m2ts(1440, 1080, None, duration_s=3.0, timecode=False, video="mpeg2"),
+        "clip.mpg": ms.mpeg_ps(720, 576),
+    }
 
 
 EXPECTED_FIELDS = {  # what each generated file holds, so a missing value fails as loudly as a wrong one
@@ -128,13 +159,107 @@ EXPECTED_FIELDS = {  # what each generated file holds, so a missing value fails 
     "camera.nef": {"make", "model", "width", "height", "mime", "iso"},
     "camera.arw": {"make", "width", "mime"},
     "camera.dng": {"make", "width", "mime"},
+    "sony.mts": {"make", "model", "taken", "offset", "exposure_s", "aperture_f", "focal_length_35mm", "latitude"}
+    | {"longitude", "width", "height", "duration_s", "mime"},
+    "canon.m2ts": {"make", "taken", "offset", "exposure_s", "width", "height", "duration_s", "mime"},
+    "hdv.m2t": {"width", "height", "duration_s", "mime"},
+    "clip.mpg": {"width", "height", "duration_s", "mime"},
 }
+
+
+def _with_garbage(jpeg: bytes) -> bytes:
+    at = jpeg.index(b"\xff\xc0")
+    return jpeg[:at] + b"\0\x17" + jpeg[at:]
+
+
+def _reader_rule_files() -> dict[str, bytes]:
+    """Structures where exiftool follows a rule of its own: the reader must give its value or none."""
+    page = [(0x0103, SHORT, 1), (0x0106, SHORT, 1)]
+    return {
+        # pages flagged as pages (SubfileType 2), then the full-resolution image: exiftool's size is the latter's
+        "pages.tif": ms.tiff(
+            {
+                "ifd0": [(0x00FE, LONG, 2), (0x100, SHORT, 1646), (0x101, SHORT, 2332), *page, *CAMERA],
+                "p2": [(0x00FE, LONG, 2), (0x100, SHORT, 1653), (0x101, SHORT, 2333), *page],
+                "p3": [(0x00FE, LONG, 0), (0x100, SHORT, 1641), (0x101, SHORT, 2317), *page],
+            },
+            chain=("ifd0", "p2", "p3"),
+        ),
+        # Adobe's XMP uuid box after mdat: its CreateDate (UTC, "Z") and orientation
+        "xmp.mp4": ms.movie(ms.mvhd(1_578_236_640, 1.0) + ms.trak(640, 360), brand=b"mp42", moov_first=True, pad=500)
+        + ms.xmp_uuid(ms.xmp_with({"xmp:CreateDate": "2020-01-05T15:04Z", "tiff:Orientation": "1"})),
+        # stray bytes between two segments: exiftool skips to the next 0xFF and reads on (the SOF's size)
+        "garbage.jpg": _with_garbage(ms.jpeg(ms.exif_payload(CAMERA), 130, 51)),
+        # RAW that is not TIFF underneath
+        "minolta.mrw": ms.mrw(
+            ms.tiff(
+                {
+                    "ifd0": [*CAMERA, (ms.EXIF_PTR, LONG, "@exif"), (ms.GPS_PTR, LONG, "@gps")],
+                    "exif": SHOT,
+                    "gps": GPS,
+                },
+                e=">",
+            ),
+            3264,
+            2448,
+        ),
+        "canon.crw": ms.crw("Canon", "Canon EOS 10D", 1_068_485_966, 3072, 2048, 24, 116, 189),
+        "sd14.x3f": ms.x3f(2640, 1760, SIGMA_PROPS),
+        "dp2.x3f": ms.x3f(2640, 1760, SIGMA_PROPS, ms.jpeg(ms.exif_payload(CAMERA, SHOT, GPS), 2640, 1760)),
+        # an XMP packet whose RDF namespace is damaged is not XMP (exiftool reads no date from it)
+        "badrdf.jpg": ms.jpeg(
+            ms.exif_payload(CAMERA),
+            100,
+            80,
+            xmp=ms.xmp_with({"exif:DateTimeOriginal": "2008-06-12T11:14:04-07:00"}, rdf="http:/\nwww.w3.org/"),
+        ),
+    }
+
+
+SIGMA_PROPS = {
+    "CAMMANUF": "SIGMA",
+    "CAMMODEL": "SIGMA SD14",
+    "ISO": "200",
+    "SHUTTER": "0.004",
+    "APERTURE": "5.6",
+    "FLENGTH": "30",
+    "FLEQ35MM": "51",
+    "TIME": "1230000000",
+}
+_SHOT_FIELDS = {"make", "model", "focal_length_mm", "aperture_f", "iso", "exposure_s", "width", "height", "mime"}
+
+EXPECTED_FIELDS |= {
+    "minolta.mrw": _SHOT_FIELDS | {"taken", "latitude", "longitude", "focal_length_35mm", "lens", "orientation"},
+    "canon.crw": _SHOT_FIELDS,
+    "sd14.x3f": _SHOT_FIELDS | {"focal_length_35mm"},
+    "dp2.x3f": _SHOT_FIELDS | {"taken", "latitude", "longitude", "focal_length_35mm"},
+    "pages.tif": {"make", "width", "height", "mime"},
+    "xmp.mp4": {"taken", "offset", "orientation", "width", "duration_s"},
+    "badrdf.jpg": {"make", "width"},
+    "garbage.jpg": {"make", "width", "height"},
+}
+
+
+def test_raw_without_tiff_underneath(generated):
+    """MRW, CRW and X3F carry their own structures: camera, exposure, time and size all come through."""
+    crw = read_path(generated / "canon.crw")
+    assert (crw.make, crw.model, crw.width, crw.iso) == ("Canon", "Canon EOS 10D", 3072, 100)
+    assert crw.taken_local == "2003-11-10 17:39:26"  # exiftool prints the CIFF time stamp as UTC: the wall clock
+    sd14 = read_path(generated / "sd14.x3f")
+    assert (sd14.model, sd14.taken_local, sd14.width) == ("SIGMA SD14", "2008-12-23 02:40:00", 2640)
+    assert read_path(generated / "dp2.x3f").model == "Canon EOS R5"  # the embedded JPEG's Exif wins, as in exiftool
+    assert read_path(generated / "minolta.mrw").mime_type == "image/x-minolta-mrw"
+
+
+def test_damaged_xmp_gives_no_date(generated):
+    assert read_path(generated / "badrdf.jpg").taken_local is None
+    assert read_path(generated / "pages.tif").width == 1641
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("structures")
-    for name, data in _files().items():
+    for name, data in {**_files(), **_reader_rule_files()}.items():
         (root / name).write_bytes(data)
     return root
 
@@ -199,3 +324,31 @@ def test_takeout_members_with_metadata_past_the_head_get_a_second_read(generated
             want.latitude,
         ), name
         assert media[name].sha256 == hashlib.sha256((generated / name).read_bytes()).hexdigest(), name
+
+
+def test_transport_streams_are_read_by_a_few_bounded_reads(tmp_path):
+    """A 30 MB AVCHD clip: the head, the first packets and one step back from the end, not the whole file."""
+    path = tmp_path / "long.mts"
+    path.write_bytes(ms.m2ts(1920, 1080, SONY_MDPM, duration_s=1234.5, filler=160_000))
+    read = 0
+
+    class Counting(io.FileIO):
+        def read(self, n=-1):
+            nonlocal read
+            data = super().read(n)
+            read += len(data)
+            return data
+
+    with Counting(str(path), "rb") as fh:
+        meta = read_file(fh, str(path))
+    assert (meta.duration_s, meta.make, meta.width, meta.taken_local) == (1234.5, "Sony", 1920, "2019-04-24 22:24:00")
+    assert path.stat().st_size > 30_000_000 and read < 1_000_000, read
+
+
+def test_a_transport_stream_head_alone_is_flagged_for_the_end():
+    """Given only its head (a Takeout member that cannot seek), the clip keeps the camera data and says the
+    duration lies beyond, instead of measuring the head."""
+    data = ms.m2ts(1920, 1080, SONY_MDPM, duration_s=600.0, filler=5000)
+    head = read_metadata(data[: 256 * 1024], "clip.mts")
+    assert head.truncated and head.duration_s is None
+    assert (head.make, head.model, head.utc_offset_min) == ("Sony", "ILCE-7M3", 120)

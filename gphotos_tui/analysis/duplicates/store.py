@@ -86,6 +86,24 @@ async def stored_group_page(conn: aiosqlite.Connection, offset: int, limit: int)
     return await _groups_of(conn, rows), len(rows)
 
 
+async def stored_group(conn: aiosqlite.Connection, key: str) -> Group | None:
+    """One kept group with its members, its stored keep/discard decisions and public ids: what the
+    Duplicates screen shows for the row under the cursor (None when the group is gone, hidden as
+    "not duplicates", or no longer a group because its members left the library)."""
+    from gphotos_tui.catalog import windows
+
+    groups = await _groups_of(conn, await windows.group_members(conn, key))
+    if not groups:
+        return None
+    decisions = await windows.group_decisions(conn, key)
+    if "not_duplicate" in decisions.values():
+        return None
+    group = groups[0]
+    group.decisions = {i: d for i, d in decisions.items() if d in ("keep", "discard")}
+    await fill_public_ids(conn, group.members)
+    return group
+
+
 async def count_not_trashed(conn: aiosqlite.Connection) -> int:
     counted = list(await conn.execute_fetchall("SELECT count(*) FROM items WHERE trashed = 0"))
     return int(counted[0][0])

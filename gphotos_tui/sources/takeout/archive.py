@@ -423,6 +423,9 @@ class _ZipEntry:
     def seekable(self) -> bool:
         return True
 
+    def close(self) -> None:
+        """Nothing to release: the part's descriptor belongs to whoever opened it."""
+
     def seek(self, offset: int, whence: int = 0) -> int:
         """Random access for the metadata reader (a video's moov after mdat): stored entries are read
         in place, deflated ones are inflated again from the start up to the offset (a bounded second read).
@@ -516,6 +519,12 @@ class _ZipEntry:
                 if self._produced != self._size or (self._verify and self._crc != self._expected_crc):
                     raise zipfile.BadZipFile("bad CRC-32 or size: the entry's bytes are damaged")
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def open_zip_member(fd: int, member: ZipMember) -> BinaryIO:
+    """One zip entry as a seekable binary file (stored: read in place; deflated: inflated again up to an
+    offset, a bounded second read), for the metadata reader and previews; ``close`` leaves ``fd`` open."""
+    return cast(BinaryIO, _ZipEntry(fd, member, verify=False))
 
 
 def read_zip_member(fd: int, member: ZipMember, verify: bool = True) -> bytes:

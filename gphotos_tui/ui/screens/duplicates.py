@@ -4,25 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.coordinate import Coordinate
 from textual.message import Message
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import Worker, WorkerState
 
 from gphotos_tui import units
 from gphotos_tui.analysis.duplicates import KINDS, DupItem, Group, Settings, scan
 from gphotos_tui.analysis.duplicates.actions import write_plan
 from gphotos_tui.analysis.duplicates.keeper import explain_keeper
-from gphotos_tui.analysis.duplicates.preview import halfblock_cells
+from gphotos_tui.analysis.duplicates.preview import NoPreview, loader_cells
 from gphotos_tui.analysis.duplicates.providers import loader_for
 from gphotos_tui.analysis.duplicates.review_album import (
     LIBRARY_KINDS,
@@ -41,10 +41,12 @@ from gphotos_tui.analysis.duplicates.store import (
     fill_public_ids,
     load_decisions,
     save_decisions,
+    stored_group,
     stored_group_page,
 )
 from gphotos_tui.analysis.duplicates.thumbnails import ThumbnailProvider
-from gphotos_tui.catalog import dupe_groups, queries, summaries
+from gphotos_tui.catalog import dupe_groups, queries, summaries, windows
+from gphotos_tui.catalog.windows import GroupLine
 from gphotos_tui.engine.byte_sources import default_providers, provider_notes
 from gphotos_tui.paths import locations
 from gphotos_tui.ui.modals.confirm import ConfirmAccept
@@ -53,11 +55,66 @@ from gphotos_tui.ui.screens.base import CatalogScreen
 from gphotos_tui.ui.widgets.footer import SteadyFooter
 from gphotos_tui.ui.widgets.mode_bar import ModeBar
 from gphotos_tui.ui.widgets.preview import halfblock_text
+from gphotos_tui.ui.widgets.windowed_list import WindowedList, fit
 
 PREVIEW_COLS, PREVIEW_ROWS = 24, 8
-GROUP_PAGE = 200  # kept groups in the first page read: on screen before the rest is read
-LATER_PAGES = 5  # later pages are this many times bigger (fewer reads and table appends in all)
+ALL_GROUPS_PAGE = 1_000  # kept groups read at a time by the actions over every group ("A", "e", "g")
 AUTO_HASH_LIMIT = 5_000  # catalogs with at most this many unhashed photos (the demo) hash when opened
+KIND_WIDTH, ITEMS_WIDTH, DECIDED_WIDTH = 10, 5, 7
+
+
+def group_columns(kind: str, items: str, decided: str, reason: str, width: int) -> str:
+    """One line of the group list: class, member count, decided, why grouped (takes the slack)."""
+    return fit(f"{fit(kind, KIND_WIDTH)}  {items.rjust(ITEMS_WIDTH)}  {fit(decided, DECIDED_WIDTH)}  {reason}", width)
+
+
+def group_line(g: Group, first_taken: int = 0) -> GroupLine:
+    """The list row of a group held in memory (a read-only catalog's groups)."""
+    rank = KINDS.index(g.kind) if g.kind in KINDS else len(KINDS)
+    return GroupLine(g.key, g.kind, g.reason, len(g.members), bool(g.decisions), rank, first_taken)
+
+
+class GroupList(WindowedList, inherit_bindings=False):
+    """The kept duplicate groups, a window at a time (tens of thousands at a million items):
+    the catalog's rows, or a read-only catalog's groups held in ``memory``."""
+
+    LOADING_WHAT = "groups"
+    # The screen's keys stay the screen's: space toggles a member, g makes the review album.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
+    ]
+
+    class Highlighted(WindowedList.Highlighted):
+        """The cursor moved to the group ``row`` (None while its window is still loading)."""
+
+    class Selected(Highlighted):
+        """Enter was pressed on a loaded row."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.memory: list[GroupLine] | None = None
+
+    async def count_rows(self) -> int:
+        if self.memory is not None:
+            return len(self.memory)
+        return await windows.shown_group_count(self.catalog.reader)
+
+    async def fetch_rows(self, offset: int, limit: int, previous: Sequence[GroupLine] | None) -> list[GroupLine]:
+        if self.memory is not None:
+            return self.memory[offset : offset + limit]
+        after = previous[-1] if previous else None
+        return await windows.shown_group_window(self.catalog.reader, offset, limit, after=after)
+
+    def header_text(self, width: int) -> str:
+        return group_columns("Class", "Items", "Decided", "Why grouped", width)
+
+    def row_text(self, row: GroupLine, width: int) -> str:
+        return group_columns(row.kind, str(row.members), "yes" if row.decided else "", row.reason, width)
 
 
 class DuplicatesScreen(CatalogScreen):
@@ -119,7 +176,6 @@ class DuplicatesScreen(CatalogScreen):
     def __init__(self, settings: Settings | None = None) -> None:
         super().__init__()
         self.settings = settings or Settings()
-        self.groups: list[Group] = []
         self.member_index = 0
         self._scanned_items: tuple[int | None, int] | None = None  # (items, data_version) of the last scan
         self.scans = 0  # groups brought up to date and shown (tests: a return to an unchanged catalog adds none)
@@ -131,12 +187,11 @@ class DuplicatesScreen(CatalogScreen):
         self._auto_hashed_at: int | None = None  # the item count the last automatic hashing started at
         self._auto_hash_stopped = False  # the user stopped a hashing: no more automatic ones
         self._hashing: Worker[Any] | None = None
-        self.loading = False  # a next page of groups is being read
-        self.shown = 0  # first pages of groups put on screen (the benchmark's "content shown")
-        self._next_offset: int | None = None  # the next stored group to read; None: all are read
-        self._read_generation = 0
-        self._decisions: dict[str, dict[int, str]] = {}
-        self._hidden = 0
+        self.shown = 0  # group lists put on screen with their first rows (the benchmark's "content shown")
+        self._awaiting_rows = False  # the list was reset: the next rows on screen count as "shown"
+        self._memory: dict[str, Group] | None = None  # a read-only catalog's groups (grouped in memory)
+        self._group: Group | None = None  # the group under the cursor, with its members (read by _load_group)
+        self._group_key: str | None = None  # the list row ``_group`` was read for
 
     def _card_id(self, item_id: int) -> str:
         return f"member-{self._generation}-{item_id}"
@@ -144,26 +199,27 @@ class DuplicatesScreen(CatalogScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Looking for duplicates\u2026", id="dupes-status")
-        yield DataTable(id="dupes-groups", cursor_type="row", zebra_stripes=True)
+        yield GroupList(id="dupes-groups")
         with VerticalScroll(id="dupes-detail"):
             yield Static(id="dupes-reason")
             yield Horizontal(id="dupes-members")
         yield ModeBar()
         yield SteadyFooter(compact=True)
 
-    def on_mount(self) -> None:
-        table = self.query_one("#dupes-groups", DataTable)
-        table.add_column("Class", key="kind")
-        table.add_column("Items", key="items")
-        table.add_column("Decided", key="decided")
-        table.add_column("Why grouped", key="reason")
-
     # -- scanning ---------------------------------------------------------------
 
     @property
+    def group_list(self) -> GroupList:
+        return self.query_one("#dupes-groups", GroupList)
+
+    @property
     def group(self) -> Group | None:
-        row = self.query_one("#dupes-groups", DataTable).cursor_row
-        return self.groups[row] if 0 <= row < len(self.groups) else None
+        """The group under the cursor, once its members are read (None while they are being read)."""
+        group_list = self.group_list
+        line = group_list.row_at(group_list.cursor)
+        if line is None or self._group is None or self._group_key != line.key:
+            return None
+        return self._group
 
     async def reload(self) -> None:
         """Regroup when the catalog changed since the last scan; a return to an unchanged catalog reads nothing.
@@ -201,16 +257,24 @@ class DuplicatesScreen(CatalogScreen):
         catalog = self.catalog
         if not is_writable(catalog):  # a read-only catalog keeps no groups: grouped in memory
             result = await scan(catalog, self.settings, rebuild=rebuild)
-            self.groups = result.groups
-            self._fill_table()
-            self.shown += 1
-            self._summary_text = self._summary(result.items, result.hidden)
+            self._memory = {g.key: g for g in result.groups}
+            self.group_list.memory = [group_line(g) for g in result.groups]
+            await self._show_groups()
+            counts = dict.fromkeys(KINDS, 0)
+            for g in result.groups:
+                counts[g.kind] = counts.get(g.kind, 0) + 1
+            self._summary_text = self._summary(result.items, result.hidden, counts)
         else:
             await scan(catalog, self.settings, rebuild=rebuild, load_groups=False)
             # The update wrote the kept groups: the catalog's change counter as it stands now is "seen".
             if self._scanned_items is not None:
                 self._scanned_items = (self._scanned_items[0], await summaries.data_version(catalog.reader))
-            await self._read_groups(status)
+            await self._show_groups()
+            # The counts of every group, from the kept groups and the decisions (not read group by group).
+            reader = catalog.reader
+            items = await count_not_trashed(reader)
+            counts, hidden = await dupe_groups.read_shown_group_counts(reader)
+            self._summary_text = self._summary(items, hidden, counts)
         if not self.hashing:
             status.update(self._summary_text)
         self.scans += 1
@@ -301,116 +365,90 @@ class DuplicatesScreen(CatalogScreen):
             return None
         return ThumbnailProvider(library, library.client.caller.tokens, usage)
 
-    async def _read_groups(self, status: Static) -> None:
-        """Show the first page of the kept groups at once; the rest is read a page at a time as the
-        cursor nears the end of what is read (``_read_more``), or all at once for the actions over
-        every group (``_read_all``). A million items keep tens of thousands of groups: reading and
-        tabling them all took seconds and hundreds of megabytes."""
-        reader = self.catalog.reader
-        table = self.query_one("#dupes-groups", DataTable)
-        want = table.cursor_row if table.row_count else None
-        self._read_generation += 1
-        self._decisions = await load_decisions(reader)
-        self._hidden = 0
-        self._next_offset = 0
-        self.groups = []
-        await self._read_page(first=True)
-        if want is not None:  # a rescan keeps the cursor on its row
-            while len(self.groups) <= want and self._next_offset is not None:
-                await self._read_page()
-            if self.groups and table.cursor_row != min(want, len(self.groups) - 1):
-                table.move_cursor(row=min(want, len(self.groups) - 1))
-        items = await count_not_trashed(reader)
-        if self._next_offset is None:
-            self._summary_text = self._summary(items, self._hidden)
-        else:  # the counts of every group, from the kept groups and the decisions (not read group by group)
-            counts, hidden = await dupe_groups.read_shown_group_counts(reader)
-            self._summary_text = self._summary(items, hidden, counts)
-
-    async def _read_page(self, first: bool = False) -> None:
-        """Read the next page of groups (when there is one) and append it to the table."""
-        if self._next_offset is None:
-            return
-        generation, offset = self._read_generation, self._next_offset
-        limit = GROUP_PAGE if first else GROUP_PAGE * LATER_PAGES
-        reader = self.catalog.reader
-        page, covered = await stored_group_page(reader, offset, limit)
-        page, dropped = apply_decisions(page, self._decisions)
-        await fill_public_ids(reader, (m for g in page for m in g.members))
-        if generation != self._read_generation or offset != self._next_offset:
-            return  # a rescan (or another read of this page) came first
-        self._hidden += dropped
-        self._next_offset = offset + covered if covered == limit else None
-        if first:
-            self.groups = page
-            self._fill_table()
+    async def _show_groups(self) -> None:
+        """Show the group list as the kept groups stand now: a count, then only the windows on screen
+        are read (``GroupList``). The cursor stays on its group when the group is still listed, on
+        its row otherwise; the group's members are read after the rows are on screen."""
+        group_list = self.group_list
+        position = None
+        if self._group_key is not None:
+            if self._memory is not None:
+                keys = [line.key for line in group_list.memory or []]
+                position = keys.index(self._group_key) if self._group_key in keys else None
+            else:
+                position = await windows.shown_group_position(self.catalog.reader, self._group_key)
+        count = await group_list.count_rows()
+        self._awaiting_rows = True
+        group_list.reset(count, group_list.cursor if position is None else position)
+        if count == 0:
+            self._set_group(None, None)
+            self._awaiting_rows = False
             self.shown += 1
-        elif page:
-            self.groups.extend(page)
-            self.query_one("#dupes-groups", DataTable).add_rows([self._row(g) for g in page])
 
-    @work(group="dupes-more", exclusive=False, exit_on_error=False, description="Reading groups")
-    async def _read_more(self) -> None:
-        if self.loading:
-            return
-        self.loading = True
-        try:
-            await self._read_page()
-        finally:
-            self.loading = False
+    async def all_groups(self) -> list[Group]:
+        """Every shown group with its members, in the list's order: what the actions over every group
+        ("A", "e", "g") need; read a page at a time, only when such a key is pressed."""
+        if self._memory is not None:
+            return [self._memory[line.key] for line in self.group_list.memory or [] if line.key in self._memory]
+        reader = self.catalog.reader
+        if self.group_list.row_count > ALL_GROUPS_PAGE:
+            self.notify("reading every group\u2026")
+        decisions = await load_decisions(reader)
+        groups: list[Group] = []
+        offset = 0
+        while True:
+            page, covered = await stored_group_page(reader, offset, ALL_GROUPS_PAGE)
+            page, _dropped = apply_decisions(page, decisions)
+            await fill_public_ids(reader, (m for g in page for m in g.members))
+            groups.extend(page)
+            offset += covered
+            if covered < ALL_GROUPS_PAGE:
+                return groups
 
-    async def _read_all(self) -> None:
-        """Every group read (the actions over all groups need them)."""
-        if self._next_offset is None:
-            return
-        self.notify("reading every group\u2026")
-        while self._next_offset is not None:
-            await self._read_page()
-
-    def _summary(self, items: int, hidden: int, kept: dict[str, int] | None = None) -> str:
+    def _summary(self, items: int, hidden: int, kept: dict[str, int]) -> str:
         counts = dict.fromkeys(KINDS, 0)
-        if kept is None:
-            for g in self.groups:
-                counts[g.kind] += 1
-        else:
-            counts.update(kept)
+        counts.update(kept)
         shown = ", ".join(f"{k} {n}" for k, n in counts.items() if n)
         return (
             f"{sum(counts.values()):,} groups ({shown or 'none'}) \u00b7 {items:,} items \u00b7 "
             f"{hidden:,} hidden as not duplicates"
         )
 
-    def _fill_table(self) -> None:
-        table = self.query_one("#dupes-groups", DataTable)
-        row = table.cursor_row
-        table.clear()
-        table.add_rows([self._row(g) for g in self.groups])
-        if self.groups:
-            table.move_cursor(row=min(max(row, 0), len(self.groups) - 1))
-        self.member_index = 0
-        self._show_group()
-
-    def _row(self, g: Group) -> tuple[Text, Text, Text, Text]:
-        # Text, not str: the table would parse each string as markup (a third of its time per row,
-        # and a reason with "[" in it would be misread).
-        return (Text(g.kind), Text(str(len(g.members))), Text("yes" if g.decisions else ""), Text(g.reason))
-
     def _refresh_row(self) -> None:
-        table = self.query_one("#dupes-groups", DataTable)
-        g = self.group
-        if g is None:
-            return
-        for column, value in zip(("kind", "items", "decided", "reason"), self._row(g)):
-            table.update_cell_at(Coordinate(table.cursor_row, list(table.columns).index(column)), value)  # type: ignore[arg-type]  # a ColumnKey equals its str
+        """The list row of the group under the cursor as this screen just changed it (no window reread)."""
+        g, group_list = self.group, self.group_list
+        line = group_list.row_at(group_list.cursor)
+        if g is not None and line is not None:
+            group_list.replace_row(group_list.cursor, line._replace(decided=bool(g.decisions)))
 
     # -- the selected group -------------------------------------------------------
 
-    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+    def on_group_list_highlighted(self, event: GroupList.Highlighted) -> None:
+        line: GroupLine | None = event.row
+        if line is None:  # its window is being read: the highlight comes again when it lands
+            return
+        if self._awaiting_rows:
+            self._awaiting_rows = False
+            self.shown += 1
         self.member_index = 0
+        self._load_group(line)
+
+    @work(group="dupes-group", exclusive=True, exit_on_error=False, description="Reading the group")
+    async def _load_group(self, line: GroupLine) -> None:
+        """Read the members of the group under the cursor (after the list is on screen), then show them."""
+        if self._memory is not None:
+            g = self._memory.get(line.key)
+        else:
+            g = await stored_group(self.catalog.reader, line.key)
+        group_list = self.group_list
+        current = group_list.row_at(group_list.cursor)
+        if current is None or current.key != line.key:
+            return  # the cursor moved on: its own read follows
+        self._set_group(g, line.key)
+
+    def _set_group(self, g: Group | None, key: str | None) -> None:
+        self._group, self._group_key = g, key
         self._show_group()
-        row = self.query_one("#dupes-groups", DataTable).cursor_row
-        if self._next_offset is not None and row >= len(self.groups) - max(1, GROUP_PAGE // 4):
-            self._read_more()  # the next page before the cursor gets there
 
     def _show_group(self) -> None:
         g = self.group
@@ -419,7 +457,12 @@ class DuplicatesScreen(CatalogScreen):
         members.remove_children()  # completes later: new cards get fresh ids
         self._generation += 1
         if g is None:
-            reason.update("No duplicate groups." if self.groups == [] else "")
+            if self.group_list.row_count == 0:
+                reason.update("No duplicate groups.")
+            elif self._group_key is not None:
+                reason.update("This group changed since it was listed (its items moved or left); r regroups.")
+            else:
+                reason.update("")
             return
         reason.update(
             Text.assemble((f"{g.kind}: ", "bold"), g.reason, "\n", ("suggestion: ", "bold"), explain_keeper(g))
@@ -464,10 +507,10 @@ class DuplicatesScreen(CatalogScreen):
                 self._previews[m.id] = Text("(no local bytes)\n" + "\n" * (PREVIEW_ROWS - 2))
             else:
                 try:
-                    cells = await asyncio.to_thread(
-                        lambda job=job: halfblock_cells(job.load(), PREVIEW_COLS, PREVIEW_ROWS)  # type: ignore[misc]
-                    )
+                    cells = await asyncio.to_thread(loader_cells, job.load, PREVIEW_COLS, PREVIEW_ROWS, m.filename)
                     self._previews[m.id] = halfblock_text(cells)
+                except NoPreview as exc:  # e.g. a HEIC without a JPEG preview: say why, in the picture's place
+                    self._previews[m.id] = Text(f"(no preview: {exc})\n" + "\n" * (PREVIEW_ROWS - 2))
                 except Exception as exc:  # a broken file shows its error instead of a picture
                     self._previews[m.id] = Text(f"(no preview: {type(exc).__name__})\n" + "\n" * (PREVIEW_ROWS - 2))
             if self.group is g:
@@ -488,10 +531,10 @@ class DuplicatesScreen(CatalogScreen):
     # -- keys ---------------------------------------------------------------------
 
     def action_next_group(self) -> None:
-        self.query_one("#dupes-groups", DataTable).action_cursor_down()
+        self.group_list.action_cursor(1)
 
     def action_previous_group(self) -> None:
-        self.query_one("#dupes-groups", DataTable).action_cursor_up()
+        self.group_list.action_cursor(-1)
 
     def action_member(self, step: int) -> None:
         g = self.group
@@ -519,27 +562,24 @@ class DuplicatesScreen(CatalogScreen):
             return
         if not await self._save(g.key, {m.id: "not_duplicate" for m in g.members}):
             return
-        row = self.query_one("#dupes-groups", DataTable).cursor_row
-        self.groups.pop(row)
-        self._fill_table()
+        await self._show_groups()  # the group leaves the list; the cursor stays on its row (the next group)
         self.notify(f"{g.kind} group marked as not duplicates; it will not come back")
 
     async def action_accept_class(self) -> None:
         g = self.group
         if g is None:
             return
-        await self._read_all()
         kind = g.kind
-        pending = [x for x in self.groups if x.kind == kind and not x.decisions]
+        pending = [x for x in await self.all_groups() if x.kind == kind and not x.decisions]
         discards = sum(1 for x in pending for m in x.members if x.suggested(m.id) == "discard")
 
         async def answered(yes: bool | None) -> None:
             if yes:
                 for x in pending:
                     if not await self._decide(x, {m.id: x.suggested(m.id) for m in x.members}, repaint=False):
-                        self._fill_table()
+                        await self._show_groups()  # what was stored before the refusal
                         return
-                self._fill_table()
+                await self._show_groups()  # the rows' "decided" as stored now
                 self.notify(f"accepted {len(pending)} {kind} groups ({discards} discards)")
 
         self.app.push_screen(
@@ -582,11 +622,11 @@ class DuplicatesScreen(CatalogScreen):
 
     async def action_review_album(self) -> None:
         """Ask, then create a Google Photos album of the discards the Library API can address."""
-        await self._read_all()
+        groups = await self.all_groups()
         google = self.gphotos.google
         # The demo's fake Google serves the demo library itself, so there its ids count as the app's own.
         kinds = LIBRARY_KINDS + (("demo",) if google.demo_size is not None else ())
-        plan = await review_plan(self.catalog.reader, self.groups, kinds)
+        plan = await review_plan(self.catalog.reader, groups, kinds)
         if not plan.media_ids:
             self.notify(f"no album: {plan.describe()}", severity="warning", timeout=15)
             return
@@ -619,8 +659,7 @@ class DuplicatesScreen(CatalogScreen):
         self.notify(album.describe(), timeout=20)
 
     async def action_export(self) -> None:
-        await self._read_all()
-        self._export(list(self.groups))
+        self._export(await self.all_groups())
 
     @work(thread=True, group="dupes-export", exclusive=True, exit_on_error=False, description="Writing the plan")
     def _export(self, groups: list[Group]) -> None:
