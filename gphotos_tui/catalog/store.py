@@ -190,6 +190,10 @@ class Catalog:
         catalog._checked = check and not readonly
         return catalog
 
+    def mark_checked(self) -> None:
+        """A check made after opening (the app's, in a worker) passed: a clean close may vouch for the file."""
+        self._checked = self._writer is not None
+
     async def end_stale_runs(self) -> int:
         """Runs still marked 'running' when this writer holds the catalog lock were cut off (kill -9, power loss)."""
         cur = await self.writer.execute(
@@ -559,6 +563,18 @@ def _vouch(path: Path) -> None:
         _stamp(path).write_text(_fingerprint(path))
     except OSError:
         pass  # only costs a quick_check next time
+
+
+def needs_check(path: Path) -> bool:
+    """Whether ``quick_check`` has anything to do: False for a missing catalog or one exactly as a checked
+    writer left it (the ``<catalog>.checked`` stamp). Cheap: a stat and a small read."""
+    return Path(path).exists() and not _vouched(Path(path))
+
+
+def quick_check(path: Path) -> None:
+    """``PRAGMA quick_check`` on a read-only connection of its own: CatalogError, with how to recover, when the
+    catalog is damaged. Blocking (seconds for a million items): the app runs it in a thread."""
+    _check_file(Path(path))
 
 
 def _check_file(path: Path) -> None:
