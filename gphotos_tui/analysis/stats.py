@@ -21,7 +21,6 @@ from typing import Any
 
 import aiosqlite
 
-from gphotos_tui.analysis.places import cluster_cells
 from gphotos_tui.analysis.stats_buckets import (
     APERTURE,
     EXPOSURE,
@@ -267,6 +266,8 @@ async def _places(conn: aiosqlite.Connection, where: str, params: list[Any], sta
         params,
     )
     stats.with_gps = sum(r[2] for r in rows)
+    from gphotos_tui.analysis.places import cluster_cells  # numpy: only when places are computed
+
     stats.places = await asyncio.to_thread(cluster_cells, [tuple(r) for r in rows])
 
 

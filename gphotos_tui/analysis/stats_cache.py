@@ -11,7 +11,6 @@ the arrays). Both live in the cache dir and are rebuilt when the fingerprint mov
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import os
@@ -22,15 +21,14 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import aiosqlite
-
-from gphotos_tui.analysis.stats import CatalogStats, compute_stats
 from gphotos_tui.analysis.stats_filters import Filters, _like
 from gphotos_tui.paths import locations
 
-if TYPE_CHECKING:  # numpy and the snapshot load only when a result is not cached
+if TYPE_CHECKING:  # numpy, aiosqlite and the snapshot load only when a result is not cached
+    import aiosqlite
     import numpy as np
 
+    from gphotos_tui.analysis.stats import CatalogStats
     from gphotos_tui.analysis.stats_snapshot import Snapshot
 
 #: Bump when an aggregate changes meaning, so old cached results are ignored.
@@ -44,19 +42,47 @@ STOP_CHECK_EVERY = 50_000
 SETTLE_SECONDS = 2
 
 
+_FINGERPRINT_SQL = (
+    "SELECT (SELECT coalesce(max(id), 0) FROM items), "
+    "(SELECT group_concat(id || ':' || coalesce(last_run_at, ''), ',') FROM sources), "
+    "(SELECT max(last_run_at) FROM sources), "
+    "(SELECT user_version FROM pragma_user_version)"
+)
+
+
+def _fingerprint_of(row: Any) -> tuple[str, int | None]:
+    assert row is not None  # scalar subqueries: always one row
+    return f"v{STATS_VERSION}/s{row[3] or 0}/{row[0]}/{row[1] or ''}", row[2]
+
+
 async def fingerprint(conn: aiosqlite.Connection) -> tuple[str, int | None]:
     """(fingerprint of the catalog's data, time of its newest write)."""
-    row = await (
-        await conn.execute(
-            "SELECT (SELECT coalesce(max(id), 0) FROM items), "
-            "(SELECT group_concat(id || ':' || coalesce(last_run_at, ''), ',') FROM sources), "
-            "(SELECT max(last_run_at) FROM sources)"
-        )
-    ).fetchone()
-    assert row is not None  # scalar subqueries: always one row
-    stamp = await (await conn.execute("PRAGMA user_version")).fetchone()
-    version = stamp[0] if stamp else 0
-    return f"v{STATS_VERSION}/s{version}/{row[0]}/{row[1] or ''}", row[2]
+    return _fingerprint_of(await (await conn.execute(_FINGERPRINT_SQL)).fetchone())
+
+
+def cached_result(catalog_path: Path, filters: Filters | None = None) -> dict[str, Any] | None:
+    """The cached result (``CatalogStats.as_json()``) for ``filters`` if the catalog has not changed since, else None.
+
+    The fast path of a new process (``stats --json`` on an unchanged catalog): one read of the
+    change stamp on a plain read-only connection and one small JSON file; no numpy, no asyncio,
+    no snapshot. A catalog that cannot be read (missing, damaged, another schema) gives None: the
+    full path then reports it as it always has."""
+    path = Path(catalog_path)
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            print_, _ = _fingerprint_of(conn.execute(_FINGERPRINT_SQL).fetchone())
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    data = _load(cache_file(path))
+    if data.get("fingerprint") != print_:
+        return None
+    entry: dict[str, Any] | None = data.get("entries", {}).get(_filters_key(filters or Filters()))
+    return entry
 
 
 def _catalog_key(catalog_path: Path) -> str:
@@ -104,6 +130,10 @@ async def cached_stats(
     """(statistics for ``filters``, whether they came from the result cache).
 
     ``fresh`` ignores both caches and scans the catalog again."""
+    import asyncio
+
+    from gphotos_tui.analysis.stats import CatalogStats, compute_stats
+
     filters = filters or Filters()
     path = cache_file(catalog_path)
     print_, newest = await fingerprint(conn)
@@ -258,6 +288,8 @@ async def stats_for_years(catalog_path: Path, per_year: dict[int, Filters]) -> d
     over one opened catalog and one snapshot split by year: one pass instead of one per year.
 
     Nothing is written to the result cache (a report's dozen years would push the screen's own combinations out)."""
+    import asyncio
+
     from gphotos_tui.catalog import Catalog
 
     catalog = await Catalog.open(catalog_path, readonly=True)
@@ -268,6 +300,8 @@ async def stats_for_years(catalog_path: Path, per_year: dict[int, Filters]) -> d
         try:
             snapshot = await asyncio.to_thread(snapshot_for, catalog_path, print_, keep=settled)
         except (TypeError, ValueError):  # values the snapshot cannot hold: the SQL definition
+            from gphotos_tui.analysis.stats import compute_stats
+
             return {year: await compute_stats(conn, filters) for year, filters in per_year.items()}
         import numpy as np
 
@@ -296,3 +330,27 @@ async def stats_for_years(catalog_path: Path, per_year: dict[int, Filters]) -> d
         return await asyncio.to_thread(compute)
     finally:
         await catalog.close()
+
+
+def release_snapshot(catalog_path: Path) -> bool:
+    """Forget this process's snapshot of ``catalog_path`` if the cache dir holds it (a later filter maps it
+    from disk in milliseconds), and give the freed memory back: an app that only shows the cached result
+    holds no column arrays. Returns whether it was released."""
+    global _recent  # noqa: PLW0603 - the one-entry memo shared by the app and its warm-up thread
+    from gphotos_tui.gcpause import give_back_heap
+
+    catalog_path = Path(catalog_path).resolve()
+    with _build_lock, _recent_lock:
+        recent = _recent
+        if recent is None or recent[0] != catalog_path:
+            return False
+        try:
+            meta = json.loads((snapshot_dir(catalog_path) / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False  # not saved (the catalog was still being written): keep it for the screen
+        if meta.get("fingerprint") != recent[1] or meta.get("version") != SNAPSHOT_VERSION:
+            return False
+        _recent = None
+    del recent
+    give_back_heap()
+    return True

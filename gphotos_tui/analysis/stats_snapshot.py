@@ -80,7 +80,7 @@ def _with_probe(columns: dict[str, str], rest: str) -> str:
 
 ITEMS_SQL = _with_probe(ITEM_COLUMNS, "FROM items")  # + a WHERE on the id range
 SOURCES_SQL = _with_probe({"item_id": "item_id", "kind": "kind"}, "FROM item_sources")
-BATCH_ROWS = 65_536
+BATCH_ROWS = 8_192  # per batch and reader: the transient memory of a scan (65,536: +60 MB peak, no faster)
 BUSY_TIMEOUT_S = 10.0  # as long as the catalog's own connections wait
 #: Below this many items, importing pyarrow costs more than the standard library's slower reading.
 ARROW_FROM_ITEMS = 100_000
@@ -145,7 +145,6 @@ def _arrow_batches(path: Path, sql: str, stop: threading.Event | None) -> Iterat
     import adbc_driver_manager as adbc
     import adbc_driver_sqlite
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     database = adbc_driver_sqlite.connect(f"{Path(path).resolve().as_uri()}?mode=ro")
     connection = statement = reader = None
@@ -165,13 +164,12 @@ def _arrow_batches(path: Path, sql: str, stop: threading.Event | None) -> Iterat
             for name, column in zip(batch.schema.names, batch.columns):
                 if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
                     encoded = column.dictionary_encode()
-                    codes = pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int32)
+                    codes = _numbers(encoded.indices, -1).astype(np.int32)
                     out[name] = (codes, encoded.dictionary.to_pylist())
                 elif name not in TEXT_COLUMNS and (
                     pa.types.is_integer(column.type) or pa.types.is_floating(column.type)
                 ):
-                    valid = column.is_valid().to_numpy(zero_copy_only=False)
-                    out[name] = (pc.fill_null(column, 0).to_numpy(), valid)
+                    out[name] = (_numbers(column, 0), _valid(column))
                 else:
                     raise TypeError(f"column {name} has unexpected type {column.type}")
             yield out
@@ -179,6 +177,32 @@ def _arrow_batches(path: Path, sql: str, stop: threading.Event | None) -> Iterat
         for handle in (reader, statement, connection, database):
             if handle is not None:
                 handle.close()
+
+
+# Arrow arrays to numpy through their buffers. pyarrow's own conversions that copy (validity bits,
+# fill_null with a Python scalar) go through its pandas shim, which imports pandas when it is
+# installed: a second of imports for nothing.
+
+
+def _valid(column: Any) -> np.ndarray:
+    """True where the column has a value."""
+    bitmap = column.buffers()[0]
+    if bitmap is None or column.null_count == 0:
+        return np.ones(len(column), bool)
+    bits = np.unpackbits(np.frombuffer(bitmap, np.uint8), bitorder="little")
+    return bits[column.offset : column.offset + len(column)].astype(bool)
+
+
+def _numbers(column: Any, null: int) -> np.ndarray:
+    """A fixed-width numeric column as a numpy array, ``null`` where it has no value."""
+    import pyarrow as pa
+
+    kind = "f" if pa.types.is_floating(column.type) else "u" if pa.types.is_unsigned_integer(column.type) else "i"
+    dtype = np.dtype(f"{kind}{column.type.bit_width // 8}")
+    values = np.frombuffer(column.buffers()[1], dtype, count=len(column), offset=column.offset * dtype.itemsize)
+    if column.null_count == 0:
+        return values.copy()  # the batch's buffer is not ours to keep
+    return np.where(_valid(column), values, np.array(null, dtype))
 
 
 def _execute_when_unlocked(statement: Any) -> Any:
@@ -390,7 +414,8 @@ def scan(path: Path, stop: threading.Event | None = None, *, fast: bool = True) 
 def _id_bounds(path: Path) -> tuple[int | None, int | None]:
     conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     try:
-        low, high = conn.execute("SELECT min(id), max(id) FROM items").fetchone()
+        # Two subqueries: SQLite answers a lone min() or max() of the rowid from the b-tree edge, both at once by a full scan
+        low, high = conn.execute("SELECT (SELECT min(id) FROM items), (SELECT max(id) FROM items)").fetchone()
     finally:
         conn.close()
     return low, high
@@ -407,7 +432,7 @@ def _id_ranges(path: Path) -> list[tuple[int, int]]:
     if low is None or high is None:  # both or neither: an empty table
         return []
     middle = (low + high) // 2
-    return [(low, middle), (middle + 1, high)] if high - low >= 2 * BATCH_ROWS else [(low, high)]
+    return [(low, middle), (middle + 1, high)] if high - low >= BATCH_ROWS else [(low, high)]
 
 
 def _items(path: Path, stop: threading.Event | None, fast: bool, pool: ThreadPoolExecutor) -> dict[str, Any]:
@@ -415,9 +440,13 @@ def _items(path: Path, stop: threading.Event | None, fast: bool, pool: ThreadPoo
     halves = [pool.submit(_encode_items, path, r, dictionaries, stop, fast) for r in _id_ranges(path)]
     parts: dict[str, list[Any]] = {}
     for half in halves:
-        for name, chunks in half.result().items():
-            parts.setdefault(name, []).extend(chunks)
-    arrays = {name: np.concatenate(chunks) for name, chunks in parts.items()} if parts else _empty()
+        found = half.result()
+        for name in list(found):
+            parts.setdefault(name, []).extend(found.pop(name))  # the future keeps its dict: empty it
+    del halves
+    # One column at a time, its chunks freed as soon as it is whole: the scan peaks at the snapshot plus
+    # one column, not twice the snapshot.
+    arrays = {name: np.concatenate(parts.pop(name)) for name in list(parts)} if parts else _empty()
     ids = arrays["ids"]
     if len(ids) > 1 and not (ids[1:] > ids[:-1]).all():  # SQLite returns a rowid range in order; make sure
         order = np.argsort(ids, kind="stable")

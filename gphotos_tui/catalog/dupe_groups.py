@@ -9,7 +9,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import aiosqlite
 
 #: A stored group: (key, kind, rank, reason, first_taken, [(item_id, keep), ...] in member order).
 GroupRow = tuple[str, str, int, str, int, list[tuple[int, bool]]]
@@ -70,7 +73,7 @@ def same_content(conn: sqlite3.Connection, ids: Iterable[int]) -> set[int]:
     }
 
 
-def hashes(conn: sqlite3.Connection, algo: str) -> Iterable[tuple[int, int]]:
+def hashes(conn: sqlite3.Connection, algo: str) -> sqlite3.Cursor:
     """(item id, hash) of every item not in the trash that has a hash of ``algo``."""
     return conn.execute(
         "SELECT p.item_id, p.hash FROM perceptual_hashes p JOIN items i ON i.id = p.item_id "
@@ -114,18 +117,7 @@ def replace_groups(
             ]
             conn.executemany("DELETE FROM dupe_members WHERE group_key = ?", [(k,) for k in keys])
             conn.executemany("DELETE FROM dupe_groups WHERE key = ?", [(k,) for k in keys])
-        conn.executemany(
-            "INSERT OR REPLACE INTO dupe_groups (key, kind, rank, reason, first_taken, members) VALUES (?, ?, ?, ?, ?, ?)",
-            [(key, kind, rank, reason, first, len(members)) for key, kind, rank, reason, first, members in groups],
-        )
-        conn.executemany(
-            "INSERT OR REPLACE INTO dupe_members (group_key, item_id, position, keep) VALUES (?, ?, ?, ?)",
-            [
-                (key, item_id, position, int(keep))
-                for key, _, _, _, _, members in groups
-                for position, (item_id, keep) in enumerate(members)
-            ],
-        )
+        _insert_groups(conn, groups)
         conn.executemany("INSERT OR REPLACE INTO dupe_state (name, value) VALUES (?, ?)", list(new_state.items()))
         conn.execute("COMMIT")
     except BaseException:
@@ -181,20 +173,32 @@ def group_counts(conn: sqlite3.Connection) -> dict[str, int]:
     return dict(conn.execute("SELECT kind, count(*) FROM dupe_groups GROUP BY kind"))
 
 
-def shown_group_counts(conn: sqlite3.Connection) -> tuple[dict[str, int], int]:
-    """(kind -> kept groups not marked "not duplicates", groups so marked): the screen's summary without
-    reading every group."""
+_SHOWN_GROUP_COUNTS = (
+    "SELECT g.kind, g.key IN (SELECT group_key FROM duplicate_decisions WHERE decision = 'not_duplicate'), "
+    "count(*) FROM dupe_groups g GROUP BY 1, 2"
+)
+
+
+def _shown_counts(rows: Iterable[Any]) -> tuple[dict[str, int], int]:
     shown: dict[str, int] = {}
     hidden = 0
-    for kind, marked, n in conn.execute(
-        "SELECT g.kind, g.key IN (SELECT group_key FROM duplicate_decisions WHERE decision = 'not_duplicate'), "
-        "count(*) FROM dupe_groups g GROUP BY 1, 2"
-    ):
+    for kind, marked, n in rows:
         if marked:
             hidden += n
         else:
             shown[kind] = shown.get(kind, 0) + n
     return shown, hidden
+
+
+def shown_group_counts(conn: sqlite3.Connection) -> tuple[dict[str, int], int]:
+    """(kind -> kept groups not marked "not duplicates", groups so marked): the screen's summary without
+    reading every group."""
+    return _shown_counts(conn.execute(_SHOWN_GROUP_COUNTS))
+
+
+async def read_shown_group_counts(conn: aiosqlite.Connection) -> tuple[dict[str, int], int]:
+    """``shown_group_counts`` on an async connection (the app's reader), in one call."""
+    return _shown_counts(await conn.execute_fetchall(_SHOWN_GROUP_COUNTS))
 
 
 def group_count(conn: sqlite3.Connection) -> int:
@@ -219,3 +223,72 @@ def album_counts(conn: sqlite3.Connection, ids: Iterable[int] | None) -> dict[in
             (_ids(ids),),
         )
     return {int(a): int(b) for a, b in rows}
+
+
+# -- a full rebuild in bounded memory (analysis.duplicates.rebuild) ---------------------------------
+
+
+def item_times(conn: sqlite3.Connection, undated: int) -> sqlite3.Cursor:
+    """(id, capture time or ``undated``) of every item not in the trash, by id: read it with fetchmany."""
+    return conn.execute("SELECT id, coalesce(taken_at, ?) FROM items WHERE trashed = 0 ORDER BY id", (undated,))
+
+
+def content_twins(conn: sqlite3.Connection) -> sqlite3.Cursor:
+    """(id, content hash) of the items (not in the trash) whose content hash another such item shares,
+    ordered by hash: twins are consecutive."""
+    return conn.execute(
+        "SELECT id, content_hash FROM items WHERE trashed = 0 AND content_hash IN "
+        "(SELECT content_hash FROM items WHERE trashed = 0 AND content_hash IS NOT NULL AND content_hash <> '' "
+        "GROUP BY content_hash HAVING count(*) > 1) ORDER BY content_hash, id"
+    )
+
+
+def item_names(conn: sqlite3.Connection, *, undated_only: bool) -> sqlite3.Cursor:
+    """(id, filename) of the items not in the trash (only those without a capture time if ``undated_only``)."""
+    where = " AND taken_at IS NULL" if undated_only else ""
+    return conn.execute(f"SELECT id, filename FROM items WHERE trashed = 0{where}")
+
+
+REBUILD_CACHE = -8192  # KiB: 8 MiB
+
+
+def rewrite_groups(conn: sqlite3.Connection, batches: Iterable[Sequence[GroupRow]], new_state: dict[str, str]) -> int:
+    """In one transaction: drop every stored group, store the groups of each batch as it comes (the batches
+    may read the catalog on this connection meanwhile: they see the state the rebuild started from), then
+    the state. Returns how many groups were stored."""
+    (cache,) = conn.execute("PRAGMA cache_size").fetchone()
+    # Passes over every row gain nothing from a big page cache (each page is read once): keep it small
+    # meanwhile, and give the pages back after.
+    conn.execute(f"PRAGMA cache_size={REBUILD_CACHE}")
+    conn.execute("BEGIN IMMEDIATE")
+    stored = 0
+    try:
+        conn.execute("DELETE FROM dupe_members")
+        conn.execute("DELETE FROM dupe_groups")
+        for groups in batches:
+            _insert_groups(conn, groups)
+            stored += len(groups)
+        conn.executemany("INSERT OR REPLACE INTO dupe_state (name, value) VALUES (?, ?)", list(new_state.items()))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.execute(f"PRAGMA cache_size={int(cache)}")
+        conn.execute("PRAGMA shrink_memory")
+    return stored
+
+
+def _insert_groups(conn: sqlite3.Connection, groups: Sequence[GroupRow]) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO dupe_groups (key, kind, rank, reason, first_taken, members) VALUES (?, ?, ?, ?, ?, ?)",
+        [(key, kind, rank, reason, first, len(members)) for key, kind, rank, reason, first, members in groups],
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO dupe_members (group_key, item_id, position, keep) VALUES (?, ?, ?, ?)",
+        [
+            (key, item_id, position, int(keep))
+            for key, _, _, _, _, members in groups
+            for position, (item_id, keep) in enumerate(members)
+        ],
+    )

@@ -56,13 +56,23 @@ def filters_from(args: argparse.Namespace) -> Filters:
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio  # here, not at import: argument errors stay instant
-
     filters = filters_from(args)
+    if not args.fresh and args.json:
+        from gphotos_tui.analysis.stats_cache import cached_result
+
+        # An unchanged catalog answers from the result cache before numpy, asyncio or the catalog's own
+        # connections are even imported: a new process pays only for the interpreter.
+        found = cached_result(db_path(args), filters)
+        if found is not None:
+            sys.stdout.write(json.dumps(found, ensure_ascii=False) + "\n")
+            print(f"stats for {filters.describe()} (cached)", file=sys.stderr)
+            return 0
+    import asyncio  # here, not at import: argument errors and cached answers stay instant
+
     stats, cached = asyncio.run(_compute(args, filters))
     if args.json:
-        json.dump(stats.as_json(), sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
+        # dumps, not dump: json.dump encodes in Python chunk by chunk, dumps in C at once
+        sys.stdout.write(json.dumps(stats.as_json(), ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(summary(stats))
     note = "cached" if cached else f"computed in {stats.seconds:.2f} s"

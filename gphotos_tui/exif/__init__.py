@@ -44,13 +44,6 @@ __all__ = [
 HEAD_BYTES = 256 * 1024  # what streaming callers read first: all the metadata of nearly every photo
 
 _ASF = bytes.fromhex("3026b2758e66cf11a6d900aa0062ce6c")
-_SIMPLE = {  # formats we know by their magic but read nothing from
-    "mpeg": ("mpeg", "video/mpeg"),
-    "m2ts": ("mts", "video/m2ts"),
-    "crw": ("crw", "image/x-canon-crw"),
-    "x3f": ("x3f", "image/x-sigma-x3f"),
-    "mrw": ("mrw", "image/x-minolta-mrw"),
-}
 
 
 def sniff(head: bytes) -> str | None:
@@ -72,13 +65,15 @@ def sniff(head: bytes) -> str | None:
         return "raf"
     if head[:2] == b"BM" and len(head) >= 18 and 12 <= struct.unpack_from("<I", head, 14)[0] <= 255:
         return "bmp"
-    if head[:6] in (b"II+\0\x08\0", b"MM\0+\0\x08"):
+    if head[:8] in (b"II+\0\x08\0\0\0", b"MM\0+\0\x08\0\0"):  # exiftool's BigTIFF test: all 8 bytes
         return "bigtiff"
+    if head[:4] in (b"II+\0", b"MM\0+"):
+        return "tiff"  # a damaged BigTIFF header: a TIFF whose IFD0 cannot be read
     if head[:4] == b"\x1a\x45\xdf\xa3":
         return "mkv"
     if head[:16] == _ASF:
         return "asf"
-    if head[:4] in (b"\0\0\1\xba", b"\0\0\1\xb3"):
+    if head[:3] == b"\0\0\1" and len(head) > 3 and 0xB0 <= head[3] <= 0xBF:  # exiftool's MPEG test
         return "mpeg"
     if len(head) > 196 and head[4] == 0x47 and head[196] == 0x47:
         return "m2ts"
@@ -107,15 +102,19 @@ def read_source(src: Source, name: str = "") -> Metadata:
         if kind in _LONG_TAIL:  # loaded on first use: a Takeout of JPEGs, HEICs and movies never compiles them
             from gphotos_tui.exif import others
 
-            if kind == "tiff":  # the extension only matters here (and for .ts): not on the JPEG/HEIC hot path
+            if kind == "tiff":  # the extension only matters here: not on the JPEG/HEIC hot path
                 return others.read_tiff(src, os.path.splitext(name)[1].casefold())
             reader: Callable[[Source], Metadata] = getattr(others, _LONG_TAIL[kind])
             return reader(src)
-        if kind in _SIMPLE:
-            fmt, mime = _SIMPLE[kind]
-            if kind == "m2ts" and os.path.splitext(name)[1].casefold() == ".ts":
-                mime = "video/mp2t"
-            return Metadata(fmt, mime, note=f"no metadata is read from {fmt.upper()} files")
+        if kind in _OLD_RAW:  # RAW that is not TIFF underneath: loaded on first use too
+            from gphotos_tui.exif import oldraw
+
+            old: Callable[[Source], Metadata] = getattr(oldraw, _OLD_RAW[kind])
+            return old(src)
+        if kind in ("m2ts", "mpeg"):  # loaded on first use, like the long tail
+            from gphotos_tui.exif import mpeg
+
+            return mpeg.read_m2ts(src) if kind == "m2ts" else mpeg.read_mpeg(src)
     except MetadataError:
         raise
     except (IndexError, ValueError, KeyError, struct.error, OverflowError) as exc:  # damaged structure
@@ -142,6 +141,9 @@ _LONG_TAIL = {  # format: its reader in gphotos_tui.exif.others
     "ico": "read_ico",
     "bigtiff": "read_bigtiff",
 }
+
+
+_OLD_RAW = {"mrw": "read_mrw", "crw": "read_crw", "x3f": "read_x3f"}  # format: its reader in exif.oldraw
 
 
 def read_metadata(head: bytes, name: str = "") -> Metadata:

@@ -154,3 +154,44 @@ def test_a_stop_request_interrupts_the_scan(demo_db, monkeypatch):
         asyncio.run(stats_cache.stats_for_catalog(demo_db, fresh=True, stop=stop))
     stats, cached = asyncio.run(stats_cache.stats_for_catalog(demo_db, fresh=True, stop=threading.Event()))
     assert stats.total == 400 and not cached
+
+
+#: What a new process's `stats --json` must not import: never (pandas, Google clients, Textual), or not when the
+#: result is cached (numpy, pyarrow, asyncio and the catalog's async connections).
+NEVER = ("pandas", "httpx", "googleapiclient", "google_auth_oauthlib", "textual", "rich")
+NOT_WHEN_CACHED = ("numpy", "pyarrow", "asyncio", "aiosqlite")
+_CHILD = (
+    "import sys\n"
+    "if '--fresh' in sys.argv:\n"
+    "    from gphotos_tui.analysis import stats_snapshot\n"
+    "    stats_snapshot.ARROW_FROM_ITEMS = 1  # the Arrow reader even for this small catalog\n"
+    "from gphotos_tui.cli import main\n"
+    "code = main(['stats', '--json', *sys.argv[1:]])\n"
+    "print(sorted({m.split('.')[0] for m in sys.modules}), file=sys.stderr)\n"
+    "raise SystemExit(code)\n"
+)
+
+
+@pytest.mark.subprocess
+def test_a_new_process_imports_only_what_its_path_needs(demo_db):
+    import ast
+    import subprocess
+    import sys
+
+    def run(*args: str) -> tuple[dict, set[str], str]:
+        done = subprocess.run(
+            [sys.executable, "-c", _CHILD, "--db", str(demo_db), *args], capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        *notes, modules = done.stderr.strip().splitlines()
+        return json.loads(done.stdout), set(ast.literal_eval(modules)), "\n".join(notes)
+
+    computed, modules, note = run("--fresh")
+    assert "computed" in note
+    assert {"numpy", "pyarrow"} <= modules  # the scan (through Arrow here) and the aggregates
+    assert not modules & set(NEVER), f"the scan imported {sorted(modules & set(NEVER))}"
+    cached, modules, note = run()
+    assert "cached" in note and _same(cached, computed)
+    assert not modules & {*NEVER, *NOT_WHEN_CACHED}, f"a cached answer imported {modules & {*NEVER, *NOT_WHEN_CACHED}}"
+    other, _, note = run("--type", "video")  # no cached result for these filters: the full path
+    assert "computed" in note and other["total"] == computed["videos"]

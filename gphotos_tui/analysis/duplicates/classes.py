@@ -38,10 +38,15 @@ def hash_distance(a: int, b: int) -> int:
 
 def _names(items: Sequence[DupItem]) -> list[tuple[str, str]]:
     """(stem, ext) per item, casefolded; NFC only where a name is not ASCII (rare, done apart)."""
-    parts = [it.filename.casefold().rpartition(".") for it in items]
+    return names_of([it.filename for it in items])
+
+
+def names_of(filenames: Sequence[str]) -> list[tuple[str, str]]:
+    """(stem, ext) per file name, as the classes compare them."""
+    parts = [name.casefold().rpartition(".") for name in filenames]
     names = [(stem, ext) if dot else (ext, "") for stem, dot, ext in parts]
-    for index in [i for i, it in enumerate(items) if not it.filename.isascii()]:
-        names[index] = split_name(items[index].filename)
+    for index in [i for i, name in enumerate(filenames) if not name.isascii()]:
+        names[index] = split_name(filenames[index])
     return names
 
 

@@ -56,10 +56,10 @@ def update_sync(conn: sqlite3.Connection, settings: Settings = Settings(), rebui
     state = sql.state(conn)
     new_state = {"checked_at": str(now), "settings": settings_key(settings)}
     if rebuild or "checked_at" not in state or state.get("settings") != new_state["settings"]:
-        items = _load(conn, None)
-        groups = find_groups(items, settings)
-        sql.replace_groups(conn, None, [_row(g) for g in groups], new_state)
-        return UpdateResult(True, len(items), len(items), len(groups), time.perf_counter() - started)
+        from gphotos_tui.analysis.duplicates.rebuild import rebuild as rebuild_all
+
+        items, stored = rebuild_all(conn, settings, new_state)  # streamed: bounded memory at any size
+        return UpdateResult(True, items, items, stored, time.perf_counter() - started)
     # Anything written in the second of the last update may have been missed by it: ">=" that second.
     changed = sql.changed_items(conn, int(state["checked_at"]))
     regroup = closure(conn, changed, settings) if changed else set()

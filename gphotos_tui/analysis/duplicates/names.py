@@ -5,36 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from gphotos_tui.exif import formats
 from gphotos_tui.sources.takeout.names import EDIT_SUFFIXES as TAKEOUT_EDIT_SUFFIXES
 
-RAW_EXTENSIONS = frozenset(
-    [
-        "arw",
-        "cr2",
-        "cr3",
-        "crw",
-        "nef",
-        "nrw",
-        "orf",
-        "raf",
-        "rw2",
-        "pef",
-        "srw",
-        "dng",
-        "3fr",
-        "iiq",
-        "erf",
-        "kdc",
-        "mef",
-        "mos",
-        "mrw",
-        "raw",
-        "rwl",
-        "sr2",
-        "srf",
-        "x3f",
-    ]
-)
+# The RAW extensions of the one list (exif.formats), without the dot, plus Panasonic's old ".raw": a name
+# that says RAW pairs with its JPEG even though the scanners do not pick every ".raw" file up.
+RAW_EXTENSIONS = frozenset(ext.lstrip(".") for ext in formats.RAW_EXTENSIONS) | {"raw"}
 HEIC_EXTENSIONS = frozenset(("heic", "heif", "hif"))
 JPEG_EXTENSIONS = frozenset(("jpg", "jpeg", "jpe"))
 

@@ -11,9 +11,10 @@ Library client and its quota meter, so it is added by callers that have them.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 import aiosqlite
 
@@ -37,6 +38,11 @@ class FileLoader:
     def __call__(self) -> bytes:
         with open(self.path, "rb") as f:
             return f.read()
+
+    def open(self) -> tuple[BinaryIO, int]:
+        """The file to read with seeks (previews read an embedded JPEG, not the whole file), and its size."""
+        fh = open(self.path, "rb")  # the caller closes it
+        return fh, os.fstat(fh.fileno()).st_size
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,14 +20,22 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import aiosqlite
 
 from gphotos_tui.analysis.duplicates.hashing import HashJob
 from gphotos_tui.analysis.duplicates.providers import FileLoader
 from gphotos_tui.catalog.takeout_parts import PartRecord, all_parts, member_locations
-from gphotos_tui.sources.takeout.archive import Part, TarCursor, ZipMember, read_zip_member, safe_name, zip_directory
+from gphotos_tui.sources.takeout.archive import (
+    Part,
+    TarCursor,
+    ZipMember,
+    open_zip_member,
+    read_zip_member,
+    safe_name,
+    zip_directory,
+)
 
 _KEEP_OPEN = 16  # parts a process keeps open at once (a Takeout has a few dozen at most)
 _lock = threading.Lock()
@@ -72,6 +80,10 @@ class ZipMemberLoader:
         # No CRC-32 here: the import checked every entry's, the size is still checked, and a decoder
         # reading damaged bytes fails on its own; it was 2% of hashing a photo.
         return read_zip_member(_part_fd(self.archive), self.member, verify=False)
+
+    def open(self) -> tuple[BinaryIO, int]:
+        """The entry as a seekable file (previews read an embedded JPEG, not the whole entry), and its size."""
+        return open_zip_member(_part_fd(self.archive), self.member), self.member.file_size
 
 
 @dataclass(frozen=True, slots=True)

@@ -410,18 +410,26 @@ class _ZipEntry:
         self._size = info.file_size
         self._expected_crc = info.CRC
         self._crc = 0
-        self._verify = verify  # False: the size is still checked, the CRC-32 is not computed
+        if not verify:
+            self._verify = False  # the size is still checked, the CRC-32 is not computed
         self._produced = 0
         self._z = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
         self._done = False
         self._data_at = info.header_offset + start  # the entry's first compressed byte in the part
         self._csize = size
-        self._at: int | None = None  # set by seek(): random access for the metadata reader
-        self._rz: Any = None  # its own inflater (deflated entries), at uncompressed position _rpos
-        self._rpos = self._rraw = 0
+
+    # Class-level defaults, so the ~3 entries per item of an import do not each store them.
+    _verify = True
+    _at: int | None = None  # set by seek(): random access for the metadata reader
+    _rz: Any = None  # its own inflater (deflated entries), at uncompressed position _rpos
+    _rpos = 0
+    _rraw = 0
 
     def seekable(self) -> bool:
         return True
+
+    def close(self) -> None:
+        """Nothing to release: the part's descriptor belongs to whoever opened it."""
 
     def seek(self, offset: int, whence: int = 0) -> int:
         """Random access for the metadata reader (a video's moov after mdat): stored entries are read
@@ -516,6 +524,12 @@ class _ZipEntry:
                 if self._produced != self._size or (self._verify and self._crc != self._expected_crc):
                     raise zipfile.BadZipFile("bad CRC-32 or size: the entry's bytes are damaged")
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def open_zip_member(fd: int, member: ZipMember) -> BinaryIO:
+    """One zip entry as a seekable binary file (stored: read in place; deflated: inflated again up to an
+    offset, a bounded second read), for the metadata reader and previews; ``close`` leaves ``fd`` open."""
+    return cast(BinaryIO, _ZipEntry(fd, member, verify=False))
 
 
 def read_zip_member(fd: int, member: ZipMember, verify: bool = True) -> bytes:

@@ -147,32 +147,10 @@ def is_media_name(name: str) -> bool:
     return bool(dot and stem) and "." + ext in MEDIA_EXTENSIONS
 
 
-# Extensions whose bytes the metadata reader (gphotos_tui.exif) parses: a header it cannot read in one of
-# these is damage worth reporting; other media (AVI, MKV, MPEG, some raw formats) simply have no header
-# metadata, and their dates come from the sidecar.
-READER_EXTENSIONS = {
-    ".jpg",
-    ".jpeg",
-    ".jpe",
-    ".heic",
-    ".heif",
-    ".hif",
-    ".avif",
-    ".png",
-    ".gif",
-    ".webp",
-    ".tif",
-    ".tiff",
-    ".dng",
-    ".cr2",
-    ".cr3",
-    ".arw",
-    ".nef",
-    ".mp4",
-    ".mov",
-    ".m4v",
-    ".3gp",
-}
+# Extensions whose bytes the metadata reader (gphotos_tui.exif) parses: every one Google Photos accepts
+# (exif.formats, the one list). A header it cannot read in one of these is damage worth reporting; Google's
+# motion-photo artefacts (.MP, .MV, .cover) are not read for metadata, their dates come from the sidecar.
+READER_EXTENSIONS = formats.MEDIA_EXTENSIONS
 
 
 def reader_knows(name: str) -> bool:

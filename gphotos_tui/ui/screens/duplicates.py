@@ -23,7 +23,7 @@ from gphotos_tui import units
 from gphotos_tui.analysis.duplicates import KINDS, DupItem, Group, Settings, scan
 from gphotos_tui.analysis.duplicates.actions import write_plan
 from gphotos_tui.analysis.duplicates.keeper import explain_keeper
-from gphotos_tui.analysis.duplicates.preview import halfblock_cells
+from gphotos_tui.analysis.duplicates.preview import NoPreview, loader_cells
 from gphotos_tui.analysis.duplicates.providers import loader_for
 from gphotos_tui.analysis.duplicates.review_album import (
     LIBRARY_KINDS,
@@ -282,7 +282,7 @@ class DuplicatesScreen(CatalogScreen):
             # and the items from the kept summaries (not a count over the items).
             sets = await summaries.item_sets(reader)
             items = sets[summaries.ALL_ITEMS][0] - sets["trash"][0]
-            counts, hidden = await reader._execute(dupe_groups.shown_group_counts, reader._conn)  # type: ignore[no-untyped-call]
+            counts, hidden = await dupe_groups.read_shown_group_counts(reader)
             self._summary_text = self._summary(items, hidden, counts)
         if not self.hashing:
             status.update(self._summary_text)
@@ -538,10 +538,10 @@ class DuplicatesScreen(CatalogScreen):
                 self._previews[m.id] = Text("(no local bytes)\n" + "\n" * (PREVIEW_ROWS - 2))
             else:
                 try:
-                    cells = await asyncio.to_thread(
-                        lambda job=job: halfblock_cells(job.load(), PREVIEW_COLS, PREVIEW_ROWS)  # type: ignore[misc]
-                    )
+                    cells = await asyncio.to_thread(loader_cells, job.load, PREVIEW_COLS, PREVIEW_ROWS, m.filename)
                     self._previews[m.id] = halfblock_text(cells)
+                except NoPreview as exc:  # e.g. a HEIC without a JPEG preview: say why, in the picture's place
+                    self._previews[m.id] = Text(f"(no preview: {exc})\n" + "\n" * (PREVIEW_ROWS - 2))
                 except Exception as exc:  # a broken file shows its error instead of a picture
                     self._previews[m.id] = Text(f"(no preview: {type(exc).__name__})\n" + "\n" * (PREVIEW_ROWS - 2))
             if self.group is g:
@@ -591,7 +591,8 @@ class DuplicatesScreen(CatalogScreen):
         g = self.group
         if g is None:
             return
-        await save_decisions(self.catalog.writer, g.key, {m.id: "not_duplicate" for m in g.members})
+        if not await self._save(g.key, {m.id: "not_duplicate" for m in g.members}):
+            return
         await self._show_groups()  # the group leaves the list; the cursor stays on its row (the next group)
         self.notify(f"{g.kind} group marked as not duplicates; it will not come back")
 
@@ -606,7 +607,9 @@ class DuplicatesScreen(CatalogScreen):
         async def answered(yes: bool | None) -> None:
             if yes:
                 for x in pending:
-                    await self._decide(x, {m.id: x.suggested(m.id) for m in x.members}, repaint=False)
+                    if not await self._decide(x, {m.id: x.suggested(m.id) for m in x.members}, repaint=False):
+                        await self._show_groups()  # what was stored before the refusal
+                        return
                 await self._show_groups()  # the rows' "decided" as stored now
                 self.notify(f"accepted {len(pending)} {kind} groups ({discards} discards)")
 
@@ -618,11 +621,25 @@ class DuplicatesScreen(CatalogScreen):
             answered,
         )
 
-    async def _decide(self, g: Group, decisions: dict[int, str], repaint: bool = True) -> None:
-        await save_decisions(self.catalog.writer, g.key, decisions)
+    async def _decide(self, g: Group, decisions: dict[int, str], repaint: bool = True) -> bool:
+        if not await self._save(g.key, decisions):
+            return False
         g.decisions = decisions
         if repaint:
             self._repaint()
+        return True
+
+    async def _save(self, key: str, decisions: dict[int, str]) -> bool:
+        """Write the decisions holding the catalog lock, as every writer does (issue 11); False, after the
+        app's notification, when another run holds it."""
+        lock = self.gphotos.lock_for_write("duplicate decisions")
+        if lock is None:
+            return False
+        try:
+            await save_decisions(self.catalog.writer, key, decisions)
+        finally:
+            lock.release()
+        return True
 
     def action_link(self) -> None:
         g = self.group

@@ -144,19 +144,23 @@ class ItemDetailScreen(CatalogScreen):
     @work(group="preview", exclusive=True, exit_on_error=False, description="Preview")
     async def _load_preview(self) -> None:
         """Local copy first, then the demo renderer, then a fresh base-URL thumbnail from Google."""
-        from gphotos_tui.analysis.duplicates.preview import halfblock_cells
+        from gphotos_tui.analysis.duplicates.preview import halfblock_cells, loader_cells
         from gphotos_tui.analysis.duplicates.providers import loader_for
         from gphotos_tui.engine.byte_sources import default_providers
 
         preview = self.query_one("#preview", Preview)
+        name = str(self.detail.fields["filename"] or "") if self.detail else ""
         try:
             job = await loader_for(self.catalog.reader, self.item_id, default_providers())
-            data = await asyncio.to_thread(job.load) if job else await self._thumbnail()
-            if data is None:
-                preview.update("no preview: no local copy, and no Google source that serves pictures")
-                return
-            cells = await asyncio.to_thread(halfblock_cells, data, PREVIEW_COLS, PREVIEW_ROWS)
-        except Exception as exc:  # a broken file or a network error: say so, keep the screen
+            if job is not None:  # a local file or a Takeout member: read with seeks, an embedded JPEG if big enough
+                cells = await asyncio.to_thread(loader_cells, job.load, PREVIEW_COLS, PREVIEW_ROWS, name)
+            else:
+                data = await self._thumbnail()
+                if data is None:
+                    preview.update("no preview: no local copy, and no Google source that serves pictures")
+                    return
+                cells = await asyncio.to_thread(halfblock_cells, data, PREVIEW_COLS, PREVIEW_ROWS, name)
+        except Exception as exc:  # a broken file, a HEIC without a JPEG preview, a network error: say so
             preview.update(f"no preview: {escape(str(exc))[:120]}")
             return
         preview.show_cells(cells)
