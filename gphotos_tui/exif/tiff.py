@@ -281,7 +281,10 @@ _ENTRIES = {"<": struct.Struct("<HHI4s"), ">": struct.Struct(">HHI4s")}
 _U16 = {"<": struct.Struct("<H"), ">": struct.Struct(">H")}
 _U32 = {"<": struct.Struct("<I"), ">": struct.Struct(">I")}
 _URATIONAL = {"<": struct.Struct("<II"), ">": struct.Struct(">II")}
-_STRUCTS = {e: (_ENTRIES[e], _U16[e], _U32[e], _URATIONAL[e]) for e in "<>"}
+_SRATIONAL = {"<": struct.Struct("<ii"), ">": struct.Struct(">ii")}
+_DOUBLE = {"<": struct.Struct("<d"), ">": struct.Struct(">d")}
+_URATIONAL3 = {"<": struct.Struct("<6I"), ">": struct.Struct(">6I")}  # GPS degrees, minutes, seconds
+_STRUCTS = {e: (_ENTRIES[e], _U16[e], _U32[e], _URATIONAL[e], _SRATIONAL[e], _DOUBLE[e], _URATIONAL3[e]) for e in "<>"}
 _CODES = {1: "B", 3: "H", 4: "I", 6: "b", 8: "h", 9: "i", 11: "f", 12: "d", 13: "I"}
 
 
@@ -296,7 +299,7 @@ def _read_ifd(
     pointers: dict[int, list[int]] = {}
     if offset < 8:
         return pointers, 0
-    entries, u16s, u32s, urationals = _STRUCTS[e]  # one lookup per IFD: most IFDs hold 4-10 entries
+    entries, u16s, u32s, urationals, srationals, doubles, urationals3 = _STRUCTS[e]  # one lookup per IFD
     data = buf.data
     size_data = len(data)
     if offset + 2 <= size_data:
@@ -346,14 +349,24 @@ def _read_ifd(
             if typ == 4:
                 out[name] = u32(inline)[0]
                 continue
-            if typ == 5:
+            if typ == 5 or typ == 10 or typ == 12:  # (signed) RATIONAL, DOUBLE: 8 bytes at an offset
                 start = u32(inline)[0]
                 raw = data[start : start + 8] if start + 8 <= size_data else buf.get(start, 8)
                 if raw is not None:
-                    num, den = urational(raw)
-                    if den:
-                        out[name] = num / den
+                    if typ == 12:
+                        out[name] = doubles.unpack(raw)[0]
+                    else:
+                        num, den = urational(raw) if typ == 5 else srationals.unpack(raw)
+                        if den:
+                            out[name] = num / den
                 continue
+        elif n == 3 and typ == 5:  # GPS degrees, minutes, seconds
+            start = u32(inline)[0]
+            raw = data[start : start + 24] if start + 24 <= size_data else buf.get(start, 24)
+            if raw is not None:
+                a, b, c, d, f, g = urationals3.unpack(raw)
+                out[name] = (a / b if b else None, c / d if d else None, f / g if g else None)
+            continue
         if tag in _BLOB_TAGS:
             if typ in (1, 7) and n > 4:
                 out[name] = (u32(inline)[0], n)  # (offset, length): read only if needed

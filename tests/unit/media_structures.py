@@ -247,7 +247,7 @@ def movie(moov_children: bytes, brand: bytes | None = b"qt  ", moov_first: bool 
 # -- AVI, Matroska ----------------------------------------------------------------------------
 
 
-def avi(width: int, height: int, frames: int, fps: int) -> bytes:
+def avi(width: int, height: int, frames: int, fps: int, extra: bytes = b"") -> bytes:
     avih = struct.pack("<14I", 1_000_000 // fps, 0, 0, 0x10, frames, 0, 1, 0, width, height, 0, 0, 0, 0)
     strh = b"vids" + b"MJPG" + struct.pack("<IHHIIIIIIIi", 0, 0, 0, 0, 1, fps, 0, frames, 0, 0, -1)
     strh += struct.pack("<hhhh", 0, 0, width, height)
@@ -255,8 +255,15 @@ def avi(width: int, height: int, frames: int, fps: int) -> bytes:
     hdrl_body = b"hdrl" + _riff_chunk(b"avih", avih) + strl
     hdrl = b"LIST" + struct.pack("<I", len(hdrl_body)) + hdrl_body
     movi = b"LIST" + struct.pack("<I", 4) + b"movi"
-    body = b"AVI " + hdrl + movi
+    body = b"AVI " + hdrl + extra + movi
     return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def nikon_avi_tags(records: dict[int, bytes]) -> bytes:
+    """Nikon's ``LIST ncdt`` of an AVI with one ``nctg`` chunk of (tag, size, value) records."""
+    nctg = b"".join(struct.pack("<HH", tag, len(value)) + value for tag, value in records.items())
+    body = b"ncdt" + _riff_chunk(b"nctg", nctg)
+    return b"LIST" + struct.pack("<I", len(body)) + body
 
 
 def _ebml(ident: int, payload: bytes) -> bytes:
@@ -738,3 +745,20 @@ def jpeg_iptc(date: str, clock: str, width: int = 64, height: int = 48) -> bytes
     body = b"Photoshop 3.0\0" + irb
     plain = jpeg(None, width, height)
     return plain[:2] + b"\xff\xed" + struct.pack(">H", len(body) + 2) + body + plain[2:]
+
+
+def pentax_tags(exposure: int, fnumber: tuple[int, int], focal: tuple[int, int], iso: int) -> bytes:
+    """udta/TAGS of a Pentax movie (little-endian binary data, as exiftool's Pentax::MOV table reads it)."""
+    return camera_tags(
+        b"PENTAX DIGITAL CAMERA",
+        {0x26: struct.pack("<I", exposure), 0x2A: struct.pack("<II", *fnumber)}
+        | {0x48: struct.pack("<II", *focal), 0xAF: struct.pack("<H", iso)},
+    )
+
+
+def camera_tags(make: bytes, fields: dict[int, bytes], size: int = 256) -> bytes:
+    """udta/TAGS of a compact camera's movie: the make at 0, then ``fields`` (offset: little-endian bytes)."""
+    data = bytearray(make.ljust(24, b"\0") + bytes(size - 24))
+    for at, raw in fields.items():
+        data[at : at + len(raw)] = raw
+    return box(b"udta", box(b"TAGS", bytes(data)))

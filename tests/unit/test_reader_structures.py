@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import io
+import random
 import shutil
+import struct
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from gphotos_tui.exif import read_file, read_metadata, read_path
+from gphotos_tui.exif import MetadataError, read_file, read_metadata, read_path
 from gphotos_tui.sources.takeout.archive import open_parts
 from gphotos_tui.sources.takeout.catalogue import scan
 from tests.benchmarks import reader as bench
@@ -106,7 +108,7 @@ def _files() -> dict[str, bytes]:
         }
     )
     files["camera.dng"] = ms.tiff(raw_ifds | {"ifd0": [*raw_ifds["ifd0"], (0xC612, 1, b"\1\4\0\0")]})
-    files.update(_mpeg_streams())
+    files.update(_more_videos())
     return files
 
 
@@ -130,12 +132,64 @@ CANON_MDPM = [
 ]
 
 
-def _mpeg_streams() -> dict[str, bytes]:
+def _more_videos() -> dict[str, bytes]:
     return {
         "sony.mts": ms.m2ts(1920, 1080, SONY_MDPM, duration_s=12.5),
         "canon.m2ts": ms.m2ts(1920, 1080, CANON_MDPM, duration_s=61.04, interlaced=True, profile=77),
         "hdv.m2t": ms.m2ts(1440, 1080, None, duration_s=3.0, timecode=False, video="mpeg2"),
         "clip.mpg": ms.mpeg_ps(720, 576),
+        # an iMovie export: the XMP packet after mdat carries the creation time with its offset
+        "xmp.mp4": ms.movie(ms.mvhd(1_578_236_640, 1.5) + ms.trak(960, 540), brand=b"mp42", moov_first=True, pad=5000)
+        + ms.xmp_uuid(ms.xmp_packet(**{"xmp:CreateDate": "2020-01-05T16:04:00+01:00", "tiff:Orientation": "1"})),
+        "nikon.avi": ms.avi(
+            640,
+            480,
+            150,
+            30,
+            extra=ms.nikon_avi_tags(
+                {3: b"NIKON\0", 4: b"COOLPIX P7000\0", 7: struct.pack("<H", 1), 8: struct.pack("<II", 1, 60)}
+                | {9: struct.pack("<II", 28, 10), 0x0F: struct.pack("<II", 60, 10), 0x13: b"2011:05:06 07:08:09\0"}
+            ),
+        ),
+        "nikon.mov": ms.movie(
+            ms.mvhd(1_250_000_000, 4.0)
+            + ms.trak(640, 480)
+            + ms.camera_tags(
+                b"NIKON DIGITAL CAMERA",
+                {0x18: b"S8000\0", 0x26: struct.pack("<I", 600), 0x2A: struct.pack("<II", 35, 10)}
+                | {0x48: struct.pack("<II", 50, 10), 0xDF: struct.pack("<H", 200)},
+            ),
+            moov_first=True,
+            pad=1000,
+        ),
+        "samsung.mp4": ms.movie(
+            ms.mvhd(1_300_000_000, 2.0)
+            + ms.trak(1280, 720)
+            + ms.camera_tags(
+                b"SAMSUNG DIGITAL CAMERA",
+                {0x18: b"WB650\0", 0x2E: struct.pack("<I", 300), 0x32: struct.pack("<II", 33, 10)}
+                | {0x6A: struct.pack("<I", 400)},
+            ),
+            brand=b"mp42",
+            moov_first=True,
+            pad=1000,
+        ),
+        "sanyo.mov": ms.movie(
+            ms.mvhd(1_200_000_000, 2.0)
+            + ms.trak(640, 480)
+            + ms.camera_tags(
+                b"SANYO DIGITAL CAMERA",
+                {0x18: b"HD2000\0", 0x26: struct.pack("<I", 1250), 0x2A: struct.pack("<I", 28)}
+                | {0x48: struct.pack("<I", 64)},
+            ),
+            moov_first=True,
+            pad=1000,
+        ),
+        "pentax.mov": ms.movie(
+            ms.mvhd(1_250_000_000, 4.0) + ms.trak(640, 480) + ms.pentax_tags(384, (40, 10), (189, 10), 50),
+            moov_first=True,
+            pad=1000,
+        ),
     }
 
 
@@ -164,6 +218,12 @@ EXPECTED_FIELDS = {  # what each generated file holds, so a missing value fails 
     "canon.m2ts": {"make", "taken", "offset", "exposure_s", "width", "height", "duration_s", "mime"},
     "hdv.m2t": {"width", "height", "duration_s", "mime"},
     "clip.mpg": {"width", "height", "duration_s", "mime"},
+    "xmp.mp4": {"taken", "offset", "orientation", "width", "duration_s"},
+    "pentax.mov": {"make", "exposure_s", "aperture_f", "focal_length_mm", "iso", "width", "taken"},
+    "nikon.avi": {"make", "model", "exposure_s", "aperture_f", "focal_length_mm", "orientation", "width"},
+    "nikon.mov": {"make", "model", "exposure_s", "aperture_f", "focal_length_mm", "iso", "width"},
+    "samsung.mp4": {"make", "model", "exposure_s", "aperture_f", "iso", "width"},
+    "sanyo.mov": {"make", "model", "exposure_s", "aperture_f", "focal_length_mm", "width"},
 }
 
 
@@ -359,23 +419,24 @@ def test_raw_mime_types_follow_exiftool_names(generated):
 def test_takeout_members_with_metadata_past_the_head_get_a_second_read(generated, tmp_path, method):
     archive = tmp_path / f"takeout-{method}.zip"
     with zipfile.ZipFile(archive, "w", compression=method) as zf:
-        for name in ("late.heic", "iphone.mov", "android.mp4", "plain.jpg"):
+        for name in ("late.heic", "iphone.mov", "android.mp4", "plain.jpg", "sony.mts"):
             zf.write(generated / name, f"Takeout/Google Photos/Photos from 2023/{name}")
     parts, problems = open_parts([archive])
     assert not problems
     cat = scan(parts, workers=1)
     media = {m.name: m for folder in cat.folders.values() for m in folder.media}
-    assert set(media) == {"late.heic", "iphone.mov", "android.mp4", "plain.jpg"}
+    assert set(media) == {"late.heic", "iphone.mov", "android.mp4", "plain.jpg", "sony.mts"}
     assert not cat.errors
     for name in media:
         want = read_path(generated / name)
         got = media[name].meta
         assert got is not None and not got.truncated, name
-        assert (got.make, got.taken_at, got.width, got.latitude) == (
+        assert (got.make, got.taken_at, got.width, got.latitude, got.duration_s) == (
             want.make,
             want.taken_at,
             want.width,
             want.latitude,
+            want.duration_s,
         ), name
         assert media[name].sha256 == hashlib.sha256((generated / name).read_bytes()).hexdigest(), name
 
@@ -406,3 +467,32 @@ def test_a_transport_stream_head_alone_is_flagged_for_the_end():
     head = read_metadata(data[: 256 * 1024], "clip.mts")
     assert head.truncated and head.duration_s is None
     assert (head.make, head.model, head.utc_offset_min) == ("Sony", "ILCE-7M3", 120)
+
+
+@pytest.mark.timeout(120)
+def test_damaged_mpeg_streams_give_what_was_read_or_a_clear_error(tmp_path):
+    """Cut and bit-flipped transport and program streams: never a crash or a hang, at most a MetadataError."""
+    rng = random.Random(17)
+    samples = [
+        ms.m2ts(1920, 1080, SONY_MDPM, duration_s=5.0, filler=50),
+        ms.m2ts(1440, 1080, None, timecode=False, video="mpeg2", filler=50),
+        ms.mpeg_ps(720, 576, size=20_000),
+    ]
+    for index, data in enumerate(samples):
+        variants = [data[:cut] for cut in range(0, len(data), max(1, len(data) // 97))]
+        variants += [data[rng.randrange(1, 400) :] for _ in range(20)]  # not starting on a packet
+        variants += [data[rng.randrange(1, 400) : rng.randrange(len(data) // 2, len(data))] for _ in range(20)]
+        for _ in range(150):
+            damaged = bytearray(data)
+            for _ in range(rng.randrange(1, 40)):
+                damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+            variants.append(bytes(damaged))
+        for n, variant in enumerate(variants):
+            path = tmp_path / f"v{index}-{n}.mts"
+            path.write_bytes(variant)
+            for whole in (True, False):
+                try:
+                    meta = read_path(path) if whole else read_metadata(variant, path.name)
+                except MetadataError:
+                    continue
+                assert meta.width is None or 0 < meta.width <= 4096, (index, n)
