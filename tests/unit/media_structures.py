@@ -336,7 +336,15 @@ def _ciff_heap(entries: list[tuple[int, bytes | list]]) -> bytes:
 
 
 def crw(
-    make: str, model: str, taken_unix: int, width: int, height: int, focal_mm: int, fnumber_ev: int, exposure_ev: int
+    make: str,
+    model: str,
+    taken_unix: int,
+    width: int,
+    height: int,
+    focal_mm: int,
+    fnumber_ev: int,
+    exposure_ev: int,
+    raw: int = 64,
 ) -> bytes:
     """A Canon CRW: make/model, time stamp and image info in nested heaps; focal length, f-number and exposure
     in Canon's ShotInfo/FocalLength records (EV codes in 1/32 steps), ISO from CameraSettings."""
@@ -357,10 +365,10 @@ def crw(
         (0x300B, exif),  # ExifInformation
     ]
     header = b"II" + struct.pack("<I", 26) + b"HEAPCCDR" + struct.pack("<I", 0x00010002) + b"\0" * 8
-    return header + _ciff_heap([(0x2005, b"\0" * 64), (0x300A, props)])  # RawData, ImageProps
+    return header + _ciff_heap([(0x2005, b"\0" * raw), (0x300A, props)])  # RawData, ImageProps
 
 
-def x3f(width: int, height: int, props: dict[str, str], jpeg_data: bytes | None = None) -> bytes:
+def x3f(width: int, height: int, props: dict[str, str], jpeg_data: bytes | None = None, pad: int = 0) -> bytes:
     """A Sigma X3F (version 2.2 header, as the SD10 writes): a PROP section, optionally an IMA2 section holding a JPEG with Exif
     (newer cameras), then the directory, whose offset ends the file."""
     header = b"FOVb" + struct.pack("<I", 0x00020002) + b"\x11" * 16 + struct.pack("<IIII", 0, width, height, 0)
@@ -378,7 +386,7 @@ def x3f(width: int, height: int, props: dict[str, str], jpeg_data: bytes | None 
     if jpeg_data is not None:
         image = b"SECi\0\0\x02\0\x02\0\0\0\x12\0\0\0" + struct.pack("<III", width, height, 0) + jpeg_data
         sections.append((b"IMA2", image))
-    body = bytearray(header)
+    body = bytearray(header + b"\0" * pad)  # pad: image data before the sections
     directory = bytearray()
     for kind, data in sections:
         directory += struct.pack("<II", len(body), len(data)) + kind

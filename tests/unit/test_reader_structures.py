@@ -496,3 +496,16 @@ def test_damaged_mpeg_streams_give_what_was_read_or_a_clear_error(tmp_path):
                 except MetadataError:
                     continue
                 assert meta.width is None or 0 < meta.width <= 4096, (index, n)
+
+
+def test_raw_located_from_the_end_waits_for_the_whole_file(generated):
+    """CRW and X3F find their directory from the file's last bytes: from a head alone (a Takeout member
+    that cannot seek) nothing is guessed and the item is flagged for the second read."""
+    for name, data in (
+        ("big.crw", ms.crw("Canon", "Canon EOS 10D", 1_068_485_966, 3072, 2048, 24, 116, 189, raw=400_000)),
+        ("big.x3f", ms.x3f(2640, 1760, SIGMA_PROPS, pad=400_000)),
+    ):
+        head = read_metadata(data[: 256 * 1024], name)
+        assert head.truncated and head.make is None, name
+        whole = read_file(io.BytesIO(data), name)  # the second read, by seeks
+        assert whole.make in ("Canon", "SIGMA") and not whole.truncated, name
