@@ -206,7 +206,9 @@ def _crw_values(meta: Metadata, e: str, found: dict[int, bytes], order: list[int
             meta.exposure_s = rational(1 / 2**tv)
         if meta.aperture_f is None and abs(av) < 100:
             meta.aperture_f = rational(2 ** (av / 2))
-    meta.iso = _canon_iso(tuple(settings) if settings else None, tuple(v & 0xFFFF for v in shot) if shot else None)
+    meta.iso = _canon_iso(  # CIFF records are not validated by exiftool (CanonRaw has no Validate)
+        tuple(settings) if settings else None, tuple(v & 0xFFFF for v in shot) if shot else None, validate=False
+    )
 
 
 def _words(raw: bytes | None, e: str, signed: bool) -> list[int] | None:
