@@ -27,8 +27,10 @@ def _tiff_block(data: bytes) -> bytes:
 def read_png(src: Source) -> Metadata:
     meta = Metadata("png", "image/png")
     head = src.read(8, 25)
-    if len(head) >= 16 and head[4:8] == b"IHDR":
-        meta.width, meta.height = struct.unpack_from(">II", head, 8)
+    if len(head) >= 16 and head[:8] == b"\0\0\0\x0dIHDR":  # a damaged IHDR length: exiftool's "Corrupted PNG"
+        width, height = struct.unpack_from(">II", head, 8)
+        if width and height:
+            meta.width, meta.height = width, height
     tags: dict[str, object] = {}
     pos = 8
     for _ in range(_MAX_CHUNKS):
