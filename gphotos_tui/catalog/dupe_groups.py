@@ -9,7 +9,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import aiosqlite
 
 #: A stored group: (key, kind, rank, reason, first_taken, [(item_id, keep), ...] in member order).
 GroupRow = tuple[str, str, int, str, int, list[tuple[int, bool]]]
@@ -170,20 +173,32 @@ def group_counts(conn: sqlite3.Connection) -> dict[str, int]:
     return dict(conn.execute("SELECT kind, count(*) FROM dupe_groups GROUP BY kind"))
 
 
-def shown_group_counts(conn: sqlite3.Connection) -> tuple[dict[str, int], int]:
-    """(kind -> kept groups not marked "not duplicates", groups so marked): the screen's summary without
-    reading every group."""
+_SHOWN_GROUP_COUNTS = (
+    "SELECT g.kind, g.key IN (SELECT group_key FROM duplicate_decisions WHERE decision = 'not_duplicate'), "
+    "count(*) FROM dupe_groups g GROUP BY 1, 2"
+)
+
+
+def _shown_counts(rows: Iterable[Any]) -> tuple[dict[str, int], int]:
     shown: dict[str, int] = {}
     hidden = 0
-    for kind, marked, n in conn.execute(
-        "SELECT g.kind, g.key IN (SELECT group_key FROM duplicate_decisions WHERE decision = 'not_duplicate'), "
-        "count(*) FROM dupe_groups g GROUP BY 1, 2"
-    ):
+    for kind, marked, n in rows:
         if marked:
             hidden += n
         else:
             shown[kind] = shown.get(kind, 0) + n
     return shown, hidden
+
+
+def shown_group_counts(conn: sqlite3.Connection) -> tuple[dict[str, int], int]:
+    """(kind -> kept groups not marked "not duplicates", groups so marked): the screen's summary without
+    reading every group."""
+    return _shown_counts(conn.execute(_SHOWN_GROUP_COUNTS))
+
+
+async def read_shown_group_counts(conn: aiosqlite.Connection) -> tuple[dict[str, int], int]:
+    """``shown_group_counts`` on an async connection (the app's reader), in one call."""
+    return _shown_counts(await conn.execute_fetchall(_SHOWN_GROUP_COUNTS))
 
 
 def group_count(conn: sqlite3.Connection) -> int:
@@ -234,10 +249,17 @@ def item_names(conn: sqlite3.Connection, *, undated_only: bool) -> sqlite3.Curso
     return conn.execute(f"SELECT id, filename FROM items WHERE trashed = 0{where}")
 
 
+REBUILD_CACHE = -8192  # KiB: 8 MiB
+
+
 def rewrite_groups(conn: sqlite3.Connection, batches: Iterable[Sequence[GroupRow]], new_state: dict[str, str]) -> int:
     """In one transaction: drop every stored group, store the groups of each batch as it comes (the batches
     may read the catalog on this connection meanwhile: they see the state the rebuild started from), then
     the state. Returns how many groups were stored."""
+    (cache,) = conn.execute("PRAGMA cache_size").fetchone()
+    # Passes over every row gain nothing from a big page cache (each page is read once): keep it small
+    # meanwhile, and give the pages back after.
+    conn.execute(f"PRAGMA cache_size={REBUILD_CACHE}")
     conn.execute("BEGIN IMMEDIATE")
     stored = 0
     try:
@@ -251,6 +273,9 @@ def rewrite_groups(conn: sqlite3.Connection, batches: Iterable[Sequence[GroupRow
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    finally:
+        conn.execute(f"PRAGMA cache_size={int(cache)}")
+        conn.execute("PRAGMA shrink_memory")
     return stored
 
 

@@ -88,6 +88,7 @@ PRAGMAS = (
     "PRAGMA cache_size=-65536",  # 64 MiB
     "PRAGMA busy_timeout=10000",
 )
+READER_CACHE = "PRAGMA cache_size=-16384"  # 16 MiB
 
 # Item columns a source may fill in; a None never erases what another source knew.
 _MERGED: tuple[str, ...] = tuple(f for f in MEDIA_FIELDS if f not in ("external_id", "detail"))
@@ -172,6 +173,9 @@ class Catalog:
             if not readonly:
                 writer = await _connect(path)
             reader = await _connect(path)
+            # Readers page through windows and counts: a smaller cache than the writer's bulk writes need
+            # (the OS keeps the file's pages anyway), so a pass over a million rows does not hold 64 MiB.
+            await reader.execute(READER_CACHE)
             if readonly:
                 row = await (await reader.execute("PRAGMA user_version")).fetchone()
                 version = row[0] if row is not None else 0
@@ -185,6 +189,10 @@ class Catalog:
         catalog = cls(path, writer, reader)
         catalog._checked = check and not readonly
         return catalog
+
+    def mark_checked(self) -> None:
+        """A check made after opening (the app's, in a worker) passed: a clean close may vouch for the file."""
+        self._checked = self._writer is not None
 
     async def end_stale_runs(self) -> int:
         """Runs still marked 'running' when this writer holds the catalog lock were cut off (kill -9, power loss)."""
@@ -555,6 +563,18 @@ def _vouch(path: Path) -> None:
         _stamp(path).write_text(_fingerprint(path))
     except OSError:
         pass  # only costs a quick_check next time
+
+
+def needs_check(path: Path) -> bool:
+    """Whether ``quick_check`` has anything to do: False for a missing catalog or one exactly as a checked
+    writer left it (the ``<catalog>.checked`` stamp). Cheap: a stat and a small read."""
+    return Path(path).exists() and not _vouched(Path(path))
+
+
+def quick_check(path: Path) -> None:
+    """``PRAGMA quick_check`` on a read-only connection of its own: CatalogError, with how to recover, when the
+    catalog is damaged. Blocking (seconds for a million items): the app runs it in a thread."""
+    _check_file(Path(path))
 
 
 def _check_file(path: Path) -> None:

@@ -273,7 +273,7 @@ class DuplicatesScreen(CatalogScreen):
             # The counts of every group, from the kept groups and the decisions (not read group by group).
             reader = catalog.reader
             items = await count_not_trashed(reader)
-            counts, hidden = await reader._execute(dupe_groups.shown_group_counts, reader._conn)  # type: ignore[no-untyped-call]
+            counts, hidden = await dupe_groups.read_shown_group_counts(reader)
             self._summary_text = self._summary(items, hidden, counts)
         if not self.hashing:
             status.update(self._summary_text)
@@ -560,7 +560,8 @@ class DuplicatesScreen(CatalogScreen):
         g = self.group
         if g is None:
             return
-        await save_decisions(self.catalog.writer, g.key, {m.id: "not_duplicate" for m in g.members})
+        if not await self._save(g.key, {m.id: "not_duplicate" for m in g.members}):
+            return
         await self._show_groups()  # the group leaves the list; the cursor stays on its row (the next group)
         self.notify(f"{g.kind} group marked as not duplicates; it will not come back")
 
@@ -575,7 +576,9 @@ class DuplicatesScreen(CatalogScreen):
         async def answered(yes: bool | None) -> None:
             if yes:
                 for x in pending:
-                    await self._decide(x, {m.id: x.suggested(m.id) for m in x.members}, repaint=False)
+                    if not await self._decide(x, {m.id: x.suggested(m.id) for m in x.members}, repaint=False):
+                        await self._show_groups()  # what was stored before the refusal
+                        return
                 await self._show_groups()  # the rows' "decided" as stored now
                 self.notify(f"accepted {len(pending)} {kind} groups ({discards} discards)")
 
@@ -587,11 +590,25 @@ class DuplicatesScreen(CatalogScreen):
             answered,
         )
 
-    async def _decide(self, g: Group, decisions: dict[int, str], repaint: bool = True) -> None:
-        await save_decisions(self.catalog.writer, g.key, decisions)
+    async def _decide(self, g: Group, decisions: dict[int, str], repaint: bool = True) -> bool:
+        if not await self._save(g.key, decisions):
+            return False
         g.decisions = decisions
         if repaint:
             self._repaint()
+        return True
+
+    async def _save(self, key: str, decisions: dict[int, str]) -> bool:
+        """Write the decisions holding the catalog lock, as every writer does (issue 11); False, after the
+        app's notification, when another run holds it."""
+        lock = self.gphotos.lock_for_write("duplicate decisions")
+        if lock is None:
+            return False
+        try:
+            await save_decisions(self.catalog.writer, key, decisions)
+        finally:
+            lock.release()
+        return True
 
     def action_link(self) -> None:
         g = self.group
