@@ -23,3 +23,19 @@ def cyclic_gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def give_back_heap() -> None:
+    """Return the C heap's free pages to the system (glibc ``malloc_trim``; elsewhere nothing).
+
+    After a pass that built and dropped a lot (a statistics scan, a duplicates rebuild), freed memory
+    otherwise stays in the process, mostly in the arenas of the threads that did the work, and what the
+    next screen allocates comes on top of it."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: the allocator keeps its own counsel

@@ -330,3 +330,27 @@ async def stats_for_years(catalog_path: Path, per_year: dict[int, Filters]) -> d
         return await asyncio.to_thread(compute)
     finally:
         await catalog.close()
+
+
+def release_snapshot(catalog_path: Path) -> bool:
+    """Forget this process's snapshot of ``catalog_path`` if the cache dir holds it (a later filter maps it
+    from disk in milliseconds), and give the freed memory back: an app that only shows the cached result
+    holds no column arrays. Returns whether it was released."""
+    global _recent  # noqa: PLW0603 - the one-entry memo shared by the app and its warm-up thread
+    from gphotos_tui.gcpause import give_back_heap
+
+    catalog_path = Path(catalog_path).resolve()
+    with _build_lock, _recent_lock:
+        recent = _recent
+        if recent is None or recent[0] != catalog_path:
+            return False
+        try:
+            meta = json.loads((snapshot_dir(catalog_path) / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False  # not saved (the catalog was still being written): keep it for the screen
+        if meta.get("fingerprint") != recent[1] or meta.get("version") != SNAPSHOT_VERSION:
+            return False
+        _recent = None
+    del recent
+    give_back_heap()
+    return True

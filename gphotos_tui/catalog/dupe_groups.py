@@ -249,10 +249,17 @@ def item_names(conn: sqlite3.Connection, *, undated_only: bool) -> sqlite3.Curso
     return conn.execute(f"SELECT id, filename FROM items WHERE trashed = 0{where}")
 
 
+REBUILD_CACHE = -8192  # KiB: 8 MiB
+
+
 def rewrite_groups(conn: sqlite3.Connection, batches: Iterable[Sequence[GroupRow]], new_state: dict[str, str]) -> int:
     """In one transaction: drop every stored group, store the groups of each batch as it comes (the batches
     may read the catalog on this connection meanwhile: they see the state the rebuild started from), then
     the state. Returns how many groups were stored."""
+    (cache,) = conn.execute("PRAGMA cache_size").fetchone()
+    # Passes over every row gain nothing from a big page cache (each page is read once): keep it small
+    # meanwhile, and give the pages back after.
+    conn.execute(f"PRAGMA cache_size={REBUILD_CACHE}")
     conn.execute("BEGIN IMMEDIATE")
     stored = 0
     try:
@@ -266,6 +273,9 @@ def rewrite_groups(conn: sqlite3.Connection, batches: Iterable[Sequence[GroupRow
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    finally:
+        conn.execute(f"PRAGMA cache_size={int(cache)}")
+        conn.execute("PRAGMA shrink_memory")
     return stored
 
 

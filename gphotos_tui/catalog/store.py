@@ -89,6 +89,7 @@ PRAGMAS = (
     "PRAGMA cache_size=-65536",  # 64 MiB
     "PRAGMA busy_timeout=10000",
 )
+READER_CACHE = "PRAGMA cache_size=-16384"  # 16 MiB
 
 # Item columns a source may fill in; a None never erases what another source knew.
 _MERGED: tuple[str, ...] = tuple(f for f in MEDIA_FIELDS if f not in ("external_id", "detail"))
@@ -173,6 +174,9 @@ class Catalog:
             if not readonly:
                 writer = await _connect(path)
             reader = await _connect(path)
+            # Readers page through windows and counts: a smaller cache than the writer's bulk writes need
+            # (the OS keeps the file's pages anyway), so a pass over a million rows does not hold 64 MiB.
+            await reader.execute(READER_CACHE)
             if readonly:
                 row = await (await reader.execute("PRAGMA user_version")).fetchone()
                 version = row[0] if row is not None else 0

@@ -110,6 +110,10 @@ def apply_exif(meta: Metadata, tags: dict[str, object]) -> None:
     xmp = get("_xmp")
     if isinstance(xmp, bytes):
         apply_xmp(meta, xmp, dates=not dated)
+    if meta.taken_local is None and "_iptc" in tags:  # IPTC DateCreated + TimeCreated (exiftool's composite)
+        iptc = get("_iptc")
+        if isinstance(iptc, tuple):
+            set_stamp(meta, iptc[0], iptc[1])
     if meta.taken_local is None:
         set_stamp(meta, _text(get("DateTime")), _text(get("OffsetTime")))
     latitude = get("GPSLatitude")
@@ -161,6 +165,7 @@ _XMP_VALUE = re.compile(
     rb"(tiff:Orientation|exif:FNumber|exif:FocalLength|exif:ExposureTime|exif:FocalLengthIn35mmFilm)"
     rb"(?:=[\"']|>)\s*(\d+(?:\.\d+)?)(?:/(\d+))?"
 )
+_XMP_LENS = re.compile(rb"exifEX:LensModel(?:=\"([^\"<]*)\"|='([^'<]*)'|>([^<]*)<)")
 _XMP_FIELDS = {
     b"tiff:Orientation": "orientation",
     b"exif:FNumber": "aperture_f",
@@ -185,6 +190,11 @@ def apply_xmp(meta: Metadata, xmp: bytes, dates: bool = True) -> None:
                 text += ":00"
             if set_stamp(meta, text, offset.decode() if offset else None):
                 break
+    if meta.lens is None and b"exifEX:LensModel" in packet:
+        lens = _XMP_LENS.search(packet)
+        if lens:
+            text = (lens.group(1) or lens.group(2) or lens.group(3) or b"").decode("utf-8", "replace").strip()
+            meta.lens = _unescape(text) or None
     for tag, number, denominator in _XMP_VALUE.findall(packet):
         field = _XMP_FIELDS[tag]
         if getattr(meta, field) is not None:
@@ -216,6 +226,15 @@ def _canon_iso(settings: object, shot: object) -> int | None:
             value = math.exp(base / 32 * math.log(2)) * 100 / 32 * (math.exp(auto / 32 * math.log(2)) if auto else 1)
             return round(value) if value >= 1 else None
     return None
+
+
+def _unescape(text: str) -> str:
+    """XML's five entities (an XMP value's only escapes)."""
+    if "&" not in text:
+        return text
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
+        text = text.replace(entity, char)
+    return text
 
 
 def _text(value: object) -> str | None:

@@ -83,8 +83,8 @@ def read_mrw(src: Source) -> Metadata:
 # -- Canon CRW (CIFF) -----------------------------------------------------------------------
 
 _CRW_MAKE_MODEL, _CRW_TIME, _CRW_IMAGE_INFO = 0x080A, 0x180E, 0x1810
-_CRW_FOCAL, _CRW_SHOT, _CRW_SETTINGS = 0x1029, 0x102A, 0x102D
-_CRW_WANTED = {_CRW_MAKE_MODEL, _CRW_TIME, _CRW_IMAGE_INFO, _CRW_FOCAL, _CRW_SHOT, _CRW_SETTINGS}
+_CRW_FOCAL, _CRW_SHOT, _CRW_SETTINGS, _CRW_EXPOSURE = 0x1029, 0x102A, 0x102D, 0x1818
+_CRW_WANTED = {_CRW_MAKE_MODEL, _CRW_TIME, _CRW_IMAGE_INFO, _CRW_FOCAL, _CRW_SHOT, _CRW_SETTINGS, _CRW_EXPOSURE}
 
 
 def read_crw(src: Source) -> Metadata:
@@ -93,13 +93,28 @@ def read_crw(src: Source) -> Metadata:
     if len(head) < 14 or head[:2] not in (b"II", b"MM"):
         meta.truncated = True
         return meta
+    _ciff(src, meta)
+    return meta
+
+
+def apply_ciff(meta: Metadata, block: bytes) -> None:
+    """A CIFF heap inside a JPEG's APP0 (early Canon PowerShots): camera, time, exposure, size where the
+    JPEG did not say."""
+    found = Metadata(meta.format)
+    _ciff(Source(block), found)
+    for field in Metadata.__slots__:
+        if field not in ("format", "mime_type", "truncated", "note") and getattr(meta, field) is None:
+            setattr(meta, field, getattr(found, field))
+
+
+def _ciff(src: Source, meta: Metadata) -> None:
+    head = src.read(0, 6)
     e = "<" if head[:2] == b"II" else ">"
     start = struct.unpack_from(e + "I", head, 2)[0]
     found: dict[int, bytes] = {}
     order: list[int] = []
     _ciff_heap(src, e, start, src.size - start, found, order, set(), 0)
     _crw_values(meta, e, found, order)
-    return meta
 
 
 def _ciff_heap(
@@ -173,6 +188,13 @@ def _crw_values(meta: Metadata, e: str, found: dict[int, bytes], order: list[int
         if meta.model and any(m in meta.model for m in ("20D", "350D", "REBEL XT", "Kiss Digital N")):
             exposure *= 1000 / 32
         meta.exposure_s = rational(exposure)
+    raw = found.get(_CRW_EXPOSURE)  # ExposureInfo: APEX shutter and aperture (older PowerShots have no ShotInfo)
+    if raw and len(raw) >= 12:
+        _comp, tv, av = struct.unpack_from(e + "fff", raw)
+        if meta.exposure_s is None and abs(tv) < 100:
+            meta.exposure_s = rational(1 / 2**tv)
+        if meta.aperture_f is None and abs(av) < 100:
+            meta.aperture_f = rational(2 ** (av / 2))
     meta.iso = _canon_iso(tuple(settings) if settings else None, tuple(v & 0xFFFF for v in shot) if shot else None)
 
 

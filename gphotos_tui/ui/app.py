@@ -579,6 +579,10 @@ class GPhotosApp(App[None]):
     def _warm_stats_worker(self, path: Path) -> None:
         try:
             load_stats(path, Filters(), stop=get_current_worker().cancelled_event)
+            from gphotos_tui.analysis.stats_cache import release_snapshot
+
+            # The screen shows the cached result; the column arrays go (a filter maps them from disk).
+            release_snapshot(path)
         except Exception:  # only a head start: the screen computes and reports errors itself
             pass
 

@@ -34,6 +34,7 @@ from gphotos_tui.analysis.duplicates.names import edit_base
 from gphotos_tui.analysis.duplicates.scan import find_groups
 from gphotos_tui.analysis.duplicates.unionfind import UnionFind
 from gphotos_tui.catalog import dupe_groups as sql
+from gphotos_tui.gcpause import give_back_heap
 
 #: Items read and grouped at a time (whole components: a bigger one is a batch of its own).
 BATCH_ITEMS = 25_000
@@ -201,4 +202,5 @@ def rebuild(conn: sqlite3.Connection, settings: Settings, new_state: dict[str, s
         yield from grouped_batches(conn, settings, ids, labels)
 
     stored = sql.rewrite_groups(conn, produce(), new_state)
+    give_back_heap()  # the batches' items are gone: their pages need not outlive the rebuild
     return items, stored
