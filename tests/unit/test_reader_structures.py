@@ -141,6 +141,22 @@ def _more_videos() -> dict[str, bytes]:
         # an iMovie export: the XMP packet after mdat carries the creation time with its offset
         "xmp.mp4": ms.movie(ms.mvhd(1_578_236_640, 1.5) + ms.trak(960, 540), brand=b"mp42", moov_first=True, pad=5000)
         + ms.xmp_uuid(ms.xmp_packet(**{"xmp:CreateDate": "2020-01-05T16:04:00+01:00", "tiff:Orientation": "1"})),
+        "fuji.avi": ms.avi(
+            640,
+            480,
+            300,
+            30,
+            strd=ms.avi_exif_strd(
+                [(0x010F, ASCII, "FUJIFILM"), (0x0110, ASCII, "FinePix F31fd"), (0x0112, SHORT, 1)],
+                [
+                    (0x829A, RATIONAL, (1, 30)),
+                    (0x829D, RATIONAL, (28, 10)),
+                    (0x8827, SHORT, 400),
+                    (0x9003, ASCII, "2007:08:09 10:11:12"),
+                    (0x920A, RATIONAL, (80, 10)),
+                ],
+            ),
+        ),
         "nikon.avi": ms.avi(
             640,
             480,
@@ -220,6 +236,7 @@ EXPECTED_FIELDS = {  # what each generated file holds, so a missing value fails 
     "clip.mpg": {"width", "height", "duration_s", "mime"},
     "xmp.mp4": {"taken", "offset", "orientation", "width", "duration_s"},
     "pentax.mov": {"make", "exposure_s", "aperture_f", "focal_length_mm", "iso", "width", "taken"},
+    "fuji.avi": {"make", "model", "exposure_s", "aperture_f", "iso", "focal_length_mm", "taken", "width"},
     "nikon.avi": {"make", "model", "exposure_s", "aperture_f", "focal_length_mm", "orientation", "width"},
     "nikon.mov": {"make", "model", "exposure_s", "aperture_f", "focal_length_mm", "iso", "width"},
     "samsung.mp4": {"make", "model", "exposure_s", "aperture_f", "iso", "width"},

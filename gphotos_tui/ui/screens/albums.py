@@ -187,9 +187,8 @@ class AlbumsScreen(CatalogScreen):
         album_list = self.album_list
         current = self.selected_album
         album_list.words = words = self.filter_words
-        count = await album_list.count_rows()
         position = None if current is None else await album_list.position(current)
-        album_list.reset(count, 0 if position is None else position)
+        await album_list.reload(0 if position is None else position)
         summary = f"{self._album_total:,} albums"
         if words:
             summary = f"{album_list.matching_albums:,} of {summary} match “{' '.join(words)}”"
