@@ -214,6 +214,9 @@ def snapshot_for(
             snapshot = scan(catalog_path, stop)
             if keep:
                 save_snapshot(snapshot, folder, print_)
+            from gphotos_tui.gcpause import give_back_heap
+
+            give_back_heap()  # the readers' batches are gone: the aggregates need not come on top of them
         with _recent_lock:
             _recent = (catalog_path, print_, snapshot)
         return snapshot

@@ -79,6 +79,7 @@ def _with_probe(columns: dict[str, str], rest: str) -> str:
 
 
 ITEMS_SQL = _with_probe(ITEM_COLUMNS, "FROM items")  # + a WHERE on the id range
+COUNT_SQL = "SELECT count(*) FROM items WHERE id BETWEEN ? AND ?"
 SOURCES_SQL = _with_probe({"item_id": "item_id", "kind": "kind"}, "FROM item_sources")
 BATCH_ROWS = 8_192  # per batch and reader: the transient memory of a scan (65,536: +60 MB peak, no faster)
 BUSY_TIMEOUT_S = 10.0  # as long as the catalog's own connections wait
@@ -321,15 +322,38 @@ def _shape(
     return shape, np.where(with_pixels, mp, NO_BUCKET).astype(np.int8)
 
 
+class _RegionFull(Exception):
+    """More rows than counted (written between the count and the scan): scan into chunks instead."""
+
+
+class _Region:
+    """Rows ``start`` to ``end`` of the preallocated snapshot columns: one reader's share, filled in place."""
+
+    def __init__(self, out: dict[str, np.ndarray], start: int, end: int):
+        self.out, self.at, self.end = out, start, end
+
+    def keep(self, name: str, array: np.ndarray) -> None:
+        if self.at + len(array) > self.end:
+            raise _RegionFull
+        self.out[name][self.at : self.at + len(array)] = array
+
+
 def _encode_items(
-    path: Path, id_range: tuple[int, int], dictionaries: dict[str, Any], stop: threading.Event | None, fast: bool
+    path: Path,
+    id_range: tuple[int, int],
+    dictionaries: dict[str, Any],
+    stop: threading.Event | None,
+    fast: bool,
+    region: _Region | None = None,
 ) -> dict[str, list[Any]]:
-    """The arrays of the items with ids in ``id_range``, batch by batch."""
+    """The arrays of the items with ids in ``id_range``, batch by batch: written into ``region`` (then the
+    result is empty) or returned as chunks."""
     parts: dict[str, list[Any]] = {}
 
-    def keep(name: str, array: np.ndarray) -> None:
+    def chunk(name: str, array: np.ndarray) -> None:
         parts.setdefault(name, []).append(array)
 
+    keep = chunk if region is None else region.keep
     low, high = (int(bound) for bound in id_range)
     for batch in batches(path, f"{ITEMS_SQL} WHERE id BETWEEN {low} AND {high}", stop, fast=fast):
         codes = _text_codes(*batch["texts"], dictionaries)
@@ -364,6 +388,8 @@ def _encode_items(
             keep(column, np.where(valid, values.astype(np.float64), np.nan))
         for name in TEXT:
             keep(name, codes[name])
+        if region is not None:
+            region.at += len(batch["id"][0])
     return parts
 
 
@@ -436,22 +462,60 @@ def _id_ranges(path: Path) -> list[tuple[int, int]]:
 
 
 def _items(path: Path, stop: threading.Event | None, fast: bool, pool: ThreadPoolExecutor) -> dict[str, Any]:
+    ranges = _id_ranges(path)
     dictionaries = {name: _Dictionary() for name in TEXT}
-    halves = [pool.submit(_encode_items, path, r, dictionaries, stop, fast) for r in _id_ranges(path)]
-    parts: dict[str, list[Any]] = {}
-    for half in halves:
-        found = half.result()
-        for name in list(found):
-            parts.setdefault(name, []).extend(found.pop(name))  # the future keeps its dict: empty it
-    del halves
-    # One column at a time, its chunks freed as soon as it is whole: the scan peaks at the snapshot plus
-    # one column, not twice the snapshot.
-    arrays = {name: np.concatenate(parts.pop(name)) for name in list(parts)} if parts else _empty()
+    arrays = _preallocated(path, ranges, dictionaries, stop, fast, pool)
+    if arrays is None:  # the catalog changed under the count: chunks joined after (twice the memory)
+        dictionaries = {name: _Dictionary() for name in TEXT}
+        halves = [pool.submit(_encode_items, path, r, dictionaries, stop, fast) for r in ranges]
+        parts: dict[str, list[Any]] = {}
+        for half in halves:
+            found = half.result()
+            for name in list(found):
+                parts.setdefault(name, []).extend(found.pop(name))  # the future keeps its dict: empty it
+        del halves
+        arrays = {name: np.concatenate(parts.pop(name)) for name in list(parts)} if parts else _empty()
     ids = arrays["ids"]
     if len(ids) > 1 and not (ids[1:] > ids[:-1]).all():  # SQLite returns a rowid range in order; make sure
         order = np.argsort(ids, kind="stable")
         arrays = {name: array[order] for name, array in arrays.items()}
     return {"arrays": arrays, "values": {name: d.values for name, d in dictionaries.items()}}
+
+
+def _preallocated(
+    path: Path,
+    ranges: list[tuple[int, int]],
+    dictionaries: dict[str, Any],
+    stop: threading.Event | None,
+    fast: bool,
+    pool: ThreadPoolExecutor,
+) -> dict[str, np.ndarray] | None:
+    """Every column allocated once at its final size and filled in place by the readers (no chunks to join:
+    the scan's memory is the snapshot plus a batch per reader); None if more rows came than were counted."""
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        counts = [conn.execute(COUNT_SQL, r).fetchone()[0] for r in ranges]
+    finally:
+        conn.close()
+    out = {name: np.empty(sum(counts), array.dtype) for name, array in _empty().items()}
+    regions, start = [], 0
+    for count in counts:
+        regions.append(_Region(out, start, start + count))
+        start += count
+    halves = [pool.submit(_encode_items, path, r, dictionaries, stop, fast, g) for r, g in zip(ranges, regions)]
+    try:
+        for half in halves:
+            half.result()
+    except _RegionFull:
+        for half in halves:
+            half.exception()  # wait for the other reader before the arrays go
+        return None
+    if any(g.at != g.end for g in regions):  # fewer rows than counted (deleted meanwhile): close the gaps
+        ends = [0, *(g.end for g in regions)]
+        return {
+            name: np.concatenate([array[ends[i] : g.at] for i, g in enumerate(regions)]) for name, array in out.items()
+        }
+    return out
 
 
 def _scan(path: Path, stop: threading.Event | None, fast: bool) -> Snapshot:

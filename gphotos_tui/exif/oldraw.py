@@ -24,12 +24,18 @@ import time
 
 from gphotos_tui.exif.jpeg import read_jpeg
 from gphotos_tui.exif.metadata import Metadata, _canon_iso, apply_exif, set_stamp
-from gphotos_tui.exif.source import Source
+from gphotos_tui.exif.source import HEAD, Source
 from gphotos_tui.exif.tiff import parse_tiff
 from gphotos_tui.units import rational
 
 _MAX_BLOCKS = 64
 _MAX_VALUE = 64 * 1024
+
+
+def _end_unknown(src: Source) -> bool:
+    """Only the start of a file, without a way to seek (a Takeout member's head): its last bytes are not
+    the file's, so structures located from the end must not be read from them (the caller reads again)."""
+    return src.fh is None and len(src.head) >= HEAD
 
 
 def _unix_stamp(meta: Metadata, seconds: int) -> None:
@@ -77,6 +83,8 @@ def read_mrw(src: Source) -> Metadata:
                 size = (width, height)
     if size:  # PRD's size comes first in the file: exiftool keeps it over IFD0's
         meta.width, meta.height = size
+    if src.short:
+        meta.truncated = True  # the blocks run past the bytes we were given
     return meta
 
 
@@ -92,6 +100,9 @@ def read_crw(src: Source) -> Metadata:
     head = src.read(0, 14)
     if len(head) < 14 or head[:2] not in (b"II", b"MM"):
         meta.truncated = True
+        return meta
+    if _end_unknown(src):
+        meta.truncated = True  # the heap's directory is found from the file's last bytes
         return meta
     _ciff(src, meta)
     return meta
@@ -195,7 +206,9 @@ def _crw_values(meta: Metadata, e: str, found: dict[int, bytes], order: list[int
             meta.exposure_s = rational(1 / 2**tv)
         if meta.aperture_f is None and abs(av) < 100:
             meta.aperture_f = rational(2 ** (av / 2))
-    meta.iso = _canon_iso(tuple(settings) if settings else None, tuple(v & 0xFFFF for v in shot) if shot else None)
+    meta.iso = _canon_iso(  # CIFF records are not validated by exiftool (CanonRaw has no Validate)
+        tuple(settings) if settings else None, tuple(v & 0xFFFF for v in shot) if shot else None, validate=False
+    )
 
 
 def _words(raw: bytes | None, e: str, signed: bool) -> list[int] | None:
@@ -234,6 +247,9 @@ def read_x3f(src: Source) -> Metadata:
         width, height = struct.unpack_from("<II", header, at)
         if width and height:
             meta.width, meta.height = width, height
+    if _end_unknown(src):
+        meta.truncated = True  # the directory is found from the file's last 4 bytes
+        return meta
     raw = src.read(src.size - 4, 4)
     if len(raw) < 4:
         return meta

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from gphotos_tui.exif.jpeg import read_jpeg
 from gphotos_tui.exif.metadata import Metadata, apply_exif, set_stamp
 from gphotos_tui.exif.source import Source
-from gphotos_tui.exif.tiff import parse_tiff, read_blob
+from gphotos_tui.exif.tiff import EXIF_IFD, EXIF_TAGS, IFD0_TAGS, parse_tiff, read_blob
 from gphotos_tui.units import rational
 
 _MAX_CHUNKS = 20_000
@@ -27,8 +27,10 @@ def _tiff_block(data: bytes) -> bytes:
 def read_png(src: Source) -> Metadata:
     meta = Metadata("png", "image/png")
     head = src.read(8, 25)
-    if len(head) >= 16 and head[4:8] == b"IHDR":
-        meta.width, meta.height = struct.unpack_from(">II", head, 8)
+    if len(head) >= 16 and head[:8] == b"\0\0\0\x0dIHDR":  # a damaged IHDR length: exiftool's "Corrupted PNG"
+        width, height = struct.unpack_from(">II", head, 8)
+        if width and height:
+            meta.width, meta.height = width, height
     tags: dict[str, object] = {}
     pos = 8
     for _ in range(_MAX_CHUNKS):
@@ -413,11 +415,54 @@ def _riff_list(src: Source, start: int, end: int, meta: Metadata, depth: int) ->
             _riff_list(src, pos + 12, pos + 8 + length, meta, depth + 1)  # Nikon's metadata LIST
         elif kind == b"nctg" and length < 65536:
             _nikon_avi_tags(src.read(pos + 8, length), meta)
+        elif kind == b"strd" and 12 < length < 1 << 20:
+            data = src.read(pos + 8, length)
+            if data[:4] == b"AVIF":  # Exif of Fujifilm, Pentax and other compacts' AVIs
+                tags: dict[str, object] = {}
+                _bare_ifd(data, 8, 8, IFD0_TAGS, tags, 0)
+                if "DateTimeOriginal" not in tags and "DateTimeDigitized" not in tags:
+                    tags.pop("DateTime", None)  # a modify date: the IDIT capture date comes first
+                if tags:
+                    apply_exif(meta, tags)
         elif kind == b"IDIT" and length < 64:
             _idit(src.read(pos + 8, length).decode("latin-1").strip("\0\n "), meta)
         elif kind == b"LIST" and raw[8:12] == b"movi":
             return
         pos += 8 + length + (length & 1)
+
+
+_IFD_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1, 9: 4, 10: 8}
+
+
+def _bare_ifd(data: bytes, base: int, at: int, wanted: dict[int, str], out: dict[str, object], depth: int) -> None:
+    """A little-endian IFD at ``at`` whose offsets count from ``base`` (exiftool's AVI ``strd`` AVIF:
+    IFD0 eight bytes in, without a TIFF header), and its Exif IFD."""
+    if at + 2 > len(data):
+        return
+    for i in range(min(struct.unpack_from("<H", data, at)[0], 512)):
+        entry = at + 2 + 12 * i
+        if entry + 12 > len(data):
+            return
+        tag, typ, count = struct.unpack_from("<HHI", data, entry)
+        size = _IFD_SIZES.get(typ, 0) * count
+        if not size or (tag not in wanted and tag != EXIF_IFD):
+            continue
+        where = entry + 8 if size <= 4 else base + struct.unpack_from("<I", data, entry + 8)[0]
+        raw = data[where : where + size]
+        if len(raw) < size:
+            continue
+        if tag == EXIF_IFD:
+            if depth == 0 and typ in (4, 9):
+                _bare_ifd(data, base, base + struct.unpack_from("<I", raw)[0], EXIF_TAGS, out, depth + 1)
+            continue
+        if typ == 2:
+            out[wanted[tag]] = raw.split(b"\0", 1)[0].decode("latin-1").strip()
+        elif count == 1 and typ in (3, 4, 9):
+            out[wanted[tag]] = struct.unpack_from({3: "<H", 4: "<I", 9: "<i"}[typ], raw)[0]
+        elif count == 1 and typ in (5, 10):
+            num, den = struct.unpack_from("<II" if typ == 5 else "<ii", raw)
+            if den:
+                out[wanted[tag]] = num / den
 
 
 def _nikon_avi_tags(data: bytes, meta: Metadata) -> None:
@@ -451,6 +496,8 @@ def _nikon_avi_tags(data: bytes, meta: Metadata) -> None:
 
 
 def _idit(text: str, meta: Metadata) -> None:
+    if meta.taken_local is not None:  # an Exif DateTimeOriginal (strd AVIF) was read already
+        return
     for form in ("%a %b %d %H:%M:%S %Y", "%Y:%m:%d %H:%M:%S", "%Y/%m/%d %H:%M:%S"):
         try:
             when = datetime.datetime.strptime(" ".join(text.split()), form)

@@ -167,6 +167,7 @@ class GPhotosApp(App[None]):
     async def on_unmount(self) -> None:
         """Stop jobs first (each finishes its page or rolls it back), then close the catalog."""
         self.workers.cancel_group(self, "stats-warm")
+        self.workers.cancel_group(self, "catalog-check")
         try:
             await self._cancel_jobs()
         finally:  # a failure while stopping jobs must not leave the catalog's thread running
@@ -535,13 +536,14 @@ class GPhotosApp(App[None]):
     def _check_catalog(self, path: Path) -> None:
         """``PRAGMA quick_check`` of the catalog the app opened, as the CLI's writers do (issue 11). Skipped
         when the ``<catalog>.checked`` stamp says a checked writer left it as it is."""
+        cancelled = get_current_worker().cancelled_event
         try:
-            quick_check(path)
+            passed = quick_check(path, stop=cancelled)  # quitting abandons it
         except CatalogError as exc:
             self.call_from_thread(self._catalog_damaged, str(exc))
         else:
             catalog = self.catalog
-            if catalog is not None:
+            if passed and catalog is not None:
                 catalog.mark_checked()
 
     def _catalog_damaged(self, message: str) -> None:

@@ -247,11 +247,12 @@ def movie(moov_children: bytes, brand: bytes | None = b"qt  ", moov_first: bool 
 # -- AVI, Matroska ----------------------------------------------------------------------------
 
 
-def avi(width: int, height: int, frames: int, fps: int, extra: bytes = b"") -> bytes:
+def avi(width: int, height: int, frames: int, fps: int, extra: bytes = b"", strd: bytes = b"") -> bytes:
     avih = struct.pack("<14I", 1_000_000 // fps, 0, 0, 0x10, frames, 0, 1, 0, width, height, 0, 0, 0, 0)
     strh = b"vids" + b"MJPG" + struct.pack("<IHHIIIIIIIi", 0, 0, 0, 0, 1, fps, 0, frames, 0, 0, -1)
     strh += struct.pack("<hhhh", 0, 0, width, height)
-    strl = b"LIST" + struct.pack("<I", 4 + 8 + len(strh)) + b"strl" + _riff_chunk(b"strh", strh)
+    strl_body = b"strl" + _riff_chunk(b"strh", strh) + strd
+    strl = b"LIST" + struct.pack("<I", len(strl_body)) + strl_body
     hdrl_body = b"hdrl" + _riff_chunk(b"avih", avih) + strl
     hdrl = b"LIST" + struct.pack("<I", len(hdrl_body)) + hdrl_body
     movi = b"LIST" + struct.pack("<I", 4) + b"movi"
@@ -336,7 +337,15 @@ def _ciff_heap(entries: list[tuple[int, bytes | list]]) -> bytes:
 
 
 def crw(
-    make: str, model: str, taken_unix: int, width: int, height: int, focal_mm: int, fnumber_ev: int, exposure_ev: int
+    make: str,
+    model: str,
+    taken_unix: int,
+    width: int,
+    height: int,
+    focal_mm: int,
+    fnumber_ev: int,
+    exposure_ev: int,
+    raw: int = 64,
 ) -> bytes:
     """A Canon CRW: make/model, time stamp and image info in nested heaps; focal length, f-number and exposure
     in Canon's ShotInfo/FocalLength records (EV codes in 1/32 steps), ISO from CameraSettings."""
@@ -357,10 +366,10 @@ def crw(
         (0x300B, exif),  # ExifInformation
     ]
     header = b"II" + struct.pack("<I", 26) + b"HEAPCCDR" + struct.pack("<I", 0x00010002) + b"\0" * 8
-    return header + _ciff_heap([(0x2005, b"\0" * 64), (0x300A, props)])  # RawData, ImageProps
+    return header + _ciff_heap([(0x2005, b"\0" * raw), (0x300A, props)])  # RawData, ImageProps
 
 
-def x3f(width: int, height: int, props: dict[str, str], jpeg_data: bytes | None = None) -> bytes:
+def x3f(width: int, height: int, props: dict[str, str], jpeg_data: bytes | None = None, pad: int = 0) -> bytes:
     """A Sigma X3F (version 2.2 header, as the SD10 writes): a PROP section, optionally an IMA2 section holding a JPEG with Exif
     (newer cameras), then the directory, whose offset ends the file."""
     header = b"FOVb" + struct.pack("<I", 0x00020002) + b"\x11" * 16 + struct.pack("<IIII", 0, width, height, 0)
@@ -378,7 +387,7 @@ def x3f(width: int, height: int, props: dict[str, str], jpeg_data: bytes | None 
     if jpeg_data is not None:
         image = b"SECi\0\0\x02\0\x02\0\0\0\x12\0\0\0" + struct.pack("<III", width, height, 0) + jpeg_data
         sections.append((b"IMA2", image))
-    body = bytearray(header)
+    body = bytearray(header + b"\0" * pad)  # pad: image data before the sections
     directory = bytearray()
     for kind, data in sections:
         directory += struct.pack("<II", len(body), len(data)) + kind
@@ -762,3 +771,26 @@ def camera_tags(make: bytes, fields: dict[int, bytes], size: int = 256) -> bytes
     for at, raw in fields.items():
         data[at : at + len(raw)] = raw
     return box(b"udta", box(b"TAGS", bytes(data)))
+
+
+def avi_exif_strd(ifd0: list, exif: list) -> bytes:
+    """An AVI ``strd`` chunk holding Exif as Fujifilm and other compacts write it: "AVIF", four bytes,
+    then a little-endian IFD0 (and its Exif IFD) whose offsets count from the IFD's own start."""
+
+    def layout(entries: list, at: int, pointer: int | None) -> bytes:
+        items = sorted(entries + ([(EXIF_PTR, LONG, pointer)] if pointer is not None else []), key=lambda t: t[0])
+        table = bytearray(struct.pack("<H", len(items)))
+        data = bytearray()
+        data_at = at + 2 + 12 * len(items) + 4
+        for tag, typ, value in items:
+            raw, count = _encode("<", typ, value)
+            if len(raw) <= 4:
+                table += struct.pack("<HHI", tag, typ, count) + raw.ljust(4, b"\0")
+            else:
+                table += struct.pack("<HHII", tag, typ, count, data_at + len(data))
+                data += raw + (b"\0" if len(raw) & 1 else b"")
+        return bytes(table + b"\0\0\0\0" + data)
+
+    size0 = len(layout(ifd0, 0, 0))  # the Exif IFD follows IFD0 and its values
+    body = b"AVIF" + b"\0" * 4 + layout(ifd0, 0, size0) + layout(exif, size0, None)
+    return _riff_chunk(b"strd", body)

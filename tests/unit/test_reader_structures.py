@@ -141,6 +141,22 @@ def _more_videos() -> dict[str, bytes]:
         # an iMovie export: the XMP packet after mdat carries the creation time with its offset
         "xmp.mp4": ms.movie(ms.mvhd(1_578_236_640, 1.5) + ms.trak(960, 540), brand=b"mp42", moov_first=True, pad=5000)
         + ms.xmp_uuid(ms.xmp_packet(**{"xmp:CreateDate": "2020-01-05T16:04:00+01:00", "tiff:Orientation": "1"})),
+        "fuji.avi": ms.avi(
+            640,
+            480,
+            300,
+            30,
+            strd=ms.avi_exif_strd(
+                [(0x010F, ASCII, "FUJIFILM"), (0x0110, ASCII, "FinePix F31fd"), (0x0112, SHORT, 1)],
+                [
+                    (0x829A, RATIONAL, (1, 30)),
+                    (0x829D, RATIONAL, (28, 10)),
+                    (0x8827, SHORT, 400),
+                    (0x9003, ASCII, "2007:08:09 10:11:12"),
+                    (0x920A, RATIONAL, (80, 10)),
+                ],
+            ),
+        ),
         "nikon.avi": ms.avi(
             640,
             480,
@@ -220,6 +236,7 @@ EXPECTED_FIELDS = {  # what each generated file holds, so a missing value fails 
     "clip.mpg": {"width", "height", "duration_s", "mime"},
     "xmp.mp4": {"taken", "offset", "orientation", "width", "duration_s"},
     "pentax.mov": {"make", "exposure_s", "aperture_f", "focal_length_mm", "iso", "width", "taken"},
+    "fuji.avi": {"make", "model", "exposure_s", "aperture_f", "iso", "focal_length_mm", "taken", "width"},
     "nikon.avi": {"make", "model", "exposure_s", "aperture_f", "focal_length_mm", "orientation", "width"},
     "nikon.mov": {"make", "model", "exposure_s", "aperture_f", "focal_length_mm", "iso", "width"},
     "samsung.mp4": {"make", "model", "exposure_s", "aperture_f", "iso", "width"},
@@ -496,3 +513,16 @@ def test_damaged_mpeg_streams_give_what_was_read_or_a_clear_error(tmp_path):
                 except MetadataError:
                     continue
                 assert meta.width is None or 0 < meta.width <= 4096, (index, n)
+
+
+def test_raw_located_from_the_end_waits_for_the_whole_file(generated):
+    """CRW and X3F find their directory from the file's last bytes: from a head alone (a Takeout member
+    that cannot seek) nothing is guessed and the item is flagged for the second read."""
+    for name, data in (
+        ("big.crw", ms.crw("Canon", "Canon EOS 10D", 1_068_485_966, 3072, 2048, 24, 116, 189, raw=400_000)),
+        ("big.x3f", ms.x3f(2640, 1760, SIGMA_PROPS, pad=400_000)),
+    ):
+        head = read_metadata(data[: 256 * 1024], name)
+        assert head.truncated and head.make is None, name
+        whole = read_file(io.BytesIO(data), name)  # the second read, by seeks
+        assert whole.make in ("Canon", "SIGMA") and not whole.truncated, name

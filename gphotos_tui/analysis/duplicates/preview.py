@@ -48,7 +48,12 @@ _TRANSPOSE = {  # Exif orientation -> what turns the stored picture upright
 
 
 class NoPreview(Exception):
-    """Nothing here can be drawn; ``str()`` says why in one line (shown in place of the picture)."""
+    """Nothing here can be drawn; ``str()`` says why in one line (shown in place of the picture), ``short``
+    in a few words (a Duplicates card is 24 columns wide)."""
+
+    def __init__(self, message: str, short: str) -> None:
+        super().__init__(message)
+        self.short = short
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +103,13 @@ def decode_preview(src: Source, width: int, height: int, name: str = "") -> Deco
             img = embedded.convert("RGB")
         except (OSError, ValueError, SyntaxError) as exc:
             if not decodable:
-                raise NoPreview(f"{_label(kind, name)}'s embedded JPEG is damaged ({exc})") from exc
+                label = _label(kind, name)
+                raise NoPreview(f"{label}'s embedded JPEG is damaged ({exc})", f"{label}: damaged preview") from exc
         else:
             transpose = _TRANSPOSE.get(plan.orientation)
             return Decoded(img.transpose(transpose) if transpose else img, chosen, plan)
     if not decodable:
-        raise NoPreview(_why(kind, name))
+        raise _why(kind, name)
     boxed = _unboxed(src, plan, width, height)
     if boxed is not None:
         return boxed
@@ -115,9 +121,12 @@ def decode_preview(src: Source, width: int, height: int, name: str = "") -> Deco
         whole = ImageOps.exif_transpose(opened).convert("RGB")
     except (OSError, ValueError, SyntaxError) as exc:
         if kind is None:
-            raise NoPreview(_why(kind, name)) from exc
+            raise _why(kind, name) from exc
         if kind == "tiff" and os.path.splitext(name)[1].casefold() not in ("", ".tif", ".tiff"):
-            raise NoPreview(f"{_label(kind, name)} holds no JPEG preview and its raw data needs a RAW decoder") from exc
+            label = _label(kind, name)
+            raise NoPreview(
+                f"{label} holds no JPEG preview and its raw data needs a RAW decoder", f"{label}: no JPEG preview"
+            ) from exc
         raise
     return Decoded(whole, None, plan)
 
@@ -190,17 +199,26 @@ def _label(kind: str | None, name: str) -> str:
     return ext or (kind or "this file").upper()
 
 
-def _why(kind: str | None, name: str) -> str:
+def _why(kind: str | None, name: str) -> NoPreview:
     label = _label(kind, name)
     if kind == "heif":
-        return f"{label} needs an HEVC decoder (not installed) and holds no JPEG preview; open the original"
+        return NoPreview(
+            f"{label} needs an HEVC decoder (not installed) and holds no JPEG preview; open the original",
+            f"{label} needs an HEVC decoder",
+        )
     if kind == "avif":
-        return f"{label} needs an AV1 decoder (not installed) and holds no JPEG preview; open the original"
+        return NoPreview(
+            f"{label} needs an AV1 decoder (not installed) and holds no JPEG preview; open the original",
+            f"{label} needs an AV1 decoder",
+        )
     if kind in _VIDEOS:
-        return f"{label} is a video: frames are not decoded here"
+        return NoPreview(f"{label} is a video: frames are not decoded here", f"{label} is a video")
     if kind is None:
-        return "not a picture this app can read"
-    return f"{label} holds no JPEG preview and its picture needs a decoder this app does not have"
+        return NoPreview("not a picture this app can read", "unknown format")
+    return NoPreview(
+        f"{label} holds no JPEG preview and its picture needs a decoder this app does not have",
+        f"{label}: no JPEG preview",
+    )
 
 
 def _rgb(pixel: Any) -> RGB:

@@ -541,7 +541,7 @@ class DuplicatesScreen(CatalogScreen):
                     cells = await asyncio.to_thread(loader_cells, job.load, PREVIEW_COLS, PREVIEW_ROWS, m.filename)
                     self._previews[m.id] = halfblock_text(cells)
                 except NoPreview as exc:  # e.g. a HEIC without a JPEG preview: say why, in the picture's place
-                    self._previews[m.id] = Text(f"(no preview: {exc})\n" + "\n" * (PREVIEW_ROWS - 2))
+                    self._previews[m.id] = Text(f"(no preview: {exc.short})\n" + "\n" * (PREVIEW_ROWS - 2))
                 except Exception as exc:  # a broken file shows its error instead of a picture
                     self._previews[m.id] = Text(f"(no preview: {type(exc).__name__})\n" + "\n" * (PREVIEW_ROWS - 2))
             if self.group is g:
