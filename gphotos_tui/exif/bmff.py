@@ -39,19 +39,28 @@ _MIME = {
 }
 
 
+_BOX = struct.Struct(">I4s")  # size, type
+_BOX64 = struct.Struct(">Q")  # the 64-bit size after a size of 1
+
+
 def box_headers(src: Source, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
     """(type, payload start, box end) for each box in [start, end) of the file, by seeks."""
     pos = start
+    head = src.head
+    in_head = len(head)
     while pos + 8 <= end:
-        raw = src.read(pos, 16)
-        if len(raw) < 8:
-            return
-        size, kind = struct.unpack_from(">I4s", raw)
+        if pos + 16 <= in_head:  # the common case: the box header lies in the head held
+            raw, at = head, pos
+        else:
+            raw, at = src.read(pos, 16), 0
+            if len(raw) < 8:
+                return
+        size, kind = _BOX.unpack_from(raw, at)
         header = 8
         if size == 1:
-            if len(raw) < 16:
+            if len(raw) - at < 16:
                 return
-            size = struct.unpack_from(">Q", raw, 8)[0]
+            size = _BOX64.unpack_from(raw, at + 8)[0]
             header = 16
         elif size == 0:
             size = end - pos
@@ -68,12 +77,12 @@ def boxes(data: bytes, start: int, end: int) -> Iterator[tuple[bytes, int, int, 
     """(type, payload start, payload end, complete) for each box in data[start:end]."""
     pos = start
     while pos + 8 <= end:
-        size, kind = struct.unpack_from(">I4s", data, pos)
+        size, kind = _BOX.unpack_from(data, pos)
         header = 8
         if size == 1:
             if pos + 16 > end:
                 return
-            size = struct.unpack_from(">Q", data, pos + 8)[0]
+            size = _BOX64.unpack_from(data, pos + 8)[0]
             header = 16
         elif size == 0:
             size = end - pos
