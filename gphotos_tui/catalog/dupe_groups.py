@@ -10,7 +10,10 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import aiosqlite
 
 #: A stored group: (key, kind, rank, reason, first_taken, [(item_id, keep), ...] in member order).
 GroupRow = tuple[str, str, int, str, int, list[tuple[int, bool]]]
@@ -171,20 +174,32 @@ def group_counts(conn: sqlite3.Connection) -> dict[str, int]:
     return dict(conn.execute("SELECT kind, count(*) FROM dupe_groups GROUP BY kind"))
 
 
-def shown_group_counts(conn: sqlite3.Connection) -> tuple[dict[str, int], int]:
-    """(kind -> kept groups not marked "not duplicates", groups so marked): the screen's summary without
-    reading every group."""
+_SHOWN_GROUP_COUNTS = (
+    "SELECT g.kind, g.key IN (SELECT group_key FROM duplicate_decisions WHERE decision = 'not_duplicate'), "
+    "count(*) FROM dupe_groups g GROUP BY 1, 2"
+)
+
+
+def _shown_counts(rows: Iterable[Any]) -> tuple[dict[str, int], int]:
     shown: dict[str, int] = {}
     hidden = 0
-    for kind, marked, n in conn.execute(
-        "SELECT g.kind, g.key IN (SELECT group_key FROM duplicate_decisions WHERE decision = 'not_duplicate'), "
-        "count(*) FROM dupe_groups g GROUP BY 1, 2"
-    ):
+    for kind, marked, n in rows:
         if marked:
             hidden += n
         else:
             shown[kind] = shown.get(kind, 0) + n
     return shown, hidden
+
+
+def shown_group_counts(conn: sqlite3.Connection) -> tuple[dict[str, int], int]:
+    """(kind -> kept groups not marked "not duplicates", groups so marked): the screen's summary without
+    reading every group."""
+    return _shown_counts(conn.execute(_SHOWN_GROUP_COUNTS))
+
+
+async def read_shown_group_counts(conn: aiosqlite.Connection) -> tuple[dict[str, int], int]:
+    """``shown_group_counts`` on an async connection (the app's reader), in one call."""
+    return _shown_counts(await conn.execute_fetchall(_SHOWN_GROUP_COUNTS))
 
 
 def group_count(conn: sqlite3.Connection) -> int:

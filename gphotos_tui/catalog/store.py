@@ -14,6 +14,7 @@ import json
 import operator
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -189,6 +190,10 @@ class Catalog:
         catalog = cls(path, writer, reader)
         catalog._checked = check and not readonly
         return catalog
+
+    def mark_checked(self) -> None:
+        """A check made after opening (the app's, in a worker) passed: a clean close may vouch for the file."""
+        self._checked = self._writer is not None
 
     async def end_stale_runs(self) -> int:
         """Runs still marked 'running' when this writer holds the catalog lock were cut off (kill -9, power loss)."""
@@ -561,20 +566,50 @@ def _vouch(path: Path) -> None:
         pass  # only costs a quick_check next time
 
 
-def _check_file(path: Path) -> None:
+def needs_check(path: Path) -> bool:
+    """Whether ``quick_check`` has anything to do: False for a missing catalog or one exactly as a checked
+    writer left it (the ``<catalog>.checked`` stamp). Cheap: a stat and a small read."""
+    return Path(path).exists() and not _vouched(Path(path))
+
+
+def quick_check(path: Path, stop: threading.Event | None = None) -> bool:
+    """``PRAGMA quick_check`` on a read-only connection of its own: CatalogError, with how to recover, when the
+    catalog is damaged. Blocking (seconds for a million items): the app runs it in a thread. Setting
+    ``stop`` abandons the check (the app quitting): False, nothing known; True when it passed."""
+    if stop is not None and stop.is_set():
+        return False
+    return _check_file(Path(path), stop)
+
+
+def _interrupt_on(stop: threading.Event, conn: sqlite3.Connection, done: threading.Event) -> None:
+    """The check is one SQLite opcode (no progress handler runs during it): interrupt it from outside."""
+    while not done.wait(0.05):
+        if stop.is_set():
+            conn.interrupt()
+            return
+
+
+def _check_file(path: Path, stop: threading.Event | None = None) -> bool:
     """``PRAGMA quick_check``: a damaged catalog is refused with advice instead of being written into."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+    done = threading.Event()
+    if stop is not None:
+        threading.Thread(target=_interrupt_on, args=(stop, conn, done), daemon=True).start()
     try:
         rows = conn.execute("PRAGMA quick_check(5)").fetchall()
     except sqlite3.DatabaseError as exc:
+        if stop is not None and stop.is_set():
+            return False  # interrupted on request, not damaged
         raise CatalogError(
             f"catalog {path} is damaged ({exc}); nothing was written; " + RECOVERY.format(path=path)
         ) from exc
     finally:
+        done.set()
         conn.close()
     if rows != [("ok",)]:
         found = "; ".join(str(r[0]) for r in rows[:3])
         raise CatalogError(f"catalog {path} is damaged ({found}); nothing was written; " + RECOVERY.format(path=path))
+    return True
 
 
 def private_file_dir(folder: Path) -> None:

@@ -96,6 +96,12 @@ _DECIDED = (
 )
 
 
+async def groups_kept(conn: aiosqlite.Connection) -> bool:
+    """Whether the catalog keeps duplicate groups (an update or rebuild has run on it)."""
+    rows = list(await conn.execute_fetchall("SELECT 1 FROM dupe_state WHERE name = 'checked_at'"))
+    return bool(rows)
+
+
 async def shown_group_count(conn: aiosqlite.Connection) -> int:
     """Kept groups not marked "not duplicates": the rows of the Duplicates group list."""
     rows = list(await conn.execute_fetchall(f"SELECT count(*) FROM dupe_groups g WHERE {_SHOWN}"))

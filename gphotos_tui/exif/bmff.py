@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from gphotos_tui.exif.metadata import Metadata, apply_exif, apply_xmp, set_stamp
 from gphotos_tui.exif.source import Source
 from gphotos_tui.exif.tiff import EXIF_TAGS, GPS_TAGS, IMAGE_TAGS, parse_tiff, parse_tiff_ifd
+from gphotos_tui.units import rational
 
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"mif2"}
 _AVIF_BRANDS = {b"avif", b"avis"}
@@ -403,7 +404,7 @@ def _read_moov(src: Source, start: int, end: int, meta: Metadata, kind: str) -> 
         elif box == b"trak" and meta.width is None:
             _trak(src, s, e, meta)
         elif box == b"udta":
-            xmp = _udta(src, s, e, meta) or xmp
+            xmp = _udta(src, s, e, meta, kind) or xmp
         elif box == b"meta":
             keys_meta = (s, e)
         elif box == b"uuid" and kind == "cr3":
@@ -438,13 +439,15 @@ def _trak(src: Source, start: int, end: int, meta: Metadata) -> None:
             return
 
 
-def _udta(src: Source, start: int, end: int, meta: Metadata) -> bytes | None:
+def _udta(src: Source, start: int, end: int, meta: Metadata, kind: str = "mov") -> bytes | None:
     xmp = None
     for box, s, e in box_headers(src, start, end):
         if box == b"XMP_" and e - s < _MAX_META:
             xmp = src.read(s, e - s)
         elif box == b"loci" and e - s < 4096 and meta.latitude is None:
             _loci(src.read(s, e - s), meta)
+        elif box == b"TAGS" and e - s < 65536:
+            _camera_tags(src.read(s, e - s), meta, kind)
         elif box in (b"\xa9xyz", b"\xa9mak", b"\xa9mod") and e - s < 4096:
             data = src.read(s, e - s)
             if len(data) < 4:
@@ -458,6 +461,57 @@ def _udta(src: Source, start: int, end: int, meta: Metadata) -> bytes | None:
             elif box == b"\xa9mod" and text:
                 meta.model = meta.model or text
     return xmp
+
+
+# udta/TAGS of compact cameras' movies: little-endian binary data whose first bytes name the maker
+# (exiftool's FujiFilm, Kodak, Minolta, Nikon, Pentax, Samsung and Sanyo MOV tables). Per maker: the
+# make's length, then (offset, length) of the model, (offset, numerator) of the exposure time
+# (numerator / value), (offset, "r" rational64u or "d" int32u tenths) of the f-number and of the
+# focal length, (offset, size, minimum) of the ISO; None where the maker writes none.
+_CAMERA_TAGS = (
+    (b"FUJIFILM DIGITAL CAMERA\0", 24, (0x18, 16), (0x2E, 1), (0x32, "r"), None, None),
+    (b"EASTMAN KODAK COMPANY", 21, (0x16, 42), (0x4E, 10), (0x52, "r"), (0x70, "r"), None),
+    (b"KONICA MINOLTA DIGITAL CAMERA", 32, None, (0x2E, 10), (0x32, "r"), (0x50, "r"), None),
+    (b"MINOLTA DIGITAL CAMERA", 32, None, (0x26, 10), (0x2A, "r"), (0x48, "r"), None),
+    (b"NIKON DIGITAL CAMERA\0", 24, (0x18, 8), (0x26, 10), (0x2A, "r"), (0x48, "r"), (0xDF, 2, 50)),
+    (b"PENTAX DIGITAL CAMERA\0", 24, None, (0x26, 10), (0x2A, "r"), (0x48, "r"), (0xAF, 2, 1)),
+    (b"SAMSUNG DIGITAL CAMERA\0", 24, (0x18, 16), (0x2E, 10), (0x32, "r"), None, (0x6A, 4, 1)),
+    (b"SANYO DIGITAL CAMERA\0", 24, (0x18, 8), (0x26, 10), (0x2A, "d"), (0x48, "d"), None),  # MOV only
+)
+
+
+def _camera_tags(data: bytes, meta: Metadata, kind: str) -> None:
+    spec = next((tags for tags in _CAMERA_TAGS if data.startswith(tags[0])), None)
+    if spec is None:
+        return
+    prefix, make_len, model, exposure, fnumber, focal, iso = spec
+    if prefix.startswith(b"SANYO") and kind != "mov":
+        return  # Sanyo's MP4 TAGS are laid out differently
+    meta.make = meta.make or _c_string(data[:make_len])
+    if model and len(data) >= model[0] + model[1]:
+        meta.model = meta.model or _c_string(data[model[0] : model[0] + model[1]])
+    if len(data) >= exposure[0] + 4:
+        value = struct.unpack_from("<I", data, exposure[0])[0]
+        if value:
+            meta.exposure_s = rational(exposure[1] / value)
+    for where, field in ((fnumber, "aperture_f"), (focal, "focal_length_mm")):
+        if where is None or len(data) < where[0] + (8 if where[1] == "r" else 4):
+            continue
+        if where[1] == "r":
+            num, den = struct.unpack_from("<II", data, where[0])
+            value = num / den if den else 0
+        else:
+            value = struct.unpack_from("<I", data, where[0])[0] / 10
+        if value > 0:
+            setattr(meta, field, rational(value))
+    if iso and len(data) >= iso[0] + iso[1]:
+        value = int.from_bytes(data[iso[0] : iso[0] + iso[1]], "little")
+        if value >= iso[2]:
+            meta.iso = value
+
+
+def _c_string(raw: bytes) -> str | None:
+    return raw.split(b"\0", 1)[0].decode("latin-1").strip() or None
 
 
 def _loci(data: bytes, meta: Metadata) -> None:

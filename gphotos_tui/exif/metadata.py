@@ -96,8 +96,9 @@ def apply_exif(meta: Metadata, tags: dict[str, object]) -> None:
         meta.iso = _canon_iso(get("CanonCameraSettings"), get("CanonShotInfo"))
     if meta.lens is None:
         meta.lens = _text(get("CanonLensModel"))
-    meta.exposure_s = _positive(get("ExposureTime"))
-    if meta.exposure_s is None:
+    exposure = get("ExposureTime")
+    meta.exposure_s = _positive(exposure)
+    if exposure is None:  # only when absent: a written 0 is "unknown", as exiftool's ShutterSpeed composite says
         shutter = get("ShutterSpeedValue")
         if isinstance(shutter, float) and -20 < shutter < 30:
             meta.exposure_s = rational(2**-shutter)  # APEX
@@ -110,6 +111,10 @@ def apply_exif(meta: Metadata, tags: dict[str, object]) -> None:
     xmp = get("_xmp")
     if isinstance(xmp, bytes):
         apply_xmp(meta, xmp, dates=not dated)
+    if meta.taken_local is None and "_iptc" in tags:  # IPTC DateCreated + TimeCreated (exiftool's composite)
+        iptc = get("_iptc")
+        if isinstance(iptc, tuple):
+            set_stamp(meta, iptc[0], iptc[1])
     if meta.taken_local is None:
         set_stamp(meta, _text(get("DateTime")), _text(get("OffsetTime")))
     latitude = get("GPSLatitude")
@@ -161,6 +166,7 @@ _XMP_VALUE = re.compile(
     rb"(tiff:Orientation|exif:FNumber|exif:FocalLength|exif:ExposureTime|exif:FocalLengthIn35mmFilm)"
     rb"(?:=[\"']|>)\s*(\d+(?:\.\d+)?)(?:/(\d+))?"
 )
+_XMP_LENS = re.compile(rb"exifEX:LensModel(?:=\"([^\"<]*)\"|='([^'<]*)'|>([^<]*)<)")
 _XMP_FIELDS = {
     b"tiff:Orientation": "orientation",
     b"exif:FNumber": "aperture_f",
@@ -185,6 +191,11 @@ def apply_xmp(meta: Metadata, xmp: bytes, dates: bool = True) -> None:
                 text += ":00"
             if set_stamp(meta, text, offset.decode() if offset else None):
                 break
+    if meta.lens is None and b"exifEX:LensModel" in packet:
+        lens = _XMP_LENS.search(packet)
+        if lens:
+            text = (lens.group(1) or lens.group(2) or lens.group(3) or b"").decode("utf-8", "replace").strip()
+            meta.lens = _unescape(text) or None
     for tag, number, denominator in _XMP_VALUE.findall(packet):
         field = _XMP_FIELDS[tag]
         if getattr(meta, field) is not None:
@@ -200,22 +211,39 @@ def apply_xmp(meta: Metadata, xmp: bytes, dates: bool = True) -> None:
 _CANON_ISO = {16: 50, 17: 100, 18: 200, 19: 400, 20: 800}
 
 
-def _canon_iso(settings: object, shot: object) -> int | None:
-    """ISO as exiftool computes it for Canon: CameraSettings' ISO code, else BaseISO x AutoISO from ShotInfo."""
+def _canon_iso(settings: object, shot: object, validate: bool = True) -> int | None:
+    """ISO as exiftool computes it for Canon: CameraSettings' ISO code, else BaseISO x AutoISO from ShotInfo.
+    With ``validate`` (Exif maker notes) a record whose first word is not its size in bytes is damaged
+    and not read (exiftool's Canon::Validate: "Invalid CanonCameraSettings data")."""
+    if validate:
+        settings = settings if _canon_record_ok(settings) else None
+        shot = shot if _canon_record_ok(shot) else None
     if isinstance(settings, tuple) and len(settings) > 16 and isinstance(settings[16], int):
         code = settings[16]
         if code & 0x4000 and code != 0x7FFF:
             return code & 0x3FFF or None
         if code in _CANON_ISO:
             return _CANON_ISO[code]
-        if code > 20 and code != 0x7FFF:
-            return code
+        # any other code is "Unknown (n)" to exiftool (CameraISO), not an ISO: BaseISO x AutoISO below
     if isinstance(shot, tuple) and len(shot) > 2 and isinstance(shot[1], int) and isinstance(shot[2], int):
         auto, base = (v - 65536 if v > 32767 else v for v in shot[1:3])
         if base:
             value = math.exp(base / 32 * math.log(2)) * 100 / 32 * (math.exp(auto / 32 * math.log(2)) if auto else 1)
             return round(value) if value >= 1 else None
     return None
+
+
+def _unescape(text: str) -> str:
+    """XML's five entities (an XMP value's only escapes)."""
+    if "&" not in text:
+        return text
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
+        text = text.replace(entity, char)
+    return text
+
+
+def _canon_record_ok(record: object) -> bool:
+    return isinstance(record, tuple) and bool(record) and record[0] == 2 * len(record)
 
 
 def _text(value: object) -> str | None:

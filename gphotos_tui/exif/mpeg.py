@@ -114,7 +114,7 @@ def _forward(src: Source, start: int, plen: int, tc: int, meta: Metadata) -> tup
     Returns the first and last clock references seen and the offset where the scan stopped."""
     stream = _Stream(meta)
     pmt: set[int] = set()
-    need = {0}  # PIDs still to parse (as exiftool: the tables, then every audio and video stream)
+    need = {0}  # PIDs still to parse: the tables, then the video streams
     sections: dict[int, bytearray] = {}
     section_len: dict[int, int] = {}
     first_pcr = last_pcr = None
@@ -156,7 +156,7 @@ def _forward(src: Source, start: int, plen: int, tc: int, meta: Metadata) -> tup
                     pid not in stream.done and pid in stream.types and not _pes(chunk, p, end, pid, unit_start, stream)
                 ):
                     need.discard(pid)
-            if not need:  # every table and stream read: exiftool stops here
+            if not need and first_pcr is not None:  # tables and video read, the clock started
                 stop = pos + end
                 break
         else:
@@ -222,18 +222,19 @@ def _table(data: bytes, pid: int, pmt: set[int], need: set[int], stream: _Stream
         kind = data[pos]
         es_pid = int.from_bytes(data[pos + 1 : pos + 3], "big") & 0x1FFF
         info = int.from_bytes(data[pos + 3 : pos + 5], "big") & 0x0FFF
-        if es_pid not in stream.types:
+        if kind in _VIDEO_TYPES and es_pid not in stream.types:
             stream.types[es_pid] = kind
-            if kind in _AV_TYPES and es_pid not in stream.done:
+            if es_pid not in stream.done:
                 need.add(es_pid)
         pos += 5 + info
     need.discard(pid)
     return True
 
 
-# stream types exiftool names "Audio" or "Video" (and so waits for); only the video ones are read here
-_AV_TYPES = frozenset({0x01, 0x02, 0x03, 0x04, 0x0F, 0x10, 0x11, 0x1B, 0x24, 0x42, 0x80})
-_AV_TYPES |= frozenset({0x81, 0x82, 0x83, 0x84, 0x86, 0x87, 0x8A, 0x90, 0x91, 0x94, 0xA0})
+# the streams read: MPEG-1/2 video and H.264. exiftool also waits for every audio stream (and for a
+# subtitle stream it calls audio, which may never come: then it scans to the end); their values are
+# not ours to export, so the scan ends once the video is read and a clock reference seen.
+_VIDEO_TYPES = frozenset({0x01, 0x02, 0x1B})
 _NO_SYNTAX = frozenset({0xBC, 0xBE, 0xBF, 0xF0, 0xF1, 0xF2, 0xF8, 0xFF})
 
 
@@ -558,6 +559,8 @@ def _last_pcr(src: Source, plen: int, tc: int, grid: int, low: int) -> int | Non
     while pos > low:
         start = max(low, pos - 64 * plen)
         start = pos - (pos - start) // plen * plen
+        if start >= pos:  # less than a packet left above ``low``
+            return None
         chunk = src.read(start, pos - start)
         if len(chunk) < pos - start:
             return None
@@ -566,6 +569,8 @@ def _last_pcr(src: Source, plen: int, tc: int, grid: int, low: int) -> int | Non
             if chunk[p] != 0x47:
                 return None
             if chunk[p + 3] & 0x20:
+                if p + 5 + chunk[p + 4] > (i + 1) * plen:
+                    return None  # an adaptation field longer than its packet: exiftool stops too
                 pcr = _pcr(chunk, p + 4)
                 if pcr is not None:
                     return pcr
@@ -617,7 +622,7 @@ def read_mpeg(src: Source) -> Metadata:
     meta = Metadata("mpeg", "video/mpeg")
     data = src.read(0, _MPEG_HEAD)
     audio_rate = video_rate = None
-    found_audio = found_video = did_head = False
+    found_audio = found_video = did_head = variable = False
     for match in _AUDIO_START.finditer(data):
         video = match.group(1) == b"\xb3"
         if not did_head:
@@ -634,8 +639,8 @@ def read_mpeg(src: Source) -> Metadata:
             if aspect in (0, 15) or not 1 <= rate <= 8:
                 continue
             meta.width, meta.height = value >> 20, (value >> 8) & 0x0FFF
-            video_rate = (int.from_bytes(rest[4:7], "big") >> 6) if len(rest) >= 7 else None
-            video_rate = None if video_rate is None or video_rate == 0x3FFFF else video_rate * 400
+            video_rate = (int.from_bytes(rest[4:7], "big") >> 6) * 400 if len(rest) >= 7 else 0
+            variable = video_rate == 0x3FFFF * 400  # exiftool's "Variable": no duration estimate
             found_video = True
         else:
             found_audio, audio_rate = _audio_bitrate(rest)
@@ -646,6 +651,6 @@ def read_mpeg(src: Source) -> Metadata:
     total = (audio_rate or 0) + (video_rate or 0)
     if src.fh is None:  # only the head was given: the estimate needs the file's size
         meta.truncated = True
-    elif total and (found_video or found_audio):
+    elif total and not variable:
         meta.duration_s = round(8 * src.size / total, 6)
     return meta

@@ -24,12 +24,18 @@ import time
 
 from gphotos_tui.exif.jpeg import read_jpeg
 from gphotos_tui.exif.metadata import Metadata, _canon_iso, apply_exif, set_stamp
-from gphotos_tui.exif.source import Source
+from gphotos_tui.exif.source import HEAD, Source
 from gphotos_tui.exif.tiff import parse_tiff
 from gphotos_tui.units import rational
 
 _MAX_BLOCKS = 64
 _MAX_VALUE = 64 * 1024
+
+
+def _end_unknown(src: Source) -> bool:
+    """Only the start of a file, without a way to seek (a Takeout member's head): its last bytes are not
+    the file's, so structures located from the end must not be read from them (the caller reads again)."""
+    return src.fh is None and len(src.head) >= HEAD
 
 
 def _unix_stamp(meta: Metadata, seconds: int) -> None:
@@ -77,14 +83,16 @@ def read_mrw(src: Source) -> Metadata:
                 size = (width, height)
     if size:  # PRD's size comes first in the file: exiftool keeps it over IFD0's
         meta.width, meta.height = size
+    if src.short:
+        meta.truncated = True  # the blocks run past the bytes we were given
     return meta
 
 
 # -- Canon CRW (CIFF) -----------------------------------------------------------------------
 
 _CRW_MAKE_MODEL, _CRW_TIME, _CRW_IMAGE_INFO = 0x080A, 0x180E, 0x1810
-_CRW_FOCAL, _CRW_SHOT, _CRW_SETTINGS = 0x1029, 0x102A, 0x102D
-_CRW_WANTED = {_CRW_MAKE_MODEL, _CRW_TIME, _CRW_IMAGE_INFO, _CRW_FOCAL, _CRW_SHOT, _CRW_SETTINGS}
+_CRW_FOCAL, _CRW_SHOT, _CRW_SETTINGS, _CRW_EXPOSURE = 0x1029, 0x102A, 0x102D, 0x1818
+_CRW_WANTED = {_CRW_MAKE_MODEL, _CRW_TIME, _CRW_IMAGE_INFO, _CRW_FOCAL, _CRW_SHOT, _CRW_SETTINGS, _CRW_EXPOSURE}
 
 
 def read_crw(src: Source) -> Metadata:
@@ -93,13 +101,31 @@ def read_crw(src: Source) -> Metadata:
     if len(head) < 14 or head[:2] not in (b"II", b"MM"):
         meta.truncated = True
         return meta
+    if _end_unknown(src):
+        meta.truncated = True  # the heap's directory is found from the file's last bytes
+        return meta
+    _ciff(src, meta)
+    return meta
+
+
+def apply_ciff(meta: Metadata, block: bytes) -> None:
+    """A CIFF heap inside a JPEG's APP0 (early Canon PowerShots): camera, time, exposure, size where the
+    JPEG did not say."""
+    found = Metadata(meta.format)
+    _ciff(Source(block), found)
+    for field in Metadata.__slots__:
+        if field not in ("format", "mime_type", "truncated", "note") and getattr(meta, field) is None:
+            setattr(meta, field, getattr(found, field))
+
+
+def _ciff(src: Source, meta: Metadata) -> None:
+    head = src.read(0, 6)
     e = "<" if head[:2] == b"II" else ">"
     start = struct.unpack_from(e + "I", head, 2)[0]
     found: dict[int, bytes] = {}
     order: list[int] = []
     _ciff_heap(src, e, start, src.size - start, found, order, set(), 0)
     _crw_values(meta, e, found, order)
-    return meta
 
 
 def _ciff_heap(
@@ -173,7 +199,16 @@ def _crw_values(meta: Metadata, e: str, found: dict[int, bytes], order: list[int
         if meta.model and any(m in meta.model for m in ("20D", "350D", "REBEL XT", "Kiss Digital N")):
             exposure *= 1000 / 32
         meta.exposure_s = rational(exposure)
-    meta.iso = _canon_iso(tuple(settings) if settings else None, tuple(v & 0xFFFF for v in shot) if shot else None)
+    raw = found.get(_CRW_EXPOSURE)  # ExposureInfo: APEX shutter and aperture (older PowerShots have no ShotInfo)
+    if raw and len(raw) >= 12:
+        _comp, tv, av = struct.unpack_from(e + "fff", raw)
+        if meta.exposure_s is None and abs(tv) < 100:
+            meta.exposure_s = rational(1 / 2**tv)
+        if meta.aperture_f is None and abs(av) < 100:
+            meta.aperture_f = rational(2 ** (av / 2))
+    meta.iso = _canon_iso(  # CIFF records are not validated by exiftool (CanonRaw has no Validate)
+        tuple(settings) if settings else None, tuple(v & 0xFFFF for v in shot) if shot else None, validate=False
+    )
 
 
 def _words(raw: bytes | None, e: str, signed: bool) -> list[int] | None:
@@ -212,6 +247,9 @@ def read_x3f(src: Source) -> Metadata:
         width, height = struct.unpack_from("<II", header, at)
         if width and height:
             meta.width, meta.height = width, height
+    if _end_unknown(src):
+        meta.truncated = True  # the directory is found from the file's last 4 bytes
+        return meta
     raw = src.read(src.size - 4, 4)
     if len(raw) < 4:
         return meta

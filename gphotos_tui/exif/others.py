@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from gphotos_tui.exif.jpeg import read_jpeg
 from gphotos_tui.exif.metadata import Metadata, apply_exif, set_stamp
 from gphotos_tui.exif.source import Source
-from gphotos_tui.exif.tiff import parse_tiff, read_blob
+from gphotos_tui.exif.tiff import EXIF_IFD, EXIF_TAGS, IFD0_TAGS, parse_tiff, read_blob
+from gphotos_tui.units import rational
 
 _MAX_CHUNKS = 20_000
 _MAX_BLOCK = 4 * 1024 * 1024
@@ -26,8 +27,10 @@ def _tiff_block(data: bytes) -> bytes:
 def read_png(src: Source) -> Metadata:
     meta = Metadata("png", "image/png")
     head = src.read(8, 25)
-    if len(head) >= 16 and head[4:8] == b"IHDR":
-        meta.width, meta.height = struct.unpack_from(">II", head, 8)
+    if len(head) >= 16 and head[:8] == b"\0\0\0\x0dIHDR":  # a damaged IHDR length: exiftool's "Corrupted PNG"
+        width, height = struct.unpack_from(">II", head, 8)
+        if width and height:
+            meta.width, meta.height = width, height
     tags: dict[str, object] = {}
     pos = 8
     for _ in range(_MAX_CHUNKS):
@@ -44,8 +47,8 @@ def read_png(src: Source) -> Metadata:
             body = src.read(pos + 8, length)
             if body.startswith(b"XML:com.adobe.xmp\0"):
                 tags["_xmp"] = _png_text(kind, body)
-            elif body.startswith(b"Raw profile type exif\0") and "Make" not in tags:
-                tags.update(_raw_profile(_png_text(kind, body)))
+            elif body.startswith(b"Raw profile type ") and len(body) > 21:
+                _raw_profile(body[17 : body.find(b"\0")], _png_text(kind, body), tags)
         pos += 12 + length
     if tags:
         width, height = meta.width, meta.height
@@ -74,16 +77,23 @@ def _png_text(kind: bytes, body: bytes) -> bytes:
     return body[key_end + 1 :]
 
 
-def _raw_profile(text: bytes) -> dict[str, object]:
-    """ImageMagick's "Raw profile type exif": a name, a length, then the Exif block in hex."""
+def _raw_profile(name: bytes, text: bytes, tags: dict[str, object]) -> None:
+    """ImageMagick's "Raw profile type <name>": a name, a length, then the block in hex. ``exif`` (and an
+    ``APP1`` holding Exif) gives Exif tags, ``xmp`` (and an ``APP1`` holding XMP) an XMP packet, as exiftool reads."""
+    if name not in (b"exif", b"APP1", b"xmp"):
+        return
     parts = text.split(None, 2)
     if len(parts) < 3:
-        return {}
+        return
     try:
         data = bytes.fromhex(parts[2].decode("ascii", "replace").replace("\n", "").replace(" ", ""))
     except ValueError:
-        return {}
-    return parse_tiff(_tiff_block(data))
+        return
+    if name == b"xmp" or (name == b"APP1" and not data.startswith((b"Exif\0", b"II", b"MM"))):
+        if "_xmp" not in tags:
+            tags["_xmp"] = data[data.find(b"<") :] if b"<" in data else data
+    elif "Make" not in tags:
+        tags.update(parse_tiff(_tiff_block(data)))
 
 
 def read_gif(src: Source) -> Metadata:
@@ -401,6 +411,19 @@ def _riff_list(src: Source, start: int, end: int, meta: Metadata, depth: int) ->
                 scale, rate, _start, count = struct.unpack_from("<IIII", body, 20)
                 if rate and scale and count:
                     meta.duration_s = round(count * scale / rate, 3)
+        elif kind == b"LIST" and raw[8:12] == b"ncdt" and length < 1 << 20 and depth < 3:
+            _riff_list(src, pos + 12, pos + 8 + length, meta, depth + 1)  # Nikon's metadata LIST
+        elif kind == b"nctg" and length < 65536:
+            _nikon_avi_tags(src.read(pos + 8, length), meta)
+        elif kind == b"strd" and 12 < length < 1 << 20:
+            data = src.read(pos + 8, length)
+            if data[:4] == b"AVIF":  # Exif of Fujifilm, Pentax and other compacts' AVIs
+                tags: dict[str, object] = {}
+                _bare_ifd(data, 8, 8, IFD0_TAGS, tags, 0)
+                if "DateTimeOriginal" not in tags and "DateTimeDigitized" not in tags:
+                    tags.pop("DateTime", None)  # a modify date: the IDIT capture date comes first
+                if tags:
+                    apply_exif(meta, tags)
         elif kind == b"IDIT" and length < 64:
             _idit(src.read(pos + 8, length).decode("latin-1").strip("\0\n "), meta)
         elif kind == b"LIST" and raw[8:12] == b"movi":
@@ -408,7 +431,73 @@ def _riff_list(src: Source, start: int, end: int, meta: Metadata, depth: int) ->
         pos += 8 + length + (length & 1)
 
 
+_IFD_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1, 9: 4, 10: 8}
+
+
+def _bare_ifd(data: bytes, base: int, at: int, wanted: dict[int, str], out: dict[str, object], depth: int) -> None:
+    """A little-endian IFD at ``at`` whose offsets count from ``base`` (exiftool's AVI ``strd`` AVIF:
+    IFD0 eight bytes in, without a TIFF header), and its Exif IFD."""
+    if at + 2 > len(data):
+        return
+    for i in range(min(struct.unpack_from("<H", data, at)[0], 512)):
+        entry = at + 2 + 12 * i
+        if entry + 12 > len(data):
+            return
+        tag, typ, count = struct.unpack_from("<HHI", data, entry)
+        size = _IFD_SIZES.get(typ, 0) * count
+        if not size or (tag not in wanted and tag != EXIF_IFD):
+            continue
+        where = entry + 8 if size <= 4 else base + struct.unpack_from("<I", data, entry + 8)[0]
+        raw = data[where : where + size]
+        if len(raw) < size:
+            continue
+        if tag == EXIF_IFD:
+            if depth == 0 and typ in (4, 9):
+                _bare_ifd(data, base, base + struct.unpack_from("<I", raw)[0], EXIF_TAGS, out, depth + 1)
+            continue
+        if typ == 2:
+            out[wanted[tag]] = raw.split(b"\0", 1)[0].decode("latin-1").strip()
+        elif count == 1 and typ in (3, 4, 9):
+            out[wanted[tag]] = struct.unpack_from({3: "<H", 4: "<I", 9: "<i"}[typ], raw)[0]
+        elif count == 1 and typ in (5, 10):
+            num, den = struct.unpack_from("<II" if typ == 5 else "<ii", raw)
+            if den:
+                out[wanted[tag]] = num / den
+
+
+def _nikon_avi_tags(data: bytes, meta: Metadata) -> None:
+    """Nikon AVI ``nctg`` records (exiftool's Nikon::AVITags): tag and size as little-endian 16-bit
+    numbers, then the value."""
+    pos = 0
+    while pos + 4 <= len(data):
+        tag, size = struct.unpack_from("<HH", data, pos)
+        pos += 4
+        if pos + size > len(data):
+            break
+        value = data[pos : pos + size]
+        pos += size
+        if tag in (0x03, 0x04):
+            text = value.split(b"\0", 1)[0].decode("latin-1").strip()
+            if text:
+                if tag == 0x03:
+                    meta.make = meta.make or text
+                else:
+                    meta.model = meta.model or text
+        elif tag == 0x07 and size >= 2:
+            orientation = struct.unpack_from("<H", value)[0]
+            meta.orientation = orientation if 1 <= orientation <= 8 else meta.orientation
+        elif tag in (0x08, 0x09, 0x0F) and size >= 8:
+            num, den = struct.unpack_from("<II", value)
+            if num and den:
+                field = {0x08: "exposure_s", 0x09: "aperture_f", 0x0F: "focal_length_mm"}[tag]
+                setattr(meta, field, rational(num / den))
+        elif tag == 0x13 and meta.taken_local is None:
+            set_stamp(meta, value.split(b"\0", 1)[0].decode("latin-1"))
+
+
 def _idit(text: str, meta: Metadata) -> None:
+    if meta.taken_local is not None:  # an Exif DateTimeOriginal (strd AVIF) was read already
+        return
     for form in ("%a %b %d %H:%M:%S %Y", "%Y:%m:%d %H:%M:%S", "%Y/%m/%d %H:%M:%S"):
         try:
             when = datetime.datetime.strptime(" ".join(text.split()), form)
@@ -441,7 +530,7 @@ def read_asf(src: Source) -> Metadata:
                 play = struct.unpack_from("<Q", body, 40)[0]
                 if play:
                     meta.duration_s = round(play / 1e7, 3)  # as exiftool reports it (the preroll included)
-                if filetime:
+                if filetime // 10_000_000 > 11644473600:  # not 0, nor the Unix epoch (exiftool's "no date")
                     meta.taken_utc = filetime // 10_000_000 - 11644473600
         elif guid == _ASF_STREAM_PROPERTIES and meta.width is None:
             body = src.read(pos + 24, 62)

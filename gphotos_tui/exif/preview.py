@@ -4,8 +4,8 @@
 pixel size) and gives the main image's orientation, without reading image
 data: a JPEG's Exif thumbnail (IFD1 ``JPEGInterchangeFormat``); a TIFF-based
 RAW's previews (CR2, NEF, ARW, DNG, ORF, RW2, PEF...: every IFD of the chain
-and the SubIFDs, JPEG strips and ``JpgFromRaw``; lossless-JPEG raw data is
-recognised by its frame marker and skipped); a CR3's ``THMB`` and ``PRVW``
+and the SubIFDs, JPEG strips and ``JpgFromRaw``, Olympus and Pentax maker-note
+previews; lossless-JPEG raw data is recognised by its frame marker and skipped); a CR3's ``THMB`` and ``PRVW``
 boxes; a RAF's JPEG at the offset its header gives (and that JPEG's own
 thumbnail); a HEIC/AVIF's items of type ``jpeg`` (a Fujifilm HIF's previews)
 and the Exif item's thumbnail, through ``iloc``. A HEIC's ``thmb`` item is
@@ -181,6 +181,8 @@ def _jpeg(src: Source, start: int, end: int, plan: PreviewPlan, main: bool) -> N
             break
         if marker == 0xE1 and exif_at is None and raw[4:10] == b"Exif\0\0":
             exif_at = pos + 10
+        elif marker == 0xE0 and main and raw[4:10] == b"JFXX\0\x10" and length > 8:  # JFIF's JPEG thumbnail
+            _add_jpeg(src, plan, "ThumbnailImage", pos + 10, length - 8)
         elif marker in _SOF and main and len(raw) >= 9:
             plan.height, plan.width = struct.unpack_from(">HH", raw, 5)
             break
@@ -210,31 +212,37 @@ def _tiff(
     if magic not in (42, 0x4F52, 0x5352, 0x55):  # TIFF, Olympus ORF, Panasonic RW2
         return None
     orientation = None
-    queue: list[tuple[int, str]] = [(first, chain_names[0])]
+    cr2 = src.read(base + 8, 2) == b"CR"
+    queue: list[tuple[int, str, int]] = [(first, chain_names[0], 0)]  # (offset, name, place in the chain)
     seen: set[int] = set()
-    index = 0
     while queue and len(seen) < _MAX_IFDS:
-        offset, name = queue.pop(0)
+        offset, name, index = queue.pop(0)
         if offset < 8 or offset in seen:
             continue
         seen.add(offset)
         tags, following = _ifd(src, base, offset, e)
-        if following and name != "sub" and index + 1 < _MAX_IFDS:
-            index += 1
-            queue.append((following, chain_names[min(index, len(chain_names) - 1)]))
+        if following and index >= 0:
+            queue.append((following, chain_names[min(index + 1, len(chain_names) - 1)], index + 1))
         if orientation is None and len(seen) == 1:
             value = tags.get(0x0112)
             orientation = value[0] if value and 1 <= value[0] <= 8 else None
+            if follow_sub and 0x8769 in tags:  # a RAW file: Olympus and Pentax keep the preview in the maker note
+                exif, _ = _ifd(src, base, tags[0x8769][0], e, frozenset({0x927C}))
+                if 0x927C in exif:
+                    _maker_note(src, base, exif[0x927C][0], plan)
         if follow_sub:
-            queue.extend((sub, "sub") for sub in tags.get(0x014A, ()))
+            queue.extend((sub, "sub", -1) for sub in tags.get(0x014A, ()))
         label = "PreviewImage" if name == "sub" else name
         if not label:
             continue
-        if 0x0201 in tags and 0x0202 in tags:
+        # A reduced-resolution IFD, IFD0/IFD1 or a SubIFD holds previews; the other pages of a multi-page
+        # TIFF are other pictures, and a full-resolution JPEG strip is the picture itself (CR2's IFD0 aside).
+        reduced = bool(tags.get(0x00FE, (0,))[0] & 1)
+        if 0x0201 in tags and 0x0202 in tags and (reduced or index <= 1):
             _add_jpeg(src, plan, label, base + tags[0x0201][0], tags[0x0202][0])
         compression = tags.get(0x0103, (0,))[0]
         strips, counts = tags.get(0x0111, ()), tags.get(0x0117, ())
-        if compression in (6, 7) and len(strips) == 1 and len(counts) == 1:
+        if compression in (6, 7) and len(strips) == 1 and len(counts) == 1 and (reduced or (cr2 and index == 0)):
             _add_jpeg(src, plan, label, base + strips[0], counts[0])
         if 0x002E in tags:  # Panasonic's JpgFromRaw: (offset, length) of an UNDEFINED blob
             at, length = tags[0x002E]
@@ -242,12 +250,15 @@ def _tiff(
     return orientation
 
 
-_WANTED = {0x00FE, 0x0100, 0x0101, 0x0103, 0x0111, 0x0112, 0x0117, 0x0201, 0x0202, 0x014A, 0x002E}
+_WANTED = frozenset({0x00FE, 0x0100, 0x0101, 0x0103, 0x0111, 0x0112, 0x0117, 0x0201, 0x0202, 0x014A, 0x002E, 0x8769})
+_BLOBS = frozenset({0x002E, 0x927C})  # UNDEFINED blobs kept as (offset, length): JpgFromRaw, MakerNote
 _NUMBER = {3: "H", 4: "I", 9: "i", 13: "I"}
 
 
-def _ifd(src: Source, base: int, offset: int, e: str) -> tuple[dict[int, tuple[int, ...]], int]:
-    """The wanted tags of one IFD as tuples of numbers (JpgFromRaw: its offset and length); the next IFD."""
+def _ifd(
+    src: Source, base: int, offset: int, e: str, wanted: frozenset[int] = _WANTED
+) -> tuple[dict[int, tuple[int, ...]], int]:
+    """The wanted tags of one IFD as tuples of numbers (blobs: their offset and length); the next IFD."""
     raw = src.read(base + offset, 2)
     if len(raw) < 2:
         return {}, 0
@@ -260,9 +271,9 @@ def _ifd(src: Source, base: int, offset: int, e: str) -> tuple[dict[int, tuple[i
     following = struct.unpack_from(e + "I", block, 12 * count)[0] if len(block) == 12 * count + 4 else 0
     tags: dict[int, tuple[int, ...]] = {}
     for tag, typ, n, inline in struct.iter_unpack(e + "HHI4s", block[: 12 * count]):
-        if tag not in _WANTED:
+        if tag not in wanted:
             continue
-        if tag == 0x002E:
+        if tag in _BLOBS:
             if typ in (1, 7) and n > 4:
                 tags[tag] = (struct.unpack(e + "I", inline)[0], n)
             continue
@@ -274,6 +285,38 @@ def _ifd(src: Source, base: int, offset: int, e: str) -> tuple[dict[int, tuple[i
         if len(data) == size:
             tags[tag] = struct.unpack(e + code * n, data)
     return tags, following
+
+
+def _maker_note(src: Source, base: int, at: int, plan: PreviewPlan) -> None:
+    """The preview of an Olympus (CameraSettings 0x101/0x102, from the maker note's start), Nikon (PreviewIFD,
+    from the note's own TIFF header) or Pentax (0x0004/0x0003, from the file's TIFF header) maker note."""
+    head = src.read(base + at, 16)
+    for prefix, skip in ((b"OLYMPUS\0", 12), (b"OM SYSTEM\0", 16)):
+        if head.startswith(prefix):
+            note = base + at
+            me = "<" if head[skip - 4 : skip - 2] == b"II" else ">"
+            main, _ = _ifd(src, note, skip, me, frozenset({0x2020}))
+            if 0x2020 in main:
+                settings, _ = _ifd(src, note, main[0x2020][0], me, frozenset({0x0101, 0x0102}))
+                if 0x0101 in settings and 0x0102 in settings:
+                    _add_jpeg(src, plan, "PreviewImage", note + settings[0x0101][0], settings[0x0102][0])
+            return
+    if head.startswith(b"Nikon\0\x02"):  # a TIFF header of its own at +10; PreviewIFD (0x11) holds the preview
+        note = base + at + 10
+        inner = src.read(note, 8)
+        if len(inner) == 8 and inner[:2] in (b"II", b"MM"):
+            me = "<" if inner[:2] == b"II" else ">"
+            main, _ = _ifd(src, note, struct.unpack_from(me + "I", inner, 4)[0], me, frozenset({0x0011}))
+            if 0x0011 in main:
+                preview, _ = _ifd(src, note, main[0x0011][0], me, frozenset({0x0201, 0x0202}))
+                if 0x0201 in preview and 0x0202 in preview:
+                    _add_jpeg(src, plan, "PreviewImage", note + preview[0x0201][0], preview[0x0202][0])
+        return
+    if head.startswith(b"AOC\0"):
+        me = {b"II": "<", b"MM": ">"}.get(head[4:6], ">")
+        tags, _ = _ifd(src, base + at, 6, me, frozenset({0x0003, 0x0004}))
+        if 0x0003 in tags and 0x0004 in tags:
+            _add_jpeg(src, plan, "PreviewImage", base + tags[0x0004][0], tags[0x0003][0])
 
 
 # -- RAF, CR3 -------------------------------------------------------------------------------

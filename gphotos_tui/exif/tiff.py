@@ -55,7 +55,9 @@ EXIF_TAGS = {
     0x9201: "ShutterSpeedValue",
     0x927C: "MakerNote",
 }
+IFD0_TAGS = IMAGE_TAGS | EXIF_TAGS  # some writers put Exif tags in IFD0 itself; exiftool reads them there too
 CANON_TAGS = {0x0001: "CanonCameraSettings", 0x0004: "CanonShotInfo", 0x0095: "CanonLensModel"}
+NIKON_TAGS = {0x0002: "ISO"}  # (0, 200): exiftool's ISO "0 200"
 GPS_TAGS = {1: "GPSLatitudeRef", 2: "GPSLatitude", 3: "GPSLongitudeRef", 4: "GPSLongitude"}
 _POINTERS = (EXIF_IFD, GPS_IFD, SUB_IFDS)
 _BLOB_TAGS = frozenset({0x02BC, 0x002E, 0x927C})  # XMP, JpgFromRaw, MakerNote: (offset, length) only
@@ -104,7 +106,7 @@ def parse_tiff(data: bytes, src: Source | None = None, base: int = 0, images: bo
     buf = _Buf(data, src, base)
     tags: dict[str, object] = {}
     first = struct.unpack_from(endian + "I", data, 4)[0]
-    pointers, following = _read_ifd(buf, endian, first, IMAGE_TAGS, tags)
+    pointers, following = _read_ifd(buf, endian, first, IFD0_TAGS, tags)
     if EXIF_IFD in pointers:
         _read_ifd(buf, endian, pointers[EXIF_IFD][0], EXIF_TAGS, tags)
     if GPS_IFD in pointers:
@@ -112,7 +114,23 @@ def parse_tiff(data: bytes, src: Source | None = None, base: int = 0, images: bo
     note = tags.pop("MakerNote", None)
     if isinstance(note, tuple) and str(tags.get("Make", "")).startswith("Canon"):
         # Canon's maker note is a plain IFD, offsets from the TIFF header: lens name and ISO live there
-        _read_ifd(buf, endian, note[0], CANON_TAGS, tags)
+        note_endian = _note_order(buf, endian, note[0])
+        shift = _canon_moved_by(buf, note_endian, note)
+        if shift:  # an editor moved the maker note without rewriting its offsets: follow them where they went
+            data = buf.data[shift:] if shift > 0 else b"\0" * -shift + buf.data
+            _read_ifd(_Buf(data, buf.src, buf.base + shift), note_endian, note[0] - shift, CANON_TAGS, tags)
+        else:
+            _read_ifd(buf, note_endian, note[0], CANON_TAGS, tags)
+    elif isinstance(note, tuple):
+        make = str(tags.get("Make", "")).upper()
+        if "ISO" not in tags:
+            iso = _maker_note_iso(buf, endian, note, make)
+            if iso is not None:
+                tags["ISO"] = iso
+        if "LensModel" not in tags and make.startswith(("OLYMPUS", "OM DIGITAL")):
+            lens = _olympus_lens(buf, note)
+            if lens:
+                tags["LensModel"] = lens
     if images:
         # exiftool's order: an IFD's SubIFDs right after it, then the next IFD of the chain
         found = [(_full_size(tags), tags.get("ImageWidth"), tags.get("ImageHeight"))]
@@ -126,11 +144,114 @@ def parse_tiff(data: bytes, src: Source | None = None, base: int = 0, images: bo
             sub: dict[str, object] = {}
             more, nxt = _read_ifd(buf, endian, offset, IMAGE_TAGS, sub)
             found.append((_full_size(sub), sub.get("ImageWidth"), sub.get("ImageHeight")))
+            for key in ("Make", "Model", "Orientation"):  # a page's camera when IFD0 has none (as exiftool)
+                if key not in tags and key in sub:
+                    tags[key] = sub[key]
             if nxt:
                 stack.append(nxt)
             stack.extend(reversed(more.get(SUB_IFDS, ())))
         tags["_images"] = found
     return tags
+
+
+def _olympus_lens(buf: _Buf, note: tuple[int, int]) -> object:
+    """Olympus/OM maker note ("OLYMPUS\\0II\\3\\0" or "OM SYSTEM\\0..."): Equipment (0x2010) > LensModel
+    (0x0203), offsets from the maker note's start, as exiftool's Olympus tables read it."""
+    block = buf.get(note[0], min(note[1], 1 << 16))
+    if not block:
+        return None
+    skip = 12 if block.startswith(b"OLYMPUS\0") else 16 if block.startswith(b"OM SYSTEM\0") else 0
+    if not skip or block[skip - 4 : skip - 2] not in (b"II", b"MM"):
+        return None
+    e = "<" if block[skip - 4 : skip - 2] == b"II" else ">"
+    inner = _Buf(block, None, 0)
+    found: dict[str, object] = {}
+    _read_ifd(inner, e, skip, {0x2010: "equipment"}, found)
+    equipment = found.get("equipment")
+    if not isinstance(equipment, int):
+        return None
+    _read_ifd(inner, e, equipment, {0x0203: "lens"}, found)
+    return found.get("lens")
+
+
+_CASIO2_ISO = {3: 50, 4: 64, 6: 100, 9: 200}  # Casio Type2 0x0014: a code
+_PENTAX2_ISO = {10: 100, 16: 200}  # Pentax Optio 330/430 0x0014: codes, or the ISO itself
+
+
+def _maker_note_iso(buf: _Buf, e: str, note: tuple[int, int], make: str) -> object:
+    """ISO from the maker note of cameras that keep it only there (exiftool's Nikon, Casio and Pentax
+    Type2 tables): None when the note is not one of these."""
+    start, length = note
+    if make.startswith("NIKON"):  # "Nikon\0\2", then a TIFF header of its own
+        block = buf.get(start, min(length, 1 << 16))
+        if block and block.startswith(b"Nikon\0\x02"):
+            return parse_tiff_ifd(block[10:], NIKON_TAGS).get("ISO")
+        return None
+    if make.startswith("EASTMAN KODAK"):  # binary records (exiftool's Kodak::Main and Kodak::Type3)
+        block = buf.get(start, min(length, 0x80))
+        if not block or len(block) < 0x70:
+            return None
+        if block.startswith(b"KDK"):  # "KDK INFO" big-endian, other "KDK" little-endian; data from +8
+            kodak = struct.unpack_from(">H" if block.startswith(b"KDK INFO") else "<H", block, 8 + 0x60)[0]
+        elif block[12] == 0x07 and block[:2] not in (b"MM", b"II") and not block.startswith(b"AOC"):
+            kodak = struct.unpack_from(">H", block, 0x4E)[0]
+        else:
+            return None
+        return kodak if 0 < kodak < 0xFFFF else None  # 0xFFFF: not set (exiftool prints 65535)
+    if not make.startswith(("CASIO", "ASAHI")):
+        return None
+    head = buf.get(start, 6)
+    if not head:
+        return None
+    found: dict[str, object] = {}
+    if head[:4] in (b"QVC\0", b"DCI\0"):  # Casio Type2: the IFD after a 6-byte header
+        _read_ifd(buf, _note_order(buf, e, start + 6), start + 6, {0x0014: "code", 0x3014: "iso"}, found)
+        iso, code = found.get("iso"), found.get("code")
+        if isinstance(iso, int) and iso:
+            return iso
+        return _CASIO2_ISO.get(code) if isinstance(code, int) else None
+    _read_ifd(buf, _note_order(buf, e, start), start, {0x0014: "iso"}, found)  # Casio Type1, Pentax Type2
+    iso = found.get("iso")
+    if not isinstance(iso, int) or not iso:
+        return None
+    return _PENTAX2_ISO.get(iso, iso) if make.startswith("ASAHI") else iso
+
+
+def _note_order(buf: _Buf, e: str, start: int) -> str:
+    """A maker note's byte order when it may differ from the Exif's (exiftool's ByteOrder "Unknown", as its
+    LocateIFD guesses it): an IFD holds 1 to 255 entries, so a count whose low byte is zero means the other
+    order (an editor rewrote Exif big-endian around a camera's little-endian maker note)."""
+    raw = buf.get(start, 2)
+    if not raw:
+        return e
+    count = _U16[e].unpack(raw)[0]
+    return (">" if e == "<" else "<") if count and not count & 0xFF else e
+
+
+def _canon_moved_by(buf: _Buf, e: str, note: tuple[int, int]) -> int:
+    """How far a Canon maker note moved since the camera wrote it: its 8-byte footer ("II*\\0" + the
+    original offset) says where it was (exiftool's FixBase). 0 when there is no footer, or when the values
+    still end right at the footer (Picasa and ACDSee update the offsets but not the footer)."""
+    start, length = note
+    footer = buf.get(start + length - 8, 8) if length > 8 else None
+    if not footer or footer[:4] != (b"II*\0" if e == "<" else b"MM\0*"):
+        return 0
+    shift = start - int(_U32[e].unpack_from(footer, 4)[0])
+    if not shift:
+        return 0
+    raw = buf.get(start, 2)
+    count = _U16[e].unpack(raw)[0] if raw else 0
+    block = buf.get(start + 2, 12 * count) if 0 < count <= MAX_ENTRIES else None
+    if block is None:
+        return 0
+    ends = [
+        _U32[e].unpack(inline)[0] + _TYPE_SIZES.get(typ, 1) * n
+        for _tag, typ, n, inline in _ENTRIES[e].iter_unpack(block)
+        if _TYPE_SIZES.get(typ, 1) * n > 4
+    ]
+    if ends and start + length - max(ends) - 8 in (0, 1):
+        return 0
+    return shift
 
 
 def _full_size(tags: dict[str, object]) -> bool:
@@ -160,7 +281,10 @@ _ENTRIES = {"<": struct.Struct("<HHI4s"), ">": struct.Struct(">HHI4s")}
 _U16 = {"<": struct.Struct("<H"), ">": struct.Struct(">H")}
 _U32 = {"<": struct.Struct("<I"), ">": struct.Struct(">I")}
 _URATIONAL = {"<": struct.Struct("<II"), ">": struct.Struct(">II")}
-_STRUCTS = {e: (_ENTRIES[e], _U16[e], _U32[e], _URATIONAL[e]) for e in "<>"}
+_SRATIONAL = {"<": struct.Struct("<ii"), ">": struct.Struct(">ii")}
+_DOUBLE = {"<": struct.Struct("<d"), ">": struct.Struct(">d")}
+_URATIONAL3 = {"<": struct.Struct("<6I"), ">": struct.Struct(">6I")}  # GPS degrees, minutes, seconds
+_STRUCTS = {e: (_ENTRIES[e], _U16[e], _U32[e], _URATIONAL[e], _SRATIONAL[e], _DOUBLE[e], _URATIONAL3[e]) for e in "<>"}
 _CODES = {1: "B", 3: "H", 4: "I", 6: "b", 8: "h", 9: "i", 11: "f", 12: "d", 13: "I"}
 
 
@@ -175,7 +299,7 @@ def _read_ifd(
     pointers: dict[int, list[int]] = {}
     if offset < 8:
         return pointers, 0
-    entries, u16s, u32s, urationals = _STRUCTS[e]  # one lookup per IFD: most IFDs hold 4-10 entries
+    entries, u16s, u32s, urationals, srationals, doubles, urationals3 = _STRUCTS[e]  # one lookup per IFD
     data = buf.data
     size_data = len(data)
     if offset + 2 <= size_data:
@@ -194,9 +318,13 @@ def _read_ifd(
         block = data[offset + 2 : stop]
     else:
         got = buf.get(offset + 2, 12 * count + 4)
-        if got is None:  # cut short: keep the whole entries that are there
-            count = max(0, min(count, (size_data - offset - 2) // 12))
-            block = data[offset + 2 : offset + 2 + 12 * count]
+        if got is None:  # cut short (the file, or the bytes at hand): keep the whole entries that are there
+            if buf.src is not None:
+                partial = buf.src.read(buf.base + offset + 2, 12 * count)
+            else:
+                partial = data[offset + 2 : offset + 2 + 12 * count]
+            count = len(partial) // 12
+            block = partial[: 12 * count]
         else:
             following = u32s.unpack_from(got, 12 * count)[0]
             block = got[: 12 * count]
@@ -221,14 +349,24 @@ def _read_ifd(
             if typ == 4:
                 out[name] = u32(inline)[0]
                 continue
-            if typ == 5:
+            if typ == 5 or typ == 10 or typ == 12:  # (signed) RATIONAL, DOUBLE: 8 bytes at an offset
                 start = u32(inline)[0]
                 raw = data[start : start + 8] if start + 8 <= size_data else buf.get(start, 8)
                 if raw is not None:
-                    num, den = urational(raw)
-                    if den:
-                        out[name] = num / den
+                    if typ == 12:
+                        out[name] = doubles.unpack(raw)[0]
+                    else:
+                        num, den = urational(raw) if typ == 5 else srationals.unpack(raw)
+                        if den:
+                            out[name] = num / den
                 continue
+        elif n == 3 and typ == 5:  # GPS degrees, minutes, seconds
+            start = u32(inline)[0]
+            raw = data[start : start + 24] if start + 24 <= size_data else buf.get(start, 24)
+            if raw is not None:
+                a, b, c, d, f, g = urationals3.unpack(raw)
+                out[name] = (a / b if b else None, c / d if d else None, f / g if g else None)
+            continue
         if tag in _BLOB_TAGS:
             if typ in (1, 7) and n > 4:
                 out[name] = (u32(inline)[0], n)  # (offset, length): read only if needed

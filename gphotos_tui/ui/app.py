@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerError, WorkerState, get_current_worker
 
 from gphotos_tui.analysis.stats_filters import Filters
 from gphotos_tui.catalog import Catalog, CatalogError
+from gphotos_tui.catalog.store import needs_check, quick_check
 from gphotos_tui.demo.catalog import mark_as_demo, reset_demo_catalog
 from gphotos_tui.demo.job import DEMO_LABEL, fill_demo
 from gphotos_tui.engine.google_jobs import GoogleAccess, pick_photos, sync_library
@@ -129,6 +130,7 @@ class GPhotosApp(App[None]):
         self.google = GoogleAccess(demo_size)
         self.takeout_report: ImportReport | None = None  # the last Takeout import's diagnostics
         self.takeout_parts: list[str] = []  # ... and its parts, offered as the backup's source of originals
+        self.catalog_damage: str | None = None  # what the start-up quick_check found, if the catalog is damaged
 
     @property
     def demo(self) -> bool:
@@ -140,12 +142,17 @@ class GPhotosApp(App[None]):
         try:
             if self.demo:
                 reset_demo_catalog(self.db_path)
+            check = not self.demo and needs_check(self.db_path)  # before opening: the stamp needs no -wal file
             self.catalog = await Catalog.open(self.db_path)
             if self.demo:
                 await mark_as_demo(self.catalog)
         except (CatalogError, OSError) as exc:
             self.exit(return_code=1, message=f"gphotos-tui: {exc}")
             return
+        if check:
+            self._check_catalog(self.db_path)  # in a thread: start-up does not wait for it
+        elif not self.demo:
+            self.catalog.mark_checked()  # as a checked writer left it: a clean close vouches again
         self.set_interval(RELOAD_EVERY, self._reload_if_changed, name="catalog-reload")
         if self.watch_terminal:
             lifecycle.install_signal_handlers(self)
@@ -160,6 +167,7 @@ class GPhotosApp(App[None]):
     async def on_unmount(self) -> None:
         """Stop jobs first (each finishes its page or rolls it back), then close the catalog."""
         self.workers.cancel_group(self, "stats-warm")
+        self.workers.cancel_group(self, "catalog-check")
         try:
             await self._cancel_jobs()
         finally:  # a failure while stopping jobs must not leave the catalog's thread running
@@ -236,6 +244,10 @@ class GPhotosApp(App[None]):
         """
         if self.job_running:
             self.log_line(f"{label}: another job is running; stop it first", error=True)
+            return None
+        if self.catalog_damage is not None:
+            self.log_line(f"{label}: {self.catalog_damage}", error=True)
+            self.notify(f"{label} not started: {self.catalog_damage}", severity="error", timeout=15)
             return None
         lock = CatalogLock(self.db_path, f"the app's {job} job")
         try:
@@ -519,6 +531,49 @@ class GPhotosApp(App[None]):
         if self.catalog is None or not self.screen_stack or self.job_running:
             return
         self._warm_stats_worker(self.db_path)  # exclusive: a newer warm-up replaces a running one
+
+    @work(thread=True, group="catalog-check", exit_on_error=False, description="Catalog check")
+    def _check_catalog(self, path: Path) -> None:
+        """``PRAGMA quick_check`` of the catalog the app opened, as the CLI's writers do (issue 11). Skipped
+        when the ``<catalog>.checked`` stamp says a checked writer left it as it is."""
+        cancelled = get_current_worker().cancelled_event
+        try:
+            passed = quick_check(path, stop=cancelled)  # quitting abandons it
+        except CatalogError as exc:
+            self.call_from_thread(self._catalog_damaged, str(exc))
+        else:
+            catalog = self.catalog
+            if passed and catalog is not None:
+                catalog.mark_checked()
+
+    def _catalog_damaged(self, message: str) -> None:
+        self.catalog_damage = message
+        self.log_line(message, error=True)
+        self.notify(
+            f"{message}. Jobs that write the catalog are refused until it is recovered.",
+            title="The catalog is damaged",
+            severity="error",
+            timeout=60,
+        )
+
+    def lock_for_write(self, what: str) -> CatalogLock | None:
+        """The catalog lock for a write a screen makes itself (Duplicates decisions), taken as the app's jobs
+        and every CLI writer take it; release it when the write is done. None, after a notification, when
+        another run holds it or the catalog is damaged. While one of the app's own jobs holds the lock, the
+        process already owns the catalog: the lock returned is not taken (releasing it does nothing)."""
+        if self.catalog_damage is not None:
+            self.notify(f"{what} not saved: {self.catalog_damage}", severity="error", timeout=15)
+            return None
+        lock = CatalogLock(self.db_path, f"the app's {what}")
+        if any(held.held for held in self._locks.values()):
+            return lock
+        try:
+            lock.acquire()
+        except (CatalogBusy, OSError) as exc:
+            self.log_line(f"{what}: {exc}", error=True)
+            self.notify(f"{what} not saved: {exc}", severity="error", timeout=15)
+            return None
+        return lock
 
     @work(thread=True, group="stats-warm", exclusive=True, exit_on_error=False, description="Stats warm-up")
     def _warm_stats_worker(self, path: Path) -> None:

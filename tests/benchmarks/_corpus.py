@@ -2,7 +2,7 @@
 
 The files come from public sample collections fetched as git snapshots into
 /work/.mirror (exiftool's test images, metadata-extractor-images,
-ianare/exif-samples); every blob whose extension Google Photos accepts is
+ianare/exif-samples, file-scraper's and hachoir's test files); every blob whose extension Google Photos accepts is
 copied to CORPUS (default /work/corpus/files, outside the repository),
 named ``<repo>__<path with / as _>``. Nothing is downloaded here.
 """
@@ -18,8 +18,14 @@ from gphotos_tui.exif import MEDIA_EXTENSIONS
 
 MIRRORS = Path(os.environ.get("GPHOTOS_MIRRORS", "/work/.mirror"))
 CORPUS = Path(os.environ.get("GPHOTOS_CORPUS", "/work/corpus/files"))
-REPOS = ("exiftool+exiftool", "drewnoakes+metadata-extractor-images", "ianare+exif-samples")
-SKIP_PARTS = ("fuzz", "invalid", "corrupt")  # deliberately broken files test robustness, not agreement
+REPOS = (
+    "exiftool+exiftool",
+    "drewnoakes+metadata-extractor-images",
+    "ianare+exif-samples",
+    "Digital-Preservation-Finland+file-scraper",  # videos: MPEG-1/2 program and transport streams, WMV, MKV, MOV
+    "vstinner+hachoir",  # its parser tests: a Panasonic AVCHD .MTS, a Pentax MOV, MKV, WMV, AVI
+)
+SKIP_PARTS = ("fuzz", "invalid", "corrupt", "truncated")  # deliberately broken files test robustness, not agreement
 
 
 def build(corpus: Path = CORPUS) -> int:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from gphotos_tui.ui.app import make_app
 from gphotos_tui.ui.screens.album_items import AlbumItemsScreen
+from gphotos_tui.ui.screens.albums import AlbumList
 from gphotos_tui.ui.screens.item_detail import ItemDetailScreen
 from gphotos_tui.ui.widgets.item_list import ItemList
 from gphotos_tui.ui.widgets.preview import Preview
@@ -15,8 +16,10 @@ from gphotos_tui.ui.widgets.preview import Preview
 from .conftest import settle, wait_until
 
 
-def titles(table: DataTable) -> list[str]:
-    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+def titles(table: AlbumList) -> list[str]:
+    rows = [table.row_at(i) for i in range(table.row_count)]  # one window: the small catalog's albums
+    assert None not in rows, "album rows still loading"
+    return [album.title for album in rows]
 
 
 def text_of(widget: Static) -> str:
@@ -33,7 +36,7 @@ async def test_pseudo_albums_open_the_right_items(catalog_file):
         await settle(pilot)
         await pilot.press("2")
         await settle(pilot)
-        table = app.screen.query_one("#albums", DataTable)
+        table = app.screen.query_one("#albums", AlbumList)
         assert titles(table)[:5] == ["All items", "Favorites", "Not in any album", "Archived", "Trash"]
         await pilot.press("down")  # Favorites
         await pilot.press("enter")
@@ -57,12 +60,14 @@ async def test_sort_albums_by_title_and_size(catalog_file):
         await settle(pilot)
         await pilot.press("2")
         await settle(pilot)
-        table = app.screen.query_one("#albums", DataTable)
+        table = app.screen.query_one("#albums", AlbumList)
         await pilot.press("o")  # by title
+        await settle(pilot)
         real = titles(table)[5:]
         assert real == sorted(real, key=str.casefold)
         await pilot.press("o")  # by size
-        sizes = [int(str(table.get_row_at(i)[1]).replace(",", "")) for i in range(5, table.row_count)]
+        await settle(pilot)
+        sizes = [table.row_at(i).items for i in range(5, table.row_count)]
         assert sizes == sorted(sizes, reverse=True)
         assert "sorted by size" in text_of(app.screen.query_one("#album-summary", Static))
 

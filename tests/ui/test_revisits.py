@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
-
 from gphotos_tui.analysis.duplicates import incremental
 from gphotos_tui.catalog import queries
 from gphotos_tui.ui.app import make_app
 from gphotos_tui.ui.screens import stats as stats_screen
-from gphotos_tui.ui.screens.albums import AlbumsScreen
+from gphotos_tui.ui.screens.albums import AlbumList, AlbumsScreen
 from gphotos_tui.ui.screens.duplicates import DuplicatesScreen, GroupList
 from tests.ui.conftest import settle
 
@@ -69,4 +67,4 @@ async def test_returning_to_each_screen_recomputes_nothing(catalog_file, monkeyp
         await pilot.press("2")
         await settle(pilot)
         assert isinstance(app.screen, AlbumsScreen)
-        assert app.screen.query_one("#albums", DataTable).row_count > 5
+        assert app.screen.query_one("#albums", AlbumList).row_count > 5

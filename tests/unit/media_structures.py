@@ -247,16 +247,24 @@ def movie(moov_children: bytes, brand: bytes | None = b"qt  ", moov_first: bool 
 # -- AVI, Matroska ----------------------------------------------------------------------------
 
 
-def avi(width: int, height: int, frames: int, fps: int) -> bytes:
+def avi(width: int, height: int, frames: int, fps: int, extra: bytes = b"", strd: bytes = b"") -> bytes:
     avih = struct.pack("<14I", 1_000_000 // fps, 0, 0, 0x10, frames, 0, 1, 0, width, height, 0, 0, 0, 0)
     strh = b"vids" + b"MJPG" + struct.pack("<IHHIIIIIIIi", 0, 0, 0, 0, 1, fps, 0, frames, 0, 0, -1)
     strh += struct.pack("<hhhh", 0, 0, width, height)
-    strl = b"LIST" + struct.pack("<I", 4 + 8 + len(strh)) + b"strl" + _riff_chunk(b"strh", strh)
+    strl_body = b"strl" + _riff_chunk(b"strh", strh) + strd
+    strl = b"LIST" + struct.pack("<I", len(strl_body)) + strl_body
     hdrl_body = b"hdrl" + _riff_chunk(b"avih", avih) + strl
     hdrl = b"LIST" + struct.pack("<I", len(hdrl_body)) + hdrl_body
     movi = b"LIST" + struct.pack("<I", 4) + b"movi"
-    body = b"AVI " + hdrl + movi
+    body = b"AVI " + hdrl + extra + movi
     return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def nikon_avi_tags(records: dict[int, bytes]) -> bytes:
+    """Nikon's ``LIST ncdt`` of an AVI with one ``nctg`` chunk of (tag, size, value) records."""
+    nctg = b"".join(struct.pack("<HH", tag, len(value)) + value for tag, value in records.items())
+    body = b"ncdt" + _riff_chunk(b"nctg", nctg)
+    return b"LIST" + struct.pack("<I", len(body)) + body
 
 
 def _ebml(ident: int, payload: bytes) -> bytes:
@@ -329,7 +337,15 @@ def _ciff_heap(entries: list[tuple[int, bytes | list]]) -> bytes:
 
 
 def crw(
-    make: str, model: str, taken_unix: int, width: int, height: int, focal_mm: int, fnumber_ev: int, exposure_ev: int
+    make: str,
+    model: str,
+    taken_unix: int,
+    width: int,
+    height: int,
+    focal_mm: int,
+    fnumber_ev: int,
+    exposure_ev: int,
+    raw: int = 64,
 ) -> bytes:
     """A Canon CRW: make/model, time stamp and image info in nested heaps; focal length, f-number and exposure
     in Canon's ShotInfo/FocalLength records (EV codes in 1/32 steps), ISO from CameraSettings."""
@@ -350,10 +366,10 @@ def crw(
         (0x300B, exif),  # ExifInformation
     ]
     header = b"II" + struct.pack("<I", 26) + b"HEAPCCDR" + struct.pack("<I", 0x00010002) + b"\0" * 8
-    return header + _ciff_heap([(0x2005, b"\0" * 64), (0x300A, props)])  # RawData, ImageProps
+    return header + _ciff_heap([(0x2005, b"\0" * raw), (0x300A, props)])  # RawData, ImageProps
 
 
-def x3f(width: int, height: int, props: dict[str, str], jpeg_data: bytes | None = None) -> bytes:
+def x3f(width: int, height: int, props: dict[str, str], jpeg_data: bytes | None = None, pad: int = 0) -> bytes:
     """A Sigma X3F (version 2.2 header, as the SD10 writes): a PROP section, optionally an IMA2 section holding a JPEG with Exif
     (newer cameras), then the directory, whose offset ends the file."""
     header = b"FOVb" + struct.pack("<I", 0x00020002) + b"\x11" * 16 + struct.pack("<IIII", 0, width, height, 0)
@@ -371,7 +387,7 @@ def x3f(width: int, height: int, props: dict[str, str], jpeg_data: bytes | None 
     if jpeg_data is not None:
         image = b"SECi\0\0\x02\0\x02\0\0\0\x12\0\0\0" + struct.pack("<III", width, height, 0) + jpeg_data
         sections.append((b"IMA2", image))
-    body = bytearray(header)
+    body = bytearray(header + b"\0" * pad)  # pad: image data before the sections
     directory = bytearray()
     for kind, data in sections:
         directory += struct.pack("<II", len(body), len(data)) + kind
@@ -379,6 +395,49 @@ def x3f(width: int, height: int, props: dict[str, str], jpeg_data: bytes | None 
     at = len(body)
     body += b"SECd" + struct.pack("<II", 0x00020000, len(sections)) + directory
     return bytes(body) + struct.pack("<I", at)
+
+
+# -- maker notes the reader follows for ISO -----------------------------------------------------
+
+
+def nikon_exif(iso: int) -> bytes:
+    """An older Nikon's Exif: no ISO tag; the maker note ("Nikon\\0\\2" + its own TIFF header) holds (0, ISO)."""
+    note = b"Nikon\0\x02\x10\0\0" + tiff({"ifd0": [(0x0001, UNDEFINED, b"0210"), (0x0002, SHORT, [0, iso])]}, e=">")
+    return tiff(
+        {
+            "ifd0": [(0x010F, ASCII, "NIKON CORPORATION"), (0x0110, ASCII, "NIKON D70"), (EXIF_PTR, LONG, "@exif")],
+            "exif": [(0x829A, RATIONAL, (1, 125)), (0x927C, UNDEFINED, note)],
+        }
+    )
+
+
+def canon_moved_exif(iso_code: int, moved_by: int = 256) -> bytes:
+    """A Canon Exif whose maker note an editor moved by ``moved_by`` bytes without rewriting its offsets:
+    its footer ("II*\\0" + the original offset) says where the camera wrote it. CameraSettings[16] is the ISO
+    code (17 = ISO 100)."""
+    settings = [0] * 46
+    settings[0], settings[16] = 92, iso_code
+
+    def note(original: int) -> bytes:
+        ifd = struct.pack("<HHHII", 1, 0x0001, SHORT, 46, original + 18) + struct.pack("<I", 0)
+        return ifd + struct.pack("<46H", *settings) + b"II*\0" + struct.pack("<I", original)
+
+    def build(blob: bytes) -> bytes:
+        return tiff(
+            {
+                "ifd0": [
+                    (0x010E, ASCII, "an editor's description, written before the maker note " * 6),
+                    (0x010F, ASCII, "Canon"),
+                    (0x0110, ASCII, "Canon PowerShot A85"),
+                    (EXIF_PTR, LONG, "@exif"),
+                ],
+                "exif": [(0x829A, RATIONAL, (1, 160)), (0x927C, UNDEFINED, blob)],
+            }
+        )
+
+    marker = b"\xaa" * len(note(0))
+    where = build(marker).index(marker)
+    return build(note(where - moved_by))
 
 
 # -- MPEG transport streams (AVCHD) and program streams ---------------------------------------
@@ -606,3 +665,132 @@ def mpeg_ps(width: int, height: int, size: int = 300_000) -> bytes:
     body = pack + video + pack + audio
     padding = size - len(body) - 6
     return body + b"\0\0\1\xbe" + struct.pack(">H", min(padding, 0xFFFF)) + bytes(padding)
+
+
+def png_raw_profile(width: int, height: int, name: str, payload: bytes) -> bytes:
+    """A PNG with ImageMagick's "Raw profile type <name>" zTXt chunk (the payload in hex), after IDAT."""
+    hexed = payload.hex()
+    lines = "\n".join(hexed[i : i + 72] for i in range(0, len(hexed), 72))
+    text = f"\n{name}\n{len(payload):8d}\n{lines}\n".encode()
+    chunk = _png_chunk(b"zTXt", f"Raw profile type {name}".encode() + b"\0\0" + zlib.compress(text))
+    plain = png(width, height)
+    return plain[:-12] + chunk + plain[-12:]  # before IEND
+
+
+def inline_ifd(entries: list[tuple[int, int]], e: str = ">") -> bytes:
+    """A bare IFD of SHORT values (all inline): a maker note that needs no offsets."""
+    body = b"".join(
+        struct.pack(e + "HHI", tag, SHORT, 1) + struct.pack(e + "H", value) + b"\0\0" for tag, value in entries
+    )
+    return struct.pack(e + "H", len(entries)) + body + b"\0\0\0\0"
+
+
+def maker_note_exif(make: str, model: str, note: bytes) -> bytes:
+    """Exif without an ISO tag whose maker note (``note``) holds it."""
+    return tiff(
+        {
+            "ifd0": [(0x010F, ASCII, make), (0x0110, ASCII, model), (EXIF_PTR, LONG, "@exif")],
+            "exif": [(0x829A, RATIONAL, (1, 60)), (0x927C, UNDEFINED, note)],
+        }
+    )
+
+
+def kodak_note(iso: int) -> bytes:
+    """A Kodak DC/DX maker note: "KDK INFO", then a big-endian binary record with ISO at 0x60."""
+    record = bytearray(0x80)
+    struct.pack_into(">H", record, 0x60, iso)
+    return b"KDK INFO" + bytes(record)
+
+
+def olympus_note(lens: str) -> bytes:
+    """An Olympus maker note ("OLYMPUS\\0II\\3\\0"): IFD at +12 whose Equipment (0x2010) sub-IFD holds
+    LensModel (0x0203); offsets count from the maker note's start."""
+    text = lens.encode() + b"\0"
+    main_at = 12
+    equipment_at = main_at + 2 + 12 + 4
+    text_at = equipment_at + 2 + 12 + 4
+    main = struct.pack("<HHHII", 1, 0x2010, 13, 1, equipment_at) + struct.pack("<I", 0)
+    equipment = struct.pack("<HHHII", 1, 0x0203, ASCII, len(text), text_at) + struct.pack("<I", 0)
+    return b"OLYMPUS\0II\x03\0" + main + equipment + text
+
+
+def jpeg_ciff(make: str, model: str, focal_mm: int, tv: float, av: float, width: int, height: int) -> bytes:
+    """An early Canon PowerShot JPEG: no Exif, a CIFF heap in APP0 ("II" + header + "HEAPJPGM") with the
+    camera, focal length and ExposureInfo (APEX shutter and aperture as floats)."""
+    heap = _ciff_heap(
+        [
+            (0x2807, [(0x080A, make.encode().ljust(6, b"\0") + model.encode() + b"\0")]),
+            (0x5029, struct.pack("<4H", 1, focal_mm, 0, 0)),
+            (0x1818, struct.pack("<fff", 0.0, tv, av)),
+        ]
+    )
+    body = b"II" + struct.pack("<I", 26) + b"HEAPJPGM" + struct.pack("<I", 0x00010001) + b"\0" * 8 + heap
+    plain = jpeg(None, width, height)
+    return plain[:2] + b"\xff\xe0" + struct.pack(">H", len(body) + 2) + body + plain[2:]
+
+
+def tiff_ifd_at_end(entries: list[tuple[int, int, int]], pad: int = 4096, cut: int = 2) -> bytes:
+    """A little-endian TIFF whose IFD0 (inline SHORT/LONG values only) comes after the image data, at the
+    very end, with the last ``cut`` bytes of its next-IFD pointer missing (a truncated file)."""
+    at = 8 + pad
+    table = struct.pack("<H", len(entries))
+    for tag, typ, value in sorted(entries):
+        table += struct.pack("<HHI", tag, typ, 1) + (
+            struct.pack("<H", value) + b"\0\0" if typ == SHORT else struct.pack("<I", value)
+        )
+    table += b"\0\0\0\0"
+    return (b"II*\0" + struct.pack("<I", at) + b"\0" * pad + table)[: -cut or None]
+
+
+def jpeg_iptc(date: str, clock: str, width: int = 64, height: int = 48) -> bytes:
+    """A JPEG without Exif whose Photoshop APP13 holds IPTC DateCreated (2:55 "YYYYMMDD") and
+    TimeCreated (2:60 "HHMMSS+HHMM"), as Photo Mechanic writes."""
+    records = b"".join(
+        b"\x1c\x02" + bytes([dataset]) + struct.pack(">H", len(value)) + value
+        for dataset, value in ((0, b"\0\4"), (55, date.encode()), (60, clock.encode()))
+    )
+    irb = b"8BIM" + struct.pack(">H", 0x0404) + b"\0\0" + struct.pack(">I", len(records)) + records
+    irb += b"\0" * (len(records) & 1)
+    body = b"Photoshop 3.0\0" + irb
+    plain = jpeg(None, width, height)
+    return plain[:2] + b"\xff\xed" + struct.pack(">H", len(body) + 2) + body + plain[2:]
+
+
+def pentax_tags(exposure: int, fnumber: tuple[int, int], focal: tuple[int, int], iso: int) -> bytes:
+    """udta/TAGS of a Pentax movie (little-endian binary data, as exiftool's Pentax::MOV table reads it)."""
+    return camera_tags(
+        b"PENTAX DIGITAL CAMERA",
+        {0x26: struct.pack("<I", exposure), 0x2A: struct.pack("<II", *fnumber)}
+        | {0x48: struct.pack("<II", *focal), 0xAF: struct.pack("<H", iso)},
+    )
+
+
+def camera_tags(make: bytes, fields: dict[int, bytes], size: int = 256) -> bytes:
+    """udta/TAGS of a compact camera's movie: the make at 0, then ``fields`` (offset: little-endian bytes)."""
+    data = bytearray(make.ljust(24, b"\0") + bytes(size - 24))
+    for at, raw in fields.items():
+        data[at : at + len(raw)] = raw
+    return box(b"udta", box(b"TAGS", bytes(data)))
+
+
+def avi_exif_strd(ifd0: list, exif: list) -> bytes:
+    """An AVI ``strd`` chunk holding Exif as Fujifilm and other compacts write it: "AVIF", four bytes,
+    then a little-endian IFD0 (and its Exif IFD) whose offsets count from the IFD's own start."""
+
+    def layout(entries: list, at: int, pointer: int | None) -> bytes:
+        items = sorted(entries + ([(EXIF_PTR, LONG, pointer)] if pointer is not None else []), key=lambda t: t[0])
+        table = bytearray(struct.pack("<H", len(items)))
+        data = bytearray()
+        data_at = at + 2 + 12 * len(items) + 4
+        for tag, typ, value in items:
+            raw, count = _encode("<", typ, value)
+            if len(raw) <= 4:
+                table += struct.pack("<HHI", tag, typ, count) + raw.ljust(4, b"\0")
+            else:
+                table += struct.pack("<HHII", tag, typ, count, data_at + len(data))
+                data += raw + (b"\0" if len(raw) & 1 else b"")
+        return bytes(table + b"\0\0\0\0" + data)
+
+    size0 = len(layout(ifd0, 0, 0))  # the Exif IFD follows IFD0 and its values
+    body = b"AVIF" + b"\0" * 4 + layout(ifd0, 0, size0) + layout(exif, size0, None)
+    return _riff_chunk(b"strd", body)

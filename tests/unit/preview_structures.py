@@ -3,9 +3,10 @@
 Real JPEGs (Pillow-encoded, each a different colour) inside: a JPEG's Exif
 IFD1 thumbnail; TIFF-based RAW with IFD0/IFD1/SubIFD JPEGs and lossless-JPEG
 raw data that is not a preview (CR2-, NEF-, ARW-, DNG-like, Panasonic RW2's
-JpgFromRaw); a CR3-like file (moov/uuid THMB, top-level uuid PRVW); a RAF-like
-file (header offset to a JPEG that has its own thumbnail); HEIFs with a JPEG
-item and an Exif thumbnail, or with only an HEVC ``thmb`` item.
+JpgFromRaw, ORF- and PEF-like maker-note previews); a CR3-like file
+(moov/uuid THMB, top-level uuid PRVW); a RAF-like file (header offset to a
+JPEG that has its own thumbnail); HEIFs with a JPEG item and an Exif
+thumbnail, or with only an HEVC ``thmb`` item.
 """
 
 from __future__ import annotations
@@ -102,8 +103,16 @@ def cr2(preview: bytes, thumb: bytes, orientation: int = 1) -> bytes:
     return block[:4] + struct.pack("<I", 26) + b"CR\x02\0" + struct.pack("<I", 0) + block[16:]
 
 
-def nef(preview: bytes, orientation: int = 1) -> bytes:
-    """NEF-like: IFD0 is a tiny RGB thumbnail, SubIFD0 the JPEG preview, SubIFD1 the raw data."""
+def nef(preview: bytes, orientation: int = 1, note_preview: bytes | None = None) -> bytes:
+    """NEF-like: IFD0 is a tiny RGB thumbnail, SubIFD0 the JPEG preview, SubIFD1 the raw data; with
+    ``note_preview``, the Nikon maker note's PreviewIFD (offsets from the note's own TIFF header) holds it."""
+    exif = []
+    if note_preview is not None:
+        inner = tiff_with_blobs(
+            {"main": [(0x0011, LONG, "@pv")], "pv": [(0x0201, LONG, "&jpg"), (0x0202, LONG, "#jpg")]},
+            {"jpg": note_preview},
+        )
+        exif = [(0x927C, UNDEFINED, b"Nikon\0\x02\x10\0\0" + inner)]
     return tiff_with_blobs(
         {
             "ifd0": [
@@ -117,7 +126,9 @@ def nef(preview: bytes, orientation: int = 1) -> bytes:
                 (0x0111, LONG, "&rgb"),
                 (0x0117, LONG, "#rgb"),
                 (ms.SUB_PTR, LONG, ["@sub0", "@sub1"]),
+                *([(ms.EXIF_PTR, LONG, "@exif")] if exif else []),
             ],
+            **({"exif": exif} if exif else {}),
             "sub0": [(0x00FE, LONG, 1), (0x0103, SHORT, 6), (0x0201, LONG, "&preview"), (0x0202, LONG, "#preview")],
             "sub1": [(0x00FE, LONG, 0), (0x0103, SHORT, 34713), (0x0111, LONG, "&raw"), (0x0117, LONG, "#raw")],
         },
@@ -199,6 +210,51 @@ def rw2(big: bytes, orientation: int = 1) -> bytes:
             offset = len(block) - len(big) - (len(big) & 1)
             struct.pack_into("<HHII", out, at, 0x002E, UNDEFINED, len(big), offset)
     return bytes(out)
+
+
+def orf(preview: bytes, orientation: int = 1) -> bytes:
+    """ORF-like: magic IIRO; the preview's offset (from the maker note's start) in CameraSettings (0x2020)."""
+    note = bytearray(b"OLYMPUS\0II\x03\0")  # the IFD follows at 12; offsets count from the note's start
+    note += struct.pack("<HHHII", 1, 0x2020, 13, 1, 30) + struct.pack("<I", 0)  # 12..30
+    note += struct.pack("<H", 3)  # CameraSettings at 30: PreviewImageValid, Start, Length
+    note += struct.pack("<HHII", 0x0100, LONG, 1, 1) + struct.pack("<HHII", 0x0101, LONG, 1, 72)
+    note += struct.pack("<HHII", 0x0102, LONG, 1, len(preview)) + struct.pack("<I", 0)
+    assert len(note) == 72
+    block = ms.tiff(
+        {
+            "ifd0": [
+                (0x010F, ASCII, "OLYMPUS CORPORATION"),
+                (0x0110, ASCII, "E-M1MarkII"),
+                (0x0112, SHORT, orientation),
+                (ms.EXIF_PTR, LONG, "@exif"),
+            ],
+            "exif": [(0x927C, UNDEFINED, bytes(note) + preview)],
+        }
+    )
+    return block[:2] + b"RO" + block[4:]
+
+
+def pef(preview: bytes, orientation: int = 1) -> bytes:
+    """PEF-like: a Pentax maker note ("AOC\0") whose PreviewImageStart counts from the TIFF header."""
+    note = b"AOC\0MM" + struct.pack(">H", 2)
+    note += struct.pack(">HHII", 0x0003, LONG, 1, len(preview)) + struct.pack(">HHII", 0x0004, LONG, 1, 0)
+    note += struct.pack(">I", 0)
+    block = bytearray(
+        ms.tiff(
+            {
+                "ifd0": [
+                    (0x010F, ASCII, "PENTAX"),
+                    (0x0110, ASCII, "PENTAX K-1"),
+                    (0x0112, SHORT, orientation),
+                    (ms.EXIF_PTR, LONG, "@exif"),
+                ],
+                "exif": [(0x927C, UNDEFINED, note + preview)],
+            }
+        )
+    )
+    at = bytes(block).index(b"AOC\0MM")
+    struct.pack_into(">I", block, at + 28, at + len(note))  # the second entry's value: the JPEG, from the header
+    return bytes(block)
 
 
 def cr3(preview: bytes, thumb: bytes, orientation: int = 1) -> bytes:

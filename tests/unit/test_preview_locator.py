@@ -30,9 +30,12 @@ FILES = {
     "thumb.jpg": (ps.jpeg_with_thumbnail(1024, 768, THUMB, orientation=6), 6, {(160, 120)}),
     "cam.cr2": (ps.cr2(PREVIEW, ps.picture(160, 106), orientation=8), 8, {(480, 320), (160, 106)}),
     "cam.nef": (ps.nef(PREVIEW, orientation=3), 3, {(480, 320)}),
+    "notes.nef": (ps.nef(BIG, note_preview=PREVIEW), 1, {(640, 480), (480, 320)}),
     "cam.arw": (ps.arw(PREVIEW, THUMB, orientation=6), 6, {(480, 320), (160, 120)}),
     "cam.dng": (ps.dng(PREVIEW), 1, {(480, 320)}),
     "cam.rw2": (ps.rw2(BIG, orientation=6), 6, {(640, 480)}),
+    "cam.orf": (ps.orf(PREVIEW, orientation=6), 6, {(480, 320)}),
+    "cam.pef": (ps.pef(PREVIEW, orientation=8), 8, {(480, 320)}),
     "cam.cr3": (ps.cr3(PREVIEW, THUMB, orientation=8), 8, {(480, 320), (160, 120)}),
     "cam.raf": (ps.raf(ps.jpeg_with_thumbnail(480, 320, THUMB, orientation=6)), 6, {(480, 320), (160, 120)}),
     "jpegitem.heic": (
@@ -137,8 +140,9 @@ def test_preview_decodes_the_embedded_jpeg_turned_upright(generated):
 
 
 def test_a_heic_without_a_jpeg_preview_says_why(generated):
-    with pytest.raises(NoPreview, match="HEIC needs an HEVC decoder"):
+    with pytest.raises(NoPreview, match="HEIC needs an HEVC decoder") as raised:
         loader_cells(FileLoader(str(generated / "hevcthumb.heic")), 24, 8, "hevcthumb.heic")
+    assert raised.value.short == "HEIC needs an HEVC decoder"  # what a 24-column Duplicates card shows
     cells = loader_cells(FileLoader(str(generated / "jpegitem.heic")), 24, 8, "jpegitem.heic")
     assert len(cells) == 8 and len(cells[0]) == 24
 
@@ -164,3 +168,28 @@ def test_takeout_zip_members_are_previewed_in_place(generated, tmp_path, method)
             assert from_zip == loader_cells(FileLoader(str(generated / name)), 24, 8, name), name
     finally:
         close_parts()
+
+
+def _letterboxed(fill_bars: bool) -> bytes:
+    inner = Image.open(io.BytesIO(ps.picture(160, 107, (220, 180, 40))))
+    canvas = Image.new("RGB", (160, 120), (90, 140, 200) if fill_bars else (0, 0, 0))
+    canvas.paste(inner, (0, 6))
+    out = io.BytesIO()
+    canvas.save(out, "JPEG", quality=95)
+    return out.getvalue()
+
+
+def test_a_letterboxed_thumbnail_is_cropped_to_the_picture_and_a_stale_one_is_not_used(tmp_path):
+    """Cameras pad a 3:2 picture's thumbnail into 160x120 with black bars: the bars are cut. A thumbnail of
+    another shape whose margins hold picture (the photo was cropped since) is no preview: the file is decoded."""
+    boxed = tmp_path / "boxed.jpg"
+    boxed.write_bytes(ps.jpeg_with_thumbnail(1500, 1000, _letterboxed(fill_bars=False)))
+    with open(boxed, "rb") as fh:
+        decoded = decode_preview(Source.of_file(fh), 36, 28, boxed.name)
+    assert decoded.embedded is not None and decoded.embedded.name == "ThumbnailImage"
+    assert decoded.image.size == (160, 107)
+    stale = tmp_path / "stale.jpg"
+    stale.write_bytes(ps.jpeg_with_thumbnail(1500, 1000, _letterboxed(fill_bars=True)))
+    with open(stale, "rb") as fh:
+        decoded = decode_preview(Source.of_file(fh), 36, 28, stale.name)
+    assert decoded.embedded is None and decoded.image.width > decoded.image.height

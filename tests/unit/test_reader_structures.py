@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import io
+import random
 import shutil
+import struct
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from gphotos_tui.exif import read_file, read_metadata, read_path
+from gphotos_tui.exif import MetadataError, read_file, read_metadata, read_path
 from gphotos_tui.sources.takeout.archive import open_parts
 from gphotos_tui.sources.takeout.catalogue import scan
 from tests.benchmarks import reader as bench
@@ -106,7 +108,7 @@ def _files() -> dict[str, bytes]:
         }
     )
     files["camera.dng"] = ms.tiff(raw_ifds | {"ifd0": [*raw_ifds["ifd0"], (0xC612, 1, b"\1\4\0\0")]})
-    files.update(_mpeg_streams())
+    files.update(_more_videos())
     return files
 
 
@@ -130,12 +132,80 @@ CANON_MDPM = [
 ]
 
 
-def _mpeg_streams() -> dict[str, bytes]:
+def _more_videos() -> dict[str, bytes]:
     return {
         "sony.mts": ms.m2ts(1920, 1080, SONY_MDPM, duration_s=12.5),
         "canon.m2ts": ms.m2ts(1920, 1080, CANON_MDPM, duration_s=61.04, interlaced=True, profile=77),
         "hdv.m2t": ms.m2ts(1440, 1080, None, duration_s=3.0, timecode=False, video="mpeg2"),
         "clip.mpg": ms.mpeg_ps(720, 576),
+        # an iMovie export: the XMP packet after mdat carries the creation time with its offset
+        "xmp.mp4": ms.movie(ms.mvhd(1_578_236_640, 1.5) + ms.trak(960, 540), brand=b"mp42", moov_first=True, pad=5000)
+        + ms.xmp_uuid(ms.xmp_packet(**{"xmp:CreateDate": "2020-01-05T16:04:00+01:00", "tiff:Orientation": "1"})),
+        "fuji.avi": ms.avi(
+            640,
+            480,
+            300,
+            30,
+            strd=ms.avi_exif_strd(
+                [(0x010F, ASCII, "FUJIFILM"), (0x0110, ASCII, "FinePix F31fd"), (0x0112, SHORT, 1)],
+                [
+                    (0x829A, RATIONAL, (1, 30)),
+                    (0x829D, RATIONAL, (28, 10)),
+                    (0x8827, SHORT, 400),
+                    (0x9003, ASCII, "2007:08:09 10:11:12"),
+                    (0x920A, RATIONAL, (80, 10)),
+                ],
+            ),
+        ),
+        "nikon.avi": ms.avi(
+            640,
+            480,
+            150,
+            30,
+            extra=ms.nikon_avi_tags(
+                {3: b"NIKON\0", 4: b"COOLPIX P7000\0", 7: struct.pack("<H", 1), 8: struct.pack("<II", 1, 60)}
+                | {9: struct.pack("<II", 28, 10), 0x0F: struct.pack("<II", 60, 10), 0x13: b"2011:05:06 07:08:09\0"}
+            ),
+        ),
+        "nikon.mov": ms.movie(
+            ms.mvhd(1_250_000_000, 4.0)
+            + ms.trak(640, 480)
+            + ms.camera_tags(
+                b"NIKON DIGITAL CAMERA",
+                {0x18: b"S8000\0", 0x26: struct.pack("<I", 600), 0x2A: struct.pack("<II", 35, 10)}
+                | {0x48: struct.pack("<II", 50, 10), 0xDF: struct.pack("<H", 200)},
+            ),
+            moov_first=True,
+            pad=1000,
+        ),
+        "samsung.mp4": ms.movie(
+            ms.mvhd(1_300_000_000, 2.0)
+            + ms.trak(1280, 720)
+            + ms.camera_tags(
+                b"SAMSUNG DIGITAL CAMERA",
+                {0x18: b"WB650\0", 0x2E: struct.pack("<I", 300), 0x32: struct.pack("<II", 33, 10)}
+                | {0x6A: struct.pack("<I", 400)},
+            ),
+            brand=b"mp42",
+            moov_first=True,
+            pad=1000,
+        ),
+        "sanyo.mov": ms.movie(
+            ms.mvhd(1_200_000_000, 2.0)
+            + ms.trak(640, 480)
+            + ms.camera_tags(
+                b"SANYO DIGITAL CAMERA",
+                {0x18: b"HD2000\0", 0x26: struct.pack("<I", 1250), 0x2A: struct.pack("<I", 28)}
+                | {0x48: struct.pack("<I", 64)},
+            ),
+            moov_first=True,
+            pad=1000,
+        ),
+        "pentax.mov": ms.movie(
+            ms.mvhd(1_250_000_000, 4.0) + ms.trak(640, 480) + ms.pentax_tags(384, (40, 10), (189, 10), 50),
+            moov_first=True,
+            pad=1000,
+        ),
     }
 
 
@@ -164,6 +234,13 @@ EXPECTED_FIELDS = {  # what each generated file holds, so a missing value fails 
     "canon.m2ts": {"make", "taken", "offset", "exposure_s", "width", "height", "duration_s", "mime"},
     "hdv.m2t": {"width", "height", "duration_s", "mime"},
     "clip.mpg": {"width", "height", "duration_s", "mime"},
+    "xmp.mp4": {"taken", "offset", "orientation", "width", "duration_s"},
+    "pentax.mov": {"make", "exposure_s", "aperture_f", "focal_length_mm", "iso", "width", "taken"},
+    "fuji.avi": {"make", "model", "exposure_s", "aperture_f", "iso", "focal_length_mm", "taken", "width"},
+    "nikon.avi": {"make", "model", "exposure_s", "aperture_f", "focal_length_mm", "orientation", "width"},
+    "nikon.mov": {"make", "model", "exposure_s", "aperture_f", "focal_length_mm", "iso", "width"},
+    "samsung.mp4": {"make", "model", "exposure_s", "aperture_f", "iso", "width"},
+    "sanyo.mov": {"make", "model", "exposure_s", "aperture_f", "focal_length_mm", "width"},
 }
 
 
@@ -190,6 +267,46 @@ def _reader_rule_files() -> dict[str, bytes]:
         + ms.xmp_uuid(ms.xmp_with({"xmp:CreateDate": "2020-01-05T15:04Z", "tiff:Orientation": "1"})),
         # stray bytes between two segments: exiftool skips to the next 0xFF and reads on (the SOF's size)
         "garbage.jpg": _with_garbage(ms.jpeg(ms.exif_payload(CAMERA), 130, 51)),
+        # ISO kept only in a maker note: an older Nikon's, a Canon's moved by an editor (its footer says where)
+        "nikon.jpg": ms.jpeg(ms.nikon_exif(200), 64, 48),
+        "canon-moved.jpg": ms.jpeg(ms.canon_moved_exif(17), 64, 48),
+        # Casio (Type1: a bare IFD, big-endian in little-endian Exif; Type2: "QVC\0" + IFD) and Pentax Optio 330
+        "casio1.jpg": ms.jpeg(ms.maker_note_exif("CASIO", "QV-3000EX", ms.inline_ifd([(0x0014, 64)])), 64, 48),
+        "casio2.jpg": ms.jpeg(
+            ms.maker_note_exif("CASIO COMPUTER CO.,LTD", "EX-Z3", b"QVC\0\0\0" + ms.inline_ifd([(0x3014, 50)], e="<")),
+            64,
+            48,
+        ),
+        "optio.jpg": ms.jpeg(
+            ms.maker_note_exif("Asahi Optical Co.,Ltd", "PENTAX Optio 330", ms.inline_ifd([(0x0014, 100)])), 64, 48
+        ),
+        "kodak.jpg": ms.jpeg(ms.maker_note_exif("EASTMAN KODAK COMPANY", "KODAK DX4900", ms.kodak_note(108)), 64, 48),
+        # lens names: Olympus's maker note (Equipment IFD), XMP's exifEX:LensModel
+        "olympus.jpg": ms.jpeg(
+            ms.maker_note_exif("OLYMPUS IMAGING CORP.", "E-P3", ms.olympus_note("OLYMPUS M.17mm F1.8")), 64, 48
+        ),
+        "xmplens.jpg": ms.jpeg(
+            ms.exif_payload(CAMERA),
+            64,
+            48,
+            xmp=ms.xmp_with(
+                {"xmlns:exifEX": "http://cipa.jp/exif/1.0/", "exifEX:LensModel": "Samsung Galaxy S9+ Rear Camera"}
+            ),
+        ),
+        # an early Canon PowerShot JPEG: a CIFF heap in APP0 instead of Exif
+        "powershot.jpg": ms.jpeg_ciff("Canon", "Canon PowerShot A5", 5, 4.875, 4.5, 1024, 768),
+        # a scanner's TIFF: Exif tags in IFD0 itself, the model only in the second page's IFD
+        "scanner.tif": ms.tiff(
+            {
+                "ifd0": [(0x100, SHORT, 246), (0x101, SHORT, 300), (0x829D, RATIONAL, (31, 10)), (0x8827, SHORT, 320)],
+                "p2": [(0x100, SHORT, 1748), (0x101, SHORT, 2000), (0x0110, ASCII, "CanoScan N650U/N656U")],
+            },
+            chain=("ifd0", "p2"),
+        ),
+        # IFD0 at the end of a truncated file (its next-IFD pointer cut short): its entries still count
+        "cut.tif": ms.tiff_ifd_at_end([(0x100, LONG, 1754), (0x101, LONG, 2481), (0x0112, SHORT, 1)]),
+        # no Exif: the date from IPTC DateCreated + TimeCreated (with its offset) in Photoshop's APP13
+        "iptc.jpg": ms.jpeg_iptc("20061029", "062751-0500"),
         # RAW that is not TIFF underneath
         "minolta.mrw": ms.mrw(
             ms.tiff(
@@ -237,6 +354,20 @@ EXPECTED_FIELDS |= {
     "xmp.mp4": {"taken", "offset", "orientation", "width", "duration_s"},
     "badrdf.jpg": {"make", "width"},
     "garbage.jpg": {"make", "width", "height"},
+    "nikon.jpg": {"make", "iso", "exposure_s"},
+    "casio1.jpg": {"make", "iso"},
+    "casio2.jpg": {"make", "iso"},
+    "optio.jpg": {"make", "iso"},
+    "kodak.jpg": {"make", "iso"},
+    "iptc.jpg": {"taken", "offset", "width"},
+    "scanner.tif": {"model", "aperture_f", "iso", "width", "height"},
+    "cut.tif": {"width", "height", "orientation"},
+    "powershot.jpg": {"make", "model", "focal_length_mm", "aperture_f", "exposure_s", "width"},
+    "olympus.jpg": {"make", "lens"},
+    "xmplens.jpg": {"make", "lens"},
+    "magick-xmp.png": {"taken", "offset", "orientation", "width"},
+    "magick-exif.png": {"make", "taken", "iso", "width"},
+    "canon-moved.jpg": {"make", "iso", "exposure_s"},
 }
 
 
@@ -305,23 +436,24 @@ def test_raw_mime_types_follow_exiftool_names(generated):
 def test_takeout_members_with_metadata_past_the_head_get_a_second_read(generated, tmp_path, method):
     archive = tmp_path / f"takeout-{method}.zip"
     with zipfile.ZipFile(archive, "w", compression=method) as zf:
-        for name in ("late.heic", "iphone.mov", "android.mp4", "plain.jpg"):
+        for name in ("late.heic", "iphone.mov", "android.mp4", "plain.jpg", "sony.mts"):
             zf.write(generated / name, f"Takeout/Google Photos/Photos from 2023/{name}")
     parts, problems = open_parts([archive])
     assert not problems
     cat = scan(parts, workers=1)
     media = {m.name: m for folder in cat.folders.values() for m in folder.media}
-    assert set(media) == {"late.heic", "iphone.mov", "android.mp4", "plain.jpg"}
+    assert set(media) == {"late.heic", "iphone.mov", "android.mp4", "plain.jpg", "sony.mts"}
     assert not cat.errors
     for name in media:
         want = read_path(generated / name)
         got = media[name].meta
         assert got is not None and not got.truncated, name
-        assert (got.make, got.taken_at, got.width, got.latitude) == (
+        assert (got.make, got.taken_at, got.width, got.latitude, got.duration_s) == (
             want.make,
             want.taken_at,
             want.width,
             want.latitude,
+            want.duration_s,
         ), name
         assert media[name].sha256 == hashlib.sha256((generated / name).read_bytes()).hexdigest(), name
 
@@ -352,3 +484,45 @@ def test_a_transport_stream_head_alone_is_flagged_for_the_end():
     head = read_metadata(data[: 256 * 1024], "clip.mts")
     assert head.truncated and head.duration_s is None
     assert (head.make, head.model, head.utc_offset_min) == ("Sony", "ILCE-7M3", 120)
+
+
+@pytest.mark.timeout(120)
+def test_damaged_mpeg_streams_give_what_was_read_or_a_clear_error(tmp_path):
+    """Cut and bit-flipped transport and program streams: never a crash or a hang, at most a MetadataError."""
+    rng = random.Random(17)
+    samples = [
+        ms.m2ts(1920, 1080, SONY_MDPM, duration_s=5.0, filler=50),
+        ms.m2ts(1440, 1080, None, timecode=False, video="mpeg2", filler=50),
+        ms.mpeg_ps(720, 576, size=20_000),
+    ]
+    for index, data in enumerate(samples):
+        variants = [data[:cut] for cut in range(0, len(data), max(1, len(data) // 97))]
+        variants += [data[rng.randrange(1, 400) :] for _ in range(20)]  # not starting on a packet
+        variants += [data[rng.randrange(1, 400) : rng.randrange(len(data) // 2, len(data))] for _ in range(20)]
+        for _ in range(150):
+            damaged = bytearray(data)
+            for _ in range(rng.randrange(1, 40)):
+                damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+            variants.append(bytes(damaged))
+        for n, variant in enumerate(variants):
+            path = tmp_path / f"v{index}-{n}.mts"
+            path.write_bytes(variant)
+            for whole in (True, False):
+                try:
+                    meta = read_path(path) if whole else read_metadata(variant, path.name)
+                except MetadataError:
+                    continue
+                assert meta.width is None or 0 < meta.width <= 4096, (index, n)
+
+
+def test_raw_located_from_the_end_waits_for_the_whole_file(generated):
+    """CRW and X3F find their directory from the file's last bytes: from a head alone (a Takeout member
+    that cannot seek) nothing is guessed and the item is flagged for the second read."""
+    for name, data in (
+        ("big.crw", ms.crw("Canon", "Canon EOS 10D", 1_068_485_966, 3072, 2048, 24, 116, 189, raw=400_000)),
+        ("big.x3f", ms.x3f(2640, 1760, SIGMA_PROPS, pad=400_000)),
+    ):
+        head = read_metadata(data[: 256 * 1024], name)
+        assert head.truncated and head.make is None, name
+        whole = read_file(io.BytesIO(data), name)  # the second read, by seeks
+        assert whole.make in ("Canon", "SIGMA") and not whole.truncated, name

@@ -27,13 +27,13 @@ from PIL import Image, ImageOps
 
 from gphotos_tui.exif import sniff
 from gphotos_tui.exif.preview import EmbeddedJpeg, PreviewPlan, locate_previews
-from gphotos_tui.exif.source import Source
+from gphotos_tui.exif.source import MAX_READ, Source
 
 RGB = tuple[int, int, int]
 Cells = list[list[tuple[RGB, RGB]]]
 
 # Formats Pillow decodes without plugins; HEIF/AVIF count when a plugin registered their extension.
-_PILLOW = {"jpeg", "png", "gif", "webp", "bmp", "ico", "tiff"}
+_PILLOW = {"jpeg", "png", "gif", "webp", "bmp", "ico", "tiff", "bigtiff", None}  # None: Pillow may know it
 _REGISTERED = {"heif": ".heic", "avif": ".avif"}
 _VIDEOS = {"mp4", "mov", "m4v", "3gp", "3g2", "avi", "asf", "mkv", "mpeg", "m2ts"}
 _TRANSPOSE = {  # Exif orientation -> what turns the stored picture upright
@@ -48,7 +48,12 @@ _TRANSPOSE = {  # Exif orientation -> what turns the stored picture upright
 
 
 class NoPreview(Exception):
-    """Nothing here can be drawn; ``str()`` says why in one line (shown in place of the picture)."""
+    """Nothing here can be drawn; ``str()`` says why in one line (shown in place of the picture), ``short``
+    in a few words (a Duplicates card is 24 columns wide)."""
+
+    def __init__(self, message: str, short: str) -> None:
+        super().__init__(message)
+        self.short = short
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,19 +96,23 @@ def decode_preview(src: Source, width: int, height: int, name: str = "") -> Deco
     decodable = kind in _PILLOW or (kind in _REGISTERED and _REGISTERED[kind] in _extensions())
     chosen = plan.best(width, height, decodable=decodable)
     if chosen is not None:
-        data = src.read(chosen.offset, chosen.length)
+        data = _read_all(src, chosen.offset, chosen.length)
         try:
             embedded = Image.open(io.BytesIO(data))
             embedded.draft("RGB", (width * 2, height * 2))
             img = embedded.convert("RGB")
         except (OSError, ValueError, SyntaxError) as exc:
             if not decodable:
-                raise NoPreview(f"{_label(kind, name)}'s embedded JPEG is damaged ({exc})") from exc
+                label = _label(kind, name)
+                raise NoPreview(f"{label}'s embedded JPEG is damaged ({exc})", f"{label}: damaged preview") from exc
         else:
             transpose = _TRANSPOSE.get(plan.orientation)
             return Decoded(img.transpose(transpose) if transpose else img, chosen, plan)
     if not decodable:
-        raise NoPreview(_why(kind, name))
+        raise _why(kind, name)
+    boxed = _unboxed(src, plan, width, height)
+    if boxed is not None:
+        return boxed
     fh: Any = src.fh if src.fh is not None else io.BytesIO(src.head)
     fh.seek(0)
     try:
@@ -111,10 +120,63 @@ def decode_preview(src: Source, width: int, height: int, name: str = "") -> Deco
         opened.draft("RGB", (width * 2, height * 2))
         whole = ImageOps.exif_transpose(opened).convert("RGB")
     except (OSError, ValueError, SyntaxError) as exc:
+        if kind is None:
+            raise _why(kind, name) from exc
         if kind == "tiff" and os.path.splitext(name)[1].casefold() not in ("", ".tif", ".tiff"):
-            raise NoPreview(f"{_label(kind, name)} holds no JPEG preview and its raw data needs a RAW decoder") from exc
+            label = _label(kind, name)
+            raise NoPreview(
+                f"{label} holds no JPEG preview and its raw data needs a RAW decoder", f"{label}: no JPEG preview"
+            ) from exc
         raise
     return Decoded(whole, None, plan)
+
+
+def _unboxed(src: Source, plan: PreviewPlan, width: int, height: int) -> Decoded | None:
+    """A thumbnail letterboxed to another shape (cameras pad 3:2 and 16:9 pictures into 160x120), cropped to
+    the picture when its bars are black; None when there is none or its margins hold picture (a stale one)."""
+    if not plan.width or not plan.height:
+        return None
+    for jpeg in sorted(plan.jpegs, key=lambda j: j.width * j.height):
+        scale = min(jpeg.width / plan.width, jpeg.height / plan.height)
+        inner_w, inner_h = round(plan.width * scale), round(plan.height * scale)
+        if abs(inner_w - jpeg.width) <= 2 and abs(inner_h - jpeg.height) <= 2:
+            continue  # the picture's shape: best() would have taken it
+        shown_w, shown_h = (inner_h, inner_w) if plan.orientation >= 5 else (inner_w, inner_h)
+        if shown_w < width and shown_h < height:
+            continue  # once the bars are cut, too small
+        try:
+            img = Image.open(io.BytesIO(_read_all(src, jpeg.offset, jpeg.length))).convert("RGB")
+        except (OSError, ValueError, SyntaxError):
+            continue
+        left, top = (img.width - inner_w) // 2, (img.height - inner_h) // 2
+        box = (left, top, left + inner_w, top + inner_h)
+        grey = img.convert("L")
+        margins = (
+            (0, 0, img.width, top - 1),
+            (0, box[3] + 1, img.width, img.height),
+            (0, 0, left - 1, img.height),
+            (box[2] + 1, 0, img.width, img.height),
+        )
+        bars = [grey.crop(m) for m in margins if m[2] > m[0] and m[3] > m[1]]
+        if not bars or any(cast(tuple[int, int], bar.getextrema())[1] > 48 for bar in bars):
+            return None  # no bars, or picture in them: not a letterboxed copy of this picture
+        transpose = _TRANSPOSE.get(plan.orientation)
+        cropped = img.crop(box)
+        return Decoded(cropped.transpose(transpose) if transpose else cropped, jpeg, plan)
+    return None
+
+
+def _read_all(src: Source, offset: int, length: int) -> bytes:
+    """``length`` bytes at ``offset``, in reads the Source allows (a full-size JpgFromRaw may pass its cap)."""
+    parts = []
+    while length > 0:
+        part = src.read(offset, min(length, MAX_READ))
+        if not part:
+            break
+        parts.append(part)
+        offset += len(part)
+        length -= len(part)
+    return b"".join(parts)
 
 
 def cells_of(picture: Image.Image, cols: int, rows: int) -> Cells:
@@ -137,17 +199,26 @@ def _label(kind: str | None, name: str) -> str:
     return ext or (kind or "this file").upper()
 
 
-def _why(kind: str | None, name: str) -> str:
+def _why(kind: str | None, name: str) -> NoPreview:
     label = _label(kind, name)
     if kind == "heif":
-        return f"{label} needs an HEVC decoder (not installed) and holds no JPEG preview; open the original"
+        return NoPreview(
+            f"{label} needs an HEVC decoder (not installed) and holds no JPEG preview; open the original",
+            f"{label} needs an HEVC decoder",
+        )
     if kind == "avif":
-        return f"{label} needs an AV1 decoder (not installed) and holds no JPEG preview; open the original"
+        return NoPreview(
+            f"{label} needs an AV1 decoder (not installed) and holds no JPEG preview; open the original",
+            f"{label} needs an AV1 decoder",
+        )
     if kind in _VIDEOS:
-        return f"{label} is a video: frames are not decoded here"
+        return NoPreview(f"{label} is a video: frames are not decoded here", f"{label} is a video")
     if kind is None:
-        return "not a picture this app can read"
-    return f"{label} holds no JPEG preview and its picture needs a decoder this app does not have"
+        return NoPreview("not a picture this app can read", "unknown format")
+    return NoPreview(
+        f"{label} holds no JPEG preview and its picture needs a decoder this app does not have",
+        f"{label}: no JPEG preview",
+    )
 
 
 def _rgb(pixel: Any) -> RGB:

@@ -410,15 +410,20 @@ class _ZipEntry:
         self._size = info.file_size
         self._expected_crc = info.CRC
         self._crc = 0
-        self._verify = verify  # False: the size is still checked, the CRC-32 is not computed
+        if not verify:
+            self._verify = False  # the size is still checked, the CRC-32 is not computed
         self._produced = 0
         self._z = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
         self._done = False
         self._data_at = info.header_offset + start  # the entry's first compressed byte in the part
         self._csize = size
-        self._at: int | None = None  # set by seek(): random access for the metadata reader
-        self._rz: Any = None  # its own inflater (deflated entries), at uncompressed position _rpos
-        self._rpos = self._rraw = 0
+
+    # Class-level defaults, so the ~3 entries per item of an import do not each store them.
+    _verify = True
+    _at: int | None = None  # set by seek(): random access for the metadata reader
+    _rz: Any = None  # its own inflater (deflated entries), at uncompressed position _rpos
+    _rpos = 0
+    _rraw = 0
 
     def seekable(self) -> bool:
         return True

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any, BinaryIO
 
 from gphotos_tui.exif import HEAD_BYTES, Metadata, MetadataError, read_file, read_metadata, sniff
@@ -321,10 +322,12 @@ def _visit(cat: Catalogue, part: Part, path: str, size: int, stream: BinaryIO, h
                     meta = read_file(stream, name, size, head)
                 except (OSError, ValueError, EOFError, zlib.error):
                     pass  # keep what the head gave
-            for attr in ("make", "model", "lens"):
-                value = getattr(meta, attr)
-                if value:
-                    setattr(meta, attr, sys.intern(value))  # thousands of photos share a camera
+            if meta.make:  # thousands of photos share a camera: one string each
+                meta.make = intern(meta.make)
+            if meta.model:
+                meta.model = intern(meta.model)
+            if meta.lens:
+                meta.lens = intern(meta.lens)
             cat.headers[head_key] = meta
         except MetadataError as exc:
             if sniff(head) is not None or names.reader_knows(name):

@@ -1,26 +1,34 @@
-"""The Albums screen: every album with its size and dates, filterable by typing."""
+"""The Albums screen: every album with its size and dates, filterable by typing.
+
+The list is a ``WindowedList``: the catalog's kept album summaries are read a window at a time,
+filtered and sorted in SQL (``catalog.windows``), so the screen costs the same with ten albums or
+ten thousand; the pseudo-albums (All items, Favorites, ...) come first, from the item-set summaries.
+"""
 
 from __future__ import annotations
 
-from rich.text import Text
+from collections.abc import Sequence
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
-from gphotos_tui.catalog import summaries
+from gphotos_tui.catalog import summaries, windows
 from gphotos_tui.catalog.queries import AlbumRow
 from gphotos_tui.ui.format import date_span
 from gphotos_tui.ui.screens.album_items import ALL_ITEMS_KIND, AlbumItemsScreen
 from gphotos_tui.ui.screens.base import CatalogScreen
 from gphotos_tui.ui.widgets.footer import SteadyFooter
 from gphotos_tui.ui.widgets.mode_bar import ModeBar
+from gphotos_tui.ui.widgets.windowed_list import WindowedList, fit
 
-SORTS = {  # key -> (label, sort key); "dates" keeps the catalog's order (oldest album first)
-    "dates": ("date", None),
-    "title": ("title", lambda a: a.title.casefold()),
-    "items": ("size", lambda a: -a.items),
+SORTS = {  # key -> label; "dates" keeps the catalog's order (oldest album first); see windows.ALBUM_ORDERS
+    "dates": "date",
+    "title": "title",
+    "items": "size",
 }
+ITEMS_WIDTH, DATES_WIDTH, FAVS_WIDTH, SOURCE_WIDTH, TITLE_MAX = 9, 23, 6, 10, 32
 
 
 def row_key(album: AlbumRow) -> str:
@@ -32,8 +40,76 @@ def matches(album: AlbumRow, words: list[str]) -> bool:
     return all(word in title for word in words)
 
 
+def album_columns(title: str, items: str, dates: str, favs: str, source: str, width: int) -> str:
+    """One line: title (the slack, up to TITLE_MAX), items, date span, favourites, source."""
+    fixed = 1 + ITEMS_WIDTH + 2 + DATES_WIDTH + 2 + FAVS_WIDTH + 2 + SOURCE_WIDTH
+    title_width = max(12, min(TITLE_MAX, width - fixed - 1))
+    return fit(
+        f" {fit(title, title_width)} {items.rjust(ITEMS_WIDTH)}  {fit(dates, DATES_WIDTH)}  "
+        f"{favs.rjust(FAVS_WIDTH)}  {source}",
+        width,
+    )
+
+
+class AlbumList(WindowedList):
+    """The pseudo-albums matching the filter, then the albums matching it in the chosen order."""
+
+    LOADING_WHAT = "albums"
+
+    class Highlighted(WindowedList.Highlighted):
+        """The cursor moved to the album ``row`` (None while its window is still loading)."""
+
+    class Selected(Highlighted):
+        """Enter was pressed on a loaded row."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.pseudo: list[AlbumRow] = []  # All items and the pseudo-albums, unfiltered
+        self.words: list[str] = []
+        self.sort = "dates"
+        self.matching_albums = 0  # real albums the filter lets through
+
+    @property
+    def shown_pseudo(self) -> list[AlbumRow]:
+        return [a for a in self.pseudo if matches(a, self.words)]
+
+    async def count_rows(self) -> int:
+        self.matching_albums = await windows.album_count(self.catalog.reader, self.words)
+        return len(self.shown_pseudo) + self.matching_albums
+
+    async def fetch_rows(self, offset: int, limit: int, previous: Sequence[AlbumRow] | None) -> list[AlbumRow]:
+        pseudo = self.shown_pseudo
+        rows = pseudo[offset : offset + limit]
+        if len(rows) < limit:
+            start = max(0, offset - len(pseudo))
+            rows += await windows.album_window(self.catalog.reader, self.words, self.sort, start, limit - len(rows))
+        return rows
+
+    async def position(self, album: AlbumRow) -> int | None:
+        """Where ``album`` is in the list as filtered and sorted now (None when the filter hides it)."""
+        pseudo = self.shown_pseudo
+        if album.id == 0:
+            keys = [row_key(a) for a in pseudo]
+            return keys.index(row_key(album)) if row_key(album) in keys else None
+        found = await windows.album_position(self.catalog.reader, self.words, self.sort, album.id)
+        return None if found is None else len(pseudo) + found
+
+    def header_text(self, width: int) -> str:
+        return album_columns("Album", "Items", "Dates (UTC)", "Favs", "Source", width)
+
+    def row_text(self, album: AlbumRow, width: int) -> str:
+        return album_columns(
+            album.title,
+            f"{album.items:,}",
+            date_span(album.first_taken, album.last_taken),
+            f"{album.favorites:,}",
+            "—" if album.id == 0 else album.kind,
+            width,
+        )
+
+
 class AlbumsScreen(CatalogScreen):
-    """A table of albums; ``/`` filters by title, Enter opens the album's items."""
+    """A list of albums; ``/`` filters by title, Enter opens the album's items."""
 
     BINDING_GROUP_TITLE = "Albums"
     AUTO_FOCUS = "#albums"
@@ -46,49 +122,49 @@ class AlbumsScreen(CatalogScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._albums: list[AlbumRow] = []
-        self._pseudo: list[AlbumRow] = []
-        self.sort = "dates"
-        self._loaded_version: int | None = None  # the reader's PRAGMA data_version the table was read at
-        self.loads = 0  # summary reads that reached the table (tests: a return to an unchanged catalog adds none)
+        self._album_total = 0
+        self._loaded_version: int | None = None  # the reader's PRAGMA data_version the list was read at
+        self.loads = 0  # summary reads that reached the list (tests: a return to an unchanged catalog adds none)
+
+    @property
+    def sort(self) -> str:
+        return self.album_list.sort
+
+    @property
+    def album_list(self) -> AlbumList:
+        return self.query_one("#albums", AlbumList)
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="Filter albums by title…", id="album-filter")
         yield Static(id="album-summary")
-        yield DataTable(id="albums", cursor_type="row", zebra_stripes=True)
+        yield AlbumList(id="albums")
         yield Static(id="backup-status")
         yield ModeBar()
         yield SteadyFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one("#albums", DataTable)
-        table.add_column("Album", key="title")
-        table.add_column("Items", key="items")
-        table.add_column("Dates (UTC)", key="dates")
-        table.add_column("Favs", key="favorites")
-        table.add_column("Source", key="source")
         self.query_one("#album-filter", Input).cursor_blink = False  # no repaint traffic over SSH
 
     async def reload(self) -> None:
         """Read the kept album summaries and show them; a return to an unchanged catalog reads nothing.
 
         The reader's ``PRAGMA data_version`` moves whenever another connection (the app's writer, a
-        job, another process) commits: the same number means the table on screen is current."""
+        job, another process) commits: the same number means the list on screen is current."""
         conn = self.catalog.reader
         version = await summaries.data_version(conn)
         if version == self._loaded_version:
             return
-        # The catalog keeps these summaries current on every write: a few hundred rows to read,
-        # however many items (counting them from the items took seconds at a million).
+        # The catalog keeps these summaries current on every write: one small read for the
+        # pseudo-albums and a count; the albums themselves are read a window at a time.
         sets = await summaries.item_sets(conn)
         everything = AlbumRow(0, "All items", ALL_ITEMS_KIND, *sets[summaries.ALL_ITEMS])
-        self._pseudo = [everything, *await summaries.pseudo_albums(conn)]
-        self._albums = await summaries.albums(conn)
+        self.album_list.pseudo = [everything, *await summaries.pseudo_albums(conn)]
+        self._album_total = await windows.album_count(conn, [])
         self._loaded_version = version
         self.loads += 1
-        self._show()
-        # The backup line counts over the item sources and local files: after the table is on screen.
+        await self._show()
+        # The backup line counts over the item sources and local files: after the list is on screen.
         self._load_backup_status()
 
     @work(group="albums-backup", exclusive=True, exit_on_error=False, description="Backup status")
@@ -106,40 +182,28 @@ class AlbumsScreen(CatalogScreen):
     def filter_words(self) -> list[str]:
         return self.query_one("#album-filter", Input).value.casefold().split()
 
-    def _show(self) -> None:
-        table = self.query_one("#albums", DataTable)
+    async def _show(self) -> None:
+        """The list as the filter and sort stand now; the cursor stays on its album when it is still listed."""
+        album_list = self.album_list
         current = self.selected_album
-        words = self.filter_words
-        albums = [a for a in self._albums if matches(a, words)]
-        key = SORTS[self.sort][1]
-        if key is not None:
-            albums.sort(key=key)
-        shown = [a for a in self._pseudo if matches(a, words)] + albums
-        table.clear()
-        for album in shown:
-            table.add_row(
-                album.title,
-                Text(f"{album.items:,}", justify="right"),
-                date_span(album.first_taken, album.last_taken),
-                Text(f"{album.favorites:,}", justify="right"),
-                "—" if album.id == 0 else album.kind,
-                key=row_key(album),
-            )
-        if current is not None and row_key(current) in table.rows:
-            table.move_cursor(row=table.get_row_index(row_key(current)))
-        summary = f"{len(self._albums):,} albums"
+        album_list.words = words = self.filter_words
+        position = None if current is None else await album_list.position(current)
+        await album_list.reload(0 if position is None else position)
+        summary = f"{self._album_total:,} albums"
         if words:
-            summary = f"{len(albums):,} of {summary} match “{' '.join(words)}”"
-        summary += f"  ·  sorted by {SORTS[self.sort][0]} (o)  ·  Enter opens"
+            summary = f"{album_list.matching_albums:,} of {summary} match “{' '.join(words)}”"
+        summary += f"  ·  sorted by {SORTS[self.sort]} (o)  ·  Enter opens"
         self.query_one("#album-summary", Static).update(summary)
+
+    @work(group="albums-show", exclusive=True, exit_on_error=False, description="Filtering albums")
+    async def _reshow(self) -> None:
+        await self._show()
 
     @property
     def selected_album(self) -> AlbumRow | None:
-        table = self.query_one("#albums", DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return next((a for a in [*self._pseudo, *self._albums] if row_key(a) == key), None)
+        album_list = self.album_list
+        row: AlbumRow | None = album_list.row_at(album_list.cursor)
+        return row
 
     # -- filtering -------------------------------------------------------------
 
@@ -151,22 +215,23 @@ class AlbumsScreen(CatalogScreen):
         filter_input = self.query_one("#album-filter", Input)
         filter_input.value = ""
         self.remove_class("-filtering")
-        self.query_one("#albums", DataTable).focus()
+        self.album_list.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self._show()
+        if self._loaded_version is not None:
+            self._reshow()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.query_one("#albums", DataTable).focus()
+        self.album_list.focus()
 
     def action_sort(self) -> None:
         order = list(SORTS)
-        self.sort = order[(order.index(self.sort) + 1) % len(order)]
-        self._show()
+        self.album_list.sort = order[(order.index(self.sort) + 1) % len(order)]
+        self._reshow()
 
     # -- opening -------------------------------------------------------------------
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_album_list_selected(self, event: AlbumList.Selected) -> None:
         self.action_open()
 
     def action_open(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,7 +37,6 @@ from gphotos_tui.analysis.duplicates.review_album import (
 )
 from gphotos_tui.analysis.duplicates.scan import apply_decisions, hash_missing, is_writable
 from gphotos_tui.analysis.duplicates.store import (
-    count_not_trashed,
     count_without_hash,
     fill_public_ids,
     load_decisions,
@@ -192,6 +192,8 @@ class DuplicatesScreen(CatalogScreen):
         self._memory: dict[str, Group] | None = None  # a read-only catalog's groups (grouped in memory)
         self._group: Group | None = None  # the group under the cursor, with its members (read by _load_group)
         self._group_key: str | None = None  # the list row ``_group`` was read for
+        self._group_shown = asyncio.Event()  # set when the group under the cursor is on screen after a reset
+        self._previews_worker: Worker[None] | None = None
 
     def _card_id(self, item_id: int) -> str:
         return f"member-{self._generation}-{item_id}"
@@ -265,15 +267,22 @@ class DuplicatesScreen(CatalogScreen):
                 counts[g.kind] = counts.get(g.kind, 0) + 1
             self._summary_text = self._summary(result.items, result.hidden, counts)
         else:
+            reader = catalog.reader
+            # The groups the catalog keeps are on screen at once; the update (seconds at a million
+            # items, on the writer) follows, and the list is shown again as it left them.
+            if not rebuild and await windows.groups_kept(reader):
+                await self._show_groups()
             await scan(catalog, self.settings, rebuild=rebuild, load_groups=False)
             # The update wrote the kept groups: the catalog's change counter as it stands now is "seen".
             if self._scanned_items is not None:
-                self._scanned_items = (self._scanned_items[0], await summaries.data_version(catalog.reader))
+                self._scanned_items = (self._scanned_items[0], await summaries.data_version(reader))
             await self._show_groups()
-            # The counts of every group, from the kept groups and the decisions (not read group by group).
-            reader = catalog.reader
-            items = await count_not_trashed(reader)
-            counts, hidden = await reader._execute(dupe_groups.shown_group_counts, reader._conn)  # type: ignore[no-untyped-call]
+            await self._after_group_shown()
+            # The counts of every group, from the kept groups and the decisions (not read group by group),
+            # and the items from the kept summaries (not a count over the items).
+            sets = await summaries.item_sets(reader)
+            items = sets[summaries.ALL_ITEMS][0] - sets["trash"][0]
+            counts, hidden = await dupe_groups.read_shown_group_counts(reader)
             self._summary_text = self._summary(items, hidden, counts)
         if not self.hashing:
             status.update(self._summary_text)
@@ -293,6 +302,18 @@ class DuplicatesScreen(CatalogScreen):
         ):
             self._auto_hashed_at = (self._scanned_items or (None,))[0]
             self._hashing = self._hash(quiet=True)
+
+    async def _after_group_shown(self) -> None:
+        """Wait (a few seconds at most) until the group under the cursor and its previews are on screen:
+        the reader connection serves one query at a time, so the counts over the library come after."""
+        if not self.group_list.row_count:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._group_shown.wait(), 5)
+        previews = self._previews_worker
+        if previews is not None and not previews.is_finished:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(previews.wait(), 5)
 
     @property
     def hashing(self) -> bool:
@@ -377,10 +398,10 @@ class DuplicatesScreen(CatalogScreen):
                 position = keys.index(self._group_key) if self._group_key in keys else None
             else:
                 position = await windows.shown_group_position(self.catalog.reader, self._group_key)
-        count = await group_list.count_rows()
         self._awaiting_rows = True
-        group_list.reset(count, group_list.cursor if position is None else position)
-        if count == 0:
+        self._group_shown.clear()
+        await group_list.reload(group_list.cursor if position is None else position)
+        if group_list.row_count == 0:
             self._set_group(None, None)
             self._awaiting_rows = False
             self.shown += 1
@@ -447,7 +468,17 @@ class DuplicatesScreen(CatalogScreen):
         self._set_group(g, line.key)
 
     def _set_group(self, g: Group | None, key: str | None) -> None:
+        shown = self._group
         self._group, self._group_key = g, key
+        self._group_shown.set()
+        if (
+            g is not None
+            and shown is not None
+            and (g.key, g.decisions, g.keep) == (shown.key, shown.decisions, shown.keep)
+            and self.query(".member")
+        ):
+            self._repaint()  # the same group read again (the list was shown again): its cards stay
+            return
         self._show_group()
 
     def _show_group(self) -> None:
@@ -474,7 +505,7 @@ class DuplicatesScreen(CatalogScreen):
             card.set_class(g.decision(m.id) == "discard", "-discard")
             cards.append(card)
         members.mount_all(cards)
-        self._load_previews(g)
+        self._previews_worker = self._load_previews(g)
 
     def _card(self, g: Group, m: DupItem) -> Text:
         decided = g.decision(m.id)
@@ -510,7 +541,7 @@ class DuplicatesScreen(CatalogScreen):
                     cells = await asyncio.to_thread(loader_cells, job.load, PREVIEW_COLS, PREVIEW_ROWS, m.filename)
                     self._previews[m.id] = halfblock_text(cells)
                 except NoPreview as exc:  # e.g. a HEIC without a JPEG preview: say why, in the picture's place
-                    self._previews[m.id] = Text(f"(no preview: {exc})\n" + "\n" * (PREVIEW_ROWS - 2))
+                    self._previews[m.id] = Text(f"(no preview: {exc.short})\n" + "\n" * (PREVIEW_ROWS - 2))
                 except Exception as exc:  # a broken file shows its error instead of a picture
                     self._previews[m.id] = Text(f"(no preview: {type(exc).__name__})\n" + "\n" * (PREVIEW_ROWS - 2))
             if self.group is g:
@@ -560,7 +591,8 @@ class DuplicatesScreen(CatalogScreen):
         g = self.group
         if g is None:
             return
-        await save_decisions(self.catalog.writer, g.key, {m.id: "not_duplicate" for m in g.members})
+        if not await self._save(g.key, {m.id: "not_duplicate" for m in g.members}):
+            return
         await self._show_groups()  # the group leaves the list; the cursor stays on its row (the next group)
         self.notify(f"{g.kind} group marked as not duplicates; it will not come back")
 
@@ -575,7 +607,9 @@ class DuplicatesScreen(CatalogScreen):
         async def answered(yes: bool | None) -> None:
             if yes:
                 for x in pending:
-                    await self._decide(x, {m.id: x.suggested(m.id) for m in x.members}, repaint=False)
+                    if not await self._decide(x, {m.id: x.suggested(m.id) for m in x.members}, repaint=False):
+                        await self._show_groups()  # what was stored before the refusal
+                        return
                 await self._show_groups()  # the rows' "decided" as stored now
                 self.notify(f"accepted {len(pending)} {kind} groups ({discards} discards)")
 
@@ -587,11 +621,25 @@ class DuplicatesScreen(CatalogScreen):
             answered,
         )
 
-    async def _decide(self, g: Group, decisions: dict[int, str], repaint: bool = True) -> None:
-        await save_decisions(self.catalog.writer, g.key, decisions)
+    async def _decide(self, g: Group, decisions: dict[int, str], repaint: bool = True) -> bool:
+        if not await self._save(g.key, decisions):
+            return False
         g.decisions = decisions
         if repaint:
             self._repaint()
+        return True
+
+    async def _save(self, key: str, decisions: dict[int, str]) -> bool:
+        """Write the decisions holding the catalog lock, as every writer does (issue 11); False, after the
+        app's notification, when another run holds it."""
+        lock = self.gphotos.lock_for_write("duplicate decisions")
+        if lock is None:
+            return False
+        try:
+            await save_decisions(self.catalog.writer, key, decisions)
+        finally:
+            lock.release()
+        return True
 
     def action_link(self) -> None:
         g = self.group

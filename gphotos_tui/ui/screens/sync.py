@@ -138,6 +138,8 @@ class SyncScreen(CatalogScreen):
         return "\n".join(lines[:3])
 
     def show_new_log_entries(self) -> None:
+        if not self.is_mounted:  # a line logged before the screen is up (the start-up catalog check): shown at reload
+            return
         log = self.query_one("#sync-log", RichLog)
         for entry in self.gphotos.job_log:
             if entry.seq > self._log_shown:

@@ -118,18 +118,35 @@ class WindowedList(AppAccess, ScrollView, can_focus=True, inherit_bindings=False
 
     # -- data ----------------------------------------------------------------
 
-    async def reload(self, cursor: int | None = None) -> None:
-        """Re-count and drop cached windows (visible rows are fetched again); ``cursor`` moves the cursor."""
-        count = await self.count_rows()
-        self.reset(count, cursor)
+    async def reload(self, cursor: int | None = None, count: int | None = None) -> None:
+        """Re-count (unless ``count`` is given) and drop cached windows; ``cursor`` moves the cursor.
 
-    def reset(self, count: int, cursor: int | None = None) -> None:
-        """Take ``count`` rows as the new state: cached windows are dropped, late ones ignored."""
+        The cursor's window is read before the switch, so the rows under the cursor show in the
+        same frame as the new count (no "loading…" frame, no worker round trip for the first paint);
+        the other visible rows follow by workers."""
+        if count is None:
+            count = await self.count_rows()
+        target = max(0, min(self.cursor if cursor is None else cursor, count - 1))
+        number = target // self.WINDOW_ROWS
+        loaded: dict[int, Sequence[Any]] = {}
+        if count:
+            try:
+                loaded[number] = await self.fetch_rows(number * self.WINDOW_ROWS, self.WINDOW_ROWS, None)
+            except Exception:  # read again by a worker, whose failure is shown in the rows
+                pass
+        self.reset(count, target, loaded)
+
+    def reset(self, count: int, cursor: int | None = None, loaded: dict[int, Sequence[Any]] | None = None) -> None:
+        """Take ``count`` rows as the new state (with the windows already ``loaded``, by number): cached
+        windows are dropped, late ones of the old state ignored."""
         self.row_count = count
         self._generation += 1
         self._windows.clear()
         self._pending.clear()
         self._failed.clear()
+        if loaded:
+            self._windows.update(loaded)
+            self.fetches += len(loaded)
         self._update_virtual_size()
         self.cursor = max(0, min(self.cursor if cursor is None else cursor, count - 1))
         self.refresh()
