@@ -6,9 +6,10 @@ what the groups are; this module only reads and writes them.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -256,10 +257,25 @@ def rewrite_groups(conn: sqlite3.Connection, batches: Iterable[Sequence[GroupRow
     """In one transaction: drop every stored group, store the groups of each batch as it comes (the batches
     may read the catalog on this connection meanwhile: they see the state the rebuild started from), then
     the state. Returns how many groups were stored."""
+    with small_cache(conn):
+        return _rewrite_groups(conn, batches, new_state)
+
+
+@contextlib.contextmanager
+def small_cache(conn: sqlite3.Connection) -> Iterator[None]:
+    """A small page cache on ``conn`` meanwhile, its pages given back after: passes over every row (a
+    rebuild, the scans of an update) gain nothing from the writer's 64 MiB cache (each page is read
+    once and the OS keeps the file), which they would otherwise fill and keep."""
     (cache,) = conn.execute("PRAGMA cache_size").fetchone()
-    # Passes over every row gain nothing from a big page cache (each page is read once): keep it small
-    # meanwhile, and give the pages back after.
     conn.execute(f"PRAGMA cache_size={REBUILD_CACHE}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size={int(cache)}")
+        conn.execute("PRAGMA shrink_memory")
+
+
+def _rewrite_groups(conn: sqlite3.Connection, batches: Iterable[Sequence[GroupRow]], new_state: dict[str, str]) -> int:
     conn.execute("BEGIN IMMEDIATE")
     stored = 0
     try:
@@ -273,9 +289,6 @@ def rewrite_groups(conn: sqlite3.Connection, batches: Iterable[Sequence[GroupRow
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    finally:
-        conn.execute(f"PRAGMA cache_size={int(cache)}")
-        conn.execute("PRAGMA shrink_memory")
     return stored
 
 

@@ -51,6 +51,11 @@ async def update(catalog: Catalog, settings: Settings = Settings(), *, rebuild: 
 
 
 def update_sync(conn: sqlite3.Connection, settings: Settings = Settings(), rebuild: bool = False) -> UpdateResult:
+    with sql.small_cache(conn):  # its scans would otherwise fill the writer's 64 MiB page cache and keep it
+        return _update(conn, settings, rebuild)
+
+
+def _update(conn: sqlite3.Connection, settings: Settings, rebuild: bool) -> UpdateResult:
     started = time.perf_counter()
     now = int(time.time())
     state = sql.state(conn)
