@@ -161,11 +161,13 @@ class AlbumsScreen(CatalogScreen):
         everything = AlbumRow(0, "All items", ALL_ITEMS_KIND, *sets[summaries.ALL_ITEMS])
         self.album_list.pseudo = [everything, *await summaries.pseudo_albums(conn)]
         self._album_total = await windows.album_count(conn, [])
-        self._loaded_version = version
         self.loads += 1
         await self._show()
         # The backup line counts over the item sources and local files: after the list is on screen.
         self._load_backup_status()
+        # Only now: a newer reload cancels this one at any await above, and must then redo it all
+        # (recorded earlier, a cancelled load left the backup line empty for good).
+        self._loaded_version = version
 
     @work(group="albums-backup", exclusive=True, exit_on_error=False, description="Backup status")
     async def _load_backup_status(self) -> None:
