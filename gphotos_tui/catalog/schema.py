@@ -379,6 +379,47 @@ def count_new_items_sql(key: str) -> str:
 
 V3_SUMMARIES = _v3_summaries()  # applied after V_XMP_SIDECARS (see MIGRATIONS)
 
+
+def _v5_batched_memberships() -> str:
+    """Memberships written by the batch writer are counted by it, once per batch (store._write_members).
+
+    The per-row trigger cost a third of the writer's CPU at 100,000 items, and each item leaving
+    "not in any album" with a boundary date rescanned that set. The writer fills ``summaries_batch``
+    (one row, inside its transaction) while it inserts; the trigger keeps every other writer counted.
+    """
+    (member_insert,) = (
+        t for t in _v3_summaries().split("DROP TRIGGER IF EXISTS ") if t.startswith("summaries_member_insert;")
+    )
+    trigger = "DROP TRIGGER IF EXISTS " + member_insert.strip().replace(
+        "AFTER INSERT ON album_items BEGIN",
+        "AFTER INSERT ON album_items WHEN NOT EXISTS (SELECT 1 FROM summaries_batch) BEGIN",
+    )
+    assert "WHEN NOT EXISTS" in trigger, "summaries_member_insert changed: update this migration"
+    return f"CREATE TABLE IF NOT EXISTS summaries_batch (active INTEGER PRIMARY KEY);\n{trigger}\n"
+
+
+V5_BATCHED_MEMBERSHIPS = _v5_batched_memberships()
+
+
+def count_new_members_sql() -> tuple[str, ...]:
+    """After the staged memberships (temp ``staged_members``, ``fresh`` = new row, ``is_first`` = the item's
+    first album) are inserted: add them to their albums and take the items out of "not in any album",
+    its boundary dates looked up again (one scan) only when a leaving item held one."""
+    return (
+        "UPDATE album_summaries SET items = items + d.n, favorites = favorites + d.f, "
+        f"first_taken = {_extend('first_taken', 'd.lo', '<')}, last_taken = {_extend('last_taken', 'd.hi', '>')} "
+        "FROM (SELECT s.album_id, count(*) AS n, coalesce(sum(i.favorite), 0) AS f, min(i.taken_at) AS lo, "
+        "max(i.taken_at) AS hi FROM temp.staged_members s JOIN items i ON i.id = s.item_id WHERE s.fresh "
+        "GROUP BY s.album_id) AS d WHERE album_summaries.album_id = d.album_id",
+        "UPDATE item_set_summaries SET items = items - d.n, favorites = favorites - d.f, "
+        f"first_taken = CASE WHEN d.lo IS first_taken THEN {_set_first('no-album')} ELSE first_taken END, "
+        f"last_taken = CASE WHEN d.hi IS last_taken THEN {_set_last('no-album')} ELSE last_taken END "
+        "FROM (SELECT count(*) AS n, coalesce(sum(i.favorite), 0) AS f, min(i.taken_at) AS lo, max(i.taken_at) AS hi "
+        "FROM items i WHERE i.id IN (SELECT item_id FROM temp.staged_members WHERE is_first)) AS d "
+        "WHERE key = 'no-album' AND d.n > 0",
+    )
+
+
 V4_DUPLICATE_GROUPS = """
 -- Duplicate groups as the last analysis found them (issue 15): the Duplicates screen and `dupes` read
 -- these rows instead of regrouping the library. Kept current after each import or sync by regrouping
@@ -416,5 +457,6 @@ MIGRATIONS: tuple[str, ...] = (
     V_XMP_SIDECARS,
     V3_SUMMARIES,
     V4_DUPLICATE_GROUPS,
+    V5_BATCHED_MEMBERSHIPS,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -127,3 +127,39 @@ def test_a_catalog_from_before_the_summaries_is_backfilled(tmp_path):
     summaries.rebuild(conn)
     conn.close()
     check(path)
+
+
+@pytest.mark.parametrize("seed", range(8))
+async def test_batched_memberships_keep_summaries_equal_to_a_recount(tmp_path, seed):
+    """Takeout-like pages through the batch writer, which counts new memberships once per page:
+    new and repeated pairs (also twice in a page), items already in albums, favourites, items holding
+    the "not in any album" boundary dates, unknown albums and items. Checked after every page."""
+    rng = random.Random(1000 + seed)
+    path = tmp_path / "c.sqlite"
+    catalog = await Catalog.open(path)
+    try:
+        source = await catalog.ensure_source(SourceKind.TAKEOUT, "t", "Takeout")
+        for page in range(30):
+            items = [record(rng, f"{rng.randrange(200)}") for _ in range(rng.randrange(0, 40))]
+            # Extreme capture times: items that become (and then leave) the set's first/last boundary.
+            for r in items[:2]:
+                items.append(
+                    MediaRecord(f"edge{page}-{r.external_id}", "E.JPG", taken_at=BASE + rng.choice([-9, 99_999]))
+                )
+            albums = [AlbumRecord(f"a{k}", f"Album {k}") for k in rng.sample(range(6), rng.randrange(0, 4))]
+            pool = [r.external_id for r in items] + [f"{rng.randrange(220)}" for _ in range(10)]
+            members = [
+                Membership(f"a{rng.randrange(7)}", rng.choice(pool), rng.choice([None, rng.randrange(50)]))
+                for _ in range(rng.randrange(0, 40))
+            ]
+            members += members[: rng.randrange(3)]  # the same pair twice in one page
+            await catalog.write_batch(source, items, albums=albums, memberships=members)
+            check(path)
+        # Another writer's own rows still go through the trigger.
+        await catalog.writer.execute(
+            "INSERT OR IGNORE INTO album_items (album_id, item_id) SELECT a.id, i.id FROM albums a, items i "
+            "WHERE i.id % 5 = 0"
+        )
+        check(path)
+    finally:
+        await catalog.close()
