@@ -20,6 +20,7 @@ picture's shape (cameras letterbox 160x120 thumbnails of 3:2 pictures).
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from gphotos_tui.exif.bmff import _item_locations, box_headers, boxes
@@ -120,15 +121,14 @@ def locate_previews(src: Source, kind: str | None) -> PreviewPlan:
 # -- JPEG ------------------------------------------------------------------------------------
 
 
-def _jpeg_frame(src: Source, start: int, end: int) -> tuple[int, int, int] | None:
-    """(width, height, SOF marker) of the JPEG in [start, end), from its markers up to the frame header."""
-    if src.read(start, 2) != b"\xff\xd8":
-        return None
+def _segments(src: Source, start: int, end: int) -> Iterator[tuple[int, int, bytes, int]]:
+    """(position, marker, the segment's first 10 bytes, length) of each marker segment of the JPEG at
+    ``start``, up to its scan; a damaged marker or length ends the walk."""
     pos = start + 2
     for _ in range(_MAX_SEGMENTS):
-        raw = src.read(pos, 9)
+        raw = src.read(pos, 10)
         if len(raw) < 4 or raw[0] != 0xFF or pos + 4 > end:
-            return None
+            return
         marker = raw[1]
         if marker == 0xFF:
             pos += 1
@@ -137,16 +137,24 @@ def _jpeg_frame(src: Source, start: int, end: int) -> tuple[int, int, int] | Non
             pos += 2
             continue
         if marker in (0xD9, 0xDA):
-            return None
+            return
         length = struct.unpack_from(">H", raw, 2)[0]
+        if length < 2:
+            return
+        yield pos, marker, raw, length
+        pos += 2 + length
+
+
+def _jpeg_frame(src: Source, start: int, end: int) -> tuple[int, int, int] | None:
+    """(width, height, SOF marker) of the JPEG in [start, end), from its markers up to the frame header."""
+    if src.read(start, 2) != b"\xff\xd8":
+        return None
+    for _pos, marker, raw, length in _segments(src, start, end):
         if marker in _SOF:
             if len(raw) < 9 or length < 7:
                 return None
             height, width = struct.unpack_from(">HH", raw, 5)
             return width, height, marker
-        if length < 2:
-            return None
-        pos += 2 + length
     return None
 
 
@@ -161,24 +169,8 @@ def _add_jpeg(src: Source, plan: PreviewPlan, name: str, offset: int, length: in
 
 def _jpeg(src: Source, start: int, end: int, plan: PreviewPlan, main: bool) -> None:
     """The Exif thumbnail (and, for the file itself, orientation and frame size) of the JPEG at ``start``."""
-    pos = start + 2
     exif_at = None
-    for _ in range(_MAX_SEGMENTS):
-        raw = src.read(pos, 10)
-        if len(raw) < 4 or raw[0] != 0xFF or pos + 4 > end:
-            break
-        marker = raw[1]
-        if marker == 0xFF:
-            pos += 1
-            continue
-        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
-            pos += 2
-            continue
-        if marker in (0xD9, 0xDA):
-            break
-        length = struct.unpack_from(">H", raw, 2)[0]
-        if length < 2:
-            break
+    for pos, marker, raw, length in _segments(src, start, end):
         if marker == 0xE1 and exif_at is None and raw[4:10] == b"Exif\0\0":
             exif_at = pos + 10
         elif marker == 0xE0 and main and raw[4:10] == b"JFXX\0\x10" and length > 8:  # JFIF's JPEG thumbnail
@@ -186,7 +178,6 @@ def _jpeg(src: Source, start: int, end: int, plan: PreviewPlan, main: bool) -> N
         elif marker in _SOF and main and len(raw) >= 9:
             plan.height, plan.width = struct.unpack_from(">HH", raw, 5)
             break
-        pos += 2 + length
     if exif_at is not None:
         orientation = _tiff(src, exif_at, plan, chain_names=("", "ThumbnailImage"), follow_sub=False)
         if main and orientation:
