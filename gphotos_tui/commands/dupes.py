@@ -107,8 +107,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    # Hashing, review albums and trash decisions write the catalog: those runs hold the writer lock.
-    async with open_catalog(args, NAME, readonly=args.no_hash and args.review_album is None) as catalog:
+    # Hashing, review albums, trash decisions and a rebuild of the kept groups write the catalog:
+    # those runs hold the writer lock (read-only, --rebuild regrouped in memory and kept nothing).
+    readonly = args.no_hash and not args.rebuild and args.review_album is None
+    async with open_catalog(args, NAME, readonly=readonly) as catalog:
         return await _scan_and_act(args, catalog)
 
 

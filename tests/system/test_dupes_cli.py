@@ -110,3 +110,23 @@ def test_dupes_command_trash_dry_run_then_move_then_undo(demo_db, tmp_path):
 
 def _local_name(member) -> str:
     return f"{member.id}_{member.filename}"
+
+
+def test_rebuild_without_hashing_keeps_the_groups(demo_db):
+    """`dupes --rebuild --no-hash` regroups with the stored hashes and keeps the result (it ran read-only
+    before: the groups were computed and thrown away, and an older catalog was refused, not migrated)."""
+    import sqlite3
+
+    with sqlite3.connect(demo_db) as conn:
+        conn.execute("DELETE FROM dupe_groups")
+    out = subprocess.run(
+        [sys.executable, "-m", "gphotos_tui", "dupes", "--rebuild", "--no-hash", "--db", str(demo_db)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    shown = len(json.loads(out.stdout)["groups"])
+    with sqlite3.connect(demo_db) as conn:
+        kept = conn.execute("SELECT count(*) FROM dupe_groups").fetchone()[0]
+    assert shown > 0 and kept >= shown
