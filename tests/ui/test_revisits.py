@@ -99,3 +99,28 @@ async def test_a_reload_cancelled_half_way_is_redone_by_the_next(catalog_file, m
         status = str(albums.query_one("#backup-status", Static).render())
         assert status.startswith("Backup:"), f"the backup line is {status!r} after a cancelled load"
         assert albums.query_one("#albums", AlbumList).row_count > 5
+
+
+async def test_returning_to_sync_reads_the_sources_only_after_a_write(catalog_file):
+    """The sources table counts each source's items (seconds at 1M) on the reader every screen shares:
+    a return to an unchanged catalog must not count them again."""
+    from gphotos_tui.model import SourceKind
+    from gphotos_tui.ui.screens.sync import SyncScreen
+
+    app = make_app(catalog_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        sync = app.screen
+        assert isinstance(sync, SyncScreen) and sync.source_loads >= 1
+        loads = sync.source_loads
+        for _ in range(2):
+            for key in "21":
+                await pilot.press(key)
+                await settle(pilot)
+        assert sync.source_loads == loads, "a return to Sync counted the sources again"
+        await app.catalog.ensure_source(SourceKind.TAKEOUT, "revisit-test", "Revisit test")
+        for key in "21":
+            await pilot.press(key)
+            await settle(pilot)
+        assert sync.source_loads == loads + 1
+        assert "Revisit test" in [str(sync.query_one("#sources").get_row_at(i)[0]) for i in range(len(sync._sources))]

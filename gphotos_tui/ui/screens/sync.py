@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, RichLog, Static
 
-from gphotos_tui.catalog import queries
+from gphotos_tui.catalog import queries, summaries
 from gphotos_tui.model import SOURCE_CAPABILITIES, SourceKind
 from gphotos_tui.progress import JobProgress
 from gphotos_tui.ui.format import utc_datetime
@@ -60,6 +60,8 @@ class SyncScreen(CatalogScreen):
         super().__init__()
         self._sources: list[queries.SourceRow] = []
         self._last_runs: dict[int, tuple[str, int, int, int | None, int | None]] = {}
+        self._loaded_version: int | None = None  # the reader's PRAGMA data_version the table was read at
+        self.source_loads = 0  # how often the sources were read (tests check returns read nothing)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -82,25 +84,32 @@ class SyncScreen(CatalogScreen):
         self._log_shown = 0
 
     async def reload(self) -> None:
+        """The sources table, read again only when something committed since (``PRAGMA data_version``):
+        counting each source's items walks its provenance rows (seconds at 1M), and every screen
+        shares the one reader connection, so a recount on each return to Sync held up the next screen."""
         conn = self.catalog.reader
-        rows = await queries.sources(conn)
-        self._sources = rows
-        self._last_runs = await queries.last_runs(conn)
+        version = await summaries.data_version(conn)
         table = self.query_one("#sources", DataTable)
-        selected = table.cursor_row
-        table.clear()
-        for row in rows:
-            state = row.last_state or "never run"
-            table.add_row(
-                row.label,
-                row.kind,
-                state,
-                utc_datetime(row.last_run_at),
-                Text(f"{row.items:,}", justify="right"),
-                key=str(row.id),
-            )
-        if rows:
-            table.move_cursor(row=min(selected, len(rows) - 1))
+        if version != self._loaded_version:
+            rows = await queries.sources(conn)
+            self._sources = rows
+            self._last_runs = await queries.last_runs(conn)
+            selected = table.cursor_row
+            table.clear()
+            for row in rows:
+                state = row.last_state or "never run"
+                table.add_row(
+                    row.label,
+                    row.kind,
+                    state,
+                    utc_datetime(row.last_run_at),
+                    Text(f"{row.items:,}", justify="right"),
+                    key=str(row.id),
+                )
+            if rows:
+                table.move_cursor(row=min(selected, len(rows) - 1))
+            self._loaded_version = version
+            self.source_loads += 1
         self._show_capabilities(table.cursor_row)
         self.job_changed(self.gphotos.current_job)
         self.show_new_log_entries()
