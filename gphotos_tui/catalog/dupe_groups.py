@@ -158,22 +158,6 @@ def stored_groups_window(conn: sqlite3.Connection, offset: int, limit: int) -> l
     return [(key, kind, rank, reason, first, members.get(key, [])) for key, kind, rank, reason, first in heads]
 
 
-def group_window(
-    conn: sqlite3.Connection, offset: int, limit: int, kind: str | None = None
-) -> list[tuple[str, str, str, int, int]]:
-    """One window of groups in the screen's order: (key, kind, reason, first_taken, members)."""
-    where, params = ("WHERE kind = ?", [kind]) if kind else ("", [])
-    return conn.execute(
-        f"SELECT key, kind, reason, first_taken, members FROM dupe_groups {where} "
-        "ORDER BY rank, first_taken, key LIMIT ? OFFSET ?",
-        (*params, limit, offset),
-    ).fetchall()
-
-
-def group_counts(conn: sqlite3.Connection) -> dict[str, int]:
-    return dict(conn.execute("SELECT kind, count(*) FROM dupe_groups GROUP BY kind"))
-
-
 _SHOWN_GROUP_COUNTS = (
     "SELECT g.kind, g.key IN (SELECT group_key FROM duplicate_decisions WHERE decision = 'not_duplicate'), "
     "count(*) FROM dupe_groups g GROUP BY 1, 2"

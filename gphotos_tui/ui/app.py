@@ -249,12 +249,8 @@ class GPhotosApp(App[None]):
             self.log_line(f"{label}: {self.catalog_damage}", error=True)
             self.notify(f"{label} not started: {self.catalog_damage}", severity="error", timeout=15)
             return None
-        lock = CatalogLock(self.db_path, f"the app's {job} job")
-        try:
-            lock.acquire()  # one writer per catalog: a CLI import or sync may hold it
-        except (CatalogBusy, OSError) as exc:
-            self.log_line(f"{label}: {exc}", error=True)
-            self.notify(f"{label} not started: {exc}", severity="error", timeout=15)
+        lock = self._acquire(CatalogLock(self.db_path, f"the app's {job} job"), label, "not started")
+        if lock is None:
             return None
         self.log_line(f"{label}: started")
         relay = ProgressRelay(self)
@@ -567,11 +563,16 @@ class GPhotosApp(App[None]):
         lock = CatalogLock(self.db_path, f"the app's {what}")
         if any(held.held for held in self._locks.values()):
             return lock
+        return self._acquire(lock, what, "not saved")
+
+    def _acquire(self, lock: CatalogLock, label: str, refused: str) -> CatalogLock | None:
+        """``lock`` taken (one writer per catalog: a CLI import or sync may hold it), or None after saying
+        why in the log and a notification ("<label> <refused>: <why>")."""
         try:
             lock.acquire()
         except (CatalogBusy, OSError) as exc:
-            self.log_line(f"{what}: {exc}", error=True)
-            self.notify(f"{what} not saved: {exc}", severity="error", timeout=15)
+            self.log_line(f"{label}: {exc}", error=True)
+            self.notify(f"{label} {refused}: {exc}", severity="error", timeout=15)
             return None
         return lock
 
