@@ -276,14 +276,16 @@ async def item_detail(conn: aiosqlite.Connection, item_id: int) -> ItemDetail | 
     return ItemDetail(fields, albums, sources, copies)
 
 
-async def source_refs(conn: aiosqlite.Connection, kind: str, external_ids: list[str]) -> dict[str, str]:
-    """external id -> ref of the source of ``kind`` that saw it (only the ids asked: a million rows is seconds)."""
+async def source_refs(
+    conn: aiosqlite.Connection, kind: str, external_ids: list[str]
+) -> dict[str, tuple[str, str | None]]:
+    """external id -> (ref of the source of ``kind`` that saw it, its detail); only the ids asked."""
     rows = await conn.execute_fetchall(
-        "SELECT s.external_id, src.ref FROM item_sources s JOIN sources src ON src.id = s.source_id "
+        "SELECT s.external_id, src.ref, s.detail FROM item_sources s JOIN sources src ON src.id = s.source_id "
         "WHERE s.kind = ? AND s.external_id IN (SELECT value FROM json_each(?))",
         (kind, json.dumps(external_ids)),
     )
-    return {r[0]: r[1] for r in rows}
+    return {r[0]: (r[1], r[2]) for r in rows}
 
 
 async def last_seen(conn: aiosqlite.Connection, source_id: int) -> int:

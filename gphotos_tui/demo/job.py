@@ -12,7 +12,7 @@ import itertools
 
 from gphotos_tui.catalog import Catalog
 from gphotos_tui.demo.generator import SyntheticLibrary
-from gphotos_tui.demo.pictures import demo_source_ref
+from gphotos_tui.demo.pictures import demo_source_ref, recipe_detail
 from gphotos_tui.model import Checkpoint, Membership, SourceKind
 from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
 
@@ -49,6 +49,8 @@ async def fill_demo(
             if not page:
                 break
             position += len(page)
+            for i in page:
+                i.record.detail = recipe_detail(i)  # previews and hashes draw from it, not a replay
             done = position >= size
             await catalog.write_batch(
                 source,

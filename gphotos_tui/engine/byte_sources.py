@@ -16,19 +16,20 @@ from gphotos_tui.analysis.duplicates.hashing import HashJob
 from gphotos_tui.analysis.duplicates.providers import ByteProvider, LocalFileProvider
 from gphotos_tui.analysis.duplicates.takeout_bytes import TakeoutPartsProvider
 from gphotos_tui.catalog.queries import source_refs
-from gphotos_tui.demo.pictures import demo_picture, parse_demo_ref
+from gphotos_tui.demo.pictures import Recipe, demo_picture, parse_demo_ref, parse_recipe
 
 
 @dataclass(frozen=True, slots=True)
 class DemoLoader:
-    """Renders a demo item's picture inside a hashing worker (picklable: seed, size and id only)."""
+    """Renders a demo item's picture inside a hashing worker (picklable: seed, size, id and recipe)."""
 
     seed: int
     size: int
     external_id: str
+    recipe: Recipe | None = None
 
     def __call__(self) -> bytes:
-        return demo_picture(self.seed, self.size, self.external_id)
+        return demo_picture(self.seed, self.size, self.external_id, self.recipe)
 
 
 class DemoProvider:
@@ -41,9 +42,10 @@ class DemoProvider:
         ref_of = await source_refs(conn, "demo", [w[2] for w in demo])
         jobs = []
         for item_id, _kind, external_id in demo:
-            parsed = parse_demo_ref(ref_of.get(external_id, ""))
+            ref, detail = ref_of.get(external_id, ("", None))
+            parsed = parse_demo_ref(ref)
             if parsed:
-                jobs.append(HashJob(item_id, DemoLoader(*parsed, external_id)))
+                jobs.append(HashJob(item_id, DemoLoader(*parsed, external_id, parse_recipe(detail))))
         return jobs
 
 
