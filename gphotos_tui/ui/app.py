@@ -44,6 +44,7 @@ from gphotos_tui.ui.screens.base import CatalogScreen
 from gphotos_tui.ui.screens.duplicates import DuplicatesScreen
 from gphotos_tui.ui.screens.stats import StatsScreen, load_stats
 from gphotos_tui.ui.screens.sync import SyncScreen
+from gphotos_tui.ui.stylesheet import ParseOnceStylesheet
 
 SYNC_GROUP = "sync"
 DEMO_SEED = 42
@@ -110,6 +111,7 @@ class GPhotosApp(App[None]):
         clock: Callable[[], float] = time.time,
     ) -> None:
         super().__init__()
+        self.stylesheet = ParseOnceStylesheet(variables=self.get_css_variables())
         if "TEXTUAL_ANIMATIONS" not in os.environ:  # the user's choice wins; off saves SSH bandwidth
             self.animation_level = "none"
         self.db_path = Path(db_path)
