@@ -26,7 +26,7 @@ import numpy as np
 #: A place is the biggest city within this distance of the photos' centre.
 CLUSTER_RADIUS_KM = 25.0
 EARTH_RADIUS_KM = 6371.0
-_CHUNK = 64  # cells per matrix product (64 x 34,000 doubles: 17 MB)
+_CHUNK = 16  # cells at a time (16 x 34,000 doubles: 4 MB per temporary; 64 made 60 MB of them)
 
 
 @dataclass(frozen=True, slots=True)
