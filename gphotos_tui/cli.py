@@ -86,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     from gphotos_tui.paths import tighten_app_dirs  # after parsing: --help and errors stay light
 
     tighten_app_dirs()  # catalog and tokens live there: owner-only, also when an older version made them 0755
+    from gphotos_tui.gcpause import give_back_big_blocks
+
+    give_back_big_blocks()  # big temporaries (a million-row column) leave the process when freed
     try:
         if args.command is None:
             return run_tui(args)

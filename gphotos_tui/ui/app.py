@@ -30,6 +30,7 @@ from gphotos_tui.demo.job import DEMO_LABEL, fill_demo
 from gphotos_tui.engine.google_jobs import GoogleAccess, pick_photos, sync_library
 from gphotos_tui.engine.lock import CatalogBusy, CatalogLock
 from gphotos_tui.engine.takeout import demo_takeout_dir, final_progress, import_job
+from gphotos_tui.gcpause import give_back_big_blocks
 from gphotos_tui.progress import JobProgress, JobState, ProgressCallback
 from gphotos_tui.sources.takeout.report import ImportReport
 from gphotos_tui.ui import lifecycle
@@ -112,6 +113,7 @@ class GPhotosApp(App[None]):
     ) -> None:
         super().__init__()
         self.stylesheet = ParseOnceStylesheet(variables=self.get_css_variables())
+        give_back_big_blocks()  # freed columns of a screen's pass leave the process instead of piling up
         if "TEXTUAL_ANIMATIONS" not in os.environ:  # the user's choice wins; off saves SSH bandwidth
             self.animation_level = "none"
         self.db_path = Path(db_path)

@@ -59,3 +59,37 @@ def test_the_compact_copy_in_the_cache_dir_is_the_same_table(monkeypatch):
     monkeypatch.undo()
     monkeypatch.setattr(places, "_gazetteer", None)
     assert places.gazetteer().names == from_package.names
+
+
+def test_the_package_cities_read_one_at_a_time_are_json_loads_of_the_file():
+    import json
+
+    from gphotos_tui.analysis import places
+
+    path = places._data_dir() / "cities15000.json"
+    whole = sorted(json.loads(path.read_text("utf-8")).values(), key=lambda c: c["geonameid"])
+    keys = ("geonameid", "name", "countrycode", "latitude", "longitude", "population")
+    assert sorted(places._cities(path)) == [tuple(c[k] for k in keys) for c in whole]
+
+
+def test_cities_of_a_small_or_malformed_file(tmp_path):
+    import json
+
+    import pytest
+
+    from gphotos_tui.analysis import places
+
+    def city(gid, name, population):
+        fields = {"geonameid": gid, "name": name, "countrycode": "FR", "latitude": 1.5, "longitude": -2}
+        return json.dumps({**fields, "population": population, "alternatenames": ["x", {"y": [1, "}"]}]})
+
+    path = tmp_path / "cities.json"
+    town = city(2, 'A "quoted" town, {1}', 7)
+    path.write_text(f' \n{{ "2" : {town} ,"1":{city(1, "B", 5)} }}\n')
+    assert list(places._cities(path)) == [(2, 'A "quoted" town, {1}', "FR", 1.5, -2, 7), (1, "B", "FR", 1.5, -2, 5)]
+    path.write_text("{}")
+    assert list(places._cities(path)) == []
+    for bad in ("[1, 2]", f'{{"1" {city(1, "B", 5)}}}', f'{{"1": {city(1, "B", 5)}', f'{{"1": {city(1, "B", 5)};'):
+        path.write_text(bad)
+        with pytest.raises(ValueError):
+            list(places._cities(path))

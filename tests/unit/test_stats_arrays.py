@@ -263,3 +263,30 @@ def _scan_with(path, fast, *, preallocate, monkeypatch):
             m.setattr(stats_snapshot, "_preallocated", lambda *args: None)
             return _read(path, fast)
     return _read(path, fast)
+
+
+@pytest.mark.parametrize("rows", [1, 3, 64])
+async def test_aggregated_in_small_chunks_still_equals_the_sql_path(demo, rows, monkeypatch):
+    """Counts and sums carried from chunk to chunk are exactly the whole (coordinate sums in catalog order)."""
+    from gphotos_tui.analysis import stats_arrays
+
+    snapshot = scan(demo)
+    assert len(snapshot) > 4 * rows
+    monkeypatch.setattr(stats_arrays, "CHUNK_ROWS", rows)
+    for filters in MORE_FILTERS:
+        want, got = await _both(demo, snapshot, filters)
+        assert got == want, filters.describe()
+
+
+async def test_places_too_spread_for_a_table_are_the_same(demo, monkeypatch):
+    from gphotos_tui.analysis import stats_arrays
+
+    snapshot = scan(demo)
+    dense = compute_from_snapshot(snapshot).places
+    assert dense
+    monkeypatch.setattr(stats_arrays, "MAX_CELL_TABLE", 1)
+    monkeypatch.setattr(stats_arrays, "CHUNK_ROWS", 5)
+    assert compute_from_snapshot(snapshot).places == dense
+    for filters in (Filters(camera="sony"), Filters(date_from=date(2018, 1, 1))):
+        want, got = await _both(demo, snapshot, filters)
+        assert got == want, filters.describe()
