@@ -608,6 +608,10 @@ class GPhotosApp(App[None]):
             return
         if previous is None or progress.pages != previous.pages or progress.state is not previous.state:
             self._catalog_changed = True
+        if progress.state is not JobState.RUNNING and (previous is None or previous.state is JobState.RUNNING):
+            # A job's end is worth showing now: the throttle after a slow reload (one that queued behind
+            # a long read on the shared connection) left the sources table on "running" for seconds.
+            self._next_reload = 0.0
         screen: Screen[Any] = self.screen
         if isinstance(screen, PickerScreen) and progress.job == "picker":
             screen.progressed(progress)

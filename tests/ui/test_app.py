@@ -297,3 +297,20 @@ def test_make_app_defaults_animations_off(monkeypatch, tmp_path):
     monkeypatch.delenv("TEXTUAL_ANIMATIONS", raising=False)
     assert make_app(tmp_path / "c.sqlite").animation_level == "none"
     assert isinstance(make_app(tmp_path / "c.sqlite"), GPhotosApp)
+
+
+async def test_the_end_of_a_job_shows_on_sync_at_once_even_after_slow_reloads(tmp_path, monkeypatch):
+    import gphotos_tui.ui.app as app_module
+
+    # Every reload counts as very slow (as one queued behind a long read on the shared connection):
+    # the throttle holds every later catalog-changed reload back for good...
+    monkeypatch.setattr(app_module, "RELOAD_COST_FACTOR", 10_000.0)
+    app = make_app(tmp_path / "demo.sqlite", demo_size=UI_CATALOG_SIZE, demo_page_delay=0.3)
+    async with app.run_test(size=(100, 30)):
+        assert await wait_until(lambda: app.current_job is not None and app.current_job.state == "done")
+        table = app.screen.query_one("#sources", DataTable)
+        # ... except the one that shows a job's end: the final state and count, not "running".
+        assert await wait_until(
+            lambda: "done" in str(table.get_row_at(0)) and f"{UI_CATALOG_SIZE:,}" in str(table.get_row_at(0)),
+            seconds=15,
+        )
