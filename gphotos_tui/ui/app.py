@@ -45,6 +45,7 @@ from gphotos_tui.ui.screens.base import CatalogScreen
 from gphotos_tui.ui.screens.duplicates import DuplicatesScreen
 from gphotos_tui.ui.screens.stats import StatsScreen, load_stats
 from gphotos_tui.ui.screens.sync import SyncScreen
+from gphotos_tui.ui.stylesheet import ParseOnceStylesheet
 
 SYNC_GROUP = "sync"
 DEMO_SEED = 42
@@ -111,6 +112,7 @@ class GPhotosApp(App[None]):
         clock: Callable[[], float] = time.time,
     ) -> None:
         super().__init__()
+        self.stylesheet = ParseOnceStylesheet(variables=self.get_css_variables())
         give_back_big_blocks()  # freed columns of a screen's pass leave the process instead of piling up
         if "TEXTUAL_ANIMATIONS" not in os.environ:  # the user's choice wins; off saves SSH bandwidth
             self.animation_level = "none"

@@ -23,7 +23,8 @@ def titles(table: AlbumList) -> list[str]:
 
 
 def text_of(widget: Static) -> str:
-    return str(widget.render())
+    """The widget's text as drawn (a table of fields, a picture in half blocks)."""
+    return "\n".join(strip.text for strip in widget.render_lines(widget.region.reset_offset))
 
 
 async def count(app, sql: str) -> int:

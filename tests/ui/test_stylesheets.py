@@ -41,3 +41,35 @@ def test_only_reusable_widgets_keep_default_css():
         str(p.relative_to(root)) for p in root.rglob("*.py") if "DEFAULT_CSS" in p.read_text(encoding="utf-8")
     )
     assert with_css and all(name == "charts.py" or name.startswith("widgets/") for name in with_css), with_css
+
+
+def test_the_app_stylesheet_parses_each_source_once_per_theme(monkeypatch):
+    import textual.css.stylesheet as stylesheet_module
+
+    from gphotos_tui.ui.stylesheet import ParseOnceStylesheet
+
+    tokenized: list[str] = []
+    parse = stylesheet_module.parse
+
+    def counted(scope, css, *args, **kwargs):
+        tokenized.append(css)
+        return parse(scope, css, *args, **kwargs)
+
+    monkeypatch.setattr(stylesheet_module, "parse", counted)
+    variables = App().get_css_variables()
+    sheet = ParseOnceStylesheet(variables=variables)
+    sheet.add_source("Label { color: $primary; }", read_from=("a", ""))
+    sheet.reparse()
+    assert tokenized == ["Label { color: $primary; }"]
+    sheet.set_variables(dict(variables))  # what App.refresh_css does on every first visit of a screen
+    sheet.reparse()
+    assert len(tokenized) == 1  # nothing changed: nothing tokenized again
+    sheet.add_source("Static { color: $accent; }", read_from=("b", ""))
+    sheet.reparse()
+    assert tokenized[1:] == ["Static { color: $accent; }"]  # only the new source
+    assert len(sheet.rules) == 2
+    before = str(sheet.rules[0].styles.color)
+    sheet.set_variables({**variables, "primary": "#123456"})  # a theme change parses everything again
+    sheet.reparse()
+    assert len(tokenized) == 4
+    assert str(sheet.rules[0].styles.color) != before and "18, 52, 86" in str(sheet.rules[0].styles.color)

@@ -142,7 +142,10 @@ async def test_nothing_changed_regroups_nothing(tmp_path, library):
         first = await incremental.update(catalog)
         assert first.full and first.groups > 20
         await asyncio.sleep(1.1)
+        version = (await (await catalog.reader.execute("PRAGMA data_version")).fetchone())[0]
         second = await incremental.update(catalog)
         assert (second.full, second.changed, second.regrouped, second.groups) == (False, 0, 0, first.groups)
+        # ... and commits nothing: a commit would make every screen read its data again on its next return
+        assert (await (await catalog.reader.execute("PRAGMA data_version")).fetchone())[0] == version
     finally:
         await catalog.close()

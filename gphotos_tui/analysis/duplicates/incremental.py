@@ -67,6 +67,8 @@ def _update(conn: sqlite3.Connection, settings: Settings, rebuild: bool) -> Upda
         return UpdateResult(True, items, items, stored, time.perf_counter() - started)
     # Anything written in the second of the last update may have been missed by it: ">=" that second.
     changed = sql.changed_items(conn, int(state["checked_at"]))
+    if not changed:  # nothing at or after checked_at: the same state next time; no commit (screens reread on one)
+        return UpdateResult(False, 0, 0, sql.group_count(conn), time.perf_counter() - started)
     regroup = closure(conn, changed, settings) if changed else set()
     groups = find_groups(_load(conn, regroup), settings) if regroup else []
     sql.replace_groups(conn, regroup, [_row(g) for g in groups], new_state)

@@ -429,7 +429,7 @@ class DuplicatesScreen(CatalogScreen):
     def _summary(self, items: int, hidden: int, kept: dict[str, int]) -> str:
         counts = dict.fromkeys(KINDS, 0)
         counts.update(kept)
-        shown = ", ".join(f"{k} {n}" for k, n in counts.items() if n)
+        shown = ", ".join(f"{k} {n:,}" for k, n in counts.items() if n)
         return (
             f"{sum(counts.values()):,} groups ({shown or 'none'}) \u00b7 {items:,} items \u00b7 "
             f"{hidden:,} hidden as not duplicates"

@@ -7,6 +7,8 @@ import asyncio
 from typing import Any
 
 from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -57,18 +59,19 @@ def describe_item(d: queries.ItemDetail) -> list[tuple[str, str]]:
     return rows
 
 
-def render_lines(rows: list[tuple[str, str]]) -> str:
-    """Console markup: bold labels, a clickable Google link, several-line values indented below their label."""
-    lines = []
+def render_fields(rows: list[tuple[str, str]]) -> Table:
+    """Bold labels beside their values: a long value wraps inside its own column, a several-line value
+    lists one thing per line there, and the Google link is clickable."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
     for label, value in rows:
         if label == GOOGLE_LINK and value.startswith("http"):
-            lines.append(f'[b]{label}[/b]  [link="{value}"]{escape(value)}[/link]  (c copies, o shows a QR code)')
-        elif "\n" in value:
-            lines.append(f"[b]{escape(label)}[/b]")
-            lines.extend(f"  {escape(part)}" for part in value.splitlines())
+            link = Text.from_markup(f'[link="{value}"]{escape(value)}[/link]  (c copies, o shows a QR code)')
+            table.add_row(label, link)
         else:
-            lines.append(f"[b]{escape(label)}[/b]  {escape(value)}")
-    return "\n".join(lines)
+            table.add_row(label, Text(value))
+    return table
 
 
 def describe_fields(f: dict[str, Any]) -> list[tuple[str, str]]:
@@ -138,7 +141,7 @@ class ItemDetailScreen(CatalogScreen):
         d = self.detail
         self.title = f"{self.app.title} · {d.fields['filename']}"
         self.lines = describe_item(d)
-        self.query_one("#field-text", Static).update(render_lines(self.lines))
+        self.query_one("#field-text", Static).update(render_fields(self.lines))
         self._load_preview()
 
     @work(group="preview", exclusive=True, exit_on_error=False, description="Preview")
