@@ -323,3 +323,20 @@ def test_provenance_is_a_bit_per_kind_of_each_item(demo):
     }
     assert got == {int(i): want.get(int(i), set()) for i in snapshot.ids}
     assert len(snapshot.source_values) >= 2
+
+
+def test_album_members_are_isin_of_the_ascending_ids():
+    from gphotos_tui.analysis.stats_arrays import _members
+
+    rng = np.random.default_rng(5)
+    ids = np.unique(rng.integers(1, 5_000, 2_000))
+    for wanted in (
+        np.zeros(0, np.int64),
+        rng.integers(-10, 6_000, 300),
+        ids[::7],
+        np.array([ids[0], ids[-1], ids[-1] + 1, ids[0] - 1]),
+    ):
+        assert np.array_equal(_members(ids, wanted), np.isin(ids, wanted))
+    assert not _members(np.zeros(0, np.int64), np.array([1, 2])).any()
+    shuffled = rng.permutation(ids)
+    assert np.array_equal(_members(shuffled, ids[::3]), np.isin(shuffled, ids[::3]))
