@@ -48,6 +48,7 @@ SETTINGS = {
 }
 REAL = ("focal_length_mm", "focal_length_35mm", "aperture_f", "exposure_s", "latitude", "longitude")
 TEXT = ("media_type", "mime_type", "camera_make", "camera_model", "lens_model")
+CAMERA = ("camera_make", "camera_model")  # kept as one code per (make, model) pair: a camera
 TEXT_COLUMNS = ("texts", "kind")
 #: Cells cost more to read than SQLite arithmetic does, so small values share one.
 NO_OFFSET = -100_000  # minutes: far beyond any real UTC offset
@@ -86,6 +87,8 @@ BUSY_TIMEOUT_S = 10.0  # as long as the catalog's own connections wait
 #: Below this many items, importing pyarrow costs more than the standard library's slower reading.
 ARROW_FROM_ITEMS = 100_000
 SHIFT_SECONDS = EPOCH_SHIFT_DAYS * 86400
+#: Ids spread wider than this (not a catalog this app wrote) are counted by the SQL path instead.
+MAX_ID_SPAN = 1 << 28
 #: Orientation classes, in the order of stats.ORIENTATIONS.
 LANDSCAPE, PORTRAIT, SQUARE, UNKNOWN = range(4)
 NO_BUCKET = -1
@@ -306,7 +309,12 @@ def _text_codes(combo_codes: np.ndarray, combos: list[Any], dictionaries: dict[s
             raise TypeError(f"a text value contains the separator: {combo!r}")
         for name, part in zip(TEXT, parts):
             columns[name].append(None if part == NULL_TEXT else part)
-    return {name: dictionaries[name].remap(combo_codes, columns[name]) for name in TEXT}
+    codes = {name: dictionaries[name].remap(combo_codes, columns[name]) for name in TEXT if name not in CAMERA}
+    codes["camera"] = dictionaries["camera"].remap(combo_codes, list(zip(*(columns[name] for name in CAMERA))))
+    for name in CAMERA:  # each name's own code orders the pairs at the end (_camera_order)
+        for value in columns[name]:
+            dictionaries[name].code(value)
+    return codes
 
 
 def _shape(
@@ -386,7 +394,7 @@ def _encode_items(
         for column in ("latitude", "longitude"):
             values, valid = batch[column]
             keep(column, np.where(valid, values.astype(np.float64), np.nan))
-        for name in TEXT:
+        for name in (*(t for t in TEXT if t not in CAMERA), "camera"):
             keep(name, codes[name])
         if region is not None:
             region.at += len(batch["id"][0])
@@ -408,21 +416,27 @@ def _empty() -> dict[str, Any]:
         "latitude": np.float64,
         "longitude": np.float64,
         **{b.name: np.int8 for b in (*SETTINGS.values(), MEGAPIXELS)},
-        **dict.fromkeys(TEXT, np.int32),
+        **{name: np.int32 for name in (*TEXT, "camera") if name not in CAMERA},
     }
     return {name: np.zeros(0, dtype) for name, dtype in dtypes.items()}
 
 
-def _encode_sources(path: Path, stop: threading.Event | None, fast: bool) -> tuple[np.ndarray, np.ndarray, list[Any]]:
-    """(item ids, kind codes, kinds) of every provenance row."""
+def _encode_sources(
+    path: Path, stop: threading.Event | None, fast: bool, bounds: tuple[int, int]
+) -> tuple[np.ndarray, list[Any]]:
+    """(bit mask of provenance kinds per item id from ``bounds[0]`` to ``bounds[1]``, kinds), every provenance
+    row folded in as it is read: a byte per id instead of the rows' ids and codes held until the end."""
+    low, high = bounds
     kinds = _Dictionary()
-    ids, codes = [], []
+    by_id = np.zeros(max(0, high - low + 1), np.uint8)
     for batch in batches(path, SOURCES_SQL, stop, fast=fast):
-        ids.append(batch["item_id"][0].astype(np.int64))
-        codes.append(kinds.remap(*batch["kind"]))
-    if not ids:
-        return np.zeros(0, np.int64), np.zeros(0, np.int32), []
-    return np.concatenate(ids), np.concatenate(codes), kinds.values
+        ids = batch["item_id"][0].astype(np.int64)
+        codes = kinds.remap(*batch["kind"])
+        if len(kinds.index) > 8:
+            raise ValueError(f"{len(kinds.index)} source kinds do not fit the 8-bit source mask")
+        inside = (ids >= low) & (ids <= high)  # provenance of items written after the bounds is skipped
+        np.bitwise_or.at(by_id, ids[inside] - low, np.left_shift(1, codes[inside]).astype(np.uint8))
+    return by_id, kinds.values
 
 
 def scan(path: Path, stop: threading.Event | None = None, *, fast: bool = True) -> Snapshot:
@@ -452,21 +466,21 @@ def _id_span(path: Path) -> int:
     return 0 if low is None or high is None else high - low + 1
 
 
-def _id_ranges(path: Path) -> list[tuple[int, int]]:
+def _id_ranges(low: int | None, high: int | None) -> list[tuple[int, int]]:
     """Two halves of the id range, so two connections (SQLite works without the GIL) share the scan."""
-    low, high = _id_bounds(path)
     if low is None or high is None:  # both or neither: an empty table
         return []
     middle = (low + high) // 2
     return [(low, middle), (middle + 1, high)] if high - low >= BATCH_ROWS else [(low, high)]
 
 
-def _items(path: Path, stop: threading.Event | None, fast: bool, pool: ThreadPoolExecutor) -> dict[str, Any]:
-    ranges = _id_ranges(path)
-    dictionaries = {name: _Dictionary() for name in TEXT}
+def _items(
+    path: Path, ranges: list[tuple[int, int]], stop: threading.Event | None, fast: bool, pool: ThreadPoolExecutor
+) -> dict[str, Any]:
+    dictionaries = {name: _Dictionary() for name in (*TEXT, "camera")}
     arrays = _preallocated(path, ranges, dictionaries, stop, fast, pool)
     if arrays is None:  # the catalog changed under the count: chunks joined after (twice the memory)
-        dictionaries = {name: _Dictionary() for name in TEXT}
+        dictionaries = {name: _Dictionary() for name in (*TEXT, "camera")}
         halves = [pool.submit(_encode_items, path, r, dictionaries, stop, fast) for r in ranges]
         parts: dict[str, list[Any]] = {}
         for half in halves:
@@ -479,7 +493,7 @@ def _items(path: Path, stop: threading.Event | None, fast: bool, pool: ThreadPoo
     if len(ids) > 1 and not (ids[1:] > ids[:-1]).all():  # SQLite returns a rowid range in order; make sure
         order = np.argsort(ids, kind="stable")
         arrays = {name: array[order] for name, array in arrays.items()}
-    return {"arrays": arrays, "values": {name: d.values for name, d in dictionaries.items()}}
+    return {"arrays": arrays, "dictionaries": dictionaries}
 
 
 def _preallocated(
@@ -519,31 +533,20 @@ def _preallocated(
 
 
 def _scan(path: Path, stop: threading.Event | None, fast: bool) -> Snapshot:
+    low, high = _id_bounds(path)
+    bounds = (low, high) if low is not None and high is not None else (0, -1)
+    if bounds[1] - bounds[0] >= MAX_ID_SPAN:  # the provenance takes a byte per id of the span
+        raise ValueError(f"item ids spread over {bounds[1] - bounds[0] + 1:,} values")
     with ThreadPoolExecutor(3, thread_name_prefix="stats-scan") as pool:
-        provenance = pool.submit(_encode_sources, path, stop, fast)
-        items = _items(path, stop, fast, pool)
-        source_ids, source_codes, kinds = provenance.result()
-    arrays, values = items["arrays"], items["values"]
+        provenance = pool.submit(_encode_sources, path, stop, fast, bounds)
+        items = _items(path, _id_ranges(low, high), stop, fast, pool)
+        by_id, kinds = provenance.result()
+    arrays, dictionaries = items["arrays"], items["dictionaries"]
+    values = {name: dictionaries[name].values for name in TEXT if name not in CAMERA}
     ids = arrays["ids"]
-    if len(kinds) > 8:
-        raise ValueError(f"{len(kinds)} source kinds do not fit the 8-bit source mask")
-    sources = np.zeros(len(ids), np.uint8)
-    where = np.searchsorted(ids, source_ids)
-    known = where < len(ids)
-    known[known] = ids[where[known]] == source_ids[known]  # provenance of items gone meanwhile is skipped
-    for code in range(len(kinds)):
-        sources[where[known & (source_codes == code)]] |= np.uint8(1 << code)
-    # A camera is the (make, model) pair: combine the two codes, then number the pairs that occur.
-    makes, models = values["camera_make"], values["camera_model"]
-    width = max(1, len(models))
-    pair = arrays["camera_make"].astype(np.int64) * width + arrays["camera_model"]
-    if max(1, len(makes)) * width <= 1 << 24:  # a table over every possible pair: no sort
-        distinct = np.flatnonzero(np.bincount(pair, minlength=1))
-        table = np.zeros(max(1, len(makes)) * width, np.int32)
-        table[distinct] = np.arange(len(distinct), dtype=np.int32)
-        camera = table[pair]
-    else:
-        distinct, camera = np.unique(pair, return_inverse=True)
+    sources = by_id[ids - bounds[0]] if len(ids) else np.zeros(0, np.uint8)
+    del by_id
+    camera, camera_values = arrays["camera"], _camera_order(arrays["camera"], dictionaries)
     return Snapshot(
         ids=ids,
         dated=arrays["dated"],
@@ -560,12 +563,26 @@ def _scan(path: Path, stop: threading.Event | None, fast: bool) -> Snapshot:
         longitude=arrays["longitude"],
         media=arrays["media_type"],
         mime=arrays["mime_type"],
-        camera=camera.astype(np.int32).reshape(-1),
+        camera=camera,
         lens=arrays["lens_model"],
         sources=sources,
         media_values=values["media_type"],
         mime_values=values["mime_type"],
-        camera_values=[(makes[int(p) // width], models[int(p) % width]) for p in distinct],
+        camera_values=camera_values,
         lens_values=values["lens_model"],
         source_values=kinds,
     )
+
+
+def _camera_order(camera: np.ndarray, dictionaries: dict[str, Any]) -> list[Any]:
+    """The (make, model) pairs that occur, ordered by their make's code then their model's; ``camera`` is
+    recoded in place to that order (the order the snapshot has always had: codes are stable across layouts)."""
+    pairs = dictionaries["camera"].values
+    make, model = (dictionaries[name].index for name in CAMERA)
+    order = sorted(range(len(pairs)), key=lambda i: (make[pairs[i][0]], model[pairs[i][1]]))
+    table = np.empty(len(pairs), np.int32)
+    table[order] = np.arange(len(pairs), dtype=np.int32)
+    for start in range(0, len(camera), 1 << 16):
+        part = camera[start : start + (1 << 16)]
+        part[...] = table[part]
+    return [pairs[i] for i in order]

@@ -31,8 +31,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
-
 from gphotos_tui.google.errors import AuthError
 from gphotos_tui.google.tokens import StoredTokens
 
@@ -248,6 +246,8 @@ def missing_scopes(stored: StoredTokens, wanted: Iterable[str] = DEFAULT_SCOPES)
 
 
 def revoke(stored: StoredTokens, timeout_s: float = 30.0) -> None:
+    import httpx  # here: the app imports this module with its sign-in screen
+
     token = stored.refresh_token or stored.access_token
     try:
         resp = httpx.post(stored.revoke_uri, data={"token": token}, timeout=timeout_s)

@@ -12,8 +12,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
 from gphotos_tui.google import errors
 from gphotos_tui.google.quota import UsageMeter
 from gphotos_tui.google.retry import RETRY_STATUSES, Attempts, RetryPolicy, parse_retry_after
@@ -51,7 +49,10 @@ class MediaDownloader:
         self.tokens = tokens
         self.usage = usage or UsageMeter()
         self.policy = policy or RetryPolicy()
+        import httpx  # here: the app's Duplicates screen imports this module for its thumbnails
+
         self._limit = asyncio.Semaphore(concurrency)
+        self._transport_error = httpx.TransportError
         self._client = httpx.AsyncClient(timeout=timeout_s, follow_redirects=True)
         self._chunk = chunk
         self.retries = 0
@@ -95,7 +96,7 @@ class MediaDownloader:
                         return Fetched(url, dest, size)
                     status, retry_after = resp.status_code, parse_retry_after(resp.headers.get("retry-after"))
                     await resp.aread()
-            except httpx.TransportError as exc:
+            except self._transport_error as exc:
                 part.unlink(missing_ok=True)
                 await self._pause(attempts.connection_failed(exc))
                 continue

@@ -15,12 +15,13 @@ import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
-
-import httpx
+from typing import TYPE_CHECKING, Any, Protocol
 
 from gphotos_tui.google.errors import AuthError, InvalidGrant
 from gphotos_tui.paths import locations, private_dir
+
+if TYPE_CHECKING:  # httpx loads with the first token refresh, not with the app
+    import httpx
 
 ACCESS_TOKEN_ENV = "GPHOTOS_TUI_ACCESS_TOKEN"
 REFRESH_MARGIN_S = 60  # refresh a little before Google would answer 401
@@ -140,6 +141,8 @@ class OAuthTokens:
                 return self.stored.access_token  # another thread refreshed meanwhile
             if not self.stored.refresh_token:
                 raise AuthError("the saved sign-in has no refresh token; run `gphotos-tui auth` again")
+            import httpx
+
             try:
                 resp = httpx.post(
                     self.stored.token_uri,

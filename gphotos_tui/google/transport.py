@@ -17,11 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from importlib import resources
-from typing import Any
-
-import httplib2
-from googleapiclient.discovery import build_from_document
-from googleapiclient.errors import HttpError
+from typing import TYPE_CHECKING, Any
 
 from gphotos_tui.google import errors
 from gphotos_tui.google.quota import UsageMeter
@@ -38,7 +34,15 @@ DEFAULT_ROOTS = {
     "photospicker_v1": "https://photospicker.googleapis.com/",
 }
 ROOT_ENVS = {"photoslibrary_v1": LIBRARY_ROOT_ENV, "photospicker_v1": PICKER_ROOT_ENV}
-TRANSPORT_ERRORS = (OSError, http.client.HTTPException, httplib2.HttpLib2Error)
+if TYPE_CHECKING:  # the client libraries (httplib2, googleapiclient) load with the first call, not with the app
+    from googleapiclient.errors import HttpError
+
+
+def transport_errors() -> tuple[type[BaseException], ...]:
+    """Failures of the connection itself (retried on a fresh connection)."""
+    import httplib2
+
+    return (OSError, http.client.HTTPException, httplib2.HttpLib2Error)
 
 
 def discovery_document(name: str, root: str | None = None) -> dict[str, Any]:
@@ -81,6 +85,9 @@ class ApiCaller:
     def service(self) -> _Resources:
         local = self._local
         if getattr(local, "service", None) is None:
+            import httplib2
+            from googleapiclient.discovery import build_from_document
+
             local.http = httplib2.Http(timeout=self.timeout_s)
             local.service = _Resources(build_from_document(self.document, http=local.http))
         service: _Resources = local.service
@@ -88,6 +95,9 @@ class ApiCaller:
 
     def call(self, method: str, build: Callable[[Any], Any], *, has_page_token: bool = False) -> dict[str, Any]:
         """Run ``build(service)`` (an HttpRequest) until it succeeds or fails for good."""
+        from googleapiclient.errors import HttpError
+
+        failed_transport = transport_errors()
         refreshed = False
         attempts = Attempts(self.policy, method, self.api)
         while True:
@@ -109,7 +119,7 @@ class ApiCaller:
                     raise final from None
                 self._pause(attempts.status_failed(status, _retry_after(exc), f"HTTP {status} {code} {message}"))
                 continue
-            except TRANSPORT_ERRORS as exc:
+            except failed_transport as exc:
                 self._local.service = None  # start over with a fresh connection
                 self._pause(attempts.connection_failed(exc))
                 continue

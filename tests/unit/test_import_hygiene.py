@@ -54,3 +54,18 @@ def test_headless_commands_do_not_import_textual(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "o.jsonl").read_text().count("\n") == 100
+
+
+@pytest.mark.subprocess
+def test_the_app_loads_the_google_client_libraries_only_when_it_talks_to_google():
+    """Issue 15: the app's memory; httplib2, googleapiclient and httpx (about 18 MB) come with a sync or a download."""
+    code = (
+        "import sys\n"
+        "from gphotos_tui.ui.app import make_app\n"
+        "from gphotos_tui.google import auth, library, media, picker, tokens, transport\n"
+        "loaded = sorted(m for m in ('httplib2', 'googleapiclient', 'httpx', 'google.auth') if m in sys.modules)\n"
+        "print(loaded)\n"
+        "raise SystemExit(1 if loaded else 0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, f"imported {result.stdout} {result.stderr}"

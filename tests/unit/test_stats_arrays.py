@@ -290,3 +290,53 @@ async def test_places_too_spread_for_a_table_are_the_same(demo, monkeypatch):
     for filters in (Filters(camera="sony"), Filters(date_from=date(2018, 1, 1))):
         want, got = await _both(demo, snapshot, filters)
         assert got == want, filters.describe()
+
+
+async def test_ids_spread_too_wide_for_the_provenance_table_fall_back_to_sql(demo, tmp_path, monkeypatch):
+    import shutil
+
+    path = tmp_path / "copy.sqlite"
+    shutil.copy(demo, path)
+    want, _ = await _both(demo, scan(demo), Filters(source="folder"))
+    monkeypatch.setattr(stats_snapshot, "MAX_ID_SPAN", 2)
+    with pytest.raises(ValueError, match="spread"):
+        stats_snapshot._scan(path, None, False)
+    stats, cached = await stats_cache.stats_for_catalog(path, Filters(source="folder"))
+    got = stats.as_json()
+    got.pop("seconds")
+    assert not cached and got == want
+
+
+def test_provenance_is_a_bit_per_kind_of_each_item(demo):
+    snapshot = scan(demo)
+    conn = sqlite3.connect(demo)
+    try:
+        rows = conn.execute("SELECT item_id, kind FROM item_sources").fetchall()
+    finally:
+        conn.close()
+    want: dict[int, set[str]] = {}
+    for item_id, kind in rows:
+        want.setdefault(item_id, set()).add(kind)
+    got = {
+        int(i): {k for bit, k in enumerate(snapshot.source_values) if mask & (1 << bit)}
+        for i, mask in zip(snapshot.ids, snapshot.sources)
+    }
+    assert got == {int(i): want.get(int(i), set()) for i in snapshot.ids}
+    assert len(snapshot.source_values) >= 2
+
+
+def test_album_members_are_isin_of_the_ascending_ids():
+    from gphotos_tui.analysis.stats_arrays import _members
+
+    rng = np.random.default_rng(5)
+    ids = np.unique(rng.integers(1, 5_000, 2_000))
+    for wanted in (
+        np.zeros(0, np.int64),
+        rng.integers(-10, 6_000, 300),
+        ids[::7],
+        np.array([ids[0], ids[-1], ids[-1] + 1, ids[0] - 1]),
+    ):
+        assert np.array_equal(_members(ids, wanted), np.isin(ids, wanted))
+    assert not _members(np.zeros(0, np.int64), np.array([1, 2])).any()
+    shuffled = rng.permutation(ids)
+    assert np.array_equal(_members(shuffled, ids[::3]), np.isin(shuffled, ids[::3]))
