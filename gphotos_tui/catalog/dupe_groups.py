@@ -186,6 +186,22 @@ async def read_shown_group_counts(conn: aiosqlite.Connection) -> tuple[dict[str,
     return _shown_counts(await conn.execute_fetchall(_SHOWN_GROUP_COUNTS))
 
 
+# Groups as the duplicates analysis reads them back (store._groups_of): only those with two members or more
+# still in the library (not in the trash); split by a "not duplicates" decision.
+_PRESENT_GROUP_COUNTS = (
+    "SELECT g.key IN (SELECT group_key FROM duplicate_decisions WHERE decision = 'not_duplicate'), count(*) "
+    "FROM dupe_groups g WHERE (SELECT count(*) FROM dupe_members m JOIN items i ON i.id = m.item_id "
+    "WHERE m.group_key = g.key AND i.trashed = 0) > 1 GROUP BY 1"
+)
+
+
+async def read_present_group_counts(conn: aiosqlite.Connection) -> tuple[int, int]:
+    """(kept groups shown, kept groups marked "not duplicates"), counting only groups with two members or
+    more still in the library: what reading every kept group and applying the decisions would give."""
+    counts = {bool(marked): int(n) for marked, n in await conn.execute_fetchall(_PRESENT_GROUP_COUNTS)}
+    return counts.get(False, 0), counts.get(True, 0)
+
+
 def group_count(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM dupe_groups").fetchone()[0])
 

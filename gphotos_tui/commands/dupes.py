@@ -9,7 +9,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from gphotos_tui.commands.common import open_catalog
 
@@ -114,9 +114,11 @@ async def _run(args: argparse.Namespace) -> int:
         return await _scan_and_act(args, catalog)
 
 
-async def _scan_and_act(args: argparse.Namespace, catalog: Catalog) -> int:
+async def _scan_and_act(args: argparse.Namespace, catalog: Catalog, page_size: int | None = None) -> int:
     from gphotos_tui.analysis.duplicates import Settings, scan
-    from gphotos_tui.analysis.duplicates.actions import plan_csv, plan_json
+    from gphotos_tui.analysis.duplicates.scan import GROUP_PAGE, is_writable, kept_group_pages
+    from gphotos_tui.analysis.duplicates.store import count_not_trashed
+    from gphotos_tui.catalog.dupe_groups import read_present_group_counts
     from gphotos_tui.engine.byte_sources import default_providers, provider_notes
 
     settings = Settings() if args.near_threshold is None else Settings(near_threshold=args.near_threshold)
@@ -125,9 +127,20 @@ async def _scan_and_act(args: argparse.Namespace, catalog: Catalog) -> int:
         thumbs = _thumbnail_provider(catalog, args.concurrency)
         if thumbs is None:
             return 1
+    # The listings stream the kept groups a page at a time (bounded memory at a million items). --trash and
+    # --review-album act on every group at once, and a read-only catalog keeps no groups (scan groups it in
+    # memory): those read the whole list.
+    streamed = is_writable(catalog) and not args.trash and args.review_album is None
     try:
         providers = [] if args.no_hash else [*default_providers(), *([thumbs] if thumbs else [])]
-        result = await scan(catalog, settings, providers=providers, progress=_progress_printer(), rebuild=args.rebuild)
+        result = await scan(
+            catalog,
+            settings,
+            providers=providers,
+            progress=_progress_printer(),
+            rebuild=args.rebuild,
+            load_groups=not streamed,
+        )
     finally:
         if thumbs is not None:
             await thumbs.aclose()
@@ -137,9 +150,13 @@ async def _scan_and_act(args: argparse.Namespace, catalog: Catalog) -> int:
         return await _trash(catalog, result.groups, args)
     if args.review_album is not None:
         return await _review_album(catalog, result.groups, args.review_album)
+    shown, items, hidden = len(result.groups), result.items, result.hidden
+    if streamed:
+        shown, hidden = await read_present_group_counts(catalog.reader)
+        items = await count_not_trashed(catalog.reader)
     print(
-        f"{len(result.groups):,} groups over {result.items:,} items ({result.hashed:,} newly hashed, "
-        f"{result.hidden:,} marked not duplicates) in {result.seconds:.1f} s",
+        f"{shown:,} groups over {items:,} items ({result.hashed:,} newly hashed, "
+        f"{hidden:,} marked not duplicates) in {result.seconds:.1f} s",
         file=sys.stderr,
     )
     for error in result.hash_errors[:5]:
@@ -149,16 +166,63 @@ async def _scan_and_act(args: argparse.Namespace, catalog: Catalog) -> int:
     if thumbs is not None:
         for error in thumbs.report.errors[:5]:
             print(f"could not fetch a thumbnail of {error}", file=sys.stderr)
-    if args.plan:
-        sys.stdout.write(plan_json(result.groups) + "\n" if args.plan == "json" else plan_csv(result.groups))
-    elif args.csv:
-        sys.stdout.write(groups_csv(result.groups))
+    out = listing_writer(args.plan or ("csv" if args.csv else "json"), bool(args.plan), sys.stdout.write)
+    if streamed:
+        async for page in kept_group_pages(catalog.reader, page_size or GROUP_PAGE):
+            out.add(page)
     else:
-        print(json.dumps(groups_json(result.groups), ensure_ascii=False, indent=1))
+        out.add(result.groups)
+    out.close()
     if thumbs is not None and thumbs.report.stopped:
         print(f"gphotos-tui: thumbnails stopped: {thumbs.report.stopped}", file=sys.stderr)
         return EXIT_PAUSED
     return 0
+
+
+class ListingWriter(Protocol):
+    def add(self, groups: list[Group]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def listing_writer(fmt: str, plan: bool, write: Callable[[str], object]) -> ListingWriter:
+    """What the command prints, given the groups a page at a time: byte for byte ``groups_json`` (as
+    ``json.dumps(..., ensure_ascii=False, indent=1)`` and a newline), ``groups_csv``, or the plan
+    (``plan_json`` and a newline, ``plan_csv``) of all the groups."""
+    from gphotos_tui.analysis.duplicates.actions import PlanWriter
+
+    if plan:
+        return PlanWriter(fmt, write)
+    return _GroupsCsv(write) if fmt == "csv" else _GroupsJson(write)
+
+
+class _GroupsJson:
+    def __init__(self, write: Callable[[str], object]):
+        from gphotos_tui.analysis.duplicates.actions import JsonList
+
+        self._write = write
+        self._list = JsonList("groups", write)
+
+    def add(self, groups: list[Group]) -> None:
+        self._list.add(map(_group_entry, groups))
+
+    def close(self) -> None:
+        self._list.close()
+        self._write("\n")
+
+
+class _GroupsCsv:
+    def __init__(self, write: Callable[[str], object]):
+        self._write = write
+        write(groups_csv([]))  # the header
+
+    def add(self, groups: list[Group]) -> None:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(row for g in groups for row in _group_rows(g))
+        self._write(out.getvalue())
+
+    def close(self) -> None:
+        pass
 
 
 def _thumbnail_provider(catalog: Catalog, concurrency: int) -> ThumbnailProvider | None:
@@ -176,18 +240,15 @@ def _thumbnail_provider(catalog: Catalog, concurrency: int) -> ThumbnailProvider
 
 
 def groups_json(groups: list[Group]) -> dict[str, Any]:
+    return {"groups": [_group_entry(g) for g in groups]}
+
+
+def _group_entry(g: Group) -> dict[str, Any]:
     return {
-        "groups": [
-            {
-                "key": g.key,
-                "kind": g.kind,
-                "reason": g.reason,
-                "items": [
-                    {"id": m.public_id, "filename": m.filename, "suggested": g.suggested(m.id)} for m in g.members
-                ],
-            }
-            for g in groups
-        ]
+        "key": g.key,
+        "kind": g.kind,
+        "reason": g.reason,
+        "items": [{"id": m.public_id, "filename": m.filename, "suggested": g.suggested(m.id)} for m in g.members],
     }
 
 
@@ -196,9 +257,12 @@ def groups_csv(groups: list[Group]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(("group", "kind", "reason", "id", "filename", "suggested"))
     for g in groups:
-        for m in g.members:
-            writer.writerow((g.key, g.kind, g.reason, m.public_id, m.filename, g.suggested(m.id)))
+        writer.writerows(_group_rows(g))
     return out.getvalue()
+
+
+def _group_rows(g: Group) -> list[tuple[str, ...]]:
+    return [(g.key, g.kind, g.reason, m.public_id, m.filename, g.suggested(m.id)) for m in g.members]
 
 
 def _progress_printer() -> Callable[[str, int, int], None]:

@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,10 +54,62 @@ def plan_csv(groups: Iterable[Group]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, PLAN_FIELDS, lineterminator="\n")
     writer.writeheader()
-    for row in plan_rows(groups):
-        # A leading =, +, - or @ would run as a formula in a spreadsheet.
-        writer.writerow({k: ("'" + v if isinstance(v, str) and v[:1] in "=+-@" else v) for k, v in row.items()})
+    writer.writerows(map(_spreadsheet_safe, plan_rows(groups)))
     return out.getvalue()
+
+
+def _spreadsheet_safe(row: dict[str, Any]) -> dict[str, Any]:
+    """A leading =, +, - or @ would run as a formula in a spreadsheet."""
+    return {k: ("'" + v if isinstance(v, str) and v[:1] in "=+-@" else v) for k, v in row.items()}
+
+
+class JsonList:
+    """``{name: [entries]}`` written a part at a time, byte for byte what ``json.dumps(..., ensure_ascii=False,
+    indent=1)`` gives for the whole list (the list's entries one level deeper: two spaces before each of
+    their lines; a JSON string never holds a raw newline). ``close`` writes the end."""
+
+    def __init__(self, name: str, write: Callable[[str], object]):
+        self._write = write
+        self._empty = True
+        write("{\n " + json.dumps(name, ensure_ascii=False) + ": [")
+
+    def add(self, entries: Iterable[Any]) -> None:
+        for entry in entries:
+            text = json.dumps(entry, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+            self._write(("\n  " if self._empty else ",\n  ") + text)
+            self._empty = False
+
+    def close(self) -> None:
+        self._write("]\n}" if self._empty else "\n ]\n}")
+
+
+class PlanWriter:
+    """The discard plan of groups given a page at a time: ``plan_json(all) + "\\n"`` (``"json"``) or
+    ``plan_csv(all)`` (``"csv"``), byte for byte, never held whole."""
+
+    def __init__(self, fmt: str, write: Callable[[str], object]):
+        if fmt not in ("json", "csv"):
+            raise ValueError(f"unknown plan format {fmt!r}; expected json or csv")
+        self._write = write
+        self._json = JsonList("discard", write) if fmt == "json" else None
+        if self._json is None:
+            out = io.StringIO()
+            csv.DictWriter(out, PLAN_FIELDS, lineterminator="\n").writeheader()
+            write(out.getvalue())
+
+    def add(self, groups: Iterable[Group]) -> None:
+        rows = plan_rows(groups)
+        if self._json is not None:
+            self._json.add(rows)
+            return
+        out = io.StringIO()
+        csv.DictWriter(out, PLAN_FIELDS, lineterminator="\n").writerows(map(_spreadsheet_safe, rows))
+        self._write(out.getvalue())
+
+    def close(self) -> None:
+        if self._json is not None:
+            self._json.close()
+            self._write("\n")
 
 
 def write_plan(groups: Iterable[Group], folder: Path) -> Path:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
+
+import aiosqlite
 
 from gphotos_tui.analysis.duplicates.classes import metadata_groups
 from gphotos_tui.analysis.duplicates.hashing import HashJob, HashPool, HashResult
@@ -20,6 +22,7 @@ from gphotos_tui.analysis.duplicates.store import (
     load_decisions,
     load_items,
     save_hashes,
+    stored_group_page,
     stored_groups,
 )
 from gphotos_tui.analysis.duplicates.unionfind import UnionFind
@@ -31,6 +34,7 @@ from gphotos_tui.gcpause import cyclic_gc_paused
 ScanProgress = Callable[[str, int, int], None]
 
 HASH_BATCH = 128  # photos hashed, then stored, per step: memory stays flat at any library size
+GROUP_PAGE = 500  # kept groups read (with their members) per step by ``kept_group_pages``
 
 
 @dataclass(slots=True)
@@ -182,3 +186,23 @@ async def scan(
     if progress:
         progress("grouping", 1, 1)
     return ScanResult(groups, count, hashed, errors, hidden, time.perf_counter() - started)
+
+
+async def kept_group_pages(conn: aiosqlite.Connection, page_size: int = GROUP_PAGE) -> AsyncIterator[list[Group]]:
+    """The kept groups as ``scan`` gives them (same order, "not duplicates" left out, decisions attached,
+    public ids filled), ``page_size`` stored groups at a time: a caller that writes each page out and drops
+    it holds one page at any library size. Read after ``scan`` brought the kept groups up to date, by the
+    writer's process (no other writer changes them between pages)."""
+    if page_size < 1:
+        raise ValueError(f"page_size must be at least 1, not {page_size}")
+    decisions = await load_decisions(conn)
+    offset = 0
+    while True:
+        page, covered = await stored_group_page(conn, offset, page_size)
+        offset += covered
+        page, _hidden = apply_decisions(page, decisions)
+        await fill_public_ids(conn, (m for g in page for m in g.members))
+        if page:
+            yield page
+        if covered < page_size:
+            return
