@@ -202,6 +202,24 @@ async def read_present_group_counts(conn: aiosqlite.Connection) -> tuple[int, in
     return counts.get(False, 0), counts.get(True, 0)
 
 
+async def read_state(conn: aiosqlite.Connection) -> dict[str, str]:
+    """``state`` on an async connection (a read-only catalog's reader)."""
+    return {str(name): str(value) for name, value in await conn.execute_fetchall("SELECT name, value FROM dupe_state")}
+
+
+async def read_changed_since(conn: aiosqlite.Connection, since: int) -> bool:
+    """Whether anything ``changed_items`` finds was written at or after ``since`` (without listing it)."""
+    rows = list(
+        await conn.execute_fetchall(
+            "SELECT EXISTS (SELECT 1 FROM items WHERE updated_at >= ?1) "
+            "OR EXISTS (SELECT 1 FROM perceptual_hashes WHERE computed_at >= ?1) "
+            "OR EXISTS (SELECT 1 FROM albums a JOIN album_items ai ON ai.album_id = a.id WHERE a.seen_at >= ?1)",
+            (since,),
+        )
+    )
+    return bool(rows[0][0])
+
+
 def group_count(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM dupe_groups").fetchone()[0])
 

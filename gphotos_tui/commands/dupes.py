@@ -115,7 +115,9 @@ async def _run(args: argparse.Namespace) -> int:
 
 
 async def _scan_and_act(args: argparse.Namespace, catalog: Catalog, page_size: int | None = None) -> int:
-    from gphotos_tui.analysis.duplicates import Settings, scan
+    import time
+
+    from gphotos_tui.analysis.duplicates import ScanResult, Settings, incremental, scan
     from gphotos_tui.analysis.duplicates.scan import GROUP_PAGE, is_writable, kept_group_pages
     from gphotos_tui.analysis.duplicates.store import count_not_trashed
     from gphotos_tui.catalog.dupe_groups import read_present_group_counts
@@ -127,20 +129,28 @@ async def _scan_and_act(args: argparse.Namespace, catalog: Catalog, page_size: i
         thumbs = _thumbnail_provider(catalog, args.concurrency)
         if thumbs is None:
             return 1
-    # The listings stream the kept groups a page at a time (bounded memory at a million items). --trash and
-    # --review-album act on every group at once, and a read-only catalog keeps no groups (scan groups it in
-    # memory): those read the whole list.
-    streamed = is_writable(catalog) and not args.trash and args.review_album is None
+    # The listings stream the kept groups a page at a time (bounded memory at a million items): a writable
+    # catalog's, brought up to date by scan, or a read-only one's when they are current (nothing written since
+    # they were kept). --trash and --review-album act on every group at once, and a read-only catalog whose
+    # kept groups are missing or stale is grouped in memory by scan: those read the whole list.
+    writable = is_writable(catalog)
+    wanted = not args.trash and args.review_album is None
+    started = time.perf_counter()
+    kept_current = wanted and not writable and await incremental.is_current(catalog.reader, settings)
+    streamed = wanted and (writable or kept_current)
+    providers = [] if args.no_hash else [*default_providers(), *([thumbs] if thumbs else [])]
     try:
-        providers = [] if args.no_hash else [*default_providers(), *([thumbs] if thumbs else [])]
-        result = await scan(
-            catalog,
-            settings,
-            providers=providers,
-            progress=_progress_printer(),
-            rebuild=args.rebuild,
-            load_groups=not streamed,
-        )
+        if kept_current:  # nothing to hash (read-only) nor to regroup
+            result = ScanResult([], seconds=time.perf_counter() - started)
+        else:
+            result = await scan(
+                catalog,
+                settings,
+                providers=providers,
+                progress=_progress_printer(),
+                rebuild=args.rebuild,
+                load_groups=not streamed,
+            )
     finally:
         if thumbs is not None:
             await thumbs.aclose()

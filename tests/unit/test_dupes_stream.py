@@ -6,12 +6,14 @@ pages smaller than the group count (a page dropped or read twice changes the byt
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import shutil
 import time
 
 import pytest
 
+from gphotos_tui.analysis.duplicates import Settings, incremental
 from gphotos_tui.analysis.duplicates.actions import JsonList, PlanWriter, plan_csv, plan_json
 from gphotos_tui.analysis.duplicates.scan import kept_group_pages, scan
 from gphotos_tui.analysis.duplicates.store import save_decisions
@@ -79,21 +81,7 @@ async def test_every_listing_streamed_a_page_at_a_time_is_the_whole_list_byte_fo
 async def test_the_command_streams_its_listings_and_says_the_same_summary(catalog, capsys):
     result = await scan(catalog)
     for (fmt, plan), whole in MODES.items():
-        args = argparse.Namespace(
-            json=False,
-            csv=fmt == "csv" and not plan,
-            plan=fmt if plan else None,
-            no_hash=True,
-            rebuild=False,
-            thumbnails=False,
-            concurrency=4,
-            near_threshold=None,
-            trash=None,
-            root=[],
-            yes=False,
-            undo=None,
-            review_album=None,
-        )
+        args = _args(fmt, plan)
         assert await _scan_and_act(args, catalog, page_size=5) == 0
         out, err = capsys.readouterr()
         assert out == whole(result.groups), (fmt, plan)
@@ -128,3 +116,50 @@ def test_a_json_list_written_in_parts_is_what_json_dumps_gives():
         assert "".join(chunks) == json.dumps({"groups": entries}, ensure_ascii=False, indent=1)
     with pytest.raises(ValueError, match="json or csv"):
         PlanWriter("xml", print)
+
+
+def _args(fmt: str, plan: bool) -> argparse.Namespace:
+    return argparse.Namespace(
+        json=False,
+        csv=fmt == "csv" and not plan,
+        plan=fmt if plan else None,
+        no_hash=True,
+        rebuild=False,
+        thumbnails=False,
+        concurrency=4,
+        near_threshold=None,
+        trash=None,
+        root=[],
+        yes=False,
+        undo=None,
+        review_album=None,
+    )
+
+
+async def test_a_read_only_run_lists_current_kept_groups_as_grouping_in_memory_would(catalog, capsys):
+    """`dupes --no-hash` opens the catalog read-only: with the kept groups current it streams them, and its
+    output is what grouping the library in memory (the read-only path before) prints; once something was
+    written after the groups were kept, it groups in memory again."""
+    await scan(catalog)  # the kept groups brought up to date (the fixture renamed an item)
+    assert not await incremental.is_current(catalog.reader)  # written in the second they were kept: maybe missed
+    await asyncio.sleep(1.1)
+    await scan(catalog)  # kept a second later: nothing written since
+    readonly = await Catalog.open(catalog.path, readonly=True)
+    try:
+        assert await incremental.is_current(readonly.reader)
+        assert not await incremental.is_current(readonly.reader, Settings(near_threshold=3))
+        in_memory = await scan(readonly)  # read-only: grouped in memory
+        assert len(in_memory.groups) > 3 * 5 and in_memory.hidden >= 1
+        for (fmt, plan), whole in MODES.items():
+            assert await _scan_and_act(_args(fmt, plan), readonly, page_size=5) == 0
+            out, err = capsys.readouterr()
+            assert out == whole(in_memory.groups), (fmt, plan)
+            assert f"{len(in_memory.groups):,} groups over {in_memory.items:,} items " in err
+            assert f"{in_memory.hidden:,} marked not duplicates" in err
+        await catalog.writer.execute("UPDATE items SET updated_at = ? WHERE id = 1", (int(time.time()) + 5,))
+        await catalog.writer.commit()
+        assert not await incremental.is_current(readonly.reader)
+        assert await _scan_and_act(_args("json", False), readonly, page_size=5) == 0
+        assert capsys.readouterr().out == MODES["json", False](in_memory.groups)
+    finally:
+        await readonly.close()

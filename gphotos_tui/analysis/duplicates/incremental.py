@@ -18,6 +18,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,6 +28,9 @@ from gphotos_tui.analysis.duplicates.store import _ITEMS_SQL, item_from_row
 from gphotos_tui.catalog import Catalog
 from gphotos_tui.catalog import dupe_groups as sql
 from gphotos_tui.gcpause import cyclic_gc_paused
+
+if TYPE_CHECKING:
+    import aiosqlite
 
 _RANK = {kind: n for n, kind in enumerate(KINDS)}
 _CHUNKS = 4  # 16-bit chunks: within t bits, some chunk differs in at most t // 4 bits
@@ -43,6 +47,15 @@ class UpdateResult:
 
 def settings_key(settings: Settings) -> str:
     return json.dumps([getattr(settings, f) for f in settings.__slots__])
+
+
+async def is_current(conn: aiosqlite.Connection, settings: Settings = Settings()) -> bool:
+    """Whether the kept groups are what ``update`` would leave (kept with these settings, nothing written
+    since): a read-only catalog can then list them instead of grouping the library in memory."""
+    state = await sql.read_state(conn)
+    if "checked_at" not in state or state.get("settings") != settings_key(settings):
+        return False
+    return not await sql.read_changed_since(conn, int(state["checked_at"]))
 
 
 async def update(catalog: Catalog, settings: Settings = Settings(), *, rebuild: bool = False) -> UpdateResult:
