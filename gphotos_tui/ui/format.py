@@ -33,3 +33,11 @@ def human_size(size: int | None) -> str:
 
 def rate(items_per_second: float) -> str:
     return f"{items_per_second:,.0f}/s" if items_per_second >= 10 else f"{items_per_second:.1f}/s"
+
+
+def middle_ellipsis(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters in the middle, keeping both ends ("Takeout takeo…+ 1 more part")."""
+    if len(text) <= width:
+        return text
+    head = (width - 1) // 2 + (width - 1) % 2
+    return f"{text[:head]}…{text[len(text) - (width - 1 - head) :]}"

@@ -11,11 +11,14 @@ from textual.widgets import DataTable, Header, RichLog, Static
 from gphotos_tui.catalog import queries, summaries
 from gphotos_tui.model import SOURCE_CAPABILITIES, SourceKind
 from gphotos_tui.progress import JobProgress
-from gphotos_tui.ui.format import utc_datetime
+from gphotos_tui.ui.format import middle_ellipsis, utc_datetime
 from gphotos_tui.ui.screens.base import CatalogScreen
 from gphotos_tui.ui.widgets.footer import SteadyFooter
 from gphotos_tui.ui.widgets.job_panel import JobPanel
 from gphotos_tui.ui.widgets.mode_bar import ModeBar
+
+#: The Source column's width: with Kind, State, Last run (UTC) and Items beside it, the table fits 80 columns.
+SOURCE_WIDTH = 26
 
 NO_SOURCES = (
     "No sources yet. Press g to sync the Library API or p to pick photos (after `gphotos-tui auth`), "
@@ -99,7 +102,7 @@ class SyncScreen(CatalogScreen):
             for row in rows:
                 state = row.last_state or "never run"
                 table.add_row(
-                    row.label,
+                    middle_ellipsis(row.label, SOURCE_WIDTH),  # Kind, State, Last run and Items stay in 80 columns
                     row.kind,
                     state,
                     utc_datetime(row.last_run_at),

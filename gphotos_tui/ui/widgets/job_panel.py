@@ -14,22 +14,34 @@ from gphotos_tui.ui.format import rate
 
 
 def describe(progress: JobProgress, items_per_second: float | None = None) -> str:
-    """Three short lines in plain words; fits 76 columns."""
+    """Up to three short lines in plain words; fits 76 columns. Counters a job does not use (a Takeout
+    import makes no requests, a backup's figures are in its message) are left out rather than shown as 0."""
+    running = progress.state is JobState.RUNNING
     total = f" of {progress.total:,}" if progress.total is not None else ""
     head = f"[b]{escape(progress.source_label)}[/b]: {progress.state.value}"
     lines = [head + (f" — {escape(progress.message)}" if progress.message else "")]
-    line = f"Items {progress.items:,}{total}   Pages {progress.pages:,}"
-    if progress.state is JobState.RUNNING:
+    counts = []
+    if progress.items or progress.total is not None or running:
+        counts.append(f"Items {progress.items:,}{total}")
+    if progress.pages:
+        counts.append(f"Pages {progress.pages:,}")
+    if running:
         if items_per_second:
             left = (progress.total - progress.items) / items_per_second if progress.total is not None else None
-            line += f"   {rate(items_per_second)}   ETA {format_eta(left)}"
+            counts.append(f"{rate(items_per_second)}   ETA {format_eta(left)}")
         else:
-            line += "   measuring speed…"
-    lines.append(line)
-    line = f"Requests {progress.requests:,}   Retries {progress.retries:,}   Errors {progress.errors:,}"
+            counts.append("measuring speed…")
+    if counts:
+        lines.append("   ".join(counts))
+    network = []
+    if progress.requests or progress.retries:
+        network += [f"Requests {progress.requests:,}", f"Retries {progress.retries:,}"]
+    if progress.errors or network:
+        network.append(f"Errors {progress.errors:,}")
     if progress.quota_limit:
-        line += f"   Quota today {progress.quota_used or 0:,}/{progress.quota_limit:,}"
-    lines.append(line)
+        network.append(f"Quota today {progress.quota_used or 0:,}/{progress.quota_limit:,}")
+    if network:
+        lines.append("   ".join(network))
     return "\n".join(lines)
 
 
