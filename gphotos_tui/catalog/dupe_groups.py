@@ -144,10 +144,32 @@ def stored_groups(conn: sqlite3.Connection) -> list[GroupRow]:
 def stored_groups_window(conn: sqlite3.Connection, offset: int, limit: int) -> list[GroupRow]:
     """One window of the stored groups in the screen's order (``stored_groups`` a page at a time):
     the window's rows by the order index, then only their members."""
-    heads = conn.execute(
-        "SELECT key, kind, rank, reason, first_taken FROM dupe_groups ORDER BY rank, first_taken, key LIMIT ? OFFSET ?",
-        (limit, offset),
-    ).fetchall()
+    heads = conn.execute(_HEADS + " ORDER BY rank, first_taken, key LIMIT ? OFFSET ?", (limit, offset)).fetchall()
+    return _with_members(conn, heads)
+
+
+#: Where a page of stored groups ends: the last group's (rank, first_taken, key), the screen's order.
+GroupPosition = tuple[int, int, str]
+
+
+def stored_groups_after(conn: sqlite3.Connection, after: GroupPosition | None, limit: int) -> list[GroupRow]:
+    """The ``limit`` stored groups after the one at ``after`` (from the first when None), in the screen's
+    order: ``stored_groups_window`` by position rather than offset, so a page deep in the list costs what the
+    first does (an offset steps over every earlier row: 0.2 s a page 30,000 groups in)."""
+    if after is None:
+        heads = conn.execute(_HEADS + " ORDER BY rank, first_taken, key LIMIT ?", (limit,)).fetchall()
+    else:
+        heads = conn.execute(
+            _HEADS + " WHERE (rank, first_taken, key) > (?, ?, ?) ORDER BY rank, first_taken, key LIMIT ?",
+            (*after, limit),
+        ).fetchall()
+    return _with_members(conn, heads)
+
+
+_HEADS = "SELECT key, kind, rank, reason, first_taken FROM dupe_groups"
+
+
+def _with_members(conn: sqlite3.Connection, heads: list[Any]) -> list[GroupRow]:
     members: dict[str, list[tuple[int, bool]]] = {}
     for key, item_id, keep in conn.execute(
         "SELECT m.group_key, m.item_id, m.keep FROM json_each(?) j JOIN dupe_members m ON m.group_key = j.value "

@@ -22,8 +22,8 @@ from gphotos_tui.analysis.duplicates.store import (
     load_decisions,
     load_items,
     save_hashes,
-    stored_group_page,
     stored_groups,
+    stored_groups_after,
 )
 from gphotos_tui.analysis.duplicates.unionfind import UnionFind
 from gphotos_tui.catalog import Catalog
@@ -196,10 +196,9 @@ async def kept_group_pages(conn: aiosqlite.Connection, page_size: int = GROUP_PA
     if page_size < 1:
         raise ValueError(f"page_size must be at least 1, not {page_size}")
     decisions = await load_decisions(conn)
-    offset = 0
+    after: tuple[int, int, str] | None = None
     while True:
-        page, covered = await stored_group_page(conn, offset, page_size)
-        offset += covered
+        page, covered, after = await stored_groups_after(conn, after, page_size)
         page, _hidden = apply_decisions(page, decisions)
         await fill_public_ids(conn, (m for g in page for m in g.members))
         if page:

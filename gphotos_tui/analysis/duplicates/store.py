@@ -86,6 +86,18 @@ async def stored_group_page(conn: aiosqlite.Connection, offset: int, limit: int)
     return await _groups_of(conn, rows), len(rows)
 
 
+async def stored_groups_after(
+    conn: aiosqlite.Connection, after: tuple[int, int, str] | None, limit: int
+) -> tuple[list[Group], int, tuple[int, int, str] | None]:
+    """``stored_group_page`` by position: the page after the stored group at ``after`` (the start when None),
+    how many stored rows it covered, and the position of its last row (None when it covered none)."""
+    from gphotos_tui.catalog import dupe_groups
+
+    rows = await conn._execute(dupe_groups.stored_groups_after, conn._conn, after, limit)  # type: ignore[no-untyped-call]
+    last = (rows[-1][2], rows[-1][4], rows[-1][0]) if rows else None
+    return await _groups_of(conn, rows), len(rows), last
+
+
 async def stored_group(conn: aiosqlite.Connection, key: str) -> Group | None:
     """One kept group with its members, its stored keep/discard decisions and public ids: what the
     Duplicates screen shows for the row under the cursor (None when the group is gone, hidden as
