@@ -35,14 +35,11 @@ from gphotos_tui.analysis.duplicates.review_album import (
     explain,
     review_plan,
 )
-from gphotos_tui.analysis.duplicates.scan import apply_decisions, hash_missing, is_writable
+from gphotos_tui.analysis.duplicates.scan import hash_missing, is_writable, kept_group_pages
 from gphotos_tui.analysis.duplicates.store import (
     count_without_hash,
-    fill_public_ids,
-    load_decisions,
     save_decisions,
     stored_group,
-    stored_group_page,
 )
 from gphotos_tui.analysis.duplicates.thumbnails import ThumbnailProvider
 from gphotos_tui.catalog import dupe_groups, queries, summaries, windows
@@ -414,17 +411,10 @@ class DuplicatesScreen(CatalogScreen):
         reader = self.catalog.reader
         if self.group_list.row_count > ALL_GROUPS_PAGE:
             self.notify("reading every group\u2026")
-        decisions = await load_decisions(reader)
         groups: list[Group] = []
-        offset = 0
-        while True:
-            page, covered = await stored_group_page(reader, offset, ALL_GROUPS_PAGE)
-            page, _dropped = apply_decisions(page, decisions)
-            await fill_public_ids(reader, (m for g in page for m in g.members))
+        async for page in kept_group_pages(reader, ALL_GROUPS_PAGE):  # by position: deep pages cost no more
             groups.extend(page)
-            offset += covered
-            if covered < ALL_GROUPS_PAGE:
-                return groups
+        return groups
 
     def _summary(self, items: int, hidden: int, kept: dict[str, int]) -> str:
         counts = dict.fromkeys(KINDS, 0)
