@@ -1,10 +1,12 @@
-"""Pausing Python's cycle collector while a large batch of objects is built."""
+"""Pausing Python's cycle collector while a large batch of objects is built; giving freed memory back."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 from collections.abc import Iterator
+from typing import Any
 
 
 @contextlib.contextmanager
@@ -31,12 +33,8 @@ def give_back_heap() -> None:
     After a pass that built and dropped a lot (a statistics scan, a duplicates rebuild), freed memory
     otherwise stays in the process, mostly in the arenas of the threads that did the work, and what the
     next screen allocates comes on top of it."""
-    import ctypes
-    import ctypes.util
-
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
+        _libc().malloc_trim(0)
     except (OSError, AttributeError):
         pass  # not glibc: the allocator keeps its own counsel
 
@@ -54,11 +52,16 @@ def give_back_big_blocks() -> None:
     aggregate come from the heap, which keeps their pages after they are freed, and the process grows
     by each pass's high-water mark for good (tens of MB after a Stats warm-up at 1M items). Fixing the
     threshold turns that off. Process-wide and idempotent: the app and the CLI call it at start."""
+    try:
+        _libc().mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+    except (OSError, AttributeError):
+        pass  # not glibc
+
+
+@functools.cache
+def _libc() -> Any:
+    """The C library (loaded once; ctypes is imported only when the allocator is asked for something)."""
     import ctypes
     import ctypes.util
 
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
-    except (OSError, AttributeError):
-        pass  # not glibc
+    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")

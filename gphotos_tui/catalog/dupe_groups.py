@@ -27,18 +27,17 @@ def state(conn: sqlite3.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT name, value FROM dupe_state"))
 
 
+#: Items written (new or changed), hashed, or listed in an album seen, at or after ?1 (Unix s).
+_CHANGED = (
+    "SELECT id FROM items WHERE updated_at >= ?1 UNION SELECT item_id FROM perceptual_hashes "
+    "WHERE computed_at >= ?1 UNION SELECT ai.item_id FROM albums a JOIN album_items ai ON ai.album_id = a.id "
+    "WHERE a.seen_at >= ?1"
+)
+
+
 def changed_items(conn: sqlite3.Connection, since: int) -> set[int]:
     """Items written (new or changed), hashed, or listed in an album seen, at or after ``since`` (Unix s)."""
-    found = {
-        r[0]
-        for r in conn.execute(
-            "SELECT id FROM items WHERE updated_at >= ?1 UNION SELECT item_id FROM perceptual_hashes "
-            "WHERE computed_at >= ?1 UNION SELECT ai.item_id FROM albums a JOIN album_items ai ON ai.album_id = a.id "
-            "WHERE a.seen_at >= ?1",
-            (since,),
-        )
-    }
-    return found
+    return {r[0] for r in conn.execute(_CHANGED, (since,))}
 
 
 def time_neighbours(conn: sqlite3.Connection, ids: Iterable[int], gap: int) -> set[int]:
@@ -141,21 +140,14 @@ def stored_groups(conn: sqlite3.Connection) -> list[GroupRow]:
     ]
 
 
-def stored_groups_window(conn: sqlite3.Connection, offset: int, limit: int) -> list[GroupRow]:
-    """One window of the stored groups in the screen's order (``stored_groups`` a page at a time):
-    the window's rows by the order index, then only their members."""
-    heads = conn.execute(_HEADS + " ORDER BY rank, first_taken, key LIMIT ? OFFSET ?", (limit, offset)).fetchall()
-    return _with_members(conn, heads)
-
-
 #: Where a page of stored groups ends: the last group's (rank, first_taken, key), the screen's order.
 GroupPosition = tuple[int, int, str]
 
 
 def stored_groups_after(conn: sqlite3.Connection, after: GroupPosition | None, limit: int) -> list[GroupRow]:
     """The ``limit`` stored groups after the one at ``after`` (from the first when None), in the screen's
-    order: ``stored_groups_window`` by position rather than offset, so a page deep in the list costs what the
-    first does (an offset steps over every earlier row: 0.2 s a page 30,000 groups in)."""
+    order (``stored_groups`` a page at a time): by position rather than offset, so a page deep in the list
+    costs what the first does (an offset steps over every earlier row: 0.2 s a page 30,000 groups in)."""
     if after is None:
         heads = conn.execute(_HEADS + " ORDER BY rank, first_taken, key LIMIT ?", (limit,)).fetchall()
     else:
@@ -231,14 +223,7 @@ async def read_state(conn: aiosqlite.Connection) -> dict[str, str]:
 
 async def read_changed_since(conn: aiosqlite.Connection, since: int) -> bool:
     """Whether anything ``changed_items`` finds was written at or after ``since`` (without listing it)."""
-    rows = list(
-        await conn.execute_fetchall(
-            "SELECT EXISTS (SELECT 1 FROM items WHERE updated_at >= ?1) "
-            "OR EXISTS (SELECT 1 FROM perceptual_hashes WHERE computed_at >= ?1) "
-            "OR EXISTS (SELECT 1 FROM albums a JOIN album_items ai ON ai.album_id = a.id WHERE a.seen_at >= ?1)",
-            (since,),
-        )
-    )
+    rows = list(await conn.execute_fetchall(f"SELECT EXISTS ({_CHANGED})", (since,)))
     return bool(rows[0][0])
 
 

@@ -77,20 +77,12 @@ async def stored_groups(conn: aiosqlite.Connection) -> tuple[list[Group], int]:
     return groups, await count_not_trashed(conn)
 
 
-async def stored_group_page(conn: aiosqlite.Connection, offset: int, limit: int) -> tuple[list[Group], int]:
-    """One page of the kept groups in the screen's order (the ``offset``-th stored group on), and how many
-    stored rows it covered (groups whose members left the library are dropped, so fewer groups may come)."""
-    from gphotos_tui.catalog import dupe_groups
-
-    rows = await conn._execute(dupe_groups.stored_groups_window, conn._conn, offset, limit)  # type: ignore[no-untyped-call]
-    return await _groups_of(conn, rows), len(rows)
-
-
 async def stored_groups_after(
     conn: aiosqlite.Connection, after: tuple[int, int, str] | None, limit: int
 ) -> tuple[list[Group], int, tuple[int, int, str] | None]:
-    """``stored_group_page`` by position: the page after the stored group at ``after`` (the start when None),
-    how many stored rows it covered, and the position of its last row (None when it covered none)."""
+    """One page of the kept groups in the screen's order: the ``limit`` stored groups after the one at ``after``
+    (the start when None), how many stored rows it covered (groups whose members left the library are dropped,
+    so fewer groups may come), and the position of its last row (None when it covered none)."""
     from gphotos_tui.catalog import dupe_groups
 
     rows = await conn._execute(dupe_groups.stored_groups_after, conn._conn, after, limit)  # type: ignore[no-untyped-call]
